@@ -1,0 +1,24 @@
+export * as encoding from './encoding.js';
+export { BaseError, CoreError, type CoreErrorCode } from './error.js';
+export { toPem, fromPem, parsePemBlocks, type PemBlock } from './pem.js';
+export { canonicalize } from './canonical-json.js';
+export { sha256, bytesEqual } from './hash.js';
+export { parseUint64, MAX_UINT64, MAX_INT64 } from './uint64.js';
+export {
+  type KeyAlgorithm,
+  SIGNATURE_DIGEST,
+  keyAlgorithm,
+  parsePrivateKey,
+  parsePublicKey,
+  spkiDer,
+  privateKeyToPem,
+  generatePrivateKey,
+} from './keys.js';
+export {
+  type Signer,
+  createKeySigner,
+  createEphemeralSigner,
+  loadFileSigner,
+  loadOrCreateFileSigner,
+  verifySignature,
+} from './signer.js';

@@ -1,0 +1,70 @@
+import crypto, { type KeyObject } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { CoreError } from './error.js';
+import { asBytes } from './encoding.js';
+import { type KeyAlgorithm, SIGNATURE_DIGEST, generatePrivateKey, keyAlgorithm, parsePrivateKey, privateKeyToPem } from './keys.js';
+
+/**
+ * Signs bytes with a key it may never reveal (a file, an HSM, memory). ECDSA signatures are ASN.1 DER over
+ * the curve's digest of `data`, Ed25519 is pure, RSA is PKCS#1 v1.5 with SHA-256: what Sigstore clients verify.
+ */
+export interface Signer {
+  readonly algorithm: KeyAlgorithm;
+  readonly publicKey: KeyObject;
+  sign(data: Uint8Array): Promise<Uint8Array>;
+}
+
+/** A signer over a private key already parsed into a KeyObject (parsed once, never per call). */
+export function createKeySigner(privateKey: KeyObject): Signer {
+  if (privateKey.type !== 'private') throw new CoreError('INVALID_KEY', 'a signer needs a private key');
+  const algorithm = keyAlgorithm(privateKey);
+  const digest = SIGNATURE_DIGEST[algorithm];
+  const publicKey = crypto.createPublicKey(privateKey);
+  return {
+    algorithm,
+    publicKey,
+    sign: (data) => Promise.resolve(asBytes(crypto.sign(digest, data, privateKey))),
+  };
+}
+
+/** A signer over a fresh in-memory key: for development and tests only. */
+export function createEphemeralSigner(algorithm: KeyAlgorithm = 'ecdsa-p256'): Signer {
+  return createKeySigner(generatePrivateKey(algorithm));
+}
+
+/** A signer over a PKCS#8 PEM file, optionally encrypted with `passphrase`. */
+export async function loadFileSigner(file: string, options: { passphrase?: string } = {}): Promise<Signer> {
+  const pem = await fs.readFile(file, 'utf8');
+  return createKeySigner(parsePrivateKey(pem, options.passphrase));
+}
+
+/**
+ * Loads the key at `file`, or creates it (mode 0600) when absent. Creation uses an exclusive open so two
+ * processes starting on one data folder agree on a single key.
+ */
+export async function loadOrCreateFileSigner(file: string, algorithm: KeyAlgorithm, options: { passphrase?: string } = {}): Promise<Signer> {
+  try {
+    return await loadFileSigner(file, options);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const key = generatePrivateKey(algorithm);
+  try {
+    await fs.writeFile(file, privateKeyToPem(key, options.passphrase), { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return loadFileSigner(file, options);
+  }
+  return createKeySigner(key);
+}
+
+/** Verifies a signature as `Signer.sign` makes it; false (never a throw) on any mismatch or malformed signature. */
+export function verifySignature(publicKey: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    return crypto.verify(SIGNATURE_DIGEST[keyAlgorithm(publicKey)], data, publicKey, signature);
+  } catch {
+    return false;
+  }
+}
