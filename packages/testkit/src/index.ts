@@ -1,1 +1,1 @@
-export {};
+export { vectorsDir, readJsonTree, toolAvailable } from './vectors.js';
