@@ -1,0 +1,71 @@
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { createErrorHandler, notFound } from './error-handler.js';
+import { sigboxErrorFormat } from './error-formats.js';
+import { createHealthHandler, type HealthCheck } from './health.js';
+import { createHttpMetrics } from './metrics.js';
+import { createRequestLogger } from './request-log.js';
+import { findOwner, type MountContext, type Service } from './service.js';
+import { mountTrustedRoot, type TrustedRootDocument } from './trust-routes.js';
+
+/** Fulcio and rekor-tiles both cap request bodies at 4 MiB (ca-fulcio.md §1, conventions §1). */
+export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+
+export interface AppDeps {
+  readonly logger: Logger;
+  /** Upstream-shaped APIs, mounted in order after Sigbox's own routes. */
+  readonly services?: readonly Service[];
+  /** Request body limit in bytes; larger bodies get 413 in the owner's error format. */
+  readonly bodyLimit?: number;
+  /** `/healthz` answers 503 when this rejects (typically a database ping). */
+  readonly healthCheck?: HealthCheck;
+  /** Current trusted root; without it the trust routes are not mounted. */
+  readonly trustedRoot?: () => TrustedRootDocument;
+  /** Metrics registry; a fresh one per app by default (never prom-client's global registry). */
+  readonly registry?: Registry;
+}
+
+/**
+ * The whole HTTP surface as an Express 5 app that never listens (supertest drives it in process; startServer
+ * listens). Order: request log and metrics, JSON bodies, Sigbox's routes, services, 404, the one error handler.
+ *
+ * @example
+ * const app = createApp({ logger: pino({ enabled: false }), services: [rekorService] });
+ * await request(app).get('/healthz').expect(200, { status: 'SERVING' });
+ */
+export function createApp(deps: AppDeps): Express {
+  const registry = deps.registry ?? new Registry();
+  const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const services = deps.services ?? [];
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.use(createRequestLogger(deps.logger));
+  app.use(createHttpMetrics(registry));
+  // Only JSON media types here; a service needing raw or any-type bodies adds its own parser with ctx.bodyLimit.
+  app.use(express.json({ limit: bodyLimit }));
+
+  app.get('/healthz', createHealthHandler(deps.healthCheck, deps.logger));
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  if (deps.trustedRoot) mountTrustedRoot(app, deps.trustedRoot);
+
+  for (const service of services) {
+    const router = express.Router();
+    const ctx: MountContext = { bodyLimit, registry, logger: deps.logger.child({ service: service.name }) };
+    service.mount(router, ctx);
+    app.use(router);
+  }
+
+  app.use(notFound);
+  app.use(
+    createErrorHandler({
+      fallback: sigboxErrorFormat,
+      logger: deps.logger,
+      ownerOf: (path) => findOwner(services, path),
+    }),
+  );
+  return app;
+}

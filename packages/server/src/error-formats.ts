@@ -1,0 +1,77 @@
+import { STATUS_CODES } from 'node:http';
+import { HttpError, type ErrorFormat, type Problem } from './http-error.js';
+
+const reason = (status: number): string => STATUS_CODES[status] ?? 'Error';
+
+/**
+ * gRPC status code for an HTTP status, the inverse of grpc-gateway's `HTTPStatusFromCode`
+ * (grpc-gateway runtime/errors.go); 413 has no gRPC twin and is reported as ResourceExhausted.
+ */
+const GRPC_CODE_BY_STATUS: Readonly<Record<number, number>> = {
+  400: 3, // InvalidArgument
+  401: 16, // Unauthenticated
+  403: 7, // PermissionDenied
+  404: 5, // NotFound
+  409: 6, // AlreadyExists
+  413: 8, // ResourceExhausted
+  429: 8, // ResourceExhausted
+  499: 1, // Canceled
+  501: 12, // Unimplemented
+  503: 14, // Unavailable
+  504: 4, // DeadlineExceeded
+};
+const GRPC_UNKNOWN = 2;
+const GRPC_INTERNAL = 13;
+
+/** The gRPC code Fulcio would put in `code` for this HTTP status. */
+export function grpcCodeFor(status: number): number {
+  return GRPC_CODE_BY_STATUS[status] ?? (status >= 500 ? GRPC_INTERNAL : GRPC_UNKNOWN);
+}
+
+/** Fulcio body: `{"code":<gRPC code>,"message":"...","details":[]}` (ca-fulcio.md §1). */
+export function fulcioError(status: number, message: string, headers?: Record<string, string>): HttpError {
+  return new HttpError(status, { code: grpcCodeFor(status), message, details: [] }, headers ? { headers } : {});
+}
+
+/** Rekor v1 body: `{"code":<HTTP status>,"message":"..."}` (log-rekor-v1.md §2). */
+export function rekorError(status: number, message: string, headers?: Record<string, string>): HttpError {
+  return new HttpError(status, { code: status, message }, headers ? { headers } : {});
+}
+
+function fulcioMessage(p: Problem): string {
+  // grpc-gateway's own texts: unknown path → "Not Found" (ca-fulcio.md §1).
+  if (p.kind === 'MALFORMED_BODY') return 'error parsing request body';
+  if (p.kind === 'INTERNAL') return 'Internal error';
+  return reason(p.status);
+}
+
+/** Fulcio (grpc-gateway v2) dialect. */
+export const fulcioErrorFormat: ErrorFormat = {
+  name: 'fulcio',
+  toHttpError: (p) => fulcioError(p.status, fulcioMessage(p)),
+};
+
+function rekorMessage(p: Problem): string {
+  // go-openapi runtime's router: errors.NotFound("path %s was not found", r.URL.EscapedPath()).
+  if (p.kind === 'NOT_FOUND') return `path ${p.path} was not found`;
+  if (p.kind === 'MALFORMED_BODY') return 'error parsing request body';
+  return reason(p.status);
+}
+
+/** Rekor v1 (go-swagger) dialect; also Sigbox's own endpoints' dialect. */
+export const rekorErrorFormat: ErrorFormat = {
+  name: 'rekor',
+  toHttpError: (p) => rekorError(p.status, rekorMessage(p)),
+};
+
+/** Sigbox's own endpoints (/healthz, /metrics, trust files): the Rekor v1 shape, openapi/sigbox.yaml `Error`. */
+export const sigboxErrorFormat: ErrorFormat = {
+  name: 'sigbox',
+  toHttpError: (p) => rekorError(p.status, p.kind === 'NOT_FOUND' ? 'Not Found' : rekorMessage(p)),
+};
+
+/** Plain-text dialect (Go `http.Error`, as CT logs answer): the reason phrase and a newline. */
+export const plainTextErrorFormat: ErrorFormat = {
+  name: 'text',
+  toHttpError: (p) => new HttpError(p.status, `${reason(p.status)}\n`),
+};
