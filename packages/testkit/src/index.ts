@@ -1,1 +1,12 @@
 export { vectorsDir, readJsonTree, toolAvailable } from './vectors.js';
+export {
+  startOidcIssuer,
+  createIssuerKey,
+  signJwt,
+  type OidcIssuer,
+  type OidcIssuerOptions,
+  type IssuerKey,
+  type IssuerAlgorithm,
+  type TokenAlgorithm,
+  type TokenOptions,
+} from './oidc-issuer.js';
