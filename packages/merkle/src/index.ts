@@ -1,4 +1,25 @@
-export {};
+export { MerkleError, type MerkleErrorCode } from './errors.js';
+export { type Hasher, HASH_SIZE, EMPTY_ROOT, createNodeHasher, defaultHasher, hashLeaf, hashChildren } from './hasher.js';
+export {
+  type Tile,
+  type TileId,
+  type TileReader,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  partialTileWidth,
+  tileWidth,
+  tilesOfTree,
+  tileToBytes,
+  tileFromBytes,
+} from './tile.js';
+export { type TilePath, encodeTileIndex, tilePath, entryBundlePath, parseTilePath } from './tile-path.js';
+export { type IntegrateResult, integrate, tilesNeededForAppend } from './integrate.js';
+export { rootFromTiles } from './node-reader.js';
+export { inclusionProof, inclusionProofTiles } from './inclusion.js';
+export { consistencyProof, consistencyProofTiles } from './consistency.js';
+export { rootFromInclusionProof, verifyInclusion, isValidInclusion } from './verify-inclusion.js';
+export { verifyConsistency, isValidConsistency } from './verify-consistency.js';
+export { type MemoryTileStore, createMemoryTileStore } from './memory-tiles.js';
 export {
   NoteError,
   type NoteErrorCode,
