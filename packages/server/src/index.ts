@@ -13,3 +13,15 @@ export { toHttpError } from './error-handler.js';
 export { findOwner, type Service, type MountContext } from './service.js';
 export type { HealthCheck } from './health.js';
 export { TRUSTED_ROOT_PATH, TRUSTED_ROOT_ALIAS, type TrustedRootDocument } from './trust-routes.js';
+export {
+  startServer,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  TRUSTED_ROOT_FILE,
+  PGLITE_DIR,
+  type ServerConfig,
+  type StartOptions,
+  type RunningServer,
+} from './start-server.js';
+export { StartError, type StartErrorCode } from './error.js';
+export { DATA_DIR_MODE } from './data-dir.js';
+export { httpUrl } from './listen.js';

@@ -92,19 +92,13 @@ export interface components {
         TrustedRoot: {
             /** @constant */
             mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1";
-            tlogs: {
-                [key: string]: unknown;
-            }[];
-            certificateAuthorities: {
-                [key: string]: unknown;
-            }[];
-            ctlogs: {
-                [key: string]: unknown;
-            }[];
-            timestampAuthorities: {
-                [key: string]: unknown;
-            }[];
+            tlogs: components["schemas"]["TrustEntry"][];
+            certificateAuthorities: components["schemas"]["TrustEntry"][];
+            ctlogs: components["schemas"]["TrustEntry"][];
+            timestampAuthorities: components["schemas"]["TrustEntry"][];
         };
+        /** @description One TransparencyLogInstance or CertificateAuthority of sigstore protobuf-specs sigstore_trustroot.proto, in proto3 JSON. Left open here: @sigbox/trust owns the exact types. */
+        TrustEntry: unknown;
     };
     responses: never;
     parameters: never;
@@ -115,6 +109,7 @@ export interface components {
 export type SchemaHealth = components['schemas']['Health'];
 export type SchemaError = components['schemas']['Error'];
 export type SchemaTrustedRoot = components['schemas']['TrustedRoot'];
+export type SchemaTrustEntry = components['schemas']['TrustEntry'];
 export type $defs = Record<string, never>;
 export interface operations {
     getHealth: {

@@ -1,0 +1,92 @@
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StartError } from './error.js';
+import { startServer, type RunningServer, type ServerConfig } from './start-server.js';
+import { captureLogger } from './test-logger.js';
+
+/** Each persistent PGlite start runs initdb or recovery: several seconds. */
+const SLOW = 90_000;
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function config(overrides: Partial<ServerConfig> = {}): Promise<ServerConfig> {
+  const parent = await mkdtemp(path.join(tmpdir(), 'sigbox-start-'));
+  dirs.push(parent);
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: path.join(parent, 'data'),
+    databaseUrl: undefined,
+    publicUrl: undefined,
+    dev: false,
+    fulcioConfig: undefined,
+    ...overrides,
+  };
+}
+
+async function check(server: RunningServer): Promise<void> {
+  const health = await fetch(`${server.url}/healthz`);
+  expect(health.status).toBe(200);
+  expect(await health.json()).toEqual({ status: 'SERVING' });
+  const root = await (await fetch(`${server.url}/sigbox/v1/trusted_root.json`)).json();
+  expect(root).toMatchObject({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [] });
+  expect(JSON.parse(await readFile(server.trustedRootFile, 'utf8'))).toEqual(root);
+}
+
+describe('startServer', () => {
+  it('creates a private data folder, serves on PGlite and shuts down', async () => {
+    const cfg = await config();
+    const { logger } = captureLogger();
+    const server = await startServer(cfg, { logger });
+    try {
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(server.publicUrl).toBe(server.url);
+      expect(server.engine).toBe('pglite');
+      expect((await stat(cfg.dataDir)).mode & 0o777).toBe(0o700);
+      await check(server);
+    } finally {
+      await server.close();
+    }
+    await server.closed;
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    // Restart on the same folder: the embedded database and migrations survive.
+    const again = await startServer(cfg, { logger });
+    await check(again);
+    await again.close();
+  }, SLOW);
+
+  it('reports a taken port as LISTEN_FAILED and releases the database', async () => {
+    const blocker = createServer();
+    blocker.listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const cfg = await config({ port });
+      const err = await startServer(cfg, { logger: captureLogger().logger }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StartError);
+      expect((err as StartError).code).toBe('LISTEN_FAILED');
+    } finally {
+      blocker.close();
+    }
+  }, SLOW);
+
+  it('reports an unreachable database as DATABASE_UNAVAILABLE', async () => {
+    const cfg = await config({ databaseUrl: 'postgres://nobody:nothing@127.0.0.1:1/none' });
+    const err = await startServer(cfg, { logger: captureLogger().logger }).catch((e) => e);
+    expect((err as StartError).code).toBe('DATABASE_UNAVAILABLE');
+  });
+
+  const pgUrl = process.env.TEST_DATABASE_URL;
+  it.skipIf(!pgUrl)('serves on PostgreSQL when given a URL', async () => {
+    const server = await startServer(await config({ databaseUrl: pgUrl }), { logger: captureLogger().logger });
+    expect(server.engine).toBe('postgres');
+    await check(server);
+    await server.close();
+  }, SLOW);
+});

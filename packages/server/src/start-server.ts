@@ -1,0 +1,150 @@
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { createDb, runMigrations, sql, type Database, type Engine } from '@sigbox/db';
+import { buildTrustedRoot, serializeTrustDocument, type TrustedRoot } from '@sigbox/trust';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import { ensureDataDir, writeFileAtomic } from './data-dir.js';
+import { StartError } from './error.js';
+import { closeGracefully, httpUrl, listen } from './listen.js';
+import type { Service } from './service.js';
+
+/** Below Kubernetes' default 30 s termination grace period, so we finish before SIGKILL. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+export const TRUSTED_ROOT_FILE = 'trusted_root.json';
+/** The embedded database's folder inside the data folder. */
+export const PGLITE_DIR = 'pglite';
+
+/** Everything `sigbox up` decided; built and frozen by the cli's loadConfig. */
+export interface ServerConfig {
+  readonly host: string;
+  /** 0 = any free port (tests). */
+  readonly port: number;
+  readonly dataDir: string;
+  /** PostgreSQL URL; undefined = embedded PGlite in `<dataDir>/pglite`. */
+  readonly databaseUrl: string | undefined;
+  /** Base URL clients use; undefined = the listening URL. */
+  readonly publicUrl: string | undefined;
+  readonly dev: boolean;
+  /** Fulcio-format issuer config file (read by the CA once it is mounted). */
+  readonly fulcioConfig: string | undefined;
+  readonly bodyLimit?: number;
+  readonly shutdownTimeoutMs?: number;
+}
+
+export interface StartOptions {
+  readonly logger: Logger;
+  /** Signals that trigger a graceful shutdown (the cli passes SIGTERM and SIGINT; tests none). */
+  readonly signals?: readonly NodeJS.Signals[];
+}
+
+export interface RunningServer {
+  /** Where it listens, with the real port. */
+  readonly url: string;
+  readonly publicUrl: string;
+  readonly engine: Engine;
+  readonly trustedRootFile: string;
+  /** Resolves once shut down, whether by close() or by a signal. */
+  readonly closed: Promise<void>;
+  /** Graceful shutdown: stop accepting, finish in-flight requests (bounded), close the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+async function openDatabase(config: ServerConfig): Promise<Database> {
+  const db = createDb(
+    config.databaseUrl === undefined
+      ? { pglite: { dataDir: path.join(config.dataDir, PGLITE_DIR) } }
+      : { url: config.databaseUrl },
+  );
+  try {
+    await runMigrations(db);
+    return db;
+  } catch (cause) {
+    await db.close();
+    throw new StartError('DATABASE_UNAVAILABLE', `cannot open or migrate the database: ${String(cause)}`, { cause });
+  }
+}
+
+/** Services mounted so far: none. The CA, Rekor and CT issues add theirs here, with their trust entries. */
+function buildServices(_config: ServerConfig): { services: Service[]; trustedRoot: TrustedRoot } {
+  return { services: [], trustedRoot: buildTrustedRoot({}) };
+}
+
+/**
+ * Composition root: data folder, database and migrations, services, trusted root (written to
+ * `<dataDir>/trusted_root.json` and served), then listen. The returned handle shuts everything down.
+ */
+export async function startServer(config: ServerConfig, options: StartOptions): Promise<RunningServer> {
+  const { logger } = options;
+  await ensureDataDir(config.dataDir, logger).catch((cause: unknown) => {
+    throw new StartError('DATA_DIR_UNUSABLE', `cannot use data folder ${config.dataDir}: ${String(cause)}`, { cause });
+  });
+  const db = await openDatabase(config);
+  const { services, trustedRoot } = buildServices(config);
+  const trustedRootFile = path.join(config.dataDir, TRUSTED_ROOT_FILE);
+  const app = createApp({
+    logger,
+    services,
+    ...(config.bodyLimit === undefined ? {} : { bodyLimit: config.bodyLimit }),
+    healthCheck: async () => void (await sql`select 1`.execute(db.kysely)),
+    trustedRoot: () => trustedRoot,
+  });
+  let listening: Awaited<ReturnType<typeof listen>>;
+  try {
+    await writeFileAtomic(trustedRootFile, serializeTrustDocument(trustedRoot));
+    listening = await listen(app, config.host, config.port);
+  } catch (cause) {
+    await db.close();
+    throw new StartError('LISTEN_FAILED', `cannot listen on ${config.host}:${config.port}: ${String(cause)}`, { cause });
+  }
+  const url = httpUrl(config.host, listening.port);
+  return running({ config, options, db, server: listening.server, url, trustedRootFile });
+}
+
+function running(parts: {
+  config: ServerConfig;
+  options: StartOptions;
+  db: Database;
+  server: Server;
+  url: string;
+  trustedRootFile: string;
+}): RunningServer {
+  const { config, options, db, server } = parts;
+  const signals = options.signals ?? [];
+  let settle!: { resolve: () => void; reject: (err: unknown) => void };
+  // Whoever starts the shutdown (close() or a signal), `closed` follows it.
+  const closed = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  // Callers that only call close() see its rejection there; no unhandled rejection from `closed`.
+  closed.catch(() => undefined);
+  let closing: Promise<void> | undefined;
+  const shutdown = async (): Promise<void> => {
+    for (const signal of signals) process.off(signal, onSignal);
+    options.logger.info('shutting down');
+    try {
+      await closeGracefully(server, config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+    } finally {
+      await db.close();
+    }
+    options.logger.info('stopped');
+  };
+  const close = (): Promise<void> => {
+    if (closing === undefined) {
+      closing = shutdown();
+      closing.then(settle.resolve, settle.reject);
+    }
+    return closing;
+  };
+  function onSignal(signal: NodeJS.Signals): void {
+    options.logger.info({ signal }, 'signal received');
+    close().catch((err: unknown) => options.logger.error({ err }, 'shutdown failed'));
+  }
+  for (const signal of signals) process.once(signal, onSignal);
+  return {
+    url: parts.url,
+    publicUrl: config.publicUrl ?? parts.url,
+    engine: db.engine,
+    trustedRootFile: parts.trustedRootFile,
+    closed,
+    close,
+  };
+}
