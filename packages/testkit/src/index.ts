@@ -1,4 +1,5 @@
 export { vectorsDir, readJsonTree, toolAvailable } from './vectors.js';
+export { createTestDatabase, databaseEngines, type TestDatabase, type TestDatabaseOptions } from './db.js';
 export {
   startOidcIssuer,
   createIssuerKey,
