@@ -25,3 +25,4 @@ export {
 export { StartError, type StartErrorCode } from './error.js';
 export { DATA_DIR_MODE } from './data-dir.js';
 export { httpUrl } from './listen.js';
+export { createLogger, type Logger, type LogLevel } from './logger.js';

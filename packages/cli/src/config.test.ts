@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+import { ConfigError } from './error.js';
+
+const CWD = '/srv/sigbox';
+
+function up(argv: string[], env: Record<string, string> = {}) {
+  const config = loadConfig(['up', ...argv], env, CWD);
+  if (config.command !== 'up') throw new Error('expected up');
+  return config.server;
+}
+
+function failure(argv: string[], env: Record<string, string> = {}): ConfigError {
+  try {
+    loadConfig(argv, env, CWD);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies safe defaults', () => {
+    expect(up([])).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: '/srv/sigbox/.sigbox',
+      databaseUrl: undefined,
+      publicUrl: undefined,
+      dev: false,
+      fulcioConfig: undefined,
+    });
+  });
+
+  it('reads every flag, resolving paths against the working folder', () => {
+    const server = up([
+      '--port=0',
+      '--host',
+      '0.0.0.0',
+      '--data',
+      'state',
+      '--database-url',
+      'postgres://u:p@db:5432/sigbox',
+      '--public-url',
+      'https://sigstore.example.internal/',
+      '--dev',
+      '--fulcio-config',
+      '../fulcio.json',
+    ]);
+    expect(server).toEqual({
+      host: '0.0.0.0',
+      port: 0,
+      dataDir: '/srv/sigbox/state',
+      databaseUrl: 'postgres://u:p@db:5432/sigbox',
+      publicUrl: 'https://sigstore.example.internal',
+      dev: true,
+      fulcioConfig: '/srv/fulcio.json',
+    });
+  });
+
+  it('takes DATABASE_URL from the environment, the flag winning', () => {
+    expect(up([], { DATABASE_URL: 'postgresql://env/db' }).databaseUrl).toBe('postgresql://env/db');
+    expect(up(['--database-url', 'postgres://flag/db'], { DATABASE_URL: 'postgres://env/db' }).databaseUrl).toBe(
+      'postgres://flag/db',
+    );
+    expect(up([], { DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+  });
+
+  it('returns a frozen config', () => {
+    const config = loadConfig(['up'], {}, CWD);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(config.command === 'up' && Object.isFrozen(config.server)).toBe(true);
+  });
+
+  it('answers --help and -h with the help command', () => {
+    expect(loadConfig(['--help'], {}, CWD)).toEqual({ command: 'help' });
+    expect(loadConfig(['up', '-h'], {}, CWD)).toEqual({ command: 'help' });
+  });
+
+  it('names unknown flags', () => {
+    const err = failure(['up', '--bogus']);
+    expect(err.code).toBe('UNKNOWN_FLAG');
+    expect(err.message).toBe('unknown flag --bogus');
+    expect(failure(['up', '-x']).message).toBe('unknown flag -x');
+  });
+
+  it('rejects flags without their value or with one they do not take', () => {
+    expect(failure(['up', '--port'])).toMatchObject({ code: 'BAD_FLAG', message: expect.stringContaining('--port') });
+    expect(failure(['up', '--dev=yes'])).toMatchObject({ code: 'BAD_FLAG', message: expect.stringContaining('--dev') });
+  });
+
+  it('rejects missing, unknown and extra commands', () => {
+    expect(failure([]).code).toBe('MISSING_COMMAND');
+    expect(failure(['serve'])).toMatchObject({ code: 'UNKNOWN_COMMAND', message: "unknown command 'serve'" });
+    expect(failure(['up', 'now'])).toMatchObject({ code: 'UNKNOWN_COMMAND', message: "unexpected argument 'now'" });
+  });
+
+  it.each([['abc'], ['-1'], ['65536'], ['80.5'], ['']])('rejects port %j', (port) => {
+    expect(failure(['up', `--port=${port}`]).code).toBe('INVALID_VALUE');
+  });
+
+  it('accepts the port bounds', () => {
+    expect(up(['--port', '65535']).port).toBe(65535);
+    expect(up(['--port', '0']).port).toBe(0);
+  });
+
+  it('rejects a non-Postgres database URL without echoing it', () => {
+    const err = failure(['up', '--database-url', 'mysql://root:hunter2@db/x']);
+    expect(err.code).toBe('INVALID_VALUE');
+    expect(err.message).not.toContain('hunter2');
+    expect(failure(['up'], { DATABASE_URL: 'not a url' }).code).toBe('INVALID_VALUE');
+  });
+
+  it('rejects public URLs that are not plain http(s) bases', () => {
+    for (const url of ['ftp://x', 'nope', 'https://x/?a=1', 'https://x/#f']) {
+      expect(failure(['up', '--public-url', url]).code).toBe('INVALID_VALUE');
+    }
+  });
+
+  it('rejects empty host and data folder', () => {
+    expect(failure(['up', '--host=']).code).toBe('INVALID_VALUE');
+    expect(failure(['up', '--data=']).code).toBe('INVALID_VALUE');
+  });
+});

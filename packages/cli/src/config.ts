@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ServerConfig } from '@sigbox/server';
+import { ConfigError } from './error.js';
+
+/** Fulcio's and Rekor's HTTP port (ca-fulcio.md §1). */
+export const DEFAULT_PORT = 8080;
+/** Loopback unless told otherwise (conventions §3.10; rekor-tiles `--http-address 127.0.0.1`). */
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_DATA_DIR = './.sigbox';
+const MAX_PORT = 65_535;
+
+export type CliConfig =
+  | { readonly command: 'help' }
+  | { readonly command: 'up'; readonly server: ServerConfig };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  'database-url': { type: 'string' },
+  'public-url': { type: 'string' },
+  dev: { type: 'boolean' },
+  'fulcio-config': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Flags = ReturnType<typeof parseFlags>['values'];
+
+/** node:util parseArgs errors → ConfigError naming the flag. */
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
+  } catch (err) {
+    const { code, message } = err as { code?: string; message: string };
+    const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? '?';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new ConfigError('UNKNOWN_FLAG', `unknown flag ${flag}`);
+    throw new ConfigError('BAD_FLAG', `bad flag ${flag}: ${message.split('. ')[0]}`, { cause: err });
+  }
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_PORT;
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(port <= MAX_PORT)) throw new ConfigError('INVALID_VALUE', `--port must be an integer from 0 to ${MAX_PORT}, got '${value}'`);
+  return port;
+}
+
+function parseDatabaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  // Never echo the value: it usually carries a password.
+  const ok = URL.canParse(value) && ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+  if (!ok) throw new ConfigError('INVALID_VALUE', '--database-url / DATABASE_URL must be a postgres:// or postgresql:// URL');
+  return value;
+}
+
+function parsePublicUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '') {
+    throw new ConfigError('INVALID_VALUE', `--public-url must be an http(s) URL without query or fragment, got '${value}'`);
+  }
+  // Services append absolute paths (`/api/v2/...`); a trailing slash would double it.
+  return url.href.replace(/\/+$/, '');
+}
+
+function nonEmpty(name: string, value: string | undefined, fallback: string): string {
+  if (value === '') throw new ConfigError('INVALID_VALUE', `--${name} must not be empty`);
+  return value ?? fallback;
+}
+
+function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
+  const fulcioConfig = flags['fulcio-config'];
+  return Object.freeze({
+    host: nonEmpty('host', flags.host, DEFAULT_HOST),
+    port: parsePort(flags.port),
+    dataDir: path.resolve(cwd, nonEmpty('data', flags.data, DEFAULT_DATA_DIR)),
+    databaseUrl: parseDatabaseUrl(flags['database-url'] ?? env.DATABASE_URL),
+    publicUrl: parsePublicUrl(flags['public-url']),
+    dev: flags.dev === true,
+    fulcioConfig: fulcioConfig === undefined ? undefined : path.resolve(cwd, nonEmpty('fulcio-config', fulcioConfig, '')),
+  });
+}
+
+/**
+ * The one place flags and environment are read (conventions §3.4): `argv` without node and script, the
+ * environment (only `DATABASE_URL`), the folder relative paths are resolved against. Returns a frozen config;
+ * throws {@link ConfigError} for anything it cannot run.
+ *
+ * @example
+ * loadConfig(['up', '--port', '9000'], {}) // { command: 'up', server: { port: 9000, host: '127.0.0.1', … } }
+ */
+export function loadConfig(argv: readonly string[], env: Env, cwd: string = process.cwd()): CliConfig {
+  const { values, positionals } = parseFlags(argv);
+  if (values.help === true) return Object.freeze({ command: 'help' });
+  const [command, ...rest] = positionals;
+  if (command === undefined) throw new ConfigError('MISSING_COMMAND', 'missing command');
+  if (command !== 'up') throw new ConfigError('UNKNOWN_COMMAND', `unknown command '${command}'`);
+  if (rest.length > 0) throw new ConfigError('UNKNOWN_COMMAND', `unexpected argument '${rest[0]}'`);
+  return Object.freeze({ command, server: serverConfig(values, env, cwd) });
+}

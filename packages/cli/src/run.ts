@@ -1,0 +1,48 @@
+import { StartError, createLogger, startServer, type Logger } from '@sigbox/server';
+import { formatBanner } from './banner.js';
+import { loadConfig } from './config.js';
+import { ConfigError } from './error.js';
+import { USAGE } from './usage.js';
+
+/** Exit codes: 2 for a command line we cannot run (like most Unix tools), 1 when the server cannot start. */
+export const EXIT_OK = 0;
+export const EXIT_START_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export interface CliIo {
+  /** Human-facing text (help on stdout, banner and errors on stderr); stdout carries the JSON log lines. */
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly logger?: Logger;
+}
+
+/**
+ * The `sigbox` command: parse, start, print the banner, then wait until a signal has shut the server down.
+ * Resolves with the process exit code.
+ */
+export async function run(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(argv, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.stderr(`sigbox: ${err.message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (config.command === 'help') {
+    io.stdout(USAGE);
+    return EXIT_OK;
+  }
+  const logger = io.logger ?? createLogger();
+  let server;
+  try {
+    server = await startServer(config.server, { logger, signals: ['SIGTERM', 'SIGINT'] });
+  } catch (err) {
+    if (!(err instanceof StartError)) throw err;
+    io.stderr(`sigbox: ${err.message}\n`);
+    return EXIT_START_FAILED;
+  }
+  io.stderr(formatBanner(config.server, server));
+  await server.closed;
+  return EXIT_OK;
+}

@@ -1,0 +1,18 @@
+import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from './config.js';
+
+export const USAGE = `Usage: sigbox up [flags]
+
+Commands:
+  up                     run the whole box (CA, logs and trust files as they are added) in one process
+
+Flags:
+  --port N               port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
+  --host HOST            address to listen on (default ${DEFAULT_HOST}; 0.0.0.0 to accept remote clients)
+  --data DIR             data folder, created with mode 0700 (default ${DEFAULT_DATA_DIR})
+  --database-url URL     PostgreSQL URL (or env DATABASE_URL); without it an embedded PGlite database
+                         lives in the data folder, meant for trying Sigbox and small set-ups
+  --public-url URL       base URL clients reach this server at (default http://HOST:PORT)
+  --dev                  development mode (not for production)
+  --fulcio-config FILE   Fulcio-format OIDC issuer configuration
+  -h, --help             show this help
+`;
