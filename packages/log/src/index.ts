@@ -1,0 +1,16 @@
+export { LogError, type LogErrorCode } from './errors.js';
+export type { LogTables } from './tables.js';
+export {
+  type AddEntry,
+  type AddedEntry,
+  type LogTree,
+  type OpenTreeOptions,
+  openLogTree,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_BATCH_MAX_AGE_MS,
+  DEFAULT_MAX_PENDING,
+  DEFAULT_MAX_ENTRY_SIZE,
+} from './log-tree.js';
+export type { IntegratedState, IntegrationRound } from './integrator.js';
+export type { StoredEntry, TreeReader } from './tree-reader.js';
+export { createBatcher, type Batcher, type BatcherOptions } from './batcher.js';

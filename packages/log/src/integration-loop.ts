@@ -1,0 +1,78 @@
+import type { IntegrationRound, IntegratedState } from './integrator.js';
+
+export interface Integrated {
+  state: IntegratedState;
+  /** The round that integrated the entry, when this process saw it happen; else look the time up. */
+  round: IntegrationRound | undefined;
+}
+
+interface Waiter {
+  index: bigint;
+  resolve: (value: Integrated) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Runs integration rounds in this process, one at a time, whenever sequencing asks, and wakes those waiting
+ * for an index to be integrated. Other processes may integrate our entries: a round then finds them done.
+ */
+export function createIntegrationLoop(runRound: () => Promise<IntegrationRound>, onRound?: (round: IntegrationRound) => void) {
+  let waiters: Waiter[] = [];
+  let running: Promise<void> | undefined;
+  let again = false;
+  let known: IntegrationRound | undefined;
+
+  function settle(round: IntegrationRound): void {
+    known = round;
+    const still: Waiter[] = [];
+    for (const w of waiters) {
+      if (w.index >= round.size) still.push(w);
+      else w.resolve({ state: round, round: w.index >= round.previousSize ? round : undefined });
+    }
+    waiters = still;
+  }
+
+  async function loop(): Promise<void> {
+    do {
+      again = false;
+      try {
+        const round = await runRound();
+        onRound?.(round);
+        settle(round);
+        if (round.more) again = true;
+      } catch (error) {
+        // Sequenced entries stay durable; the next kick (or start-up) integrates them. Those waiting now
+        // were not acknowledged, so failing them loses nothing.
+        const failed = waiters;
+        waiters = [];
+        for (const w of failed) w.reject(error);
+        return;
+      }
+    } while (again);
+  }
+
+  function kick(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = loop().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  return {
+    kick,
+    /** Resolves once `index` is integrated; call `kick` after sequencing so that it will be. */
+    waitFor(index: bigint): Promise<Integrated> {
+      if (known && index < known.size) return Promise.resolve({ state: known, round: index >= known.previousSize ? known : undefined });
+      return new Promise<Integrated>((resolve, reject) => waiters.push({ index, resolve, reject }));
+    },
+    /** Runs rounds until nothing sequenced is left unintegrated (start-up recovery, tests). */
+    async drain(): Promise<IntegratedState | undefined> {
+      await kick();
+      return known;
+    },
+  };
+}

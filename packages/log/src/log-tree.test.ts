@@ -1,0 +1,181 @@
+import { createEphemeralSigner, encoding } from '@sigbox/core';
+
+const utf8 = encoding.utf8;
+import {
+  createMemoryTileStore,
+  createNoteSigner,
+  createNoteVerifier,
+  hashLeaf,
+  integrate,
+  isValidConsistency,
+  isValidInclusion,
+  openCheckpoint,
+  tileToBytes,
+} from '@sigbox/merkle';
+import { type TestDatabase, createTestDatabase, databaseEngines } from '@sigbox/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LogError } from './errors.js';
+import { type LogTree, type OpenTreeOptions, openLogTree } from './log-tree.js';
+import { sequenceBatch } from './sequencer.js';
+import type { LogDb } from './storage.js';
+import type { LogTables } from './tables.js';
+
+const key = createEphemeralSigner('ecdsa-p256');
+const noteSigner = createNoteSigner('log.example', key);
+const verifier = createNoteVerifier('log.example', key.publicKey);
+
+function options(name: string, extra: Partial<OpenTreeOptions> = {}): OpenTreeOptions {
+  return { name, origin: (id) => `log.example - ${id}`, signers: [noteSigner], batchMaxAgeMs: 2, ...extra };
+}
+
+/** The root and tiles an independent in-memory build gives for the same leaves. */
+function referenceTree(leaves: Uint8Array[]) {
+  const store = createMemoryTileStore();
+  const result = integrate(0n, leaves.map(hashLeaf), store.readTile);
+  store.writeTiles(result.tiles);
+  return { root: result.root, store };
+}
+
+describe.each(databaseEngines())('log engine on %s', (engine) => {
+  let db: TestDatabase;
+  let tree: LogTree;
+  const added: Uint8Array[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ engine });
+    tree = await openLogTree(db, options('main'));
+  });
+  afterAll(async () => {
+    await tree?.close();
+    await db?.close();
+  });
+
+  it('creates the tree with a positive int64 ID, its origin and a signed empty checkpoint', async () => {
+    expect(tree.treeId > 0n && tree.treeId < 2n ** 63n).toBe(true);
+    expect(tree.origin).toBe(`log.example - ${tree.treeId}`);
+    const latest = await tree.latest();
+    expect(latest.size).toBe(0n);
+    const cp = openCheckpoint(latest.checkpoint, [verifier]);
+    expect(cp.origin).toBe(tree.origin);
+    expect(encoding.toHex(cp.rootHash)).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  });
+
+  it('acknowledges an entry only once integrated, with a proof that verifies against a signed checkpoint', async () => {
+    const data = utf8('first');
+    const result = await tree.add({ data });
+    added.push(data);
+    expect(result).toMatchObject({ index: 0n, duplicate: false });
+    expect(result.checkpoint.size).toBeGreaterThanOrEqual(1n);
+    const cp = openCheckpoint(result.checkpoint.checkpoint, [verifier]);
+    expect(cp.size).toBe(result.checkpoint.size);
+    const proof = await tree.proveInclusion(result.index, result.leafHash, result.checkpoint);
+    expect(isValidInclusion(0n, cp.size, hashLeaf(data), proof, cp.rootHash)).toBe(true);
+    expect(result.integratedAt.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('gives concurrent writers unique, gapless indices and the same tree an in-memory build gives', async () => {
+    const batch = Array.from({ length: 700 }, (_, i) => utf8(`entry ${i}`));
+    const results = await Promise.all(batch.map((data) => tree.add({ data, keys: [`k${added.length % 3}`] })));
+    added.push(...batch);
+    const indices = results.map((r) => r.index).sort((a, b) => (a < b ? -1 : 1));
+    expect(indices).toEqual(Array.from({ length: 700 }, (_, i) => BigInt(i + 1)));
+    for (const r of results.slice(0, 50)) {
+      const proof = await tree.proveInclusion(r.index, r.leafHash, r.checkpoint);
+      expect(isValidInclusion(r.index, r.checkpoint.size, r.leafHash, proof, r.checkpoint.rootHash)).toBe(true);
+    }
+    const latest = await tree.latest();
+    expect(latest.size).toBe(BigInt(added.length));
+    const ordered = (await tree.entries(0n, latest.size)).map((e) => e.data);
+    const ref = referenceTree(ordered);
+    expect(latest.rootHash).toEqual(ref.root);
+    expect(ordered.map((d) => encoding.toHex(d)).sort()).toEqual(added.map((d) => encoding.toHex(d)).sort());
+  });
+
+  it('serves tiles equal to the reference build, cut to the width of any integrated size', async () => {
+    const latest = await tree.latest();
+    const ref = referenceTree((await tree.entries(0n, latest.size)).map((e) => e.data));
+    const full = ref.store.readTile(0, 0n);
+    expect(await tree.tile(0, 0n, latest.size)).toEqual(tileToBytes(full!));
+    expect((await tree.tile(0, 0n, 5n))?.length).toBe(5 * 32);
+    expect(await tree.tile(1, 0n, latest.size)).toEqual(tileToBytes(ref.store.readTile(1, 0n)!));
+    expect(await tree.tile(0, 99n, latest.size)).toBeUndefined();
+    await expect(tree.tile(0, 0n, latest.size + 1n)).rejects.toMatchObject({ code: 'SIZE_OUT_OF_RANGE' });
+  });
+
+  it('proves consistency between every pair of stored checkpoints it is asked about', async () => {
+    const latest = await tree.latest();
+    const early = await tree.checkpointAt(1n);
+    expect(early).toBeDefined();
+    const proof = await tree.consistencyProof(1n, latest.size);
+    expect(isValidConsistency(1n, latest.size, proof, early!.rootHash, latest.rootHash)).toBe(true);
+    await expect(tree.consistencyProof(0n, latest.size)).rejects.toBeInstanceOf(LogError);
+    await expect(tree.consistencyProof(2n, latest.size + 10n)).rejects.toMatchObject({ code: 'SIZE_OUT_OF_RANGE' });
+  });
+
+  it('answers a duplicate with the original index, inside one batch and across batches', async () => {
+    const data = utf8('dup');
+    const [a, b] = await Promise.all([tree.add({ data }), tree.add({ data })]);
+    expect(a!.index).toBe(b!.index);
+    expect([a!.duplicate, b!.duplicate].sort()).toEqual([false, true]);
+    const c = await tree.add({ data });
+    expect(c).toMatchObject({ index: a!.index, duplicate: true });
+    expect(await tree.findByLeafHash(hashLeaf(data))).toBe(a!.index);
+    added.push(data);
+  });
+
+  it('lets the personality decide identity, and finds entries by search key', async () => {
+    const one = await tree.add({ data: utf8('ct leaf, time 1'), identity: utf8('chain-x'), keys: ['email:a@example.com'] });
+    const two = await tree.add({ data: utf8('ct leaf, time 2'), identity: utf8('chain-x') });
+    expect(two).toMatchObject({ index: one.index, duplicate: true });
+    expect(await tree.findByIdentity(utf8('chain-x'))).toBe(one.index);
+    const found = await tree.findByKeys(['email:a@example.com', 'nothing']);
+    expect(found.get('email:a@example.com')).toEqual([one.index]);
+    expect(found.get('nothing')).toEqual([]);
+    added.push(utf8('ct leaf, time 1'));
+  });
+
+  it('refuses oversized entries and changes nothing', async () => {
+    const before = await tree.latest();
+    await expect(tree.add({ data: new Uint8Array(65_536) })).rejects.toMatchObject({ code: 'ENTRY_TOO_LARGE' });
+    expect((await tree.latest()).size).toBe(before.size);
+  });
+
+  it('pushes back past its queue bound without losing or duplicating what it accepted', async () => {
+    const small = await openLogTree(db, options('pushback', { maxPending: 8, batchSize: 4 }));
+    const outcomes = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => small.add({ data: utf8(`p${i}`) })));
+    const ok = outcomes.filter((o) => o.status === 'fulfilled');
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    expect(ok.length).toBeGreaterThanOrEqual(8);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'PUSHBACK' });
+    expect((await small.latest()).size).toBe(BigInt(ok.length));
+    await small.close();
+  });
+
+  it('reopens the same tree with the same ID and origin, and keeps separate trees apart', async () => {
+    const again = await openLogTree(db, options('main', { origin: () => 'must not be used' }));
+    expect(again.treeId).toBe(tree.treeId);
+    expect(again.origin).toBe(tree.origin);
+    const other = await openLogTree(db, options('other'));
+    expect(other.treeId).not.toBe(tree.treeId);
+    expect((await other.add({ data: utf8('first') })).index).toBe(0n);
+    await other.close();
+    await again.close();
+  });
+
+  it('integrates entries left sequenced by a crash before it takes new writes', async () => {
+    const crashed = await openLogTree(db, options('crash'));
+    await crashed.add({ data: utf8('before crash') });
+    await crashed.close();
+    // The crash: a batch committed by the sequencer, then the process died before integrating it.
+    const kysely = db.kysely.withTables<LogTables>() as unknown as LogDb;
+    const orphans = [utf8('orphan 1'), utf8('orphan 2')].map((data) => ({ data, leafHash: hashLeaf(data), identity: hashLeaf(data), keys: [] }));
+    await sequenceBatch(kysely, crashed.treeId, orphans, () => new Date());
+    expect((await crashed.latest()).size).toBe(1n);
+    const restarted = await openLogTree(db, options('crash'));
+    const latest = await restarted.latest();
+    expect(latest.size).toBe(3n);
+    expect(latest.rootHash).toEqual(referenceTree([utf8('before crash'), utf8('orphan 1'), utf8('orphan 2')]).root);
+    await restarted.close();
+  });
+});

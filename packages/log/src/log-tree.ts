@@ -1,0 +1,131 @@
+import crypto from 'node:crypto';
+import { type Database } from '@sigbox/db';
+import { type NoteSigner, hashLeaf } from '@sigbox/merkle';
+import { type Batcher, createBatcher } from './batcher.js';
+import { LogError } from './errors.js';
+import { type IntegratedState, type IntegrationRound, integrateRound, signEmptyCheckpoint } from './integrator.js';
+import { createIntegrationLoop } from './integration-loop.js';
+import { type TreeReader, createTreeReader } from './tree-reader.js';
+import { type EntryToSequence, type Sequenced, sequenceBatch } from './sequencer.js';
+import { type LogDb, findTree, insertTree } from './storage.js';
+import type { LogTables } from './tables.js';
+
+/** Defaults after tessera (`WithBatching(256, …)`, `WithPushback(4096)`) with a shorter linger for latency. */
+export const DEFAULT_BATCH_SIZE = 256;
+export const DEFAULT_BATCH_MAX_AGE_MS = 20;
+export const DEFAULT_MAX_PENDING = 4096;
+export const DEFAULT_MAX_PER_ROUND = 16_384;
+/** C2SP tlog-tiles entry bundles prefix each entry with a uint16 length. */
+export const DEFAULT_MAX_ENTRY_SIZE = 65_535;
+
+export interface OpenTreeOptions {
+  /** Unique name of the tree in the database, e.g. `rekor` or `ct`. */
+  name: string;
+  /** The checkpoint origin, decided once when the tree is created from its new tree ID. */
+  origin: (treeId: bigint) => string;
+  /** Who signs checkpoints (each adds a signature line). */
+  signers: readonly NoteSigner[];
+  batchSize?: number;
+  batchMaxAgeMs?: number;
+  maxPending?: number;
+  maxEntrySize?: number;
+  clock?: () => Date;
+  /** Told about every integration round (metrics). */
+  onIntegrated?: (round: IntegrationRound, sizeOfBatch: bigint) => void;
+  /** Told about every sequenced batch (metrics). */
+  onSequenced?: (batchSize: number) => void;
+}
+
+export interface AddEntry {
+  data: Uint8Array;
+  /** What makes two entries the same; defaults to the leaf hash. */
+  identity?: Uint8Array;
+  /** Search keys written with the entry, in the same transaction. */
+  keys?: readonly string[];
+}
+
+export interface AddedEntry {
+  index: bigint;
+  duplicate: boolean;
+  leafHash: Uint8Array;
+  /** A checkpoint that includes the entry. */
+  checkpoint: IntegratedState;
+  /** When the entry was first integrated (the time of the first checkpoint covering it). */
+  integratedAt: Date;
+}
+
+export interface LogTree extends TreeReader {
+  readonly treeId: bigint;
+  readonly origin: string;
+  readonly createdAt: Date;
+  /**
+   * Sequences the entry (durably, with its index) and resolves once it is integrated. Duplicates resolve
+   * with the original's index and `duplicate: true`; what they mean is the personality's business.
+   */
+  add(entry: AddEntry): Promise<AddedEntry>;
+  /** Integrates whatever is sequenced and not yet integrated (start-up does this before taking writes). */
+  integrate(): Promise<void>;
+  /** Stops taking entries and waits for the queued ones to finish. */
+  close(): Promise<void>;
+}
+
+function randomTreeId(): bigint {
+  // Trillian-style random positive int64 (rekor-cli rejects 0).
+  const id = crypto.randomBytes(8).readBigUInt64BE() & 0x7fff_ffff_ffff_ffffn;
+  return id === 0n ? 1n : id;
+}
+
+/** Opens (creating on first use) the tree `options.name`, integrating anything left from a crash first. */
+export async function openLogTree(database: Database, options: OpenTreeOptions): Promise<LogTree> {
+  const db = database.kysely.withTables<LogTables>() as unknown as LogDb;
+  const clock = options.clock ?? (() => new Date());
+  let row = await findTree(db, options.name);
+  if (!row) {
+    const treeId = randomTreeId();
+    const origin = options.origin(treeId);
+    await insertTree(db, { treeId, name: options.name, origin, emptyCheckpoint: (o) => signEmptyCheckpoint(o, options.signers) });
+    row = await findTree(db, options.name);
+    if (!row) throw new LogError('TREE_CONFLICT', `tree ${options.name} could not be created`);
+  }
+  const { treeId, origin } = row;
+  const maxEntrySize = options.maxEntrySize ?? DEFAULT_MAX_ENTRY_SIZE;
+  const reader = createTreeReader(db, treeId);
+  const loop = createIntegrationLoop(
+    () => integrateRound({ db, treeId, origin, signers: options.signers, clock, maxPerRound: DEFAULT_MAX_PER_ROUND }),
+    (round) => options.onIntegrated?.(round, round.size - round.previousSize),
+  );
+  const batcher: Batcher<EntryToSequence, Sequenced> = createBatcher({
+    maxBatch: options.batchSize ?? DEFAULT_BATCH_SIZE,
+    maxAgeMs: options.batchMaxAgeMs ?? DEFAULT_BATCH_MAX_AGE_MS,
+    maxPending: options.maxPending ?? DEFAULT_MAX_PENDING,
+    flush: async (batch) => {
+      const results = await sequenceBatch(db, treeId, batch, clock);
+      options.onSequenced?.(batch.length);
+      void loop.kick();
+      return results;
+    },
+  });
+
+  await loop.drain();
+
+  return {
+    ...reader,
+    treeId,
+    origin,
+    createdAt: row.createdAt,
+    async add(entry) {
+      if (entry.data.length > maxEntrySize) {
+        throw new LogError('ENTRY_TOO_LARGE', `entry of ${entry.data.length} bytes exceeds ${maxEntrySize}`);
+      }
+      const leafHash = hashLeaf(entry.data);
+      const sequenced = await batcher.add({ data: entry.data, leafHash, identity: entry.identity ?? leafHash, keys: entry.keys ?? [] });
+      const integrated = await loop.waitFor(sequenced.index);
+      const integratedAt = integrated.round?.createdAt ?? (await reader.integratedAt(sequenced.index));
+      return { index: sequenced.index, duplicate: sequenced.duplicate, leafHash, checkpoint: integrated.state, integratedAt };
+    },
+    async integrate() {
+      await loop.drain();
+    },
+    close: () => batcher.close(),
+  };
+}

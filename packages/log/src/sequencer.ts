@@ -1,0 +1,42 @@
+import { encoding } from '@sigbox/core';
+import { type LogDb, type NewEntryRow, findIdentities, insertEntries, lockNextIndex, setNextIndex } from './storage.js';
+
+export interface EntryToSequence {
+  data: Uint8Array;
+  leafHash: Uint8Array;
+  identity: Uint8Array;
+  keys: readonly string[];
+}
+
+export interface Sequenced {
+  index: bigint;
+  /** True when the identity was already in the tree (or earlier in the same batch): `index` is the original's. */
+  duplicate: boolean;
+}
+
+/**
+ * Gives a batch its indices in one transaction: lock the sequence row, find identities already logged,
+ * insert the rest with consecutive indices and their search keys, move the sequence on. Either the whole
+ * batch is durable with gapless indices, or nothing is.
+ */
+export async function sequenceBatch(db: LogDb, treeId: bigint, batch: readonly EntryToSequence[], clock: () => Date): Promise<Sequenced[]> {
+  return db.transaction().execute(async (tx) => {
+    let next = await lockNextIndex(tx, treeId);
+    const existing = await findIdentities(tx, treeId, batch.map((e) => e.identity));
+    const rows: NewEntryRow[] = [];
+    const results = batch.map((entry): Sequenced => {
+      const key = encoding.toHex(entry.identity);
+      const known = existing.get(key);
+      if (known !== undefined) return { index: known, duplicate: true };
+      const index = next++;
+      existing.set(key, index);
+      rows.push({ index, identity: entry.identity, leafHash: entry.leafHash, data: entry.data, keys: entry.keys });
+      return { index, duplicate: false };
+    });
+    if (rows.length > 0) {
+      await insertEntries(tx, treeId, rows, clock());
+      await setNextIndex(tx, treeId, next);
+    }
+    return results;
+  });
+}

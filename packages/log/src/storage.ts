@@ -1,0 +1,170 @@
+import { encoding } from '@sigbox/core';
+import { type Kysely, type Transaction, sql } from '@sigbox/db';
+import type { LogTables } from './tables.js';
+
+/**
+ * The engine's SQL, one function per statement or small group of statements, so the rest of the engine
+ * reads as logic. Bulk statements pass arrays of hex text through `unnest`: text arrays behave the same on
+ * pg and PGlite, bytea arrays do not.
+ */
+export type LogDb = Kysely<LogTables>;
+export type LogTx = Transaction<LogTables>;
+type Queryable = LogDb | LogTx;
+
+export interface TreeRow {
+  treeId: bigint;
+  name: string;
+  origin: string;
+  createdAt: Date;
+}
+
+export async function findTree(db: Queryable, name: string): Promise<TreeRow | undefined> {
+  const row = await db.selectFrom('log_trees').selectAll().where('name', '=', name).executeTakeFirst();
+  return row && { treeId: row.tree_id, name: row.name, origin: row.origin, createdAt: row.created_at };
+}
+
+/**
+ * Creates the tree with its two coordination rows unless a tree of that name exists; the first process to
+ * commit wins and every process then reads the winner.
+ */
+export async function insertTree(db: LogDb, tree: { treeId: bigint; name: string; origin: string; emptyCheckpoint: (origin: string) => Promise<{ rootHash: Uint8Array; note: string }> }): Promise<void> {
+  const { rootHash, note } = await tree.emptyCheckpoint(tree.origin);
+  await db.transaction().execute(async (tx) => {
+    const inserted = await tx
+      .insertInto('log_trees')
+      .values({ tree_id: tree.treeId, name: tree.name, origin: tree.origin })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .returning('tree_id')
+      .executeTakeFirst();
+    if (!inserted) return;
+    await tx.insertInto('log_sequence').values({ tree_id: tree.treeId, next_index: 0n }).execute();
+    await tx.insertInto('log_integration').values({ tree_id: tree.treeId, size: 0n, root_hash: rootHash, checkpoint: note }).execute();
+  });
+}
+
+export async function lockNextIndex(tx: LogTx, treeId: bigint): Promise<bigint> {
+  const row = await tx.selectFrom('log_sequence').select('next_index').where('tree_id', '=', treeId).forUpdate().executeTakeFirstOrThrow();
+  return row.next_index;
+}
+
+export async function readNextIndex(db: Queryable, treeId: bigint): Promise<bigint> {
+  const row = await db.selectFrom('log_sequence').select('next_index').where('tree_id', '=', treeId).executeTakeFirstOrThrow();
+  return row.next_index;
+}
+
+export async function setNextIndex(tx: LogTx, treeId: bigint, nextIndex: bigint): Promise<void> {
+  await tx.updateTable('log_sequence').set({ next_index: nextIndex }).where('tree_id', '=', treeId).execute();
+}
+
+/** Indices of the given identities already in the tree, keyed by hex identity. */
+export async function findIdentities(db: Queryable, treeId: bigint, identities: readonly Uint8Array[]): Promise<Map<string, bigint>> {
+  if (identities.length === 0) return new Map();
+  const hex = identities.map((i) => encoding.toHex(i));
+  const { rows } = await sql<{ identity: Uint8Array; idx: bigint }>`
+    SELECT identity, idx FROM log_entries
+    WHERE tree_id = ${treeId} AND identity IN (SELECT decode(h, 'hex') FROM unnest(${hex}::text[]) AS t(h))`.execute(db);
+  return new Map(rows.map((r) => [encoding.toHex(r.identity), r.idx]));
+}
+
+export interface NewEntryRow {
+  index: bigint;
+  identity: Uint8Array;
+  leafHash: Uint8Array;
+  data: Uint8Array;
+  keys: readonly string[];
+}
+
+export async function insertEntries(tx: LogTx, treeId: bigint, entries: readonly NewEntryRow[], sequencedAt: Date): Promise<void> {
+  if (entries.length === 0) return;
+  const idx = entries.map((e) => e.index.toString());
+  const identity = entries.map((e) => encoding.toHex(e.identity));
+  const leaf = entries.map((e) => encoding.toHex(e.leafHash));
+  const data = entries.map((e) => encoding.toHex(e.data));
+  await sql`
+    INSERT INTO log_entries (tree_id, idx, identity, leaf_hash, data, sequenced_at)
+    SELECT ${treeId}, i, decode(a, 'hex'), decode(l, 'hex'), decode(d, 'hex'), ${sequencedAt}
+    FROM unnest(${idx}::int8[], ${identity}::text[], ${leaf}::text[], ${data}::text[]) AS t(i, a, l, d)`.execute(tx);
+  const keyRows = entries.flatMap((e) => [...new Set(e.keys)].map((k) => [k, e.index.toString()] as const));
+  if (keyRows.length === 0) return;
+  await sql`
+    INSERT INTO log_entry_keys (tree_id, key, idx)
+    SELECT ${treeId}, k, i FROM unnest(${keyRows.map((r) => r[0])}::text[], ${keyRows.map((r) => r[1])}::int8[]) AS t(k, i)
+    ON CONFLICT DO NOTHING`.execute(tx);
+}
+
+export interface IntegrationRow {
+  size: bigint;
+  rootHash: Uint8Array;
+  checkpoint: string;
+}
+
+export async function lockIntegration(tx: LogTx, treeId: bigint): Promise<IntegrationRow> {
+  const row = await tx.selectFrom('log_integration').select(['size', 'root_hash', 'checkpoint']).where('tree_id', '=', treeId).forUpdate().executeTakeFirstOrThrow();
+  return { size: row.size, rootHash: row.root_hash, checkpoint: row.checkpoint };
+}
+
+export async function readIntegration(db: Queryable, treeId: bigint): Promise<IntegrationRow> {
+  const row = await db.selectFrom('log_integration').select(['size', 'root_hash', 'checkpoint']).where('tree_id', '=', treeId).executeTakeFirstOrThrow();
+  return { size: row.size, rootHash: row.root_hash, checkpoint: row.checkpoint };
+}
+
+/** Compare-and-swap on the integrated size: true when this call moved it from `from`. */
+export async function advanceIntegration(tx: LogTx, treeId: bigint, from: bigint, to: IntegrationRow): Promise<boolean> {
+  const result = await tx
+    .updateTable('log_integration')
+    .set({ size: to.size, root_hash: to.rootHash, checkpoint: to.checkpoint, updated_at: sql`now()` })
+    .where('tree_id', '=', treeId)
+    .where('size', '=', from)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+export async function insertCheckpoint(tx: LogTx, treeId: bigint, checkpoint: IntegrationRow, createdAt: Date): Promise<void> {
+  await tx
+    .insertInto('log_checkpoints')
+    .values({ tree_id: treeId, size: checkpoint.size, root_hash: checkpoint.rootHash, note: checkpoint.checkpoint, created_at: createdAt })
+    .execute();
+}
+
+export async function readLeafHashes(db: Queryable, treeId: bigint, from: bigint, to: bigint): Promise<Uint8Array[]> {
+  const rows = await db
+    .selectFrom('log_entries')
+    .select('leaf_hash')
+    .where('tree_id', '=', treeId)
+    .where('idx', '>=', from)
+    .where('idx', '<', to)
+    .orderBy('idx')
+    .execute();
+  return rows.map((r) => r.leaf_hash);
+}
+
+export interface TileRow {
+  level: number;
+  index: bigint;
+  hashes: Uint8Array;
+}
+
+export async function readTileRows(db: Queryable, treeId: bigint, ids: ReadonlyArray<{ level: number; index: bigint }>): Promise<TileRow[]> {
+  if (ids.length === 0) return [];
+  const levels = ids.map((t) => t.level);
+  const indices = ids.map((t) => t.index.toString());
+  const { rows } = await sql<{ level: number; idx: bigint; hashes: Uint8Array }>`
+    SELECT level, idx, hashes FROM log_tiles
+    WHERE tree_id = ${treeId} AND (level, idx) IN (SELECT * FROM unnest(${levels}::int4[], ${indices}::int8[]))`.execute(db);
+  return rows.map((r) => ({ level: r.level, index: r.idx, hashes: r.hashes }));
+}
+
+export async function writeTileRows(tx: LogTx, treeId: bigint, tiles: readonly TileRow[]): Promise<void> {
+  if (tiles.length === 0) return;
+  await tx
+    .insertInto('log_tiles')
+    .values(tiles.map((t) => ({ tree_id: treeId, level: t.level, idx: t.index, hashes: t.hashes })))
+    .onConflict((oc) =>
+      oc
+        .columns(['tree_id', 'level', 'idx'])
+        .doUpdateSet((eb) => ({ hashes: eb.ref('excluded.hashes') }))
+        // Tiles only grow: a stale writer must never shorten one.
+        .where(sql<boolean>`length(log_tiles.hashes) <= length(excluded.hashes)`),
+    )
+    .execute();
+}

@@ -1,0 +1,59 @@
+import { type Tile, type TileId, tileFromBytes } from '@sigbox/merkle';
+import { LogError } from './errors.js';
+import type { TileRow } from './storage.js';
+
+// 4096 tiles ≤ 32 MiB of hashes: the top of a large tree plus the recently written edge.
+const DEFAULT_CAPACITY = 4096;
+
+/**
+ * Tiles read for proofs, kept in memory. Any tile cut to a width is immutable (an append-only tree only adds
+ * hashes to the right of a tile), so a cached tile serves every width up to its own, and only a request
+ * wider than the cached version goes to the database.
+ */
+export interface TileCache {
+  /** Reads `ids` (with the widths a tree size needs), fetching misses in one call to `fetch`. */
+  read(ids: readonly TileId[], fetch: (missing: TileId[]) => Promise<TileRow[]>): Promise<Map<string, Tile>>;
+}
+
+export function tileKey(level: number, index: bigint): string {
+  return `${level}/${index}`;
+}
+
+export function createTileCache(capacity = DEFAULT_CAPACITY): TileCache {
+  const tiles = new Map<string, Tile>();
+
+  function remember(tile: Tile): void {
+    const key = tileKey(tile.level, tile.index);
+    tiles.delete(key);
+    tiles.set(key, tile);
+    if (tiles.size > capacity) tiles.delete(tiles.keys().next().value as string);
+  }
+
+  function cut(tile: Tile, width: number): Tile {
+    return tile.hashes.length === width ? tile : { level: tile.level, index: tile.index, hashes: tile.hashes.slice(0, width) };
+  }
+
+  return {
+    async read(ids, fetch) {
+      const out = new Map<string, Tile>();
+      const missing: TileId[] = [];
+      for (const id of ids) {
+        const hit = tiles.get(tileKey(id.level, id.index));
+        if (hit && hit.hashes.length >= id.width) out.set(tileKey(id.level, id.index), cut(hit, id.width));
+        else missing.push(id);
+      }
+      if (missing.length === 0) return out;
+      const rows = new Map((await fetch(missing)).map((r) => [tileKey(r.level, r.index), r]));
+      for (const id of missing) {
+        const row = rows.get(tileKey(id.level, id.index));
+        const tile = row && tileFromBytes(row.level, row.index, row.hashes);
+        if (!tile || tile.hashes.length < id.width) {
+          throw new LogError('CORRUPT_STATE', `tile ${id.level}/${id.index} is missing or narrower than ${id.width}`);
+        }
+        remember(tile);
+        out.set(tileKey(id.level, id.index), cut(tile, id.width));
+      }
+      return out;
+    },
+  };
+}

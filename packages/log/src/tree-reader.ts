@@ -1,0 +1,147 @@
+import { encoding } from '@sigbox/core';
+import { type TileId, consistencyProof, consistencyProofTiles, inclusionProof, inclusionProofTiles, isValidInclusion, tileWidth } from '@sigbox/merkle';
+import { LogError } from './errors.js';
+import type { IntegratedState } from './integrator.js';
+import { type LogDb, readIntegration, readTileRows } from './storage.js';
+import { createTileCache, tileKey } from './tile-cache.js';
+
+export interface StoredEntry {
+  index: bigint;
+  data: Uint8Array;
+  leafHash: Uint8Array;
+}
+
+/** Reads of a tree: committed, immutable rows only, so no locks. */
+export interface TreeReader {
+  /** The newest integrated state (size, root, signed checkpoint). */
+  latest(): Promise<IntegratedState>;
+  /** The checkpoint signed for exactly `size`, if the log ever integrated to that size. */
+  checkpointAt(size: bigint): Promise<IntegratedState | undefined>;
+  /** RFC 9162 inclusion proof of `index` in the tree of `size` (≤ the integrated size). */
+  inclusionProof(index: bigint, size: bigint): Promise<Uint8Array[]>;
+  /** Builds the proof and verifies it against `state` before returning it (verify what you emit). */
+  proveInclusion(index: bigint, leafHash: Uint8Array, state: IntegratedState): Promise<Uint8Array[]>;
+  /** RFC 9162 consistency proof from `size1` to `size2` (0 < size1 ≤ size2 ≤ the integrated size). */
+  consistencyProof(size1: bigint, size2: bigint): Promise<Uint8Array[]>;
+  entry(index: bigint): Promise<StoredEntry | undefined>;
+  /** Entries [from, to) that are integrated, in index order. */
+  entries(from: bigint, to: bigint): Promise<StoredEntry[]>;
+  /** The time of the first checkpoint that covered `index`. */
+  integratedAt(index: bigint): Promise<Date>;
+  findByIdentity(identity: Uint8Array): Promise<bigint | undefined>;
+  findByLeafHash(leafHash: Uint8Array): Promise<bigint | undefined>;
+  /** Indices of entries carrying any of `keys`, ascending. */
+  findByKeys(keys: readonly string[]): Promise<Map<string, bigint[]>>;
+  /** Tile `level/index` as of tree size `size` (C2SP tlog-tiles body), or undefined if that tile does not exist then. */
+  tile(level: number, index: bigint, size: bigint): Promise<Uint8Array | undefined>;
+}
+
+export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
+  const cache = createTileCache();
+  let knownSize = 0n;
+
+  async function latest(): Promise<IntegratedState> {
+    const state = await readIntegration(db, treeId);
+    if (state.size > knownSize) knownSize = state.size;
+    return state;
+  }
+
+  async function requireIntegrated(size: bigint): Promise<void> {
+    if (size <= knownSize) return;
+    const { size: integrated } = await latest();
+    if (size > integrated) {
+      throw new LogError('SIZE_OUT_OF_RANGE', `tree size ${size} is beyond the integrated size ${integrated}`, { details: { size, integrated } });
+    }
+  }
+
+  async function readTiles(ids: TileId[]) {
+    const tiles = await cache.read(ids, (missing) => readTileRows(db, treeId, missing));
+    return (level: number, index: bigint) => tiles.get(tileKey(level, index));
+  }
+
+  async function inclusion(index: bigint, size: bigint): Promise<Uint8Array[]> {
+    if (index < 0n || index >= size) throw new LogError('INDEX_OUT_OF_RANGE', `index ${index} is not below tree size ${size}`);
+    await requireIntegrated(size);
+    return inclusionProof(index, size, await readTiles(inclusionProofTiles(index, size)));
+  }
+
+  const selectEntries = () => db.selectFrom('log_entries').select(['idx', 'data', 'leaf_hash']).where('tree_id', '=', treeId);
+  const toEntry = (r: { idx: bigint; data: Uint8Array; leaf_hash: Uint8Array }): StoredEntry => ({ index: r.idx, data: r.data, leafHash: r.leaf_hash });
+
+  return {
+    latest,
+    async checkpointAt(size) {
+      const row = await db.selectFrom('log_checkpoints').select(['size', 'root_hash', 'note']).where('tree_id', '=', treeId).where('size', '=', size).executeTakeFirst();
+      return row && { size: row.size, rootHash: row.root_hash, checkpoint: row.note };
+    },
+    inclusionProof: inclusion,
+    async proveInclusion(index, leafHash, state) {
+      const proof = await inclusion(index, state.size);
+      if (!isValidInclusion(index, state.size, leafHash, proof, state.rootHash)) {
+        throw new LogError('PROOF_SELF_CHECK_FAILED', `inclusion proof for ${index} does not verify at size ${state.size}`);
+      }
+      return proof;
+    },
+    async consistencyProof(size1, size2) {
+      if (size1 <= 0n || size1 > size2) throw new LogError('SIZE_OUT_OF_RANGE', `no consistency proof from ${size1} to ${size2}`);
+      await requireIntegrated(size2);
+      return consistencyProof(size1, size2, await readTiles(consistencyProofTiles(size1, size2)));
+    },
+    async entry(index) {
+      const row = await selectEntries().where('idx', '=', index).executeTakeFirst();
+      return row && toEntry(row);
+    },
+    async entries(from, to) {
+      const { size } = await latest();
+      const end = to < size ? to : size;
+      if (from >= end) return [];
+      return (await selectEntries().where('idx', '>=', from).where('idx', '<', end).orderBy('idx').execute()).map(toEntry);
+    },
+    async integratedAt(index) {
+      const row = await db
+        .selectFrom('log_checkpoints')
+        .select('created_at')
+        .where('tree_id', '=', treeId)
+        .where('size', '>', index)
+        .orderBy('size')
+        .limit(1)
+        .executeTakeFirst();
+      if (!row) throw new LogError('INDEX_OUT_OF_RANGE', `entry ${index} is not integrated`);
+      return row.created_at;
+    },
+    async findByIdentity(identity) {
+      const row = await db.selectFrom('log_entries').select('idx').where('tree_id', '=', treeId).where('identity', '=', identity).executeTakeFirst();
+      return row?.idx;
+    },
+    async findByLeafHash(leafHash) {
+      const row = await db
+        .selectFrom('log_entries')
+        .select('idx')
+        .where('tree_id', '=', treeId)
+        .where('leaf_hash', '=', leafHash)
+        .orderBy('idx')
+        .limit(1)
+        .executeTakeFirst();
+      return row?.idx;
+    },
+    async findByKeys(keys) {
+      const out = new Map<string, bigint[]>(keys.map((k) => [k, []]));
+      if (keys.length === 0) return out;
+      const rows = await db.selectFrom('log_entry_keys').select(['key', 'idx']).where('tree_id', '=', treeId).where('key', 'in', [...keys]).orderBy('idx').execute();
+      for (const r of rows) out.get(r.key)?.push(r.idx);
+      return out;
+    },
+    async tile(level, index, size) {
+      await requireIntegrated(size);
+      const width = tileWidth(level, index, size);
+      if (width === 0) return undefined;
+      const read = await readTiles([{ level, index, width }]);
+      const tile = read(level, index);
+      return tile && concatHashes(tile.hashes);
+    },
+  };
+}
+
+function concatHashes(hashes: readonly Uint8Array[]): Uint8Array {
+  return encoding.concatBytes(...hashes);
+}
