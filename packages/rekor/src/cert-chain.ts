@@ -1,0 +1,28 @@
+import crypto from 'node:crypto';
+
+// Go crypto/x509 Verify's error for a chain that does not lead to the given root.
+const UNKNOWN_AUTHORITY = 'x509: certificate signed by unknown authority';
+
+function validAt(cert: crypto.X509Certificate, time: Date): boolean {
+  return cert.validFromDate.getTime() <= time.getTime() && time.getTime() <= cert.validToDate.getTime();
+}
+
+/**
+ * Verifies a submitted chain the way rekor `verifyCertChain` (pkg/pki/x509/x509.go) asks Go to: the last
+ * certificate is the only root, the middle ones are intermediates, any key usage is fine, and the time is the
+ * leaf's NotBefore (expired certificates stay uploadable). Simplified path check: each certificate must be
+ * issued and signed by the next, every issuer must be a CA, and all must be valid at that time.
+ */
+export function verifyCertificateChain(ders: readonly Uint8Array[]): void {
+  if (ders.length === 0) throw new Error('no certificate chain provided');
+  if (ders.length === 1) return;
+  const certs = ders.map((d) => new crypto.X509Certificate(d));
+  const time = (certs[0] as crypto.X509Certificate).validFromDate;
+  // Go trusts a pool root as-is (no self-signature check) but still wants it valid and a CA.
+  if (!certs.every((c, i) => validAt(c, time) && (i === 0 || c.ca))) throw new Error(UNKNOWN_AUTHORITY);
+  for (let i = 0; i + 1 < certs.length; i++) {
+    const cert = certs[i] as crypto.X509Certificate;
+    const issuer = certs[i + 1] as crypto.X509Certificate;
+    if (!cert.checkIssued(issuer) || !cert.verify(issuer.publicKey)) throw new Error(UNKNOWN_AUTHORITY);
+  }
+}

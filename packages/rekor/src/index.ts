@@ -1,0 +1,18 @@
+export { RekorError, REKOR_ERROR_STATUS, GO_OPENAPI_CODE, type RekorErrorCode } from './errors.js';
+export { parseProposedEntry, canonicalizeSearchEntry, type CanonicalEntry } from './proposed-entry.js';
+export { parseCanonicalBody, entryKindVersion, type CanonicalBody } from './canonical-body.js';
+export {
+  entryUuid,
+  entryId,
+  parseEntryRef,
+  logIdHex,
+  ENTRY_UUID_PATTERN,
+  TREE_ID_HEX_LENGTH,
+  UUID_HEX_LENGTH,
+  ENTRY_ID_HEX_LENGTH,
+  type EntryRef,
+} from './entry-id.js';
+export { entryTimestampPayload, signEntryTimestamp, verifyEntryTimestamp, type EntryTimestampFields } from './entry-timestamp.js';
+export { logEntryJson, type LogEntryParts } from './log-entry.js';
+export { indexQueryKeys, type IndexQuery } from './index-query.js';
+export { preAuthEncoding } from './dsse-envelope.js';
