@@ -16,6 +16,8 @@ function validAt(cert: crypto.X509Certificate, time: Date): boolean {
 export function verifyCertificateChain(ders: readonly Uint8Array[]): void {
   if (ders.length === 0) throw new Error('no certificate chain provided');
   if (ders.length === 1) return;
+  // Go checks the root pool first: a leaf that is itself the root is trusted as-is.
+  if (Buffer.compare(ders[0] as Uint8Array, ders[ders.length - 1] as Uint8Array) === 0) return;
   const certs = ders.map((d) => new crypto.X509Certificate(d));
   const time = (certs[0] as crypto.X509Certificate).validFromDate;
   // Go trusts a pool root as-is (no self-signature check) but still wants it valid and a CA.
