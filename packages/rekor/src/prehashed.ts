@@ -60,7 +60,12 @@ function verifyRsa(key: KeyObject, alg: DigestAlgorithm, digest: Uint8Array, sig
  */
 export function verifyPrehashed(key: KeyObject, alg: DigestAlgorithm, digest: Uint8Array, sig: Uint8Array): void {
   if (sig.length === 0) throw new Error('X509 signature has not been initialized');
-  const keyAlg = keyAlgorithm(key);
+  let keyAlg;
+  try {
+    keyAlg = keyAlgorithm(key);
+  } catch {
+    throw new Error('unsupported public key type'); // sigstore LoadVerifierWithOpts
+  }
   if (digest.length !== DIGEST_LENGTH[alg]) throw new Error('unexpected length of digest for hash function specified');
   if (keyAlg === 'rsa') return verifyRsa(key, alg, digest, sig);
   if (keyAlg === 'ed25519') {
