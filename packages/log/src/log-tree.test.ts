@@ -102,6 +102,21 @@ describe.each(databaseEngines())('log engine on %s', (engine) => {
     await expect(tree.tile(0, 0n, latest.size + 1n)).rejects.toMatchObject({ code: 'SIZE_OUT_OF_RANGE' });
   });
 
+  it('computes past roots from tiles, and serves entry bundles and leaf hashes', async () => {
+    const latest = await tree.latest();
+    const stored = (await tree.entries(0n, latest.size)).map((e) => e.data);
+    expect(await tree.rootAt(latest.size)).toEqual(latest.rootHash);
+    expect(await tree.rootAt(300n)).toEqual(referenceTree(stored.slice(0, 300)).root);
+    expect((await tree.checkpointAt(1n))?.rootHash).toEqual(await tree.rootAt(1n));
+    const bundle = await tree.entryBundle(0n, 3n);
+    const expected = stored.slice(0, 3).flatMap((d) => [d.length >> 8, d.length & 0xff, ...d]);
+    expect(bundle).toEqual(new Uint8Array(expected));
+    expect(await tree.entryBundle(5n, latest.size)).toBeUndefined();
+    const hashes = await tree.leafHashesAt([0n, 2n, 10_000n]);
+    expect([...hashes.keys()].sort()).toEqual([0n, 2n]);
+    expect(hashes.get(2n)).toEqual(hashLeaf(stored[2]!));
+  });
+
   it('proves consistency between every pair of stored checkpoints it is asked about', async () => {
     const latest = await tree.latest();
     const early = await tree.checkpointAt(1n);

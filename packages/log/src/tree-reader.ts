@@ -1,5 +1,16 @@
 import { encoding } from '@sigbox/core';
-import { type TileId, consistencyProof, consistencyProofTiles, inclusionProof, inclusionProofTiles, isValidInclusion, tileWidth } from '@sigbox/merkle';
+import {
+  TILE_WIDTH,
+  type TileId,
+  consistencyProof,
+  consistencyProofTiles,
+  inclusionProof,
+  inclusionProofTiles,
+  isValidInclusion,
+  rootFromTiles,
+  tileWidth,
+  tilesNeededForAppend,
+} from '@sigbox/merkle';
 import { LogError } from './errors.js';
 import type { IntegratedState } from './integrator.js';
 import { type LogDb, readIntegration, readTileRows } from './storage.js';
@@ -32,6 +43,15 @@ export interface TreeReader {
   findByLeafHash(leafHash: Uint8Array): Promise<bigint | undefined>;
   /** Indices of entries carrying any of `keys`, ascending. */
   findByKeys(keys: readonly string[]): Promise<Map<string, bigint[]>>;
+  /** Leaf hashes of the given indices (those that exist), for turning index hits into entry IDs. */
+  leafHashesAt(indices: readonly bigint[]): Promise<Map<bigint, Uint8Array>>;
+  /** The root hash of the tree at `size` (≤ the integrated size). */
+  rootAt(size: bigint): Promise<Uint8Array>;
+  /**
+   * Entry bundle `index` as of tree size `size` (C2SP tlog-tiles: each entry prefixed by its uint16
+   * big-endian length), or undefined if that bundle does not exist then.
+   */
+  entryBundle(index: bigint, size: bigint): Promise<Uint8Array | undefined>;
   /** Tile `level/index` as of tree size `size` (C2SP tlog-tiles body), or undefined if that tile does not exist then. */
   tile(level: number, index: bigint, size: bigint): Promise<Uint8Array | undefined>;
 }
@@ -131,6 +151,24 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
       for (const r of rows) out.get(r.key)?.push(r.idx);
       return out;
     },
+    async leafHashesAt(indices) {
+      if (indices.length === 0) return new Map();
+      const rows = await db.selectFrom('log_entries').select(['idx', 'leaf_hash']).where('tree_id', '=', treeId).where('idx', 'in', [...indices]).execute();
+      return new Map(rows.map((r) => [r.idx, r.leaf_hash]));
+    },
+    async rootAt(size) {
+      await requireIntegrated(size);
+      return rootFromTiles(size, await readTiles(tilesNeededForAppend(size)));
+    },
+    async entryBundle(index, size) {
+      await requireIntegrated(size);
+      const width = tileWidth(0, index, size);
+      if (width === 0) return undefined;
+      const from = index * BigInt(TILE_WIDTH);
+      const rows = await selectEntries().where('idx', '>=', from).where('idx', '<', from + BigInt(width)).orderBy('idx').execute();
+      if (rows.length !== width) throw new LogError('CORRUPT_STATE', `entry bundle ${index} has ${rows.length} of ${width} entries`);
+      return encodeEntryBundle(rows.map((r) => r.data));
+    },
     async tile(level, index, size) {
       await requireIntegrated(size);
       const width = tileWidth(level, index, size);
@@ -140,6 +178,19 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
       return tile && concatHashes(tile.hashes);
     },
   };
+}
+
+/** C2SP tlog-tiles entry bundle: `uint16 length ‖ entry` for each entry. */
+function encodeEntryBundle(entries: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(entries.reduce((n, e) => n + 2 + e.length, 0));
+  let offset = 0;
+  for (const e of entries) {
+    out[offset] = e.length >> 8;
+    out[offset + 1] = e.length & 0xff;
+    out.set(e, offset + 2);
+    offset += 2 + e.length;
+  }
+  return out;
 }
 
 function concatHashes(hashes: readonly Uint8Array[]): Uint8Array {
