@@ -1,6 +1,8 @@
 import type { Handler } from './handler.js';
+import type * as rekorV1 from './__generated__/rekor-v1.js';
 import type * as sigbox from './__generated__/sigbox.js';
 
+export type * as rekorV1 from './__generated__/rekor-v1.js';
 export type * as sigbox from './__generated__/sigbox.js';
 export type { Handler } from './handler.js';
 export type {
@@ -16,3 +18,6 @@ export type {
 
 /** A handler for one operation of openapi/sigbox.yaml. */
 export type SigboxHandler<Id extends keyof sigbox.operations> = Handler<sigbox.operations, Id>;
+
+/** A handler for one operation of openapi/rekor-v1.yaml (the Rekor v1-compatible log API). */
+export type RekorV1Handler<Id extends keyof rekorV1.operations> = Handler<rekorV1.operations, Id>;
