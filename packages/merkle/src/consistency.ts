@@ -1,6 +1,6 @@
 import { MerkleError } from './errors.js';
 import { defaultHasher, type Hasher } from './hasher.js';
-import { createNodeReader } from './node-reader.js';
+import { NodeReader } from './node-reader.js';
 import { consistencyRanges, tilesForRanges } from './ranges.js';
 import { toSafeInt } from './safe-int.js';
 import type { TileId, TileReader } from './tile.js';
@@ -21,8 +21,8 @@ function checkedArgs(size1: bigint, size2: bigint): [number, number] {
  */
 export function consistencyProof(size1: bigint, size2: bigint, readTile: TileReader, hasher: Hasher = defaultHasher): Uint8Array[] {
   const [m, n] = checkedArgs(size1, size2);
-  const reader = createNodeReader(readTile, hasher);
-  return consistencyRanges(m, n).map(([a, b]) => new Uint8Array(reader.hashRange(a, b)));
+  const reader = new NodeReader(readTile, hasher);
+  return consistencyRanges(m, n).map(([a, b]) => reader.hashRange(a, b));
 }
 
 /** The tiles (with widths at `size2`) that `consistencyProof(size1, size2, …)` reads. */

@@ -29,9 +29,10 @@ export interface Hasher {
  * Uint8Array views of it, so `slice()` copies as callers expect.
  */
 export function createNodeHasher(): Hasher {
-  const node = Buffer.alloc(1 + 2 * HASH_SIZE);
+  // Plain Uint8Arrays: their subarray() is cheaper than Buffer's, and crypto.hash takes any TypedArray.
+  const node = new Uint8Array(1 + 2 * HASH_SIZE);
   node[0] = NODE_PREFIX;
-  const leaf = Buffer.alloc(1 + LEAF_SCRATCH_SIZE);
+  const leaf = new Uint8Array(1 + LEAF_SCRATCH_SIZE);
   leaf[0] = LEAF_PREFIX;
   return {
     hashLeaf(data) {

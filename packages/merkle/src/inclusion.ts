@@ -1,6 +1,6 @@
 import { MerkleError } from './errors.js';
 import { defaultHasher, type Hasher } from './hasher.js';
-import { createNodeReader } from './node-reader.js';
+import { NodeReader } from './node-reader.js';
 import { inclusionRanges, tilesForRanges } from './ranges.js';
 import { toSafeInt } from './safe-int.js';
 import type { TileId, TileReader } from './tile.js';
@@ -19,8 +19,8 @@ function checkedArgs(index: bigint, size: bigint): [number, number] {
  */
 export function inclusionProof(index: bigint, size: bigint, readTile: TileReader, hasher: Hasher = defaultHasher): Uint8Array[] {
   const [m, n] = checkedArgs(index, size);
-  const reader = createNodeReader(readTile, hasher);
-  return inclusionRanges(m, n).map(([a, b]) => new Uint8Array(reader.hashRange(a, b)));
+  const reader = new NodeReader(readTile, hasher);
+  return inclusionRanges(m, n).map(([a, b]) => reader.hashRange(a, b));
 }
 
 /** The tiles (with widths at `size`) that `inclusionProof(index, size, …)` reads. */

@@ -1,6 +1,6 @@
 import { MerkleError } from './errors.js';
 import { EMPTY_ROOT, HASH_SIZE, defaultHasher, type Hasher } from './hasher.js';
-import { createNodeReader } from './node-reader.js';
+import { NodeReader } from './node-reader.js';
 import { toSafeInt } from './safe-int.js';
 import { TILE_HEIGHT, TILE_WIDTH, partialTileWidth, type Tile, type TileId, type TileReader } from './tile.js';
 import { extendTree, forkTree, tileTree, treeRoot } from './tile-tree.js';
@@ -50,7 +50,7 @@ function appendLevel(level: number, count: number, add: readonly Uint8Array[], r
     extendTree(tree, hashes, hasher);
     out.push({ level, index: BigInt(index), hashes });
     if (hashes.length === TILE_WIDTH) {
-      roots.push(new Uint8Array(treeRoot(tree)));
+      roots.push(treeRoot(tree));
       index++;
       hashes = [];
       tree = forkTree(hashes);
@@ -81,6 +81,6 @@ export function integrate(size: bigint, leafHashes: readonly Uint8Array[], readT
   }
   const latest = new Map(tiles.map((t) => [`${t.level}/${t.index}`, t]));
   const overlay: TileReader = (level, index) => latest.get(`${level}/${index}`) ?? readTile(level, index);
-  const root = to === 0 ? new Uint8Array(EMPTY_ROOT) : new Uint8Array(createNodeReader(overlay, hasher).hashRange(0, to));
+  const root = to === 0 ? new Uint8Array(EMPTY_ROOT) : new NodeReader(overlay, hasher).hashRange(0, to);
   return { size: BigInt(to), root, tiles };
 }

@@ -51,10 +51,9 @@ export function consistencyRanges(m: number, n: number): LeafRange[] {
  */
 export function rangeNodes(a: number, b: number): NodeId[] {
   const out: NodeId[] = [];
-  for (let start = a, h = bitLength(b - a) - 1; h >= 0; h--) {
-    const span = 2 ** h;
-    if (start + span > b) continue;
-    out.push([h, start / span]);
+  for (let start = a; start < b; ) {
+    const span = 2 ** (bitLength(b - start) - 1); // one iteration per set bit of b − a
+    out.push([bitLength(span) - 1, start / span]);
     start += span;
   }
   return out;

@@ -8,7 +8,7 @@ import { TILE_HEIGHT, TILE_WIDTH } from './tile.js';
  */
 export interface TileTree {
   width: number;
-  readonly nodes: Buffer;
+  readonly nodes: Uint8Array;
 }
 
 const INTERIOR_SLOTS = TILE_WIDTH - 1;
@@ -20,10 +20,10 @@ function offset(r: number, j: number): number {
   return (TILE_WIDTH - (TILE_WIDTH >> (r - 1)) + j) * HASH_SIZE;
 }
 
-/** A view of an interior node; valid while the tree lives, never handed to callers uncopied. */
+/** A fresh copy of an interior node (one allocation, as a view would cost; nobody can alias tile memory). */
 export function treeNode(tree: TileTree, r: number, j: number): Uint8Array {
   const at = offset(r, j);
-  return tree.nodes.subarray(at, at + HASH_SIZE);
+  return tree.nodes.slice(at, at + HASH_SIZE);
 }
 
 /** The tile's own root (height 8) — only meaningful once the tile is full. */
@@ -49,7 +49,7 @@ export function extendTree(tree: TileTree, hashes: readonly Uint8Array[], hasher
 export function tileTree(hashes: readonly Uint8Array[], hasher: Hasher): TileTree {
   let tree = memo.get(hashes);
   if (!tree || tree.width > hashes.length) {
-    tree = { width: 0, nodes: Buffer.alloc(INTERIOR_SLOTS * HASH_SIZE) };
+    tree = { width: 0, nodes: new Uint8Array(INTERIOR_SLOTS * HASH_SIZE) };
     memo.set(hashes, tree);
   }
   if (tree.width < hashes.length) extendTree(tree, hashes, hasher);
@@ -62,8 +62,8 @@ export function tileTree(hashes: readonly Uint8Array[], hasher: Hasher): TileTre
  */
 export function forkTree(hashes: readonly Uint8Array[], from?: TileTree): TileTree {
   const tree: TileTree = from
-    ? { width: Math.min(from.width, hashes.length), nodes: Buffer.from(from.nodes) }
-    : { width: 0, nodes: Buffer.alloc(INTERIOR_SLOTS * HASH_SIZE) };
+    ? { width: Math.min(from.width, hashes.length), nodes: from.nodes.slice() }
+    : { width: 0, nodes: new Uint8Array(INTERIOR_SLOTS * HASH_SIZE) };
   memo.set(hashes, tree);
   return tree;
 }
