@@ -16,7 +16,7 @@ interface Waiter {
  * Runs integration rounds in this process, one at a time, whenever sequencing asks, and wakes those waiting
  * for an index to be integrated. Other processes may integrate our entries: a round then finds them done.
  */
-export function createIntegrationLoop(runRound: () => Promise<IntegrationRound>, onRound?: (round: IntegrationRound) => void) {
+export function createIntegrationLoop(runRound: () => Promise<IntegrationRound>, onRound?: (round: IntegrationRound, durationMs: number) => void) {
   let waiters: Waiter[] = [];
   let running: Promise<void> | undefined;
   let again = false;
@@ -36,8 +36,9 @@ export function createIntegrationLoop(runRound: () => Promise<IntegrationRound>,
     do {
       again = false;
       try {
+        const started = performance.now();
         const round = await runRound();
-        onRound?.(round);
+        onRound?.(round, performance.now() - started);
         settle(round);
         if (round.more) again = true;
       } catch (error) {

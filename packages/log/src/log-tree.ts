@@ -30,8 +30,8 @@ export interface OpenTreeOptions {
   maxPending?: number;
   maxEntrySize?: number;
   clock?: () => Date;
-  /** Told about every integration round (metrics). */
-  onIntegrated?: (round: IntegrationRound, sizeOfBatch: bigint) => void;
+  /** Told about every integration round this process ran (metrics). */
+  onIntegrated?: (round: IntegrationRound, durationMs: number) => void;
   /** Told about every sequenced batch (metrics). */
   onSequenced?: (batchSize: number) => void;
 }
@@ -92,7 +92,7 @@ export async function openLogTree(database: Database, options: OpenTreeOptions):
   const reader = createTreeReader(db, treeId);
   const loop = createIntegrationLoop(
     () => integrateRound({ db, treeId, origin, signers: options.signers, clock, maxPerRound: DEFAULT_MAX_PER_ROUND }),
-    (round) => options.onIntegrated?.(round, round.size - round.previousSize),
+    (round, durationMs) => options.onIntegrated?.(round, durationMs),
   );
   const batcher: Batcher<EntryToSequence, Sequenced> = createBatcher({
     maxBatch: options.batchSize ?? DEFAULT_BATCH_SIZE,

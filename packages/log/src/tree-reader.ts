@@ -48,12 +48,12 @@ export interface TreeReader {
   /** The root hash of the tree at `size` (≤ the integrated size). */
   rootAt(size: bigint): Promise<Uint8Array>;
   /**
-   * Entry bundle `index` as of tree size `size` (C2SP tlog-tiles: each entry prefixed by its uint16
-   * big-endian length), or undefined if that bundle does not exist then.
+   * Entry bundle `index` cut to `width` entries (C2SP tlog-tiles: each entry prefixed by its uint16
+   * big-endian length), or undefined while the integrated tree does not reach that far.
    */
-  entryBundle(index: bigint, size: bigint): Promise<Uint8Array | undefined>;
-  /** Tile `level/index` as of tree size `size` (C2SP tlog-tiles body), or undefined if that tile does not exist then. */
-  tile(level: number, index: bigint, size: bigint): Promise<Uint8Array | undefined>;
+  entryBundle(index: bigint, width: number): Promise<Uint8Array | undefined>;
+  /** Tile `level/index` cut to `width` hashes (C2SP tlog-tiles body), or undefined while the tree does not reach that far. */
+  tile(level: number, index: bigint, width: number): Promise<Uint8Array | undefined>;
 }
 
 export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
@@ -72,6 +72,12 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
     if (size > integrated) {
       throw new LogError('SIZE_OUT_OF_RANGE', `tree size ${size} is beyond the integrated size ${integrated}`, { details: { size, integrated } });
     }
+  }
+
+  /** Whether the integrated tree has at least `width` hashes in tile `level/index`. */
+  async function reaches(level: number, index: bigint, width: number): Promise<boolean> {
+    if (tileWidth(level, index, knownSize) >= width) return true;
+    return tileWidth(level, index, (await latest()).size) >= width;
   }
 
   async function readTiles(ids: TileId[]) {
@@ -160,19 +166,15 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
       await requireIntegrated(size);
       return rootFromTiles(size, await readTiles(tilesNeededForAppend(size)));
     },
-    async entryBundle(index, size) {
-      await requireIntegrated(size);
-      const width = tileWidth(0, index, size);
-      if (width === 0) return undefined;
+    async entryBundle(index, width) {
+      if (!(await reaches(0, index, width))) return undefined;
       const from = index * BigInt(TILE_WIDTH);
       const rows = await selectEntries().where('idx', '>=', from).where('idx', '<', from + BigInt(width)).orderBy('idx').execute();
       if (rows.length !== width) throw new LogError('CORRUPT_STATE', `entry bundle ${index} has ${rows.length} of ${width} entries`);
       return encodeEntryBundle(rows.map((r) => r.data));
     },
-    async tile(level, index, size) {
-      await requireIntegrated(size);
-      const width = tileWidth(level, index, size);
-      if (width === 0) return undefined;
+    async tile(level, index, width) {
+      if (!(await reaches(level, index, width))) return undefined;
       const read = await readTiles([{ level, index, width }]);
       const tile = read(level, index);
       return tile && concatHashes(tile.hashes);

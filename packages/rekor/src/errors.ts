@@ -24,7 +24,13 @@ export type RekorErrorCode =
   | 'UNPROCESSABLE_INDEX_QUERY'
   /** Programming or configuration error: a SET signer that is not ECDSA, an integer beyond 2^53 in v1 JSON. */
   | 'UNSUPPORTED_SIGNER'
-  | 'INTEGER_OVERFLOW';
+  | 'INTEGER_OVERFLOW'
+  /** 409 + Location: the same leaf is already in the active tree (details.entryId). */
+  | 'DUPLICATE_ENTRY'
+  /** 400 for bad query parameters (proof sizes, unknown tree IDs, log indexes). */
+  | 'INVALID_REQUEST'
+  /** 422 `more than max allowed 10 entries in request` (searchLogQuery). */
+  | 'TOO_MANY_ENTRIES';
 
 /** HTTP status per code, as upstream answers (pkg/api/error.go, go-openapi/errors for binding failures). */
 export const REKOR_ERROR_STATUS: Readonly<Record<RekorErrorCode, number>> = {
@@ -38,6 +44,9 @@ export const REKOR_ERROR_STATUS: Readonly<Record<RekorErrorCode, number>> = {
   UNPROCESSABLE_INDEX_QUERY: 422,
   UNSUPPORTED_SIGNER: 500,
   INTEGER_OVERFLOW: 500,
+  DUPLICATE_ENTRY: 409,
+  INVALID_REQUEST: 400,
+  TOO_MANY_ENTRIES: 422,
 };
 
 /**

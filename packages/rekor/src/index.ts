@@ -13,6 +13,8 @@ export {
   type EntryRef,
 } from './entry-id.js';
 export { entryTimestampPayload, signEntryTimestamp, verifyEntryTimestamp, type EntryTimestampFields } from './entry-timestamp.js';
-export { logEntryJson, type LogEntryParts } from './log-entry.js';
+export { logEntryJson, type LogEntryParts, type LogEntryAnon, type LogEntryMap } from './log-entry.js';
 export { indexQueryKeys, type IndexQuery } from './index-query.js';
 export { preAuthEncoding } from './dsse-envelope.js';
+export { createRekorLog, REKOR_TREE_NAME, type RekorLog, type RekorLogOptions, type LogInfo } from './rekor-log.js';
+export { parseSearchLogQuery, MAX_SEARCH_ITEMS, type SearchLogQuery } from './search-query.js';

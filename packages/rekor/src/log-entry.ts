@@ -23,11 +23,27 @@ export interface LogEntryParts {
   attestation?: Uint8Array;
 }
 
+/** One v1 LogEntry value (openapi/rekor-v1.yaml `LogEntryAnon`): integers as JSON numbers, hashes hex. */
+export interface LogEntryAnon {
+  body: string;
+  integratedTime: number;
+  logID: string;
+  logIndex: number;
+  attestation?: { data: string };
+  verification: {
+    inclusionProof: { checkpoint: string; hashes: string[]; logIndex: number; rootHash: string; treeSize: number };
+    signedEntryTimestamp: string;
+  };
+}
+
+/** The v1 `LogEntry` map: one key, the entry ID. */
+export type LogEntryMap = Record<string, LogEntryAnon>;
+
 /**
  * The v1 `LogEntry` map `{ [entryId]: LogEntryAnon }` (openapi.yaml LogEntry; reference §3): base64 body and
  * SET, hex log ID, root and proof hashes (leaf → root), JSON numbers for integers.
  */
-export function logEntryJson(parts: LogEntryParts): Record<string, unknown> {
+export function logEntryJson(parts: LogEntryParts): LogEntryMap {
   const proof = parts.inclusionProof;
   return {
     [parts.entryId]: {

@@ -1,0 +1,175 @@
+import { type Signer, encoding, keyAlgorithm, spkiDer, toPem } from '@sigbox/core';
+import type { Database } from '@sigbox/db';
+import { type IntegrationRound, type LogTree, openLogTree } from '@sigbox/log';
+import { createNoteSigner, rekorV1Origin } from '@sigbox/merkle';
+import { entryId, logIdHex, parseEntryRef } from './entry-id.js';
+import { signEntryTimestamp, entryTimestampPayload } from './entry-timestamp.js';
+import { RekorError } from './errors.js';
+import { indexQueryKeys } from './index-query.js';
+import { type LogEntryMap, logEntryJson } from './log-entry.js';
+import { canonicalizeSearchEntry, parseProposedEntry } from './proposed-entry.js';
+import { parseSearchLogQuery } from './search-query.js';
+
+/** The tree's name in the log engine's database. */
+export const REKOR_TREE_NAME = 'rekor';
+
+export interface RekorLogOptions {
+  database: Database;
+  /** The log key: ECDSA (sigstore-go verifies SETs only with ECDSA keys), kept across restarts. */
+  signer: Signer;
+  /** Hostname of the public URL: the checkpoint origin is `<hostname> - <treeID>` and signatures carry this name. */
+  hostname: string;
+  clock?: () => Date;
+  batchSize?: number;
+  batchMaxAgeMs?: number;
+  maxPending?: number;
+  onIntegrated?: (round: IntegrationRound, durationMs: number) => void;
+  onSequenced?: (batchSize: number) => void;
+}
+
+export interface LogInfo {
+  rootHash: string;
+  treeSize: number;
+  signedTreeHead: string;
+  treeID: string;
+}
+
+/** The Rekor v1 API's logic on the log engine; the HTTP edge only moves JSON in and out. */
+export interface RekorLog {
+  readonly tree: LogTree;
+  readonly treeId: bigint;
+  /** Hex SHA-256 of the log key's SPKI (Rekor's logID). */
+  readonly logId: string;
+  readonly publicKeyPem: string;
+  /** POST /api/v1/log/entries: the created entry (its ID is the map's only key), once integrated. */
+  createEntry(body: unknown): Promise<{ entryId: string; entry: LogEntryMap }>;
+  getEntryByIndex(index: bigint): Promise<LogEntryMap | undefined>;
+  /** By 64-hex UUID or 80-hex entry ID. */
+  getEntryByRef(ref: string): Promise<LogEntryMap | undefined>;
+  searchLogQuery(body: unknown): Promise<LogEntryMap[]>;
+  searchIndex(body: unknown): Promise<string[]>;
+  logInfo(): Promise<LogInfo>;
+  logProof(firstSize: bigint, lastSize: bigint, treeId?: bigint): Promise<{ rootHash: string; hashes: string[] }>;
+  publicKey(treeId?: bigint): string;
+  close(): Promise<void>;
+}
+
+export async function createRekorLog(options: RekorLogOptions): Promise<RekorLog> {
+  if (!keyAlgorithm(options.signer.publicKey).startsWith('ecdsa')) {
+    throw new RekorError('UNSUPPORTED_SIGNER', 'the Rekor log key must be ECDSA');
+  }
+  const tree = await openLogTree(options.database, {
+    name: REKOR_TREE_NAME,
+    origin: (treeId) => rekorV1Origin(options.hostname, treeId),
+    // v1 checkpoints carry the log's signature only (rekor SignedNote.Verify rejects any other line).
+    signers: [createNoteSigner(options.hostname, options.signer)],
+    ...pick(options, ['clock', 'batchSize', 'batchMaxAgeMs', 'maxPending', 'onIntegrated', 'onSequenced']),
+  });
+  const logId = logIdHex(options.signer.publicKey);
+  const publicKeyPem = toPem('PUBLIC KEY', spkiDer(options.signer.publicKey));
+  const { treeId } = tree;
+
+  async function entryJson(index: bigint, body: Uint8Array, leafHash: Uint8Array, integratedAt: Date, state: { size: bigint; rootHash: Uint8Array; checkpoint: string }): Promise<LogEntryMap> {
+    const hashes = await tree.proveInclusion(index, leafHash, state);
+    const integratedTime = Math.floor(integratedAt.getTime() / 1000);
+    const set = await signEntryTimestamp(entryTimestampPayload({ body: encoding.toBase64(body), integratedTime, logID: logId, logIndex: index }), options.signer);
+    return logEntryJson({
+      entryId: entryId(treeId, leafHash),
+      body,
+      integratedTime,
+      logId,
+      logIndex: index,
+      inclusionProof: { logIndex: index, treeSize: state.size, rootHash: state.rootHash, hashes, checkpoint: state.checkpoint },
+      signedEntryTimestamp: set,
+    });
+  }
+
+  async function getEntryByIndex(index: bigint): Promise<LogEntryMap | undefined> {
+    const state = await tree.latest();
+    if (index < 0n || index >= state.size) return undefined;
+    const stored = await tree.entry(index);
+    if (!stored) return undefined;
+    return entryJson(index, stored.data, stored.leafHash, await tree.integratedAt(index), state);
+  }
+
+  async function getByLeafHash(leafHash: Uint8Array): Promise<LogEntryMap | undefined> {
+    const index = await tree.findByLeafHash(leafHash);
+    return index === undefined ? undefined : getEntryByIndex(index);
+  }
+
+  function checkTreeId(id: bigint | undefined): void {
+    if (id !== undefined && id !== treeId) throw new RekorError('INVALID_REQUEST', `unknown tree ID ${id}`);
+  }
+
+  return {
+    tree,
+    treeId,
+    logId,
+    publicKeyPem,
+    async createEntry(body) {
+      const entry = parseProposedEntry(body);
+      const added = await tree.add({ data: entry.canonicalBody, keys: entry.indexKeys });
+      const id = entryId(treeId, entry.leafHash);
+      if (added.duplicate) {
+        throw new RekorError('DUPLICATE_ENTRY', `an equivalent entry already exists in the transparency log with UUID ${id}`, { details: { entryId: id } });
+      }
+      return { entryId: id, entry: await entryJson(added.index, entry.canonicalBody, entry.leafHash, added.integratedAt, added.checkpoint) };
+    },
+    getEntryByIndex,
+    async getEntryByRef(ref) {
+      const { treeId: refTree, uuid } = parseEntryRef(ref);
+      if (refTree !== undefined && refTree !== treeId) return undefined;
+      return getByLeafHash(encoding.fromHex(uuid));
+    },
+    async searchLogQuery(body) {
+      const query = parseSearchLogQuery(body);
+      const found: Array<LogEntryMap | undefined> = [];
+      for (const ref of query.entryUUIDs) {
+        const { treeId: refTree, uuid } = parseEntryRef(ref);
+        found.push(refTree !== undefined && refTree !== treeId ? undefined : await getByLeafHash(encoding.fromHex(uuid)));
+      }
+      for (const proposed of query.entries) found.push(await getByLeafHash(canonicalizeSearchEntry(proposed).leafHash));
+      for (const index of query.logIndexes) found.push(await getEntryByIndex(index));
+      return found.filter((e): e is LogEntryMap => e !== undefined);
+    },
+    async searchIndex(body) {
+      const { operator, keys } = indexQueryKeys(body);
+      if (keys.length === 0) return [];
+      const hits = await tree.findByKeys(keys);
+      const lists = keys.map((k) => hits.get(k) ?? []);
+      const indices = operator === 'and' ? lists.reduce((acc, l) => acc.filter((i) => l.includes(i))) : [...new Set(lists.flat())];
+      const leafHashes = await tree.leafHashesAt(indices);
+      return indices.flatMap((i) => {
+        const leaf = leafHashes.get(i);
+        return leaf ? [entryId(treeId, leaf)] : [];
+      });
+    },
+    async logInfo() {
+      const state = await tree.latest();
+      return { rootHash: encoding.toHex(state.rootHash), treeSize: Number(state.size), signedTreeHead: state.checkpoint, treeID: treeId.toString() };
+    },
+    async logProof(firstSize, lastSize, requestedTree) {
+      checkTreeId(requestedTree);
+      const { size } = await tree.latest();
+      if (lastSize > size) {
+        throw new RekorError('INVALID_REQUEST', `the tree size requested(${lastSize}) was greater than what is currently observable(${size})`);
+      }
+      if (firstSize < 1n) throw new RekorError('INVALID_REQUEST', 'firstSize must be at least 1');
+      if (firstSize > lastSize) throw new RekorError('INVALID_REQUEST', `firstSize(${firstSize}) must be less than lastSize(${lastSize})`);
+      const hashes = firstSize === lastSize ? [] : await tree.consistencyProof(firstSize, lastSize);
+      return { rootHash: encoding.toHex(await tree.rootAt(lastSize)), hashes: hashes.map((h) => encoding.toHex(h)) };
+    },
+    publicKey(requestedTree) {
+      checkTreeId(requestedTree);
+      return publicKeyPem;
+    },
+    close: () => tree.close(),
+  };
+}
+
+function pick<T extends object, K extends keyof T>(obj: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  return out;
+}
+
