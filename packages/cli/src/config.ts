@@ -24,6 +24,7 @@ const OPTIONS = {
   'public-url': { type: 'string' },
   dev: { type: 'boolean' },
   'fulcio-config': { type: 'string' },
+  'log-key': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -73,6 +74,7 @@ function nonEmpty(name: string, value: string | undefined, fallback: string): st
 
 function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
   const fulcioConfig = flags['fulcio-config'];
+  const logKey = flags['log-key'];
   return Object.freeze({
     host: nonEmpty('host', flags.host, DEFAULT_HOST),
     port: parsePort(flags.port),
@@ -81,12 +83,14 @@ function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
     publicUrl: parsePublicUrl(flags['public-url']),
     dev: flags.dev === true,
     fulcioConfig: fulcioConfig === undefined ? undefined : path.resolve(cwd, nonEmpty('fulcio-config', fulcioConfig, '')),
+    logKeyFile: logKey === undefined ? undefined : path.resolve(cwd, nonEmpty('log-key', logKey, '')),
+    logKeyPassphrase: env.SIGBOX_LOG_KEY_PASSPHRASE,
   });
 }
 
 /**
  * The one place flags and environment are read (conventions §3.4): `argv` without node and script, the
- * environment (only `DATABASE_URL`), the folder relative paths are resolved against. Returns a frozen config;
+ * environment (only `DATABASE_URL` and `SIGBOX_LOG_KEY_PASSPHRASE`), the folder relative paths are resolved against. Returns a frozen config;
  * throws {@link ConfigError} for anything it cannot run.
  *
  * @example

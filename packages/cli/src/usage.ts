@@ -14,5 +14,8 @@ Flags:
   --public-url URL       base URL clients reach this server at (default http://HOST:PORT)
   --dev                  development mode (not for production)
   --fulcio-config FILE   Fulcio-format OIDC issuer configuration
+  --log-key FILE         transparency log key, ECDSA P-256 PKCS#8 PEM (passphrase from env
+                         SIGBOX_LOG_KEY_PASSPHRASE); default: created in DATA/keys on first start.
+                         Processes sharing one database must share this key.
   -h, --help             show this help
 `;

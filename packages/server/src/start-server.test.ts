@@ -1,3 +1,4 @@
+import { createHash, createPublicKey } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,17 @@ async function check(server: RunningServer): Promise<void> {
   expect(health.status).toBe(200);
   expect(await health.json()).toEqual({ status: 'SERVING' });
   const root = await (await fetch(`${server.url}/sigbox/v1/trusted_root.json`)).json();
-  expect(root).toMatchObject({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [] });
+  expect(root).toMatchObject({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1' });
+  // The transparency log describes itself with the key it serves at /api/v1/log/publicKey.
+  const pem = await (await fetch(`${server.url}/api/v1/log/publicKey`)).text();
+  const spki = createPublicKey(pem).export({ format: 'der', type: 'spki' });
+  expect(root.tlogs).toEqual([
+    expect.objectContaining({
+      baseUrl: server.publicUrl,
+      logId: { keyId: createHash('sha256').update(spki).digest('base64') },
+      publicKey: expect.objectContaining({ rawBytes: spki.toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256' }),
+    }),
+  ]);
   expect(JSON.parse(await readFile(server.trustedRootFile, 'utf8'))).toEqual(root);
 }
 

@@ -3,10 +3,12 @@ import path from 'node:path';
 import { createDb, runMigrations, sql, type Database, type Engine } from '@sigbox/db';
 import { buildTrustedRoot, serializeTrustDocument, type TrustedRoot } from '@sigbox/trust';
 import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
 import { createApp } from './app.js';
 import { ensureDataDir, writeFileAtomic } from './data-dir.js';
 import { StartError } from './error.js';
 import { closeGracefully, httpUrl, listen } from './listen.js';
+import { openRekor } from './rekor/open-rekor.js';
 import type { Service } from './service.js';
 
 /** Below Kubernetes' default 30 s termination grace period, so we finish before SIGKILL. */
@@ -28,6 +30,9 @@ export interface ServerConfig {
   readonly dev: boolean;
   /** Fulcio-format issuer config file (read by the CA once it is mounted). */
   readonly fulcioConfig: string | undefined;
+  /** PKCS#8 PEM file of the transparency log's ECDSA key; undefined = created in `<dataDir>/keys` on first start. */
+  readonly logKeyFile?: string | undefined;
+  readonly logKeyPassphrase?: string | undefined;
   readonly bodyLimit?: number;
   readonly shutdownTimeoutMs?: number;
 }
@@ -65,14 +70,28 @@ async function openDatabase(config: ServerConfig): Promise<Database> {
   }
 }
 
-/** Services mounted so far: none. The CA, Rekor and CT issues add theirs here, with their trust entries. */
-function buildServices(_config: ServerConfig): { services: Service[]; trustedRoot: TrustedRoot } {
-  return { services: [], trustedRoot: buildTrustedRoot({}) };
+/** The services every `sigbox up` mounts, and how each describes itself in trusted_root.json. */
+interface Mounted {
+  services: Service[];
+  trustedRoot(publicUrl: string): TrustedRoot;
+  close(): Promise<void>;
+}
+
+async function mountServices(config: ServerConfig, db: Database, registry: Registry): Promise<Mounted> {
+  // Known before listening even with port 0: only the hostname names the log (origin, signature name).
+  const hostname = new URL(config.publicUrl ?? httpUrl(config.host, config.port || 1)).hostname;
+  const rekor = await openRekor({ db, dataDir: config.dataDir, hostname, registry, logKeyFile: config.logKeyFile, logKeyPassphrase: config.logKeyPassphrase });
+  return {
+    services: [rekor.service],
+    trustedRoot: (publicUrl) => buildTrustedRoot({ tlogs: [rekor.trustEntry(publicUrl)] }),
+    close: () => rekor.log.close(),
+  };
 }
 
 /**
- * Composition root: data folder, database and migrations, services, trusted root (written to
- * `<dataDir>/trusted_root.json` and served), then listen. The returned handle shuts everything down.
+ * Composition root: data folder, database and migrations, services, then listen; the trusted root is built once
+ * the public URL is known (the port may be chosen at listen time), written to `<dataDir>/trusted_root.json` and
+ * served. The returned handle shuts everything down.
  */
 export async function startServer(config: ServerConfig, options: StartOptions): Promise<RunningServer> {
   const { logger } = options;
@@ -80,25 +99,36 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
     throw new StartError('DATA_DIR_UNUSABLE', `cannot use data folder ${config.dataDir}: ${String(cause)}`, { cause });
   });
   const db = await openDatabase(config);
-  const { services, trustedRoot } = buildServices(config);
-  const trustedRootFile = path.join(config.dataDir, TRUSTED_ROOT_FILE);
+  const registry = new Registry();
+  let mounted: Mounted;
+  try {
+    mounted = await mountServices(config, db, registry);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  let trustedRoot: TrustedRoot | undefined;
   const app = createApp({
     logger,
-    services,
+    registry,
+    services: mounted.services,
     ...(config.bodyLimit === undefined ? {} : { bodyLimit: config.bodyLimit }),
     healthCheck: async () => void (await sql`select 1`.execute(db.kysely)),
-    trustedRoot: () => trustedRoot,
+    trustedRoot: () => trustedRoot ?? buildTrustedRoot({}),
   });
+  const trustedRootFile = path.join(config.dataDir, TRUSTED_ROOT_FILE);
   let listening: Awaited<ReturnType<typeof listen>>;
   try {
-    await writeFileAtomic(trustedRootFile, serializeTrustDocument(trustedRoot));
     listening = await listen(app, config.host, config.port);
   } catch (cause) {
+    await mounted.close();
     await db.close();
     throw new StartError('LISTEN_FAILED', `cannot listen on ${config.host}:${config.port}: ${String(cause)}`, { cause });
   }
   const url = httpUrl(config.host, listening.port);
-  return running({ config, options, db, server: listening.server, url, trustedRootFile });
+  trustedRoot = mounted.trustedRoot(config.publicUrl ?? url);
+  await writeFileAtomic(trustedRootFile, serializeTrustDocument(trustedRoot));
+  return running({ config, options, db, server: listening.server, url, trustedRootFile, closeServices: mounted.close });
 }
 
 function running(parts: {
@@ -108,6 +138,7 @@ function running(parts: {
   server: Server;
   url: string;
   trustedRootFile: string;
+  closeServices: () => Promise<void>;
 }): RunningServer {
   const { config, options, db, server } = parts;
   const signals = options.signals ?? [];
@@ -122,6 +153,7 @@ function running(parts: {
     options.logger.info('shutting down');
     try {
       await closeGracefully(server, config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+      await parts.closeServices();
     } finally {
       await db.close();
     }

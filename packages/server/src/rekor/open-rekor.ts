@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { type Signer, loadFileSigner, loadOrCreateFileSigner } from '@sigbox/core';
+import { type Database, putSettingOnce } from '@sigbox/db';
+import { LogError } from '@sigbox/log';
+import { createRekorLog, type RekorLog } from '@sigbox/rekor';
+import { type TransparencyLogInstance, transparencyLogInstance } from '@sigbox/trust';
+import type { Registry } from 'prom-client';
+import { StartError } from '../error.js';
+import type { Service } from '../service.js';
+import { createLogMetrics } from './rekor-metrics.js';
+import { mapRekorError } from './rekor-errors.js';
+import { createRekorService } from './rekor-service.js';
+
+/** The log key's file inside the data folder when no --log-key is given. */
+export const DEFAULT_LOG_KEY_FILE = path.join('keys', 'rekor-log.pem');
+
+export interface RekorSetup {
+  readonly log: RekorLog;
+  readonly service: Service;
+  /** The tlog entry of trusted_root.json for clients reaching the log at `publicUrl`. */
+  trustEntry(publicUrl: string): TransparencyLogInstance;
+}
+
+export interface RekorSetupOptions {
+  db: Database;
+  dataDir: string;
+  /** Hostname of the public URL: the checkpoint origin and the signature name. */
+  hostname: string;
+  registry: Registry;
+  logKeyFile?: string | undefined;
+  logKeyPassphrase?: string | undefined;
+}
+
+async function loadLogKey(options: RekorSetupOptions): Promise<Signer> {
+  const passphrase = options.logKeyPassphrase === undefined ? {} : { passphrase: options.logKeyPassphrase };
+  try {
+    return options.logKeyFile === undefined
+      ? await loadOrCreateFileSigner(path.join(options.dataDir, DEFAULT_LOG_KEY_FILE), 'ecdsa-p256', passphrase)
+      : await loadFileSigner(options.logKeyFile, passphrase);
+  } catch (cause) {
+    throw new StartError('KEY_UNUSABLE', `cannot load the log key: ${String(cause)}`, { cause });
+  }
+}
+
+/**
+ * Opens the Rekor log: its key (created in the data folder on first start), its tree, and the times fixed at
+ * first start. Processes sharing one database must share the key: a different key for an existing tree is
+ * refused rather than producing checkpoints and SETs no client would accept.
+ */
+export async function openRekor(options: RekorSetupOptions): Promise<RekorSetup> {
+  const signer = await loadLogKey(options);
+  const metrics = createLogMetrics(options.registry, 'rekor');
+  const log = await createRekorLog({
+    database: options.db,
+    signer,
+    hostname: options.hostname,
+    onSequenced: metrics.onSequenced,
+    onIntegrated: metrics.onIntegrated,
+  });
+  const keyOfTree = await putSettingOnce(options.db.kysely, `rekor.tree.${log.treeId}.logId`, log.logId);
+  if (keyOfTree !== log.logId) {
+    await log.close();
+    throw new StartError('KEY_UNUSABLE', `the log key (logID ${log.logId}) is not the key of tree ${log.treeId} (logID ${String(keyOfTree)})`);
+  }
+  // validFor.start: when this key first served, written once; clients compare it with integratedTime.
+  const validFrom = new Date(await putSettingOnce(options.db.kysely, `rekor.key.${log.logId}.since`, new Date().toISOString()));
+  const service = createRekorService(log);
+  const mapError = (err: unknown) => {
+    if (err instanceof LogError && err.code === 'PROOF_SELF_CHECK_FAILED') metrics.proofSelfCheckFailed();
+    return mapRekorError(err);
+  };
+  return {
+    log,
+    service: { ...service, mapError },
+    trustEntry: (publicUrl) => transparencyLogInstance({ baseUrl: publicUrl, publicKey: signer.publicKey, validFrom }),
+  };
+}

@@ -1,0 +1,32 @@
+import { MAX_INT64, parseUint64 } from '@sigbox/core';
+import { HttpError } from '../http-error.js';
+
+// go-openapi/errors codes carried in the body of 422 binding failures (errors/schema.go).
+const REQUIRED = 602;
+const INVALID_TYPE = 601;
+
+function unprocessable(code: number, message: string): HttpError {
+  return new HttpError(422, { code, message });
+}
+
+/**
+ * An int64 query parameter as go-swagger binds it: absent → `undefined` (or 422 when required), anything but
+ * one decimal integer ≥ `min` → 422 with go-openapi's wording.
+ */
+export function int64Query(query: Record<string, unknown>, name: string, options: { required?: boolean; min?: bigint } = {}): bigint | undefined {
+  const raw = query[name];
+  if (raw === undefined || raw === '') {
+    if (options.required) throw unprocessable(REQUIRED, `${name} in query is required`);
+    return undefined;
+  }
+  if (typeof raw !== 'string') throw unprocessable(INVALID_TYPE, `${name} in query must be of type int64: ${JSON.stringify(raw)}`);
+  let value: bigint;
+  try {
+    value = raw.startsWith('-') ? -parseUint64(raw.slice(1), MAX_INT64 + 1n) : parseUint64(raw, MAX_INT64);
+  } catch {
+    throw unprocessable(INVALID_TYPE, `${name} in query must be of type int64: "${raw}"`);
+  }
+  const min = options.min ?? 0n;
+  if (value < min) throw unprocessable(INVALID_TYPE, `${name} in query should be greater than or equal to ${min}`);
+  return value;
+}
