@@ -13,7 +13,8 @@ export interface SearchLogQuery {
 
 function list(body: Record<string, unknown>, name: string): unknown[] {
   const value = body[name];
-  if (value === undefined) return [];
+  // Go clients marshal empty slices as null: go-swagger treats that as absent.
+  if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new RekorError('UNPROCESSABLE_ENTRY', `${name} in body must be of type array`, { bodyCode: GO_OPENAPI_CODE.INVALID_TYPE });
   if (value.length > MAX_SEARCH_ITEMS) {
     throw new RekorError('UNPROCESSABLE_ENTRY', `${name} in body should have at most ${MAX_SEARCH_ITEMS} items`, { bodyCode: GO_OPENAPI_CODE.TOO_LONG });
