@@ -26,3 +26,4 @@ export { StartError, type StartErrorCode } from './error.js';
 export { DATA_DIR_MODE } from './data-dir.js';
 export { httpUrl } from './listen.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
+export { createRekorService } from './rekor/rekor-service.js';
