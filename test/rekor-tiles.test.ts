@@ -1,0 +1,158 @@
+// The tlog-tiles read API under /api/v1/log/tiles: a client that only reads tiles rebuilds the same proofs and
+// sees the same tree as the v1 API (C2SP tlog-tiles; reference merkle.md).
+import type { Express } from 'express';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encoding } from '@sigbox/core';
+import { type Tile, TILE_WIDTH, entryBundlePath, inclusionProof, inclusionProofTiles, rootFromTiles, tileFromBytes, tilePath, tilesNeededForAppend } from '@sigbox/merkle';
+import { databaseEngines } from '@sigbox/testkit';
+import { type RekorHarness, type VerifiedEntry, createEntry, keyEntry, openLogCheckpoint, startRekor, verifyLogEntry } from './helpers/rekor.js';
+
+const TILES = '/api/v1/log/tiles';
+/** More than one full level-0 tile, so there is a full tile, a partial one and a level-1 tile. */
+const ENTRIES = TILE_WIDTH + 44;
+/** Concurrent POSTs per wave: enough to fill batches, few enough for the default pushback limit. */
+const WAVE = 60;
+const IMMUTABLE = /\bimmutable\b/;
+
+async function getBytes(app: Express, url: string): Promise<request.Response> {
+  return request(app)
+    .get(url)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+}
+
+/** Fetches every tile a proof at `size` needs, as a tile-reading client would, into a TileReader. */
+async function fetchTiles(app: Express, ids: ReturnType<typeof inclusionProofTiles>) {
+  const tiles = new Map<string, Tile>();
+  for (const id of ids) {
+    const res = await getBytes(app, `${TILES}/${tilePath(id)}`);
+    expect(res.status, tilePath(id)).toBe(200);
+    expect(res.headers['content-type']).toBe('application/octet-stream');
+    expect(res.headers['cache-control']).toMatch(id.width === TILE_WIDTH ? IMMUTABLE : /max-age=\d+$/);
+    const tile = tileFromBytes(id.level, id.index, new Uint8Array(res.body as Buffer));
+    expect(tile.hashes).toHaveLength(id.width);
+    tiles.set(`${id.level}/${id.index}`, tile);
+  }
+  return (level: number, index: bigint) => tiles.get(`${level}/${index}`);
+}
+
+/** C2SP entry bundle: uint16 big-endian length ‖ entry, repeated. */
+function splitBundle(bytes: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const length = ((bytes[at] as number) << 8) | (bytes[at + 1] as number);
+    out.push(bytes.slice(at + 2, at + 2 + length));
+    at += 2 + length;
+  }
+  return out;
+}
+
+describe.each(databaseEngines())('tlog-tiles on %s', (engine) => {
+  let rekor: RekorHarness;
+  let created: VerifiedEntry[];
+  beforeAll(async () => {
+    rekor = await startRekor(engine);
+    created = [];
+    while (created.length < ENTRIES) {
+      const wave = Math.min(WAVE, ENTRIES - created.length);
+      created.push(...(await Promise.all(Array.from({ length: wave }, () => createEntry(rekor, keyEntry())))));
+    }
+    created.sort((a, b) => a.value.logIndex - b.value.logIndex);
+  }, 120_000);
+  afterAll(() => rekor.close());
+
+  it('filled the tree gaplessly', () => {
+    expect(created.map((c) => c.value.logIndex)).toEqual(Array.from({ length: ENTRIES }, (_, i) => i));
+  });
+
+  it('serves the same checkpoint as GET /api/v1/log, and a root the tiles reproduce', async () => {
+    const info = (await request(rekor.app).get('/api/v1/log').expect(200)).body;
+    const res = await request(rekor.app).get(`${TILES}/checkpoint`).expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.headers['cache-control']).not.toMatch(IMMUTABLE);
+    expect(res.text).toBe(info.signedTreeHead);
+    const checkpoint = openLogCheckpoint(rekor, res.text);
+    expect(checkpoint.size).toBe(BigInt(ENTRIES));
+    const size = checkpoint.size;
+    const read = await fetchTiles(rekor.app, tilesNeededForAppend(size));
+    expect(encoding.toHex(rootFromTiles(size, read))).toBe(info.rootHash);
+    expect(encoding.toHex(checkpoint.rootHash)).toBe(info.rootHash);
+  });
+
+  it('rebuilds from tiles alone the inclusion proof each POST returned', async () => {
+    // A sample across the full tile, the partial tile and their border.
+    for (const index of [0, 1, 100, 255, 256, 257, ENTRIES - 1]) {
+      const entry = created[index] as VerifiedEntry;
+      const size = BigInt(entry.value.verification.inclusionProof.treeSize);
+      const read = await fetchTiles(rekor.app, inclusionProofTiles(BigInt(index), size));
+      expect(inclusionProof(BigInt(index), size, read).map((h) => encoding.toHex(h))).toEqual(entry.value.verification.inclusionProof.hashes);
+    }
+  });
+
+  it('proves a GET entry against the latest tree from tiles as well', async () => {
+    const res = await request(rekor.app).get('/api/v1/log/entries').query({ logIndex: 3 }).expect(200);
+    const entry = verifyLogEntry(rekor, res.body);
+    const size = BigInt(entry.value.verification.inclusionProof.treeSize);
+    expect(size).toBe(BigInt(ENTRIES));
+    const read = await fetchTiles(rekor.app, inclusionProofTiles(3n, size));
+    expect(inclusionProof(3n, size, read)).toEqual(entry.proof);
+  });
+
+  it('serves entry bundles holding the canonical bodies: the full one immutable, the partial one short-lived', async () => {
+    const full = await getBytes(rekor.app, `${TILES}/${entryBundlePath(0n, TILE_WIDTH)}`);
+    expect(full.status).toBe(200);
+    expect(full.headers['cache-control']).toMatch(IMMUTABLE);
+    expect(splitBundle(new Uint8Array(full.body as Buffer))).toEqual(created.slice(0, TILE_WIDTH).map((c) => c.body));
+
+    const width = ENTRIES - TILE_WIDTH;
+    const partial = await getBytes(rekor.app, `${TILES}/${entryBundlePath(1n, width)}`);
+    expect(partial.status).toBe(200);
+    expect(partial.headers['cache-control']).toMatch(/max-age=\d+$/);
+    expect(partial.headers['cache-control']).not.toMatch(IMMUTABLE);
+    expect(splitBundle(new Uint8Array(partial.body as Buffer))).toEqual(created.slice(TILE_WIDTH).map((c) => c.body));
+    // A smaller width of the same bundle is a prefix (what a client holding an older checkpoint asks for).
+    const older = await getBytes(rekor.app, `${TILES}/${entryBundlePath(1n, 3)}`);
+    expect(splitBundle(new Uint8Array(older.body as Buffer))).toEqual(created.slice(TILE_WIDTH, TILE_WIDTH + 3).map((c) => c.body));
+  });
+
+  it('serves a full tile immutable and a partial tile short-lived, each the leaf hashes', async () => {
+    const full = await getBytes(rekor.app, `${TILES}/tile/0/000`);
+    expect(full.status).toBe(200);
+    expect(full.headers['cache-control']).toMatch(IMMUTABLE);
+    expect(tileFromBytes(0, 0n, new Uint8Array(full.body as Buffer)).hashes).toEqual(created.slice(0, TILE_WIDTH).map((c) => c.leafHash));
+    const partial = await getBytes(rekor.app, `${TILES}/tile/0/001.p/${ENTRIES - TILE_WIDTH}`);
+    expect(partial.headers['cache-control']).not.toMatch(IMMUTABLE);
+    expect(tileFromBytes(0, 1n, new Uint8Array(partial.body as Buffer)).hashes).toEqual(created.slice(TILE_WIDTH).map((c) => c.leafHash));
+  });
+
+  it.each([
+    ['a partial tile wider than the tree', `tile/0/001.p/${ENTRIES - TILE_WIDTH + 1}`],
+    ['a full tile not yet complete', 'tile/0/001'],
+    ['a tile past the end', 'tile/0/002.p/1'],
+    ['a level the tree does not reach', 'tile/2/000.p/1'],
+    ['an entry bundle past the end', 'tile/entries/002.p/1'],
+    ['an entry bundle wider than the tree', `tile/entries/001.p/${ENTRIES - TILE_WIDTH + 1}`],
+  ])('404 for %s', async (_what, tile) => {
+    const res = await request(rekor.app).get(`${TILES}/${tile}`);
+    expect(res.status).toBe(404);
+  });
+
+  it.each([
+    ['a non-canonical index', 'tile/0/0'],
+    ['a redundant leading group', 'tile/0/x000/001'],
+    ['width 0', 'tile/0/001.p/0'],
+    ['width 256 as partial', 'tile/0/001.p/256'],
+    ['a leading-zero width', 'tile/0/001.p/044'],
+    ['level 64', 'tile/64/000'],
+    ['a letter', 'tile/a/000'],
+    ['nothing', 'tile/'],
+  ])('404 for the malformed path with %s', async (_what, tile) => {
+    const res = await request(rekor.app).get(`${TILES}/${tile}`);
+    expect(res.status).toBe(404);
+  });
+});
