@@ -22,3 +22,4 @@ export {
   loadOrCreateFileSigner,
   verifySignature,
 } from './signer.js';
+export { derToP1363, p1363ToDer } from './ecdsa-signature.js';
