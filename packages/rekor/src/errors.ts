@@ -51,9 +51,9 @@ export const REKOR_ERROR_STATUS: Readonly<Record<RekorErrorCode, number>> = {
 
 /**
  * go-openapi/errors codes that go-swagger puts in the *body* of binding failures while the HTTP status is 422
- * (errors/schema.go: InvalidTypeCode = 601, RequiredFailCode = 602, … ; `asHTTPCode` maps ≥ 600 to 422).
+ * (errors/schema.go: InvalidTypeCode = 601, RequiredFailCode = 602, … MinFailCode = 609; `asHTTPCode` maps ≥ 600 to 422).
  */
-export const GO_OPENAPI_CODE = { INVALID_TYPE: 601, REQUIRED: 602, TOO_LONG: 603, TOO_SHORT: 604, PATTERN: 605, ENUM: 606 } as const;
+export const GO_OPENAPI_CODE = { INVALID_TYPE: 601, REQUIRED: 602, TOO_LONG: 603, TOO_SHORT: 604, PATTERN: 605, ENUM: 606, MIN: 609 } as const;
 
 /**
  * A client-facing failure. The edge answers `status` with `{"code": bodyCode, "message": message}`; `bodyCode`

@@ -36,7 +36,8 @@ export function parseSearchLogQuery(body: unknown): SearchLogQuery {
   });
   const logIndexes = list(record, 'logIndexes').map((n, i) => {
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
-      throw new RekorError('UNPROCESSABLE_ENTRY', `logIndexes.${i} in body should be greater than or equal to 0`, { bodyCode: GO_OPENAPI_CODE.INVALID_TYPE });
+      const bodyCode = typeof n === 'number' && n < 0 ? GO_OPENAPI_CODE.MIN : GO_OPENAPI_CODE.INVALID_TYPE;
+      throw new RekorError('UNPROCESSABLE_ENTRY', `logIndexes.${i} in body should be greater than or equal to 0`, { bodyCode });
     }
     return BigInt(n);
   });

@@ -1,9 +1,11 @@
 import { MAX_INT64, parseUint64 } from '@sigbox/core';
+import type { Request } from 'express';
 import { HttpError } from '../http-error.js';
 
 // go-openapi/errors codes carried in the body of 422 binding failures (errors/schema.go).
 const REQUIRED = 602;
 const INVALID_TYPE = 601;
+const MINIMUM = 609;
 
 function unprocessable(code: number, message: string): HttpError {
   return new HttpError(422, { code, message });
@@ -27,6 +29,15 @@ export function int64Query(query: Record<string, unknown>, name: string, options
     throw unprocessable(INVALID_TYPE, `${name} in query must be of type int64: "${raw}"`);
   }
   const min = options.min ?? 0n;
-  if (value < min) throw unprocessable(INVALID_TYPE, `${name} in query should be greater than or equal to ${min}`);
+  if (value < min) throw unprocessable(MINIMUM, `${name} in query should be greater than or equal to ${min}`);
   return value;
+}
+
+/**
+ * A required body parameter as go-swagger binds it: a request without a body (`runtime.HasBody` false, which
+ * includes `Content-Length: 0`) is 422 `<name> in body is required` before any handler logic runs.
+ */
+export function requiredBody(req: Request, name: string): unknown {
+  if (req.body === undefined || req.headers['content-length'] === '0') throw unprocessable(REQUIRED, `${name} in body is required`);
+  return req.body as unknown;
 }

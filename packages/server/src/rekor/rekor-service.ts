@@ -2,7 +2,7 @@ import type { RekorV1Handler } from '@sigbox/api';
 import type { RekorLog } from '@sigbox/rekor';
 import { rekorErrorFormat } from '../error-formats.js';
 import type { Service } from '../service.js';
-import { int64Query } from './query-params.js';
+import { int64Query, requiredBody } from './query-params.js';
 import { mapRekorError } from './rekor-errors.js';
 import { mountTileRoutes } from './tiles-routes.js';
 
@@ -12,7 +12,7 @@ import { mountTileRoutes } from './tiles-routes.js';
  */
 export function createRekorService(log: RekorLog): Service {
   const createLogEntry: RekorV1Handler<'createLogEntry'> = async (req, res) => {
-    const { entryId, entry } = await log.createEntry(req.body);
+    const { entryId, entry } = await log.createEntry(requiredBody(req, 'proposedEntry'));
     // sigstore-go reads the entry as Payload[ETag]: the ETag is the body's only key, unquoted.
     res.status(201).set({ ETag: entryId, Location: `/api/v1/log/entries/${entryId}` }).json(entry);
   };
@@ -31,11 +31,11 @@ export function createRekorService(log: RekorLog): Service {
   };
 
   const searchLogQuery: RekorV1Handler<'searchLogQuery'> = async (req, res) => {
-    res.json(await log.searchLogQuery(req.body));
+    res.json(await log.searchLogQuery(requiredBody(req, 'entry')));
   };
 
   const searchIndex: RekorV1Handler<'searchIndex'> = async (req, res) => {
-    res.json(await log.searchIndex(req.body));
+    res.json(await log.searchIndex(requiredBody(req, 'query')));
   };
 
   const getLogInfo: RekorV1Handler<'getLogInfo'> = async (_req, res) => {
@@ -49,7 +49,9 @@ export function createRekorService(log: RekorLog): Service {
   };
 
   const getPublicKey: RekorV1Handler<'getPublicKey'> = async (req, res) => {
-    res.type('application/x-pem-file').send(log.publicKey(int64Query(req.query, 'treeID', { min: 1n })));
+    // The key first: an unknown treeID must be answered as JSON, not under the PEM content type.
+    const pem = log.publicKey(int64Query(req.query, 'treeID', { min: 1n }));
+    res.type('application/x-pem-file').send(pem);
   };
 
   return {
