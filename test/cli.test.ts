@@ -75,6 +75,42 @@ describe('sigbox up', () => {
     expect(run.stdout()).toContain('"msg":"stopped"');
   }, START_TIMEOUT_MS + 30_000);
 
+  it('with --dev serves the development issuer it warns about, and keeps its keys and log across a restart', async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'sigbox-dev-'));
+    dirs.push(parent);
+    const data = path.join(parent, 'data');
+    const first = sigbox(['up', '--dev', '--port', '0', '--data', data]);
+    let before: { treeID: string; key: string; root: unknown };
+    try {
+      const url = await listeningUrl(first);
+      expect(first.stderr()).toContain(`WARNING: development OIDC issuer enabled at ${url}/oidc\n`);
+      const discovery = (await (await fetch(`${url}/oidc/.well-known/openid-configuration`)).json()) as { issuer: string };
+      expect(discovery.issuer).toBe(`${url}/oidc`);
+      const token = (await (await fetch(`${url}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"dev@example.com"}' })).json()) as { id_token: string };
+      const claims = JSON.parse(Buffer.from(token.id_token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+      expect(claims).toMatchObject({ iss: `${url}/oidc`, aud: 'sigstore', email: 'dev@example.com', email_verified: true });
+      const info = (await (await fetch(`${url}/api/v1/log`)).json()) as { treeID: string };
+      before = { treeID: info.treeID, key: await (await fetch(`${url}/api/v1/log/publicKey`)).text(), root: await (await fetch(`${url}/trusted_root.json`)).json() };
+    } finally {
+      first.child.kill('SIGTERM');
+    }
+    expect(await exitCode(first.child)).toBe(0);
+
+    // Same port as before, so the trust root's URLs are comparable.
+    const port = new URL((/listening on (http:\/\/\S+)/.exec(first.stderr()) ?? [])[1] ?? 'http://x:1').port;
+    const second = sigbox(['up', '--dev', '--port', port, '--data', data]);
+    try {
+      const url = await listeningUrl(second);
+      const info = (await (await fetch(`${url}/api/v1/log`)).json()) as { treeID: string };
+      expect(info.treeID).toBe(before.treeID);
+      expect(await (await fetch(`${url}/api/v1/log/publicKey`)).text()).toBe(before.key);
+      expect(await (await fetch(`${url}/trusted_root.json`)).json()).toEqual(before.root);
+    } finally {
+      second.child.kill('SIGTERM');
+    }
+    expect(await exitCode(second.child)).toBe(0);
+  }, 2 * START_TIMEOUT_MS + 30_000);
+
   it('refuses an unknown flag with exit code 2, naming it', async () => {
     const run = sigbox(['up', '--bogus']);
     expect(await exitCode(run.child)).toBe(2);

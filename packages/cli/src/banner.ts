@@ -25,5 +25,6 @@ export function formatBanner(config: ServerConfig, server: RunningServer): strin
     `                 served at ${server.publicUrl}${TRUSTED_ROOT_ALIAS}`,
   ];
   if (config.dev) lines.push('  dev mode       on: not for production');
+  if (server.devIssuerUrl !== undefined) lines.push(`WARNING: development OIDC issuer enabled at ${server.devIssuerUrl}`);
   return `${lines.join('\n')}\n`;
 }

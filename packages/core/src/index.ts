@@ -20,6 +20,7 @@ export {
   createEphemeralSigner,
   loadFileSigner,
   loadOrCreateFileSigner,
+  loadOrCreatePrivateKey,
   verifySignature,
 } from './signer.js';
 export { derToP1363, p1363ToDer } from './ecdsa-signature.js';

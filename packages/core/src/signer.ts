@@ -40,12 +40,12 @@ export async function loadFileSigner(file: string, options: { passphrase?: strin
 }
 
 /**
- * Loads the key at `file`, or creates it (mode 0600) when absent. Creation uses an exclusive open so two
- * processes starting on one data folder agree on a single key.
+ * Loads the private key at `file`, or creates it (mode 0600) when absent. Creation uses an exclusive open so
+ * two processes starting on one data folder agree on a single key.
  */
-export async function loadOrCreateFileSigner(file: string, algorithm: KeyAlgorithm, options: { passphrase?: string } = {}): Promise<Signer> {
+export async function loadOrCreatePrivateKey(file: string, algorithm: KeyAlgorithm, options: { passphrase?: string } = {}): Promise<KeyObject> {
   try {
-    return await loadFileSigner(file, options);
+    return parsePrivateKey(await fs.readFile(file, 'utf8'), options.passphrase);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
@@ -55,9 +55,14 @@ export async function loadOrCreateFileSigner(file: string, algorithm: KeyAlgorit
     await fs.writeFile(file, privateKeyToPem(key, options.passphrase), { flag: 'wx', mode: 0o600 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    return loadFileSigner(file, options);
+    return parsePrivateKey(await fs.readFile(file, 'utf8'), options.passphrase);
   }
-  return createKeySigner(key);
+  return key;
+}
+
+/** A signer over the key at `file`, created on first use (see {@link loadOrCreatePrivateKey}). */
+export async function loadOrCreateFileSigner(file: string, algorithm: KeyAlgorithm, options: { passphrase?: string } = {}): Promise<Signer> {
+  return createKeySigner(await loadOrCreatePrivateKey(file, algorithm, options));
 }
 
 /** Verifies a signature as `Signer.sign` makes it; false (never a throw) on any mismatch or malformed signature. */

@@ -22,6 +22,8 @@ export {
   type StartOptions,
   type RunningServer,
 } from './start-server.js';
+export { createDevIssuerService, signDevToken, DEV_ISSUER_PATH, type DevIssuerOptions } from './dev-issuer/dev-issuer.js';
+export { mapRekorError } from './rekor/rekor-errors.js';
 export { StartError, type StartErrorCode } from './error.js';
 export { DATA_DIR_MODE } from './data-dir.js';
 export { httpUrl } from './listen.js';

@@ -35,7 +35,7 @@ async function check(server: RunningServer): Promise<void> {
   const health = await fetch(`${server.url}/healthz`);
   expect(health.status).toBe(200);
   expect(await health.json()).toEqual({ status: 'SERVING' });
-  const root = await (await fetch(`${server.url}/sigbox/v1/trusted_root.json`)).json();
+  const root = (await (await fetch(`${server.url}/sigbox/v1/trusted_root.json`)).json()) as { tlogs: unknown[] };
   expect(root).toMatchObject({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1' });
   // The transparency log describes itself with the key it serves at /api/v1/log/publicKey.
   const pem = await (await fetch(`${server.url}/api/v1/log/publicKey`)).text();

@@ -8,6 +8,8 @@ import { createApp } from './app.js';
 import { ensureDataDir, writeFileAtomic } from './data-dir.js';
 import { StartError } from './error.js';
 import { closeGracefully, httpUrl, listen } from './listen.js';
+import { loadOrCreatePrivateKey } from '@sigbox/core';
+import { DEV_ISSUER_PATH, createDevIssuerService } from './dev-issuer/dev-issuer.js';
 import { openRekor } from './rekor/open-rekor.js';
 import type { Service } from './service.js';
 
@@ -49,6 +51,8 @@ export interface RunningServer {
   readonly publicUrl: string;
   readonly engine: Engine;
   readonly trustedRootFile: string;
+  /** `<public-url>/oidc` when --dev mounted the development issuer. */
+  readonly devIssuerUrl: string | undefined;
   /** Resolves once shut down, whether by close() or by a signal. */
   readonly closed: Promise<void>;
   /** Graceful shutdown: stop accepting, finish in-flight requests (bounded), close the database. Idempotent. */
@@ -77,15 +81,25 @@ interface Mounted {
   close(): Promise<void>;
 }
 
-async function mountServices(config: ServerConfig, db: Database, registry: Registry): Promise<Mounted> {
+async function mountServices(config: ServerConfig, db: Database, registry: Registry, publicUrl: () => string): Promise<Mounted> {
   // Known before listening even with port 0: only the hostname names the log (origin, signature name).
   const hostname = new URL(config.publicUrl ?? httpUrl(config.host, config.port || 1)).hostname;
   const rekor = await openRekor({ db, dataDir: config.dataDir, hostname, registry, logKeyFile: config.logKeyFile, logKeyPassphrase: config.logKeyPassphrase });
+  const services = [rekor.service];
+  if (config.dev) services.push(await openDevIssuer(config, publicUrl));
   return {
-    services: [rekor.service],
+    services,
     trustedRoot: (publicUrl) => buildTrustedRoot({ tlogs: [rekor.trustEntry(publicUrl)] }),
     close: () => rekor.log.close(),
   };
+}
+
+/** The development issuer's token key, in the data folder so tokens stay valid across a restart. */
+export const DEV_ISSUER_KEY_FILE = path.join('keys', 'dev-oidc.pem');
+
+async function openDevIssuer(config: ServerConfig, publicUrl: () => string): Promise<Service> {
+  const privateKey = await loadOrCreatePrivateKey(path.join(config.dataDir, DEV_ISSUER_KEY_FILE), 'ecdsa-p256');
+  return createDevIssuerService({ issuerUrl: () => `${publicUrl()}${DEV_ISSUER_PATH}`, privateKey });
 }
 
 /**
@@ -100,9 +114,11 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
   });
   const db = await openDatabase(config);
   const registry = new Registry();
+  let listeningUrl: string | undefined;
+  const publicUrl = () => config.publicUrl ?? listeningUrl ?? httpUrl(config.host, config.port);
   let mounted: Mounted;
   try {
-    mounted = await mountServices(config, db, registry);
+    mounted = await mountServices(config, db, registry, publicUrl);
   } catch (err) {
     await db.close();
     throw err;
@@ -126,7 +142,8 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
     throw new StartError('LISTEN_FAILED', `cannot listen on ${config.host}:${config.port}: ${String(cause)}`, { cause });
   }
   const url = httpUrl(config.host, listening.port);
-  trustedRoot = mounted.trustedRoot(config.publicUrl ?? url);
+  listeningUrl = url;
+  trustedRoot = mounted.trustedRoot(publicUrl());
   await writeFileAtomic(trustedRootFile, serializeTrustDocument(trustedRoot));
   return running({ config, options, db, server: listening.server, url, trustedRootFile, closeServices: mounted.close });
 }
@@ -176,6 +193,7 @@ function running(parts: {
     publicUrl: config.publicUrl ?? parts.url,
     engine: db.engine,
     trustedRootFile: parts.trustedRootFile,
+    devIssuerUrl: config.dev ? `${config.publicUrl ?? parts.url}${DEV_ISSUER_PATH}` : undefined,
     closed,
     close,
   };
