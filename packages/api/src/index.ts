@@ -1,7 +1,9 @@
 import type { Handler } from './handler.js';
+import type * as fulcio from './__generated__/fulcio.js';
 import type * as rekorV1 from './__generated__/rekor-v1.js';
 import type * as sigbox from './__generated__/sigbox.js';
 
+export type * as fulcio from './__generated__/fulcio.js';
 export type * as rekorV1 from './__generated__/rekor-v1.js';
 export type * as sigbox from './__generated__/sigbox.js';
 export type { Handler } from './handler.js';
@@ -21,3 +23,6 @@ export type SigboxHandler<Id extends keyof sigbox.operations> = Handler<sigbox.o
 
 /** A handler for one operation of openapi/rekor-v1.yaml (the Rekor v1-compatible log API). */
 export type RekorV1Handler<Id extends keyof rekorV1.operations> = Handler<rekorV1.operations, Id>;
+
+/** A handler for one operation of openapi/fulcio.yaml (the Fulcio-compatible CA API). */
+export type FulcioHandler<Id extends keyof fulcio.operations> = Handler<fulcio.operations, Id>;
