@@ -1,0 +1,47 @@
+import type { Claims } from './claims.js';
+import type { IssuerMetadata, OidcIssuerConfig } from './config-types.js';
+import { type ExtensionValues, type FulcioExtension, renderExtensions } from './extensions.js';
+
+/** The certificate's single SAN (fulcio `Principal.Embed`): rfc822Name, URI, or the username otherName (1.7). */
+export interface SubjectAlternativeName {
+  readonly kind: 'email' | 'uri' | 'username';
+  readonly value: string;
+}
+
+/**
+ * A verified identity, everything the CA needs to issue (fulcio pkg/identity `Principal`: `Name()` is
+ * `challenge`, `Embed()` is `san` + `extensions`).
+ */
+export interface Principal {
+  /** Value of extensions 1.1/1.8: `iss`, or for email issuers with `IssuerClaim` that claim's value. */
+  readonly issuer: string;
+  /** The token's `sub` (extension 1.24). */
+  readonly subject: string;
+  /** What the proof-of-possession signature must be over (ca-fulcio.md §3.3). */
+  readonly challenge: string;
+  readonly san: SubjectAlternativeName;
+  /** Fulcio OIDs with non-empty values, in Fulcio's output order; always 1.1, 1.8 and (when `sub` is set) 1.24. */
+  readonly extensions: readonly FulcioExtension[];
+}
+
+/** What an identity type sees: the matched issuer (its `issuerUrl` is the token's `iss`) and verified claims. */
+export interface IdentityInput {
+  readonly issuer: OidcIssuerConfig;
+  readonly claims: Claims;
+  readonly metadata?: IssuerMetadata | undefined;
+}
+
+export function makePrincipal(parts: {
+  subject: string;
+  challenge: string;
+  san: SubjectAlternativeName;
+  extensions: ExtensionValues & { Issuer: string };
+}): Principal {
+  return {
+    issuer: parts.extensions.Issuer,
+    subject: parts.subject,
+    challenge: parts.challenge,
+    san: parts.san,
+    extensions: renderExtensions({ ...parts.extensions, Subject: parts.subject }),
+  };
+}
