@@ -1,0 +1,116 @@
+/**
+ * Log load benchmark: the real `sigbox up` on PostgreSQL under C concurrent hashedrekord uploads for N
+ * seconds, against a bare Express edge doing the same per-request work without database or tree; then
+ * random inclusion-proof reads. Only 201s whose inclusion proof verifies against the returned checkpoint
+ * count. Run: `node --import tsx --conditions=@sigbox/source bench/log/main.ts [--concurrency 64]
+ * [--seconds 20] [--warmup 5] [--proof-seconds 10] [--profile DIR]`; BENCH_DATABASE_URL picks the database
+ * (default: a fresh one on the local server). Numbers only, no pass/fail (targets in README.md).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startSigbox } from '../../test/interop/sigbox-process.js';
+import { hasValidInclusionProof } from './checks.js';
+import { durabilitySettings, openBenchDatabase, watchBackends } from './database.js';
+import { createProposedEntries } from './entries.js';
+import { formatPhase, measurePhase, type PhaseReport } from './phases.js';
+import { startBareEdge } from './processes.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    concurrency: { type: 'string', default: '64' },
+    seconds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '5' },
+    'proof-seconds': { type: 'string', default: '10' },
+    profile: { type: 'string' },
+  },
+});
+const CONCURRENCY = Number(flags.concurrency);
+const SECONDS = Number(flags.seconds);
+const WARMUP = Number(flags.warmup);
+const PROOF_SECONDS = Number(flags['proof-seconds']);
+/** Entries made before the bare-edge run; it cycles them (no database, so repeats cost the same). */
+const BARE_EDGE_POOL = 5_000;
+/** Sigbox needs a distinct entry per request: the bare edge's rate is its ceiling, plus headroom. */
+const POOL_HEADROOM = 1.5;
+/** Floor for the Sigbox pool, in case the bare-edge run was starved by other load. */
+const MIN_POOL = 3_000;
+/** Every proof read is checked for a 200; one in this many is fully verified. */
+const PROOF_VERIFY_EVERY = 16;
+
+function machineLine(): string {
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  return `node ${process.version}, nproc ${os.availableParallelism()}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${load}`;
+}
+
+async function bareEdgePhase(pool: Buffer[]): Promise<PhaseReport> {
+  const edge = await startBareEdge();
+  let i = 0;
+  try {
+    return await measurePhase('bare edge (parse + verify + SET, no database, no tree)', { serverPid: edge.pid }, {
+      url: edge.url, concurrency: CONCURRENCY, warmupMs: WARMUP * 1000, durationMs: SECONDS * 1000,
+      next: () => ({ method: 'POST', path: '/api/v1/log/entries', body: pool[i++ % pool.length] as Buffer }),
+      accept: (status, body) => status === 201 && JSON.parse(body.toString('utf8')) !== undefined,
+    });
+  } finally {
+    await edge.stop();
+  }
+}
+
+async function sigboxPhases(databaseUrl: string, entries: Buffer[]): Promise<{ create: PhaseReport; proofs: PhaseReport; treeSize: number }> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sigbox-bench-log-'));
+  const nodeArgs = flags.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(flags.profile)] : [];
+  const sigbox = await startSigbox({ dataDir, databaseUrl, nodeArgs });
+  const backends = watchBackends(databaseUrl);
+  const processes = { serverPid: sigbox.child.pid as number, postgresPids: backends.pids };
+  try {
+    let i = 0;
+    const create = await measurePhase('sigbox create (201 with a verified inclusion proof)', processes, {
+      url: sigbox.url, concurrency: CONCURRENCY, warmupMs: WARMUP * 1000, durationMs: SECONDS * 1000,
+      next: () => (i < entries.length ? { method: 'POST', path: '/api/v1/log/entries', body: entries[i++] as Buffer } : undefined),
+      accept: (status, body) => status === 201 && hasValidInclusionProof(body),
+    });
+    const { treeSize } = (await (await fetch(`${sigbox.url}/api/v1/log`)).json()) as { treeSize: number };
+    let reads = 0;
+    const proofs = await measurePhase(`sigbox inclusion proofs (GET entry by random index of ${treeSize}, 1 in ${PROOF_VERIFY_EVERY} verified)`, processes, {
+      url: sigbox.url, concurrency: CONCURRENCY, warmupMs: 2000, durationMs: PROOF_SECONDS * 1000,
+      next: () => ({ method: 'GET', path: `/api/v1/log/entries?logIndex=${Math.floor(Math.random() * treeSize)}` }),
+      accept: (status, body) => status === 200 && (reads++ % PROOF_VERIFY_EVERY !== 0 || hasValidInclusionProof(body)),
+    });
+    return { create, proofs, treeSize };
+  } finally {
+    await backends.stop();
+    const code = await sigbox.stop();
+    if (code !== 0) console.error(`sigbox exited ${code}: ${sigbox.stderr()}`);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(machineLine());
+  const database = await openBenchDatabase(process.env.BENCH_DATABASE_URL);
+  try {
+    const settings = await durabilitySettings(database.url);
+    console.log(`PostgreSQL ${settings.version}: fsync ${settings.fsync}, synchronous_commit ${settings.synchronousCommit}`);
+    if (settings.fsync !== 'on' || settings.synchronousCommit !== 'on') throw new Error('fsync and synchronous_commit must both be on');
+    console.log(`concurrency ${CONCURRENCY}, warm-up ${WARMUP} s, measured ${SECONDS} s, proofs ${PROOF_SECONDS} s`);
+
+    const bare = await bareEdgePhase(createProposedEntries(BARE_EDGE_POOL, 'bare'));
+    console.log(formatPhase(bare));
+    const needed = Math.max(MIN_POOL, Math.ceil(bare.perSecond * (WARMUP + SECONDS) * POOL_HEADROOM));
+    const made = performance.now();
+    const entries = createProposedEntries(needed, `sigbox-${Date.now()}`);
+    console.log(`made ${needed} distinct entries (own key and artifact each) in ${((performance.now() - made) / 1000).toFixed(1)} s`);
+
+    const { create, proofs } = await sigboxPhases(database.url, entries);
+    console.log(formatPhase(create));
+    console.log(formatPhase(proofs));
+    console.log(`\nsigbox / bare edge = ${(create.perSecond / bare.perSecond).toFixed(2)} (target ≥ 0.70, p99 ≤ 500 ms); proofs ${proofs.perSecond.toFixed(0)}/s (target ≥ 10,000)`);
+    console.log(`after: ${machineLine()}`);
+  } finally {
+    await database.dispose();
+  }
+}
+
+await main();

@@ -1,0 +1,95 @@
+/**
+ * One measured load phase against one server process: the load result plus where the CPU went during the
+ * measured window (the server process, this generator process, the whole machine — Postgres is the rest).
+ */
+import { type LoadOptions, type LoadResult, quantile, runLoad } from './http-load.js';
+import { machineCpuSeconds, processCpuSeconds } from './processes.js';
+
+export interface PhaseReport {
+  name: string;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  result: LoadResult;
+  /** CPU seconds per wall second during the window (2.0 = both cores of a 2-core machine). */
+  cpu: { server: number; generator: number; postgres: number; machine: number };
+}
+
+interface Counters {
+  at: number;
+  server: number;
+  generator: number;
+  /** Per backend PID: a backend that comes or goes mid-window is left out rather than half-counted. */
+  postgres: Map<number, number>;
+  machine: number;
+}
+
+/** The processes whose CPU a phase accounts for: the server, and the database's backends if any. */
+export interface PhaseProcesses {
+  serverPid: number;
+  postgresPids?: () => number[];
+}
+
+function cpuOr0(pid: number): number | undefined {
+  try {
+    return processCpuSeconds(pid);
+  } catch {
+    return undefined; // the process has exited
+  }
+}
+
+function counters(processes: PhaseProcesses): Counters {
+  const own = process.cpuUsage();
+  const postgres = new Map<number, number>();
+  for (const pid of processes.postgresPids?.() ?? []) {
+    const cpu = cpuOr0(pid);
+    if (cpu !== undefined) postgres.set(pid, cpu);
+  }
+  return { at: performance.now(), server: processCpuSeconds(processes.serverPid), generator: (own.user + own.system) / 1e6, postgres, machine: machineCpuSeconds().busy };
+}
+
+function postgresDelta(start: Counters, end: Counters): number {
+  let sum = 0;
+  for (const [pid, cpu] of end.postgres) sum += cpu - (start.postgres.get(pid) ?? cpu);
+  return sum;
+}
+
+export async function measurePhase(name: string, processes: PhaseProcesses, options: Omit<LoadOptions, 'onWindow'>): Promise<PhaseReport> {
+  let start: Counters | undefined;
+  let end: Counters | undefined;
+  const result = await runLoad({
+    ...options,
+    onWindow: (edge) => {
+      if (edge === 'start') start = counters(processes);
+      else end = counters(processes);
+    },
+  });
+  end ??= counters(processes); // the requests ran out before the window closed
+  start ??= end;
+  const seconds = Math.max((end.at - start.at) / 1000, 1e-9);
+  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+  return {
+    name,
+    perSecond: result.accepted / (result.elapsedMs / 1000),
+    p50Ms: quantile(sorted, 0.5),
+    p99Ms: quantile(sorted, 0.99),
+    result,
+    cpu: {
+      server: (end.server - start.server) / seconds,
+      generator: (end.generator - start.generator) / seconds,
+      postgres: postgresDelta(start, end) / seconds,
+      machine: (end.machine - start.machine) / seconds,
+    },
+  };
+}
+
+export function formatPhase(report: PhaseReport): string {
+  const rejected = [...report.result.rejected].map(([status, n]) => `${n}×${status === 0 ? 'error' : status}`).join(', ') || 'none';
+  const { cpu } = report;
+  return [
+    `${report.name}: ${report.perSecond.toFixed(0)}/s (${report.result.accepted} in ${(report.result.elapsedMs / 1000).toFixed(1)} s${report.result.exhausted ? ', ran out of entries' : ''})`,
+    `  latency p50 ${report.p50Ms.toFixed(1)} ms, p99 ${report.p99Ms.toFixed(1)} ms; not counted: ${rejected}`,
+    `  CPU (cores busy): server ${cpu.server.toFixed(2)}, generator ${cpu.generator.toFixed(2)}, postgres backends ${cpu.postgres.toFixed(2)}, machine ${cpu.machine.toFixed(2)} (other processes ${(cpu.machine - cpu.server - cpu.generator - cpu.postgres).toFixed(2)})`,
+    `  per server CPU-second: ${(report.result.accepted / (report.result.elapsedMs / 1000) / Math.max(cpu.server, 1e-9)).toFixed(0)}; per CPU-second of server + postgres: ${(report.result.accepted / (report.result.elapsedMs / 1000) / Math.max(cpu.server + cpu.postgres, 1e-9)).toFixed(0)}`,
+  ].join('\n');
+}
