@@ -106,6 +106,18 @@ describe.each(databaseEngines())('POST /api/v1/log/entries on %s', (engine) => {
     }
   });
 
+  it('logs an entry posted twice at once exactly once: one 201, one 409 naming it', async () => {
+    const before = await treeHead(rekor.app);
+    const entry = keyEntry();
+    const responses = await Promise.all([0, 1].map(() => request(rekor.app).post('/api/v1/log/entries').send(entry)));
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 409]);
+    const created = verifyLogEntry(rekor, responses.find((r) => r.status === 201)?.body);
+    const conflict = responses.find((r) => r.status === 409);
+    expect(conflict?.headers.location).toBe(`/api/v1/log/entries/${created.entryId}`);
+    expect(conflict?.body).toEqual({ code: 409, message: `an equivalent entry already exists in the transparency log with UUID ${created.entryId}` });
+    expect((await treeHead(rekor.app)).treeSize).toBe(before.treeSize + 1);
+  });
+
   it('answers the public key whose SHA-256 is the logID of every entry', async () => {
     const res = await request(rekor.app).get('/api/v1/log/publicKey').expect(200);
     expect(res.headers['content-type']).toMatch(/^application\/x-pem-file/);

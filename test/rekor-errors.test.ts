@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { encoding, sha256 } from '@sigbox/core';
 import { GO_OPENAPI_CODE } from '@sigbox/rekor';
 import { databaseEngines } from '@sigbox/testkit';
-import { type RekorHarness, type VerifiedEntry, b64, createEntry, expectRekorError, freshArtifact, keyEntry, keyPem, signArtifact, startRekor, testKey, treeHead } from './helpers/rekor.js';
+import { type RekorHarness, type VerifiedEntry, b64, createEntry, expectRekorError, freshArtifact, intotoEntry, keyEntry, keyPem, signArtifact, startRekor, testKey, treeHead } from './helpers/rekor.js';
 
 const ENTRY_UUID_PATTERN = '^([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$';
 /** DEFAULT_BODY_LIMIT of the app (4 MiB, as rekor-tiles and Fulcio). */
@@ -88,6 +88,11 @@ describe.each(databaseEngines())('Rekor v1 errors on %s', (engine) => {
     it('413 for a body over 4 MiB', async () => {
       const entry = { ...keyEntry(), padding: 'x'.repeat(BODY_LIMIT) };
       expectRekorError(await post(entry), 413);
+    });
+
+    it('413 for an entry whose canonical body exceeds the 64 KiB of a tlog-tiles entry bundle slot', async () => {
+      // The payload type is kept in the intoto body: a signed 70 000-character one makes a valid but oversized leaf.
+      expectRekorError(await post(intotoEntry(undefined, `application/${'x'.repeat(70_000)}`)), 413, 'entry too large');
     });
 
     it('409 for a duplicate, with the Location of the original', async () => {

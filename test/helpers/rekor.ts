@@ -73,8 +73,8 @@ export function dsseEntry(key: TestKey = signer) {
 }
 
 /** intoto 0.0.2 over a fresh in-toto statement: payload and signature double base64, client-supplied hash. */
-export function intotoEntry(key: TestKey = signer) {
-  const env = dsseEnvelope('application/vnd.in-toto+json', statement(), [key]);
+export function intotoEntry(key: TestKey = signer, payloadType = 'application/vnd.in-toto+json') {
+  const env = dsseEnvelope(payloadType, statement(), [key]);
   const signatures = env.signatures.map((s) => ({ sig: b64(s.sig), publicKey: b64(keyPem(key.publicKey)) }));
   const hash = { algorithm: 'sha256', value: crypto.hash('sha256', JSON.stringify(env), 'hex') };
   return { kind: 'intoto', apiVersion: '0.0.2', spec: { content: { envelope: { payloadType: env.payloadType, payload: b64(env.payload), signatures }, hash } } };
