@@ -1,0 +1,42 @@
+import crypto, { type KeyObject } from 'node:crypto';
+import { type KeyAlgorithm, keyAlgorithm } from '@sigbox/core';
+import { X509Error } from './error.js';
+
+/** RSA modulus sizes sigstore accepts (sigstore/sigstore cryptoutils.ValidatePubKey and the goodkey policy). */
+export const RSA_MODULUS_BITS: readonly number[] = [2048, 3072, 4096];
+/** goodkey requires the standard public exponent (letsencrypt/boulder goodkey, used by sigstore cryptoutils). */
+export const RSA_PUBLIC_EXPONENT = 65537n;
+
+function parseSpki(spki: Uint8Array): KeyObject {
+  try {
+    return crypto.createPublicKey({ key: Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength), format: 'der', type: 'spki' });
+  } catch (cause) {
+    throw new X509Error('INVALID_KEY', 'cannot parse the public key', { cause });
+  }
+}
+
+/**
+ * Admits the keys Fulcio certifies: ECDSA P-256/384/521, RSA 2048/3072/4096 with e = 65537, Ed25519.
+ * Anything else — RSA-1024, secp256k1, Ed448, DSA — is INSECURE_KEY, which fulcio answers with "The public key
+ * supplied in the request is insecure". Unparsable input is INVALID_KEY. OpenSSL checks EC points lie on the
+ * curve while decoding, so an off-curve point fails as INVALID_KEY.
+ */
+export function checkKeyStrength(key: Uint8Array | KeyObject): { publicKey: KeyObject; algorithm: KeyAlgorithm } {
+  const publicKey = key instanceof Uint8Array ? parseSpki(key) : key;
+  if (publicKey.type !== 'public') throw new X509Error('INVALID_KEY', 'expected a public key');
+  let algorithm: KeyAlgorithm;
+  try {
+    algorithm = keyAlgorithm(publicKey);
+  } catch (cause) {
+    const detail = publicKey.asymmetricKeyDetails?.namedCurve ?? publicKey.asymmetricKeyType ?? 'unknown';
+    throw new X509Error('INSECURE_KEY', `unsupported public key type: ${detail}`, { cause });
+  }
+  if (algorithm === 'rsa') {
+    const { modulusLength, publicExponent } = publicKey.asymmetricKeyDetails ?? {};
+    if (modulusLength === undefined || !RSA_MODULUS_BITS.includes(modulusLength)) {
+      throw new X509Error('INSECURE_KEY', `rsa key size ${modulusLength ?? '?'} is not supported, must be 2048, 3072 or 4096`);
+    }
+    if (publicExponent !== RSA_PUBLIC_EXPONENT) throw new X509Error('INSECURE_KEY', 'rsa public exponent must be 65537');
+  }
+  return { publicKey, algorithm };
+}
