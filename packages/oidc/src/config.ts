@@ -28,11 +28,20 @@ export function loadIssuerConfig(text: string, format?: ConfigFormat): IssuerCon
   }
   let document: unknown;
   try {
-    document = parseYaml(text, { maxAliasCount: 1000 });
+    document = parseYaml(goYamlAliasKeys(text), { maxAliasCount: 1000 });
   } catch (err) {
     throw wrapParse(err);
   }
   return parseIssuerConfig(document ?? {}, 'yaml');
+}
+
+/**
+ * fulcio's config.yaml keys `ci-issuer-metadata` by alias (`*github-type:`). go-yaml limits anchor names to
+ * `[0-9A-Za-z_-]`, so the colon ends the alias; YAML 1.2 (and the `yaml` package) allows `:` inside the name.
+ * Rewriting a block-mapping alias key to `*name :` gives both the same reading.
+ */
+function goYamlAliasKeys(text: string): string {
+  return text.replace(/^(\s*(?:-\s+)?)\*([0-9A-Za-z_-]+):(?=\s|$)/gm, '$1*$2 :');
 }
 
 function wrapParse(err: unknown): OidcConfigError {
