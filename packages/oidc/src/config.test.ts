@@ -159,6 +159,20 @@ describe('issuer matching', () => {
     expect(described.at(-1)).toMatchObject({ wildcardIssuerUrl: 'https://token.actions.githubusercontent.com/*', challengeClaim: 'sub' });
   });
 
+  it('keeps exact verifiers for good and meta-issuer verifiers in an LRU of 100', () => {
+    const registry = createIssuerRegistry(loadIssuerConfig(FULCIO_YAML));
+    const google = registry.match('https://accounts.google.com')!;
+    expect(registry.verifierFor(google)).toBe(registry.verifierFor(google));
+    const eks = (i: number) => registry.match(`https://oidc.eks.r.amazonaws.com/id/${i}`)!;
+    const first = registry.verifierFor(eks(0));
+    const secondInstance = registry.verifierFor(eks(1));
+    for (let i = 2; i < 100; i++) registry.verifierFor(eks(i));
+    expect(registry.verifierFor(eks(0))).toBe(first); // still cached, now most recently used
+    registry.verifierFor(eks(100)); // evicts id/1, the least recently used
+    expect(registry.verifierFor(eks(0))).toBe(first);
+    expect(registry.verifierFor(eks(1))).not.toBe(secondInstance);
+  });
+
   it('accepts an issuer added programmatically and validates it', () => {
     const registry = createIssuerRegistry(loadIssuerConfig(''));
     registry.addIssuer({ url: 'http://127.0.0.1:5556/dex', type: 'email' });
