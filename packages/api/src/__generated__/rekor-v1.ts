@@ -428,7 +428,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The body or a parameter failed schema binding (go-swagger; `code` is then a go-openapi code 601-606), or a search asked for more than 10 items. */
+        /** @description The body or a parameter failed schema binding (go-swagger; `code` is then a go-openapi code 601-609), or a search asked for more than 10 items. */
         UnprocessableEntity: {
             headers: {
                 [name: string]: unknown;
