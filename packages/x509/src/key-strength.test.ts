@@ -1,0 +1,34 @@
+import crypto from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { spkiDer } from '@sigbox/core';
+import { checkKeyStrength } from './key-strength.js';
+
+const spkiOf = (pair: { publicKey: crypto.KeyObject }) => spkiDer(pair.publicKey);
+
+describe('checkKeyStrength', () => {
+  it.each([
+    ['P-256', () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }), 'ecdsa-p256'],
+    ['P-384', () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-384' }), 'ecdsa-p384'],
+    ['P-521', () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-521' }), 'ecdsa-p521'],
+    ['Ed25519', () => crypto.generateKeyPairSync('ed25519'), 'ed25519'],
+    ['RSA-2048', () => crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }), 'rsa'],
+    ['RSA-3072', () => crypto.generateKeyPairSync('rsa', { modulusLength: 3072 }), 'rsa'],
+  ])('accepts %s', (_name, make, algorithm) => {
+    expect(checkKeyStrength(spkiOf(make())).algorithm).toBe(algorithm);
+  });
+
+  it.each([
+    ['RSA-1024', () => crypto.generateKeyPairSync('rsa', { modulusLength: 1024 }), /rsa key size 1024/],
+    ['RSA-2056 (not a sigstore size)', () => crypto.generateKeyPairSync('rsa', { modulusLength: 2056 }), /rsa key size 2056/],
+    ['RSA-2048 with e = 3', () => crypto.generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 }), /exponent/],
+    ['secp256k1', () => crypto.generateKeyPairSync('ec', { namedCurve: 'secp256k1' }), /secp256k1/],
+    ['Ed448', () => crypto.generateKeyPairSync('ed448'), /ed448/],
+  ])('rejects %s as INSECURE_KEY', (_name, make, message) => {
+    expect(() => checkKeyStrength(spkiOf(make()))).toThrow(expect.objectContaining({ code: 'INSECURE_KEY', message: expect.stringMatching(message) }));
+  });
+
+  it('rejects bytes that are not an SPKI as INVALID_KEY, and private keys', () => {
+    expect(() => checkKeyStrength(Uint8Array.of(0x30, 0x03, 1, 2, 3))).toThrow(expect.objectContaining({ code: 'INVALID_KEY' }));
+    expect(() => checkKeyStrength(crypto.generateKeyPairSync('ed25519').privateKey)).toThrow(expect.objectContaining({ code: 'INVALID_KEY' }));
+  });
+});
