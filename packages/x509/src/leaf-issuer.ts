@@ -68,7 +68,8 @@ function checkRequest(request: LeafRequest): void {
  * (version, signature algorithm, issuer Name bytes copied from the CA certificate, AKI), so issuing costs one
  * signature plus a few small allocations. The extension order is fulcio's (ca-fulcio §3.2): keyUsage, EKU, AKI,
  * SAN, Fulcio OIDs, then poison or SCT list. No subjectKeyIdentifier: fulcio main dropped it from leaves
- * (sigstore/fulcio#2416; v1.8.8 certificates still carry one, and no verifier reads it).
+ * (sigstore/fulcio#2416; v1.8.8 certificates still carry one). A leaf's SKI only serves to find certificates it
+ * issued, and a leaf issues none.
  *
  * @example
  * const leafs = createLeafIssuer({ issuerCertDer, signer });
@@ -99,7 +100,7 @@ export function createLeafIssuer(options: { issuerCertDer: Uint8Array; signer: S
     const serial = request.serial ?? randomSerial();
     const notBefore = wholeSeconds((request.notBefore ?? clock()).getTime());
     const notAfter = wholeSeconds(notBefore.getTime() + (request.ttlMs ?? DEFAULT_LEAF_TTL_MS));
-    const head = [LEAF_PARTS.version, integer(serial), sigAlg, issuerName, sequence(time(notBefore), time(notAfter)), LEAF_PARTS.emptySubject, request.publicKeySpki];
+    const head = [LEAF_PARTS.version, integer(serial), sigAlg, issuerName, sequence(time(notBefore), time(notAfter)), LEAF_PARTS.emptySubject, request.publicKeySpki.slice()];
     const extensions = [...fixedExtensions, encodeSubjectAltName(request.identity.san), ...encodeFulcioExtensions(request.identity.extensions)];
     const meta = { serial, notBefore, notAfter };
     return {
