@@ -1,0 +1,129 @@
+import { type Signer, fromPem, parsePemBlocks } from '@sigbox/core';
+import { type IssuerRegistry, OidcError, type Principal, verifyToken } from '@sigbox/oidc';
+import { type LeafIssuer, X509Error, checkKeyStrength, createLeafIssuer, encodeSctList, parseCsr, verifyProofOfPossession } from '@sigbox/x509';
+import { CA_MESSAGES, CaError } from './errors.js';
+import { checkSigningAlgorithm } from './key-policy.js';
+import type { SctIssuer } from './sct-issuer.js';
+import type { SigningRequest } from './signing-request.js';
+
+export interface CaServiceDeps {
+  issuers: IssuerRegistry;
+  /** The issuing CA's key (file, HSM or development key). */
+  signer: Signer;
+  /** Issuing CA certificate first, root last (DER). */
+  chainDer: readonly Uint8Array[];
+  /** Certificate transparency: without it certificates carry no SCT (detached, empty). */
+  sctIssuer?: SctIssuer;
+  clock?: () => Date;
+  /** Told why a request failed (never the token): the client only sees fulcio's generic texts. */
+  onRejected?: (error: CaError) => void;
+}
+
+export interface IssuedSigningCertificate {
+  /** Leaf first, then the issuing CA, …, the root (DER). */
+  chainDer: Uint8Array[];
+  /** Whether the leaf embeds its SCT (else the response is the detached form with an empty SCT). */
+  embeddedSct: boolean;
+}
+
+export interface CaService {
+  issueSigningCertificate(request: SigningRequest): Promise<IssuedSigningCertificate>;
+  /** The chain above the leaves, issuing CA first (GET /api/v2/trustBundle, /api/v1/rootCert). */
+  readonly chainDer: readonly Uint8Array[];
+  readonly issuers: IssuerRegistry;
+}
+
+const X509_TO_CA: Readonly<Record<string, CaError['code']>> = {
+  INVALID_KEY: 'INVALID_PUBLIC_KEY',
+  INSECURE_KEY: 'INSECURE_KEY',
+  INVALID_SIGNATURE: 'INVALID_SIGNATURE',
+  INVALID_CSR: 'INVALID_CSR',
+  UNSUPPORTED_SIGNATURE_ALGORITHM: 'INVALID_CSR',
+};
+
+function asCaError(err: unknown, fallback: CaError['code']): CaError {
+  if (err instanceof CaError) return err;
+  if (err instanceof OidcError) return new CaError('INVALID_TOKEN', CA_MESSAGES.INVALID_TOKEN, { cause: err, details: { reason: err.code } });
+  if (err instanceof X509Error) {
+    const code = X509_TO_CA[err.code] ?? fallback;
+    // An unrecognised CSR signature algorithm keeps its own text upstream.
+    const message = err.code === 'UNSUPPORTED_SIGNATURE_ALGORITHM' ? err.message : (CA_MESSAGES as Record<string, string>)[code] ?? err.message;
+    return new CaError(code, message, { cause: err });
+  }
+  return new CaError(fallback, (CA_MESSAGES as Record<string, string>)[fallback] ?? 'internal error', { cause: err });
+}
+
+/** `content` of a publicKeyRequest: a PEM `PUBLIC KEY`, else the DER bytes themselves. */
+function spkiFrom(content: string | Uint8Array): Uint8Array {
+  const text = typeof content === 'string' ? content : Buffer.from(content).toString('latin1');
+  try {
+    if (text.includes('-----BEGIN')) {
+      if (parsePemBlocks(text).length !== 1) throw new Error('expected one PEM block');
+      return fromPem(text, 'PUBLIC KEY');
+    }
+    return typeof content === 'string' ? Buffer.from(content, 'latin1') : content;
+  } catch (cause) {
+    throw new CaError('INVALID_PUBLIC_KEY', CA_MESSAGES.INVALID_PUBLIC_KEY, { cause });
+  }
+}
+
+function keyFromRequest(request: SigningRequest, principal: Principal): Uint8Array {
+  if (request.key.kind === 'csr') {
+    const csr = parseCsr(request.key.csr);
+    checkSigningAlgorithm(csr.publicKey, csr.hash);
+    return csr.publicKeySpki;
+  }
+  const spki = spkiFrom(request.key.content);
+  const { publicKey } = checkKeyStrength(spki);
+  const { hash } = verifyProofOfPossession(spki, principal.challenge, request.key.proofOfPossession);
+  checkSigningAlgorithm(publicKey, hash);
+  return spki;
+}
+
+/**
+ * The CA's one job, in fulcio's order (ca-fulcio §2.1): verify the identity token, then the key and its proof of
+ * possession, then issue — with an SCT embedded when a CT log is plugged in, so that no certificate leaves
+ * unlogged.
+ */
+export function createCaService(deps: CaServiceDeps): CaService {
+  const leaves: LeafIssuer = createLeafIssuer({
+    issuerCertDer: deps.chainDer[0] as Uint8Array,
+    signer: deps.signer,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+
+  async function issue(request: SigningRequest): Promise<IssuedSigningCertificate> {
+    const principal = await verifyToken(deps.issuers, request.token).catch((err: unknown) => {
+      throw asCaError(err, 'INVALID_TOKEN');
+    });
+    let publicKeySpki: Uint8Array;
+    try {
+      publicKeySpki = keyFromRequest(request, principal);
+    } catch (err) {
+      throw asCaError(err, 'INVALID_PUBLIC_KEY');
+    }
+    const draft = leaves.draft({ publicKeySpki, identity: { san: principal.san, extensions: [...principal.extensions] } });
+    if (!deps.sctIssuer) {
+      const leaf = await draft.certificate().catch((err: unknown) => Promise.reject(asCaError(err, 'CA_BACKEND')));
+      return { chainDer: [leaf.der, ...deps.chainDer], embeddedSct: false };
+    }
+    const precert = await draft.precertificate().catch((err: unknown) => Promise.reject(asCaError(err, 'CA_BACKEND')));
+    const sct = await deps.sctIssuer.logPrecertificate(precert.der, deps.chainDer).catch((err: unknown) => Promise.reject(asCaError(err, 'CT_LOG')));
+    const leaf = await draft.certificate(encodeSctList([sct])).catch((err: unknown) => Promise.reject(asCaError(err, 'CA_BACKEND')));
+    return { chainDer: [leaf.der, ...deps.chainDer], embeddedSct: true };
+  }
+
+  return {
+    chainDer: deps.chainDer,
+    issuers: deps.issuers,
+    async issueSigningCertificate(request) {
+      try {
+        return await issue(request);
+      } catch (err) {
+        const error = asCaError(err, 'CA_BACKEND');
+        deps.onRejected?.(error);
+        throw error;
+      }
+    },
+  };
+}

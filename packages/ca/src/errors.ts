@@ -1,0 +1,46 @@
+import { BaseError } from '@sigbox/core';
+
+export type CaErrorCode =
+  | 'INVALID_TOKEN'
+  | 'INVALID_REQUEST'
+  | 'INVALID_CSR'
+  | 'INVALID_PUBLIC_KEY'
+  | 'INSECURE_KEY'
+  | 'INVALID_SIGNATURE'
+  | 'ALGORITHM_NOT_PERMITTED'
+  | 'CA_BACKEND'
+  | 'CT_LOG';
+
+/**
+ * Client-facing texts, word for word as fulcio answers (pkg/server/error.go). Token failures share one message
+ * whatever went wrong: the detail goes to the server log only (sigstore/fulcio#1769).
+ */
+export const CA_MESSAGES = {
+  INVALID_TOKEN: 'There was an error processing the identity token',
+  INVALID_CSR: 'The certificate signing request could not be parsed',
+  INVALID_PUBLIC_KEY: 'The public key supplied in the request could not be parsed',
+  INSECURE_KEY: 'The public key supplied in the request is insecure',
+  INVALID_SIGNATURE: 'The signature supplied in the request could not be verified',
+  CA_BACKEND: 'error communicating with CA backend',
+  CT_LOG: 'Error entering certificate in CTL',
+} as const;
+
+/** HTTP status per code (ca-fulcio §2.1): client errors are InvalidArgument (400), backend failures Internal (500). */
+export const CA_ERROR_STATUS: Readonly<Record<CaErrorCode, number>> = {
+  INVALID_TOKEN: 400,
+  INVALID_REQUEST: 400,
+  INVALID_CSR: 400,
+  INVALID_PUBLIC_KEY: 400,
+  INSECURE_KEY: 400,
+  INVALID_SIGNATURE: 400,
+  ALGORITHM_NOT_PERMITTED: 400,
+  CA_BACKEND: 500,
+  CT_LOG: 500,
+};
+
+/** A refused or failed issuance; `message` is what the client sees, `cause`/`details` are for the log. */
+export class CaError extends BaseError<CaErrorCode> {
+  get status(): number {
+    return CA_ERROR_STATUS[this.code];
+  }
+}
