@@ -1,0 +1,5 @@
+export { CaError, CA_MESSAGES, CA_ERROR_STATUS, type CaErrorCode } from './errors.js';
+export { createCaService, type CaService, type CaServiceDeps, type IssuedSigningCertificate } from './ca-service.js';
+export { parseSigningRequestV1, parseSigningRequestV2, bearerToken, type SigningRequest } from './signing-request.js';
+export type { SctIssuer } from './sct-issuer.js';
+export { checkSigningAlgorithm } from './key-policy.js';
