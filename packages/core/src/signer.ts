@@ -24,7 +24,12 @@ export function createKeySigner(privateKey: KeyObject): Signer {
   return {
     algorithm,
     publicKey,
-    sign: (data) => Promise.resolve(asBytes(crypto.sign(digest, data, privateKey))),
+    // The callback form runs on libuv's thread pool: a P-384 or RSA signature (≈1 ms) must not block the event
+    // loop, and the pool spreads signatures over every core.
+    sign: (data) =>
+      new Promise((resolve, reject) => {
+        crypto.sign(digest, data, privateKey, (err, signature) => (err ? reject(err) : resolve(asBytes(signature))));
+      }),
   };
 }
 
