@@ -1,0 +1,30 @@
+import { CeremonyError } from './error.js';
+import { type CaName, initCa } from './init.js';
+import { type LoadedCa, loadCa } from './load.js';
+
+/** Subject of the development CA `sigbox up` makes when no CA is configured. */
+export const DEV_CA_SUBJECT: CaName = Object.freeze({ organization: 'sigbox', commonName: 'sigbox-dev' });
+
+const isCode = (err: unknown, code: CeremonyError['code']) => err instanceof CeremonyError && err.code === code;
+
+/**
+ * Loads the CA in `dir`, creating a development CA there first when there is none (file keys, unencrypted,
+ * mode 0600; subject O=sigbox, CN=sigbox-dev). Two processes starting on one data folder agree on one CA:
+ * initCa publishes by an atomic rename, the loser sees CA_EXISTS and loads the winner's CA.
+ * `created` says whether this call made it.
+ */
+export async function ensureDevCa(options: { dir: string; clock?: () => Date }): Promise<LoadedCa & { created: boolean }> {
+  try {
+    return { ...(await loadCa(options)), created: false };
+  } catch (err) {
+    if (!isCode(err, 'CA_NOT_FOUND')) throw err;
+  }
+  let created = true;
+  try {
+    await initCa({ dir: options.dir, subject: DEV_CA_SUBJECT, keys: { kind: 'file' }, ...(options.clock ? { clock: options.clock } : {}) });
+  } catch (err) {
+    if (!isCode(err, 'CA_EXISTS')) throw err;
+    created = false;
+  }
+  return { ...(await loadCa(options)), created };
+}

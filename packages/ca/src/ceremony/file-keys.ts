@@ -1,0 +1,42 @@
+import crypto, { type KeyObject } from 'node:crypto';
+import { CoreError, type KeyAlgorithm, generatePrivateKey, parsePrivateKey, privateKeyToPem } from '@sigbox/core';
+import { CeremonyError } from './error.js';
+import { readOptional, writeNewFile } from './files.js';
+import { KEY_FILE_MODE } from './layout.js';
+
+/** Key types a Sigbox CA is made with: one algorithm for root and intermediate (ca-fulcio §3.5: do not mix). */
+export type CaKeyAlgorithm = Extract<KeyAlgorithm, 'ecdsa-p256' | 'ecdsa-p384' | 'rsa'>;
+export const CA_KEY_ALGORITHMS: readonly CaKeyAlgorithm[] = ['ecdsa-p256', 'ecdsa-p384', 'rsa'];
+/** ca-fulcio §3.5 (fulcio docs/certificate-specification.md): "P-384 or RSA-4096" recommended for CA keys. */
+export const DEFAULT_CA_KEY_ALGORITHM: CaKeyAlgorithm = 'ecdsa-p384';
+export const CA_RSA_BITS = 4096;
+
+/** A fresh CA private key (RSA at 4096 bits, not core's 3072 leaf-sized default). */
+export function generateCaKey(algorithm: CaKeyAlgorithm): KeyObject {
+  if (algorithm === 'rsa') return crypto.generateKeyPairSync('rsa', { modulusLength: CA_RSA_BITS }).privateKey;
+  return generatePrivateKey(algorithm);
+}
+
+/** Writes a key as PKCS#8 PEM, mode 0600, `ENCRYPTED PRIVATE KEY` (AES-256-CBC, PBES2) with a passphrase. */
+export async function writeKeyFile(file: string, key: KeyObject, passphrase: string | undefined): Promise<void> {
+  if (passphrase === '') throw new CeremonyError('INVALID_OPTIONS', 'the key passphrase must not be empty');
+  await writeNewFile(file, privateKeyToPem(key, passphrase), KEY_FILE_MODE);
+}
+
+// PKCS#8 encrypted (what Sigbox writes) and the legacy OpenSSL header fulcio's fileca also reads (ca-fulcio §7).
+const isEncrypted = (pem: string) => pem.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || pem.includes('Proc-Type: 4,ENCRYPTED');
+
+/** Reads a key file, or undefined when absent; typed errors for a missing or wrong passphrase. */
+export async function readKeyFile(file: string, passphrase: string | undefined): Promise<KeyObject | undefined> {
+  const pem = await readOptional(file);
+  if (pem === undefined) return undefined;
+  const encrypted = isEncrypted(pem);
+  if (encrypted && passphrase === undefined) throw new CeremonyError('PASSPHRASE_REQUIRED', `${file} is encrypted: a passphrase is required`);
+  try {
+    return parsePrivateKey(pem, passphrase);
+  } catch (cause) {
+    if (!(cause instanceof CoreError)) throw cause;
+    if (encrypted) throw new CeremonyError('BAD_PASSPHRASE', `${file} cannot be decrypted with the passphrase given`, { cause });
+    throw new CeremonyError('INVALID_CA', `${file} is not a usable private key`, { cause });
+  }
+}
