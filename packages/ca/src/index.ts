@@ -3,3 +3,4 @@ export { createCaService, type CaService, type CaServiceDeps, type IssuedSigning
 export { parseSigningRequestV1, parseSigningRequestV2, bearerToken, type SigningRequest } from './signing-request.js';
 export type { SctIssuer } from './sct-issuer.js';
 export { checkSigningAlgorithm } from './key-policy.js';
+export * from './ceremony/index.js';
