@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ServerConfig } from '@sigbox/server';
+import { type CaCommand, loadCaConfig } from './ca-config.js';
 import { ConfigError } from './error.js';
 
 /** Fulcio's and Rekor's HTTP port (ca-fulcio.md §1). */
@@ -12,7 +13,8 @@ const MAX_PORT = 65_535;
 
 export type CliConfig =
   | { readonly command: 'help' }
-  | { readonly command: 'up'; readonly server: ServerConfig };
+  | { readonly command: 'up'; readonly server: ServerConfig }
+  | { readonly command: 'ca'; readonly ca: CaCommand };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -97,6 +99,8 @@ function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
  * loadConfig(['up', '--port', '9000'], {}) // { command: 'up', server: { port: 9000, host: '127.0.0.1', … } }
  */
 export function loadConfig(argv: readonly string[], env: Env, cwd: string = process.cwd()): CliConfig {
+  // `sigbox ca …` has its own flags (ca-config.ts): dispatch before the `up` flags are parsed strictly.
+  if (argv[0] === 'ca') return loadCaConfig(argv.slice(1), env, cwd);
   const { values, positionals } = parseFlags(argv);
   if (values.help === true) return Object.freeze({ command: 'help' });
   const [command, ...rest] = positionals;

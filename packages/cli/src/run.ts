@@ -1,5 +1,6 @@
 import { StartError, createLogger, startServer, type Logger } from '@sigbox/server';
 import { formatBanner } from './banner.js';
+import { runCaCommand } from './ca-command.js';
 import { loadConfig } from './config.js';
 import { ConfigError } from './error.js';
 import { USAGE } from './usage.js';
@@ -33,6 +34,7 @@ export async function run(argv: readonly string[], env: Readonly<Record<string, 
     io.stdout(USAGE);
     return EXIT_OK;
   }
+  if (config.command === 'ca') return runCaCommand(config.ca, io);
   const logger = io.logger ?? createLogger();
   let server;
   try {

@@ -1,9 +1,11 @@
+import { CA_USAGE } from './ca-config.js';
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from './config.js';
 
 export const USAGE = `Usage: sigbox up [flags]
 
 Commands:
   up                     run the whole box (CA, logs and trust files as they are added) in one process
+  ca init|csr|import     the CA key ceremony (below)
 
 Flags:
   --port N               port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
@@ -18,4 +20,5 @@ Flags:
                          SIGBOX_LOG_KEY_PASSPHRASE); default: created in DATA/keys on first start.
                          Processes sharing one database must share this key.
   -h, --help             show this help
-`;
+
+${CA_USAGE}`;
