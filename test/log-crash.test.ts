@@ -37,6 +37,13 @@ if (databaseUrl === undefined) console.log('log-crash.test.ts skipped: set TEST_
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Entries sequenced but not integrated (log_sequence.next_index − log_integration.size). */
+async function unintegrated(db: TestDatabase): Promise<bigint> {
+  const { rows } = await sql<{ n: bigint }>`
+    SELECT s.next_index - i.size AS n FROM log_sequence s JOIN log_integration i USING (tree_id)`.execute(db.kysely);
+  return BigInt(rows[0]?.n ?? -1n);
+}
+
 describe.skipIf(databaseUrl === undefined)('log crash safety: two processes on one PostgreSQL, SIGKILLed in turn', () => {
   let db: TestDatabase;
   let dir: string;
@@ -85,6 +92,12 @@ describe.skipIf(databaseUrl === undefined)('log crash safety: two processes on o
       restarts.push(victim.start());
     }
     await Promise.all(restarts);
+    // Last, both at once: entries sequenced but not integrated now have only start-up recovery to finish them.
+    await sleep(BOTH_UP_MS);
+    await Promise.all(processes.map((p) => p.kill()));
+    const leftForRecovery = await unintegrated(db);
+    await Promise.all(processes.map((p) => p.start()));
+    await sleep(BOTH_UP_MS);
     writing = false;
     const written = await outcomes;
     // Survivors settle: nothing sequenced may stay unintegrated, and both serve the same tree head.
@@ -96,12 +109,13 @@ describe.skipIf(databaseUrl === undefined)('log crash safety: two processes on o
     const headB = openLogCheckpoint((await getJson<{ signedTreeHead: string }>(`${b}/api/v1/log`)).signedTreeHead, logKey);
     const { rows } = await sql<{ next_index: bigint; entries: bigint }>`
       SELECT next_index, (SELECT count(*) FROM log_entries) AS entries FROM log_sequence`.execute(db.kysely);
+    expect(await unintegrated(db)).toBe(0n);
 
     const size = tree.checkpoint.size;
     console.log(
-      `log crash: ${WRITERS} writers, ${KILLS} kills (start ms A=${processes[0]?.startTimes.join('/')} B=${processes[1]?.startTimes.join('/')}), ` +
+      `log crash: ${WRITERS} writers, ${KILLS} kills in turn + both at once (start ms A=${processes[0]?.startTimes.join('/')} B=${processes[1]?.startTimes.join('/')}), ` +
         `${written.acked.length} acknowledged, ${written.duplicates.length} answered 409, ${written.inDoubt.length} in doubt, ` +
-        `retries ${JSON.stringify(written.retries)}, final size ${size}, ${seen.size} checkpoints from ${pollCount} polls, ` +
+        `retries ${JSON.stringify(written.retries)}, final size ${size} (${leftForRecovery} left to start-up recovery), ${seen.size} checkpoints from ${pollCount} polls, ` +
         `${((performance.now() - started) / 1000).toFixed(1)} s until verification`,
     );
     expect(written.unexpected).toEqual([]);
