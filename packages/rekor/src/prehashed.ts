@@ -1,8 +1,8 @@
 import crypto, { type KeyObject } from 'node:crypto';
-import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { eddsa } from '@noble/curves/abstract/edwards.js';
 import { bytesEqual, encoding, keyAlgorithm } from '@sigbox/core';
+import { verifyEcdsaDigest } from './ecdsa-digest.js';
 
 /** The digests a hashedrekord entry may carry (openapi.yaml HashedrekordV001Schema data.hash.algorithm). */
 export type DigestAlgorithm = 'sha256' | 'sha384' | 'sha512';
@@ -30,13 +30,6 @@ const ed25519phDigest = eddsa(ed25519.Point, sha512 as never, {
   prehash: (m: Uint8Array) => m,
   zip215: false,
 });
-
-const CURVES = { 'ecdsa-p256': p256, 'ecdsa-p384': p384, 'ecdsa-p521': p521 } as const;
-
-function ecPoint(key: KeyObject): Uint8Array {
-  const jwk = key.export({ format: 'jwk' });
-  return encoding.concatBytes(new Uint8Array([4]), encoding.fromBase64Url(jwk.x ?? ''), encoding.fromBase64Url(jwk.y ?? ''));
-}
 
 function verifyRsa(key: KeyObject, alg: DigestAlgorithm, digest: Uint8Array, sig: Uint8Array): void {
   // Go rsa.VerifyPKCS1v15 wants exactly k bytes; publicDecrypt checks the 00 01 FF.. 00 padding.
@@ -76,8 +69,7 @@ export function verifyPrehashed(key: KeyObject, alg: DigestAlgorithm, digest: Ui
     }
     return;
   }
-  const ok = safe(() => CURVES[keyAlg].verify(sig, digest, ecPoint(key), { prehash: false, lowS: false, format: 'der' }));
-  if (!ok) throw new Error('invalid signature when validating ASN.1 encoded signature');
+  if (!verifyEcdsaDigest(key, digest, sig)) throw new Error('invalid signature when validating ASN.1 encoded signature');
 }
 
 function safe(check: () => boolean): boolean {
