@@ -192,6 +192,7 @@ describe('verifyEcdsaDigest on malformed input', () => {
     ['Ed25519', crypto.generateKeyPairSync('ed25519').publicKey],
     ['RSA', crypto.generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey],
     ['secp256k1', crypto.generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey],
+    ['brainpoolP256r1 (no JWK form)', crypto.generateKeyPairSync('ec', { namedCurve: 'brainpoolP256r1' }).publicKey],
   ])('answers false for a %s key', (_, other) => {
     expect(verifyEcdsaDigest(other, digest, sig)).toBe(false);
   });

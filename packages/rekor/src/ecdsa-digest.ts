@@ -59,11 +59,12 @@ function digestScalar(c: Pick<Curve, 'n' | 'orderBits'>, digest: Uint8Array): bi
   return mod(toBigInt(head) >> BigInt(Math.max(excess, 0)), c.n);
 }
 
-// Keyed by KeyObject.asymmetricKeyDetails.namedCurve (OpenSSL's names).
+// Keyed by JWK "crv" (RFC 7518 §6.2.1.1): the JWK export carries the point anyway, and reading
+// asymmetricKeyDetails as well would cost as much again on every freshly parsed key.
 const CURVES: Readonly<Record<string, Curve>> = {
-  prime256v1: curve('prime256v1', p256),
-  secp384r1: curve('secp384r1', p384),
-  secp521r1: curve('secp521r1', p521),
+  'P-256': curve('prime256v1', p256),
+  'P-384': curve('secp384r1', p384),
+  'P-521': curve('secp521r1', p521),
 };
 
 interface PublicPoint {
@@ -79,10 +80,10 @@ const publicPoints = new WeakMap<KeyObject, PublicPoint | null>();
 function publicPoint(key: KeyObject): PublicPoint | null {
   let point = publicPoints.get(key);
   if (point === undefined) {
-    const c = key.asymmetricKeyType === 'ec' ? CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''] : undefined;
+    const jwk = key.asymmetricKeyType === 'ec' ? key.export({ format: 'jwk' }) : undefined;
+    const c = CURVES[jwk?.crv ?? ''];
     point = null;
-    if (c !== undefined) {
-      const jwk = key.export({ format: 'jwk' });
+    if (jwk !== undefined && c !== undefined) {
       const [x, y] = [encoding.fromBase64Url(jwk.x ?? ''), encoding.fromBase64Url(jwk.y ?? '')];
       point = { curve: c, x: toBigInt(x), y: toBigInt(y), sec1: encoding.concatBytes(new Uint8Array([4]), x, y) };
     }
