@@ -16,7 +16,11 @@ const server = {
   publicUrl: 'http://127.0.0.1:8080',
   engine: 'pglite',
   trustedRootFile: '/var/lib/sigbox/trusted_root.json',
-} as RunningServer;
+  warnings: [] as string[],
+  devIssuerUrl: undefined,
+  closed: Promise.resolve(),
+  close: () => Promise.resolve(),
+} satisfies RunningServer as RunningServer;
 
 describe('formatBanner', () => {
   it('says where it listens, where the data and trust root are, and what PGlite is for', () => {
@@ -34,5 +38,10 @@ describe('formatBanner', () => {
     expect(text).toContain('PostgreSQL postgres://sigbox:***@db:5432/sigbox');
     expect(text).not.toContain('hunter2');
     expect(text).toContain('dev mode');
+  });
+
+  it('ends with the development issuer warning and any start-up warnings, each on its own line', () => {
+    const text = formatBanner({ ...config, dev: true }, { ...server, devIssuerUrl: 'http://127.0.0.1:8080/oidc', warnings: ['WARNING: something'] });
+    expect(text.endsWith('WARNING: development OIDC issuer enabled at http://127.0.0.1:8080/oidc\nWARNING: something\n')).toBe(true);
   });
 });

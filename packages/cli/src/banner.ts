@@ -26,5 +26,6 @@ export function formatBanner(config: ServerConfig, server: RunningServer): strin
   ];
   if (config.dev) lines.push('  dev mode       on: not for production');
   if (server.devIssuerUrl !== undefined) lines.push(`WARNING: development OIDC issuer enabled at ${server.devIssuerUrl}`);
+  lines.push(...server.warnings);
   return `${lines.join('\n')}\n`;
 }

@@ -27,6 +27,7 @@ const OPTIONS = {
   dev: { type: 'boolean' },
   'fulcio-config': { type: 'string' },
   'log-key': { type: 'string' },
+  'ca-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -77,6 +78,7 @@ function nonEmpty(name: string, value: string | undefined, fallback: string): st
 function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
   const fulcioConfig = flags['fulcio-config'];
   const logKey = flags['log-key'];
+  const caDir = flags['ca-dir'];
   return Object.freeze({
     host: nonEmpty('host', flags.host, DEFAULT_HOST),
     port: parsePort(flags.port),
@@ -87,12 +89,15 @@ function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
     fulcioConfig: fulcioConfig === undefined ? undefined : path.resolve(cwd, nonEmpty('fulcio-config', fulcioConfig, '')),
     logKeyFile: logKey === undefined ? undefined : path.resolve(cwd, nonEmpty('log-key', logKey, '')),
     logKeyPassphrase: env.SIGBOX_LOG_KEY_PASSPHRASE,
+    caDir: caDir === undefined ? undefined : path.resolve(cwd, nonEmpty('ca-dir', caDir, '')),
+    caPassphrase: env.SIGBOX_CA_PASSPHRASE,
+    hsmPin: env.SIGBOX_HSM_PIN,
   });
 }
 
 /**
  * The one place flags and environment are read (conventions §3.4): `argv` without node and script, the
- * environment (only `DATABASE_URL` and `SIGBOX_LOG_KEY_PASSPHRASE`), the folder relative paths are resolved against. Returns a frozen config;
+ * environment (only `DATABASE_URL`, `SIGBOX_LOG_KEY_PASSPHRASE`, `SIGBOX_CA_PASSPHRASE` and `SIGBOX_HSM_PIN`), the folder relative paths are resolved against. Returns a frozen config;
  * throws {@link ConfigError} for anything it cannot run.
  *
  * @example

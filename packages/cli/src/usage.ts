@@ -19,6 +19,9 @@ Flags:
   --log-key FILE         transparency log key, ECDSA P-256 PKCS#8 PEM (passphrase from env
                          SIGBOX_LOG_KEY_PASSPHRASE); default: created in DATA/keys on first start.
                          Processes sharing one database must share this key.
+  --ca-dir DIR           the CA made by "sigbox ca init" (key file or HSM; passphrase from env
+                         SIGBOX_CA_PASSPHRASE, HSM PIN from SIGBOX_HSM_PIN); default: a development
+                         CA created in DATA/ca on first start
   -h, --help             show this help
 
 ${CA_USAGE}`;

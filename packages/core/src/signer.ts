@@ -56,11 +56,17 @@ export async function loadOrCreatePrivateKey(file: string, algorithm: KeyAlgorit
   }
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const key = generatePrivateKey(algorithm);
+  // Written whole under a private name, then linked into place: link() fails if the name exists, so a racing
+  // process either wins or reads the winner's complete file, never a half-written one.
+  const staging = `${file}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`;
+  await fs.writeFile(staging, privateKeyToPem(key, options.passphrase), { flag: 'wx', mode: 0o600 });
   try {
-    await fs.writeFile(file, privateKeyToPem(key, options.passphrase), { flag: 'wx', mode: 0o600 });
+    await fs.link(staging, file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     return parsePrivateKey(await fs.readFile(file, 'utf8'), options.passphrase);
+  } finally {
+    await fs.rm(staging, { force: true });
   }
   return key;
 }

@@ -1,6 +1,6 @@
 import { BaseError } from '@sigbox/core';
 
 /** Why {@link startServer} could not start; the cli prints the message and exits 1. */
-export type StartErrorCode = 'DATA_DIR_UNUSABLE' | 'DATABASE_UNAVAILABLE' | 'LISTEN_FAILED' | 'KEY_UNUSABLE';
+export type StartErrorCode = 'DATA_DIR_UNUSABLE' | 'DATABASE_UNAVAILABLE' | 'LISTEN_FAILED' | 'KEY_UNUSABLE' | 'CONFIG_UNUSABLE';
 
 export class StartError extends BaseError<StartErrorCode> {}

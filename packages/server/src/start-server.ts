@@ -10,6 +10,7 @@ import { StartError } from './error.js';
 import { closeGracefully, httpUrl, listen } from './listen.js';
 import { loadOrCreatePrivateKey } from '@sigbox/core';
 import { DEV_ISSUER_PATH, createDevIssuerService } from './dev-issuer/dev-issuer.js';
+import { type CaSetup, openCa } from './fulcio/open-ca.js';
 import { openRekor } from './rekor/open-rekor.js';
 import type { Service } from './service.js';
 
@@ -35,6 +36,10 @@ export interface ServerConfig {
   /** PKCS#8 PEM file of the transparency log's ECDSA key; undefined = created in `<dataDir>/keys` on first start. */
   readonly logKeyFile?: string | undefined;
   readonly logKeyPassphrase?: string | undefined;
+  /** A CA folder made by `sigbox ca init`; undefined = a development CA created in `<dataDir>/ca`. */
+  readonly caDir?: string | undefined;
+  readonly caPassphrase?: string | undefined;
+  readonly hsmPin?: string | undefined;
   readonly bodyLimit?: number;
   readonly shutdownTimeoutMs?: number;
 }
@@ -51,6 +56,8 @@ export interface RunningServer {
   readonly publicUrl: string;
   readonly engine: Engine;
   readonly trustedRootFile: string;
+  /** Things an operator must hear about at start (printed by the cli). */
+  readonly warnings: readonly string[];
   /** `<public-url>/oidc` when --dev mounted the development issuer. */
   readonly devIssuerUrl: string | undefined;
   /** Resolves once shut down, whether by close() or by a signal. */
@@ -78,19 +85,38 @@ async function openDatabase(config: ServerConfig): Promise<Database> {
 interface Mounted {
   services: Service[];
   trustedRoot(publicUrl: string): TrustedRoot;
+  /** Once the public URL is known: trust the development issuer (with --dev); returns start-up warnings. */
+  afterListen(publicUrl: string): string[];
   close(): Promise<void>;
 }
 
-async function mountServices(config: ServerConfig, db: Database, registry: Registry, publicUrl: () => string): Promise<Mounted> {
+async function mountServices(config: ServerConfig, db: Database, registry: Registry, publicUrl: () => string, logger: Logger): Promise<Mounted> {
   // Known before listening even with port 0: only the hostname names the log (origin, signature name).
   const hostname = new URL(config.publicUrl ?? httpUrl(config.host, config.port || 1)).hostname;
   const rekor = await openRekor({ db, dataDir: config.dataDir, hostname, registry, logKeyFile: config.logKeyFile, logKeyPassphrase: config.logKeyPassphrase });
-  const services = [rekor.service];
+  let ca: CaSetup;
+  try {
+    ca = await openCa({ dataDir: config.dataDir, caDir: config.caDir, caPassphrase: config.caPassphrase, hsmPin: config.hsmPin, fulcioConfig: config.fulcioConfig, logger });
+  } catch (err) {
+    await rekor.log.close();
+    throw err;
+  }
+  const services = [rekor.service, ca.service];
   if (config.dev) services.push(await openDevIssuer(config, publicUrl));
   return {
     services,
-    trustedRoot: (publicUrl) => buildTrustedRoot({ tlogs: [rekor.trustEntry(publicUrl)] }),
-    close: () => rekor.log.close(),
+    trustedRoot: (url) => buildTrustedRoot({ tlogs: [rekor.trustEntry(url)], certificateAuthorities: [ca.trustEntry(url)] }),
+    afterListen(url) {
+      if (config.dev) ca.issuers.addIssuer({ url: `${url}${DEV_ISSUER_PATH}`, type: 'email' });
+      if (ca.issuers.describe().length > 0) return [];
+      const warning = 'the CA trusts no OIDC issuer and will refuse every token: give --fulcio-config FILE or --dev';
+      logger.warn(warning);
+      return [`WARNING: ${warning}`];
+    },
+    close: async () => {
+      await rekor.log.close();
+      await ca.close();
+    },
   };
 }
 
@@ -118,7 +144,7 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
   const publicUrl = () => config.publicUrl ?? listeningUrl ?? httpUrl(config.host, config.port);
   let mounted: Mounted;
   try {
-    mounted = await mountServices(config, db, registry, publicUrl);
+    mounted = await mountServices(config, db, registry, publicUrl, logger);
   } catch (err) {
     await db.close();
     throw err;
@@ -144,8 +170,9 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
   const url = httpUrl(config.host, listening.port);
   listeningUrl = url;
   trustedRoot = mounted.trustedRoot(publicUrl());
+  const warnings = mounted.afterListen(publicUrl());
   await writeFileAtomic(trustedRootFile, serializeTrustDocument(trustedRoot));
-  return running({ config, options, db, server: listening.server, url, trustedRootFile, closeServices: mounted.close });
+  return running({ config, options, db, server: listening.server, url, trustedRootFile, warnings, closeServices: mounted.close });
 }
 
 function running(parts: {
@@ -155,6 +182,7 @@ function running(parts: {
   server: Server;
   url: string;
   trustedRootFile: string;
+  warnings: string[];
   closeServices: () => Promise<void>;
 }): RunningServer {
   const { config, options, db, server } = parts;
@@ -193,6 +221,7 @@ function running(parts: {
     publicUrl: config.publicUrl ?? parts.url,
     engine: db.engine,
     trustedRootFile: parts.trustedRootFile,
+    warnings: parts.warnings,
     devIssuerUrl: config.dev ? `${config.publicUrl ?? parts.url}${DEV_ISSUER_PATH}` : undefined,
     closed,
     close,

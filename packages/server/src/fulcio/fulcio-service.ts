@@ -1,0 +1,71 @@
+import type { FulcioHandler, fulcio } from '@sigbox/api';
+import { type CaService, CaError, parseSigningRequestV1, parseSigningRequestV2 } from '@sigbox/ca';
+import { toPem } from '@sigbox/core';
+import express, { type Router } from 'express';
+import type { Logger } from 'pino';
+import { fulcioError, fulcioErrorFormat } from '../error-formats.js';
+import type { HttpError } from '../http-error.js';
+import type { Service } from '../service.js';
+
+type Pem = fulcio.components['schemas']['Pem'];
+
+/** Signing responses carry PEMs without their final newline; the trust bundle keeps it (ca-fulcio §2.1, §2.2). */
+const trimmedPem = (der: Uint8Array): Pem => toPem('CERTIFICATE', der).trimEnd();
+const fullPem = (der: Uint8Array): Pem => toPem('CERTIFICATE', der);
+
+export function mapCaError(err: unknown): HttpError | undefined {
+  return err instanceof CaError ? fulcioError(err.status, err.message) : undefined;
+}
+
+/**
+ * The Fulcio API (openapi/fulcio.yaml) over a {@link CaService}: v2 signingCert (200, JSON), the legacy v1
+ * signingCert cosign v2 uses (201, PEM chain), the trust bundle, the root chain and the issuer configuration.
+ * Like grpc-gateway, request bodies are JSON whatever their Content-Type says.
+ */
+export function createFulcioService(ca: CaService, options: { logger?: Logger } = {}): Service {
+  const createSigningCertificate: FulcioHandler<'CreateSigningCertificate'> = async (req, res) => {
+    const issued = await ca.issueSigningCertificate(parseSigningRequestV2(req.body, req.headers.authorization));
+    const chain = { certificates: issued.chainDer.map(trimmedPem) };
+    res.status(200).json(issued.embeddedSct ? { signedCertificateEmbeddedSct: { chain } } : { signedCertificateDetachedSct: { chain, signedCertificateTimestamp: '' } });
+  };
+
+  const legacySigningCertificate: FulcioHandler<'LegacyCreateSigningCertificate'> = async (req, res) => {
+    const issued = await ca.issueSigningCertificate(parseSigningRequestV1(req.body, req.headers.authorization));
+    res.status(201).type('application/pem-certificate-chain').send(issued.chainDer.map(trimmedPem).join('\n'));
+  };
+
+  const trustBundle: FulcioHandler<'GetTrustBundle'> = (_req, res) => {
+    res.json({ chains: [{ certificates: ca.chainDer.map(fullPem) }] });
+  };
+
+  const rootCert: FulcioHandler<'GetRootCertificate'> = (_req, res) => {
+    res.type('application/pem-certificate-chain').send(ca.chainDer.map((der) => `${fullPem(der)}\n`).join('').trimEnd());
+  };
+
+  const configuration: FulcioHandler<'GetConfiguration'> = (_req, res) => {
+    const issuers = ca.issuers.describe().map(({ issuerUrl, wildcardIssuerUrl, ...rest }) =>
+      wildcardIssuerUrl !== undefined ? { wildcardIssuerUrl, ...rest } : { issuerUrl: issuerUrl ?? '', ...rest },
+    );
+    res.json({ issuers });
+  };
+
+  return {
+    name: 'fulcio',
+    prefixes: ['/api/v2/signingCert', '/api/v2/trustBundle', '/api/v2/configuration', '/api/v1/signingCert', '/api/v1/rootCert'],
+    errorFormat: fulcioErrorFormat,
+    mapError: (err) => {
+      const mapped = mapCaError(err);
+      if (mapped && err instanceof CaError) options.logger?.info({ code: err.code, cause: String(err.cause ?? '') }, 'signing certificate refused');
+      return mapped;
+    },
+    mount(router: Router, ctx) {
+      // grpc-gateway parses the body as JSON whatever the Content-Type (sigstore-python sends a PEM Accept header).
+      const anyJson = express.json({ type: () => true, limit: ctx.bodyLimit });
+      router.post('/api/v2/signingCert', anyJson, createSigningCertificate);
+      router.post('/api/v1/signingCert', anyJson, legacySigningCertificate);
+      router.get('/api/v2/trustBundle', trustBundle);
+      router.get('/api/v2/configuration', configuration);
+      router.get('/api/v1/rootCert', rootCert);
+    },
+  };
+}

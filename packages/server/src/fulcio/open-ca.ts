@@ -1,0 +1,80 @@
+import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type LoadedCa, createCaService, ensureDevCa, loadCa } from '@sigbox/ca';
+import { type IssuerRegistry, createIssuerRegistry, loadIssuerConfig, parseIssuerConfig } from '@sigbox/oidc';
+import { type CertificateAuthority, certificateAuthority } from '@sigbox/trust';
+import type { Logger } from 'pino';
+import { StartError } from '../error.js';
+import type { Service } from '../service.js';
+import { createFulcioService } from './fulcio-service.js';
+
+/** The development CA's folder inside the data folder, used when no --ca-dir is given. */
+export const DEV_CA_DIR = 'ca';
+
+export interface CaSetupOptions {
+  dataDir: string;
+  /** A CA made by `sigbox ca init` (file keys or an HSM); undefined = a development CA in `<data>/ca`. */
+  caDir: string | undefined;
+  caPassphrase: string | undefined;
+  hsmPin: string | undefined;
+  /** Fulcio-format issuer configuration file (JSON or YAML). */
+  fulcioConfig: string | undefined;
+  logger: Logger;
+}
+
+export interface CaSetup {
+  readonly service: Service;
+  readonly issuers: IssuerRegistry;
+  /** The certificateAuthorities entry of trusted_root.json for clients reaching the CA at `publicUrl`. */
+  trustEntry(publicUrl: string): CertificateAuthority;
+  close(): Promise<void>;
+}
+
+async function openIssuers(file: string | undefined): Promise<IssuerRegistry> {
+  if (file === undefined) return createIssuerRegistry(parseIssuerConfig({}));
+  try {
+    return createIssuerRegistry(loadIssuerConfig(await readFile(file, 'utf8')));
+  } catch (cause) {
+    throw new StartError('CONFIG_UNUSABLE', `cannot load the Fulcio issuer configuration ${file}: ${String(cause)}`, { cause });
+  }
+}
+
+async function openCaKeys(options: CaSetupOptions): Promise<LoadedCa> {
+  try {
+    if (options.caDir !== undefined) return await loadCa({ dir: options.caDir, passphrase: options.caPassphrase, pin: options.hsmPin });
+    return await ensureDevCa({ dir: path.join(options.dataDir, DEV_CA_DIR) });
+  } catch (cause) {
+    throw new StartError('KEY_UNUSABLE', `cannot load the CA: ${String(cause)}`, { cause });
+  }
+}
+
+/** `O=…\nCN=…` (node's X509Certificate.subject) → the trusted root's subject fields. */
+function subjectOf(der: Uint8Array): { organization: string; commonName: string } {
+  const fields = Object.fromEntries(new X509Certificate(Buffer.from(der)).subject.split('\n').map((l) => l.split('=') as [string, string]));
+  return { organization: fields.O ?? '', commonName: fields.CN ?? '' };
+}
+
+/**
+ * Opens the CA: its issuing key and chain (from --ca-dir, or a development CA created once in the data folder)
+ * and the OIDC issuers it trusts (--fulcio-config; --dev adds its own issuer once the URL is known).
+ */
+export async function openCa(options: CaSetupOptions): Promise<CaSetup> {
+  const issuers = await openIssuers(options.fulcioConfig);
+  const ca = await openCaKeys(options);
+  const chainDer = ca.chainDer;
+  const service = createCaService({
+    issuers,
+    signer: ca.signer,
+    chainDer,
+    onRejected: (error) => options.logger.info({ code: error.code, reason: error.details?.reason, cause: String(error.cause ?? '') }, 'signing certificate refused'),
+  });
+  const issuing = new X509Certificate(Buffer.from(chainDer[0] as Uint8Array));
+  return {
+    service: createFulcioService(service),
+    issuers,
+    trustEntry: (publicUrl) =>
+      certificateAuthority({ subject: subjectOf(chainDer.at(-1) as Uint8Array), uri: publicUrl, chainDer, validFrom: new Date(issuing.validFrom) }),
+    close: () => ca.close(),
+  };
+}
