@@ -150,6 +150,16 @@ describe.each(databaseEngines())('log engine on %s', (engine) => {
     added.push(utf8('ct leaf, time 1'));
   });
 
+  it('keeps a personality’s extra bytes beside the leaf without hashing them', async () => {
+    const data = utf8('leaf with extra');
+    const extra = new Uint8Array([0, 1, 2, 255]);
+    const added = await tree.add({ data, extra });
+    expect(added.leafHash).toEqual(hashLeaf(data));
+    expect(await tree.entry(added.index)).toMatchObject({ data, extra });
+    expect((await tree.entry(0n))?.extra).toBeUndefined();
+    expect(await tree.entries(added.index, added.index + 1n)).toEqual([{ index: added.index, data, leafHash: hashLeaf(data), extra }]);
+  });
+
   it('refuses oversized entries and changes nothing', async () => {
     const before = await tree.latest();
     await expect(tree.add({ data: new Uint8Array(65_536) })).rejects.toMatchObject({ code: 'ENTRY_TOO_LARGE' });

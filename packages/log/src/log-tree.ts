@@ -42,6 +42,8 @@ export interface AddEntry {
   identity?: Uint8Array;
   /** Search keys written with the entry, in the same transaction. */
   keys?: readonly string[];
+  /** Bytes kept beside the leaf, not hashed into the tree (a CT entry's chain). */
+  extra?: Uint8Array;
 }
 
 export interface AddedEntry {
@@ -118,7 +120,7 @@ export async function openLogTree(database: Database, options: OpenTreeOptions):
         throw new LogError('ENTRY_TOO_LARGE', `entry of ${entry.data.length} bytes exceeds ${maxEntrySize}`);
       }
       const leafHash = hashLeaf(entry.data);
-      const sequenced = await batcher.add({ data: entry.data, leafHash, identity: entry.identity ?? leafHash, keys: entry.keys ?? [] });
+      const sequenced = await batcher.add({ data: entry.data, leafHash, identity: entry.identity ?? leafHash, extra: entry.extra, keys: entry.keys ?? [] });
       const integrated = await loop.waitFor(sequenced.index);
       const integratedAt = integrated.round?.createdAt ?? (await reader.integratedAt(sequenced.index));
       return { index: sequenced.index, duplicate: sequenced.duplicate, leafHash, checkpoint: integrated.state, integratedAt };

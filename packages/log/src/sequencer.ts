@@ -5,6 +5,7 @@ export interface EntryToSequence {
   data: Uint8Array;
   leafHash: Uint8Array;
   identity: Uint8Array;
+  extra?: Uint8Array | undefined;
   keys: readonly string[];
 }
 
@@ -30,7 +31,7 @@ export async function sequenceBatch(db: LogDb, treeId: bigint, batch: readonly E
       if (known !== undefined) return { index: known, duplicate: true };
       const index = next++;
       existing.set(key, index);
-      rows.push({ index, identity: entry.identity, leafHash: entry.leafHash, data: entry.data, keys: entry.keys });
+      rows.push({ index, identity: entry.identity, leafHash: entry.leafHash, data: entry.data, extra: entry.extra, keys: entry.keys });
       return { index, duplicate: false };
     });
     if (rows.length > 0) {

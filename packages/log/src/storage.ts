@@ -71,6 +71,7 @@ export interface NewEntryRow {
   identity: Uint8Array;
   leafHash: Uint8Array;
   data: Uint8Array;
+  extra: Uint8Array | undefined;
   keys: readonly string[];
 }
 
@@ -80,10 +81,11 @@ export async function insertEntries(tx: LogTx, treeId: bigint, entries: readonly
   const identity = entries.map((e) => encoding.toHex(e.identity));
   const leaf = entries.map((e) => encoding.toHex(e.leafHash));
   const data = entries.map((e) => encoding.toHex(e.data));
+  const extra = entries.map((e) => (e.extra === undefined ? null : encoding.toHex(e.extra)));
   await sql`
-    INSERT INTO log_entries (tree_id, idx, identity, leaf_hash, data, sequenced_at)
-    SELECT ${treeId}, i, decode(a, 'hex'), decode(l, 'hex'), decode(d, 'hex'), ${sequencedAt}
-    FROM unnest(${idx}::int8[], ${identity}::text[], ${leaf}::text[], ${data}::text[]) AS t(i, a, l, d)`.execute(tx);
+    INSERT INTO log_entries (tree_id, idx, identity, leaf_hash, data, extra, sequenced_at)
+    SELECT ${treeId}, i, decode(a, 'hex'), decode(l, 'hex'), decode(d, 'hex'), decode(x, 'hex'), ${sequencedAt}
+    FROM unnest(${idx}::int8[], ${identity}::text[], ${leaf}::text[], ${data}::text[], ${extra}::text[]) AS t(i, a, l, d, x)`.execute(tx);
   const keyRows = entries.flatMap((e) => [...new Set(e.keys)].map((k) => [k, e.index.toString()] as const));
   if (keyRows.length === 0) return;
   await sql`

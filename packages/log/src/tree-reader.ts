@@ -20,6 +20,8 @@ export interface StoredEntry {
   index: bigint;
   data: Uint8Array;
   leafHash: Uint8Array;
+  /** What the personality kept beside the leaf, if anything. */
+  extra: Uint8Array | undefined;
 }
 
 /** Reads of a tree: committed, immutable rows only, so no locks. */
@@ -91,8 +93,13 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
     return inclusionProof(index, size, await readTiles(inclusionProofTiles(index, size)));
   }
 
-  const selectEntries = () => db.selectFrom('log_entries').select(['idx', 'data', 'leaf_hash']).where('tree_id', '=', treeId);
-  const toEntry = (r: { idx: bigint; data: Uint8Array; leaf_hash: Uint8Array }): StoredEntry => ({ index: r.idx, data: r.data, leafHash: r.leaf_hash });
+  const selectEntries = () => db.selectFrom('log_entries').select(['idx', 'data', 'leaf_hash', 'extra']).where('tree_id', '=', treeId);
+  const toEntry = (r: { idx: bigint; data: Uint8Array; leaf_hash: Uint8Array; extra: Uint8Array | null }): StoredEntry => ({
+    index: r.idx,
+    data: r.data,
+    leafHash: r.leaf_hash,
+    extra: r.extra ?? undefined,
+  });
 
   return {
     latest,
