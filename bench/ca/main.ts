@@ -1,0 +1,186 @@
+/**
+ * CA load benchmark: the real `sigbox up --dev` in a child process, one token from its development issuer,
+ * N pre-generated P-256 keys with their proofs of possession over the email, then v2 signingCert requests from
+ * C keep-alive connections (closed loop) for S seconds after a warm-up. Only 200s whose leaf verifies against
+ * the issuing CA the response returned count. Run: `node --import tsx --conditions=@sigbox/source
+ * bench/ca/main.ts [--concurrency 32] [--seconds 15] [--warmup 3] [--keys 2000] [--profile DIR]
+ * [--ca-algorithm ecdsa-p256|ecdsa-p384|rsa]` (the last makes a CA with `sigbox ca init` and serves it with
+ * --ca-dir instead of the development CA; the window profile needs --profile).
+ * Numbers only, no pass/fail (targets in README.md).
+ */
+import { spawn } from 'node:child_process';
+import crypto, { type KeyObject, X509Certificate } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { formatPhase, measurePhase } from '../log/phases.js';
+import { summarise } from '../log/profile-summary.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    concurrency: { type: 'string', default: '32' },
+    seconds: { type: 'string', default: '15' },
+    warmup: { type: 'string', default: '3' },
+    keys: { type: 'string', default: '2000' },
+    profile: { type: 'string' },
+    'ca-algorithm': { type: 'string' },
+  },
+});
+const CONCURRENCY = Number(flags.concurrency);
+const SECONDS = Number(flags.seconds);
+const WARMUP = Number(flags.warmup);
+const KEYS = Number(flags.keys);
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = ['--import', 'tsx', '--conditions=@sigbox/source', 'packages/cli/src/main.ts'];
+/** A first PGlite start runs initdb; a loaded 2-core machine needs a while. */
+const START_TIMEOUT_MS = 120_000;
+const EMAIL = 'bench@example.com';
+/** Targets on 2 cores (README.md). */
+const TARGET_PER_SECOND = 2_000;
+const TARGET_P99_MS = 50;
+
+function machineLine(): string {
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  return `node ${process.version}, nproc ${os.availableParallelism()}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${load}`;
+}
+
+interface DevSigbox {
+  url: string;
+  pid: number;
+  stop(): Promise<number | null>;
+}
+
+/** `sigbox up --dev --port 0` on 127.0.0.1, resolved once its banner says where it listens. */
+async function startDevSigbox(dataDir: string, nodeArgs: string[], upArgs: string[]): Promise<DevSigbox> {
+  const { DATABASE_URL: _ignored, ...env } = process.env; // the CA needs no database: embedded PGlite
+  const child = spawn(process.execPath, [...nodeArgs, ...CLI, 'up', '--dev', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, ...upArgs], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'], // stdout is a JSON log line per request: drained, not kept
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+    return child.exitCode;
+  };
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const url = /listening on (http:\/\/\S+)/.exec(stderr)?.[1];
+    if (url !== undefined) return { url, pid: child.pid as number, stop };
+    if (child.exitCode !== null) throw new Error(`sigbox exited ${child.exitCode}: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error(`sigbox did not start: ${stderr}`);
+}
+
+/** `sigbox ca init --out DIR --algorithm A` (unencrypted file keys), for `up --ca-dir DIR`. */
+async function initCa(dir: string, algorithm: string): Promise<void> {
+  const child = spawn(process.execPath, [...CLI, 'ca', 'init', '--out', dir, '--algorithm', algorithm], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`sigbox ca init exited ${code}`);
+}
+
+async function json(url: string, init?: RequestInit): Promise<Record<string, unknown>> {
+  const res = await fetch(url, init);
+  if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** One request body per key, sigstore-js style (token in the body), prepared before the clock starts. */
+function signingRequests(token: string, count: number): Buffer[] {
+  return Array.from({ length: count }, () => {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const proofOfPossession = crypto.sign('sha256', Buffer.from(EMAIL), privateKey).toString('base64');
+    const content = publicKey.export({ format: 'pem', type: 'spki' }) as string;
+    return Buffer.from(JSON.stringify({ credentials: { oidcIdentityToken: token }, publicKeyRequest: { publicKey: { algorithm: 'ECDSA', content }, proofOfPossession } }));
+  });
+}
+
+/** A 200 whose chain names our issuing CA and whose leaf that CA's key signed. */
+function verifiedLeaf(issuingPem: string, issuingKey: KeyObject) {
+  return (status: number, body: Buffer): boolean => {
+    if (status !== 200) return false;
+    const answer = JSON.parse(body.toString('utf8')) as Record<string, { chain: { certificates: string[] } } | undefined>;
+    const certificates = (answer.signedCertificateDetachedSct ?? answer.signedCertificateEmbeddedSct)?.chain.certificates ?? [];
+    if (certificates[1] !== issuingPem || certificates[0] === undefined) return false;
+    return new X509Certificate(certificates[0]).verify(issuingKey);
+  };
+}
+
+/** "ec P-256", "rsa 4096"… of a certificate's key. */
+function keyType(cert: X509Certificate): string {
+  const details = cert.publicKey.asymmetricKeyDetails ?? {};
+  return `${cert.publicKey.asymmetricKeyType} ${details.namedCurve ?? details.modulusLength ?? ''}`.trim();
+}
+
+/** Monotonic microseconds: the clock of V8's `.cpuprofile` timestamps (CLOCK_MONOTONIC on Linux). */
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** The server's main-thread profile restricted to the measured window: top functions by self and inclusive time. */
+async function windowProfile(dir: string, fromUs: number, toUs: number, top = 25): Promise<string> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile')).sort();
+  const profile = JSON.parse(await readFile(path.join(dir, files.at(-1) as string), 'utf8')) as Parameters<typeof summarise>[0] & { startTime: number };
+  let at = profile.startTime;
+  const keep = profile.timeDeltas.map((d) => ((at += d), at >= fromUs && at <= toUs));
+  const { totalUs, self, inclusive } = summarise({
+    ...profile,
+    samples: profile.samples.filter((_, i) => keep[i]),
+    timeDeltas: profile.timeDeltas.filter((_, i) => keep[i]),
+  });
+  const rows = (times: Map<string, number>, n: number) => [...times].sort((a, b) => b[1] - a[1]).slice(0, n)
+    .map(([name, us]) => `${((100 * us) / totalUs).toFixed(1).padStart(6)} %  ${name}`).join('\n');
+  return `main thread, measured window (${(totalUs / 1e6).toFixed(1)} s sampled)\n-- self --\n${rows(self, top)}\n-- inclusive --\n${rows(inclusive, top * 2)}`;
+}
+
+async function main(): Promise<void> {
+  console.log(machineLine());
+  console.log(`concurrency ${CONCURRENCY}, warm-up ${WARMUP} s, measured ${SECONDS} s, ${KEYS} client keys (cycled)`);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sigbox-bench-ca-'));
+  const nodeArgs = flags.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(flags.profile)] : [];
+  const caAlgorithm = flags['ca-algorithm'];
+  if (caAlgorithm !== undefined) await initCa(path.join(dataDir, 'bench-ca'), caAlgorithm);
+  const sigbox = await startDevSigbox(dataDir, nodeArgs, caAlgorithm === undefined ? [] : ['--ca-dir', path.join(dataDir, 'bench-ca')]);
+  let window: { fromUs: number; toUs: number } | undefined;
+  try {
+    const token = (await json(`${sigbox.url}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL }) })).id_token as string;
+    const bundle = (await json(`${sigbox.url}/api/v2/trustBundle`)) as { chains: Array<{ certificates: string[] }> };
+    const [issuingPem, rootPem] = bundle.chains[0]?.certificates ?? [];
+    const issuing = new X509Certificate(issuingPem as string);
+    console.log(`${caAlgorithm === undefined ? 'development CA' : 'CA from sigbox ca init'}: issuing ${keyType(issuing)}, root ${keyType(new X509Certificate(rootPem as string))} (${issuing.subject.replace(/\n/g, ', ')})`);
+
+    const made = performance.now();
+    const bodies = signingRequests(token, KEYS);
+    console.log(`made ${KEYS} P-256 keys and proofs in ${((performance.now() - made) / 1000).toFixed(1)} s`);
+    const accept = verifiedLeaf((issuingPem as string).trimEnd(), issuing.publicKey);
+    const probe = await fetch(`${sigbox.url}/api/v2/signingCert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[0] });
+    const probeBody = Buffer.from(await probe.arrayBuffer());
+    if (!accept(probe.status, probeBody)) throw new Error(`first request not accepted: ${probe.status} ${probeBody.toString('utf8')}`);
+
+    let i = 0;
+    window = { fromUs: monotonicUs() + WARMUP * 1e6, toUs: monotonicUs() + (WARMUP + SECONDS) * 1e6 };
+    const report = await measurePhase('sigbox v2 signingCert (200 with a leaf verified against the issuing CA)', { serverPid: sigbox.pid }, {
+      url: sigbox.url, concurrency: CONCURRENCY, warmupMs: WARMUP * 1000, durationMs: SECONDS * 1000,
+      next: () => ({ method: 'POST', path: '/api/v2/signingCert', body: bodies[i++ % bodies.length] as Buffer }),
+      accept,
+    });
+    console.log(formatPhase(report));
+    console.log(`\ntargets on 2 cores: ≥ ${TARGET_PER_SECOND} certs/s (${report.perSecond.toFixed(0)}), p99 ≤ ${TARGET_P99_MS} ms (${report.p99Ms.toFixed(1)})`);
+    console.log(`after: ${machineLine()}`);
+  } finally {
+    const code = await sigbox.stop();
+    if (code !== 0) console.error(`sigbox exited ${code}`);
+    if (flags.profile && window) console.log(await windowProfile(path.resolve(flags.profile), window.fromUs, window.toUs));
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
