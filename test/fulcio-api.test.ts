@@ -102,21 +102,30 @@ describe('POST /api/v1/signingCert (cosign v2 legacy)', () => {
   it('201, application/pem-certificate-chain, leaf + chain joined by one newline, no trailing newline', async () => {
     const key = clientKey('P-256');
     const body = { publicKey: { content: b64(key.pem), algorithm: 'ecdsa' }, signedEmailAddress: proofOfPossession(key, EMAIL), certificateSigningRequest: null };
-    const res = await v1().set('Authorization', `Bearer ${emailToken()}`).send(body).buffer(true).parse((r, done) => {
-      let text = '';
-      r.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      r.on('end', () => done(null, text));
-    });
+    const res = await v1().set('Authorization', `Bearer ${emailToken()}`).send(body);
     expect(res.status).toBe(201);
     expect(res.headers['content-type']).toMatch(/^application\/pem-certificate-chain/);
     expect(res.headers.sct).toBeUndefined(); // no CT log, no detached SCT
-    const text = res.body as string;
+    const text = res.text;
     expect(text.endsWith('-----END CERTIFICATE-----')).toBe(true);
     const pems = text.split(/\n(?=-----BEGIN)/);
     expect(pems.slice(1)).toEqual([trimmed(fulcio.chain.intermediatePem), trimmed(fulcio.chain.rootPem)]);
     const [leaf] = certificatesOf(pems);
     verifyLeaf(leaf as X509Certificate, fulcio.chain, key.publicKey);
     expect(leaf?.subjectAltName).toBe(`email:${EMAIL}`);
+  });
+
+  it('takes a DER key in publicKey.content, or a CSR instead of a key', async () => {
+    const key = clientKey('P-256');
+    const der = key.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+    const withDer = await v1().set('Authorization', `Bearer ${emailToken()}`).send({ publicKey: { content: der }, signedEmailAddress: proofOfPossession(key, EMAIL) });
+    expect(withDer.status).toBe(201);
+    const withCsr = await v1().set('Authorization', `Bearer ${emailToken()}`).send({ certificateSigningRequest: csrField(await csrDer(key)) });
+    expect(withCsr.status).toBe(201);
+    for (const res of [withDer, withCsr]) {
+      const [leaf] = certificatesOf(res.text.split(/\n(?=-----BEGIN)/));
+      verifyLeaf(leaf as X509Certificate, fulcio.chain, key.publicKey);
+    }
   });
 
   it('reads the token from the header only, and needs a key or a CSR', async () => {
@@ -221,14 +230,10 @@ describe('GET endpoints', () => {
   });
 
   it('/api/v1/rootCert: every certificate, each followed by a blank line, trailing whitespace trimmed', async () => {
-    const res = await request(fulcio.app).get('/api/v1/rootCert').buffer(true).parse((r, done) => {
-      let text = '';
-      r.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      r.on('end', () => done(null, text));
-    });
+    const res = await request(fulcio.app).get('/api/v1/rootCert');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/pem-certificate-chain/);
-    expect(res.body).toBe(`${fulcio.chain.intermediatePem}\n${trimmed(fulcio.chain.rootPem)}`);
+    expect(res.text).toBe(`${fulcio.chain.intermediatePem}\n${trimmed(fulcio.chain.rootPem)}`);
   });
 
   it('/api/v2/configuration: exact issuers, then meta-issuers, audience sigstore, challenge claims per type', async () => {
@@ -355,9 +360,12 @@ describe('refusals: Fulcio status and body, and no certificate', () => {
     expectFulcioError(await v1().send('{'), 400, 3, 'error parsing request body');
   });
 
-  it('413 with ResourceExhausted for a body over 4 MiB', async () => {
+  it('413 with ResourceExhausted for a body over 4 MiB, whatever the Content-Type', async () => {
     const body = { credentials: { oidcIdentityToken: emailToken() }, publicKeyRequest: publicKeyRequest(clientKey(), EMAIL), padding: 'x'.repeat(4 * 1024 * 1024) };
     expectFulcioError(await v2().send(body), 413, 8, 'Payload Too Large');
+    const asText = request(fulcio.app).post('/api/v2/signingCert').set('Content-Type', 'text/plain');
+    expectFulcioError(await asText.send(JSON.stringify(body)), 413, 8, 'Payload Too Large');
+    expectFulcioError(await v1().set('Authorization', `Bearer ${emailToken()}`).send(body), 413, 8, 'Payload Too Large');
   });
 
   it('404 NotFound under the Fulcio endpoints', async () => {
