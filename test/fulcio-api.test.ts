@@ -373,16 +373,13 @@ describe('refusals: Fulcio status and body, and no certificate', () => {
     expectFulcioError(await request(fulcio.app).get('/api/v2/trustBundle/x'), 404, 5, 'Not Found');
   });
 
-  // BUG (packages/server/src/fulcio/fulcio-service.ts `prefixes`): only the five endpoint paths are Fulcio's, so
-  // an unknown path elsewhere under /api/v2 gets Sigbox's `{"code":404,"message":"Not Found"}`. Drop `.fails`
-  // once the service owns `/api/v2` (Rekor v2's `/api/v2/log` would still win as the longer prefix).
-  it.fails('404 NotFound for any unknown path under /api/v2', async () => {
+  // The Fulcio service owns /api/v2 (a Rekor v2 at /api/v2/log would still win as the longer prefix).
+  it('404 NotFound for any unknown path under /api/v2', async () => {
     expectFulcioError(await request(fulcio.app).post('/api/v2/nope').send({}), 404, 5, 'Not Found');
   });
 
-  // BUG (same file, `mount`): a known path with the wrong method is grpc-gateway's 501 Unimplemented
-  // `Method Not Allowed` (ca-fulcio §1); Sigbox answers 404. Drop `.fails` once fixed.
-  it.fails('501 Unimplemented for a known path with the wrong method', async () => {
+  // A known path with the wrong method is grpc-gateway's 501 Unimplemented `Method Not Allowed` (ca-fulcio §1).
+  it('501 Unimplemented for a known path with the wrong method', async () => {
     expectFulcioError(await request(fulcio.app).get('/api/v2/signingCert'), 501, 12, 'Method Not Allowed');
   });
 });

@@ -51,7 +51,8 @@ export function createFulcioService(ca: CaService, options: { logger?: Logger } 
 
   return {
     name: 'fulcio',
-    prefixes: ['/api/v2/signingCert', '/api/v2/trustBundle', '/api/v2/configuration', '/api/v1/signingCert', '/api/v1/rootCert'],
+    // All of /api/v2 speaks Fulcio's dialect (a later Rekor v2 at /api/v2/log wins by the longer prefix).
+    prefixes: ['/api/v2', '/api/v1/signingCert', '/api/v1/rootCert'],
     errorFormat: fulcioErrorFormat,
     mapError: (err) => {
       const mapped = mapCaError(err);
@@ -66,6 +67,12 @@ export function createFulcioService(ca: CaService, options: { logger?: Logger } 
       router.get('/api/v2/trustBundle', trustBundle);
       router.get('/api/v2/configuration', configuration);
       router.get('/api/v1/rootCert', rootCert);
+      // grpc-gateway answers a known path with the wrong method as Unimplemented (ca-fulcio §1).
+      for (const path of ['/api/v2/signingCert', '/api/v2/trustBundle', '/api/v2/configuration', '/api/v1/signingCert', '/api/v1/rootCert']) {
+        router.all(path, () => {
+          throw fulcioError(501, 'Method Not Allowed');
+        });
+      }
     },
   };
 }
