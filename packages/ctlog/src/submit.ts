@@ -1,0 +1,57 @@
+import { type Signer, sha256 } from '@sigbox/core';
+import { LogError, type LogTree } from '@sigbox/log';
+import { type AcceptedRoots, validateChain } from './chain.js';
+import { CtError } from './errors.js';
+import { encodePrecertExtraData, encodeX509ExtraData } from './extra-data.js';
+import { ENTRY_TYPE, type EntryType, type TimestampedEntry, decodeMerkleTreeLeaf, encodeMerkleTreeLeaf } from './merkle-tree-leaf.js';
+import { type AddedChain, addedChain } from './responses.js';
+import { signSct } from './sct.js';
+import { TlsWriter } from './tls.js';
+
+/** Sigbox's SCTs carry no extensions (ct-log.md §1: clients accept TesseraCT's leaf-index extension, but need none). */
+const NO_EXTENSIONS = new Uint8Array(0);
+
+export interface SubmitDeps {
+  tree: LogTree;
+  signer: Signer;
+  roots: AcceptedRoots;
+  clock: () => Date;
+}
+
+/**
+ * What makes two submissions the same entry: the entry type and the leaf certificate's DER (ctfe's leaf identity
+ * hash is SHA-256 of the leaf certificate). Another chain for the same leaf is the same entry.
+ */
+export function entryIdentity(type: EntryType, leafDer: Uint8Array): Uint8Array {
+  return sha256(new TlsWriter().u16(ENTRY_TYPE[type]).bytes(), leafDer);
+}
+
+function extraData(type: EntryType, path: Uint8Array[]): Uint8Array {
+  const [leaf, ...chain] = path as [Uint8Array, ...Uint8Array[]];
+  return type === 'x509' ? encodeX509ExtraData(chain) : encodePrecertExtraData({ precertificate: leaf, chain });
+}
+
+/** add-chain / add-pre-chain (RFC 6962 §4.1–4.2): validate, sequence and integrate, then sign the SCT. */
+export function createSubmitter(deps: SubmitDeps): (chainDer: readonly Uint8Array[], type: EntryType) => Promise<AddedChain> {
+  async function loggedEntry(index: bigint): Promise<TimestampedEntry> {
+    const stored = await deps.tree.entry(index);
+    if (!stored) throw new LogError('CORRUPT_STATE', `entry ${index} is integrated but cannot be read`);
+    return decodeMerkleTreeLeaf(stored.data);
+  }
+
+  return async (chainDer, type) => {
+    const { path, entry } = validateChain(chainDer, deps.roots, type);
+    // The timestamp is fixed before sequencing and is part of the leaf: the SCT promises exactly this leaf.
+    const timestamped: TimestampedEntry = { timestamp: deps.clock().getTime(), entry, extensions: NO_EXTENSIONS };
+    const added = await deps.tree
+      .add({ data: encodeMerkleTreeLeaf(timestamped), identity: entryIdentity(type, path[0] as Uint8Array), extra: extraData(type, path) })
+      .catch((err: unknown) => {
+        if (err instanceof LogError && err.code === 'ENTRY_TOO_LARGE') throw new CtError('BAD_CHAIN', 'certificate too large', { cause: err });
+        throw err;
+      });
+    // A resubmission gets its original SCT back (ctfe: "Always use the returned leaf as the basis for an SCT"):
+    // same timestamp, same signed data, so any signature over it is that SCT.
+    const logged = added.duplicate ? await loggedEntry(added.index) : timestamped;
+    return addedChain(await signSct(deps.signer, logged), added.index, added.duplicate);
+  };
+}
