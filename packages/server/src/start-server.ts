@@ -10,7 +10,8 @@ import { StartError } from './error.js';
 import { closeGracefully, httpUrl, listen } from './listen.js';
 import { loadOrCreatePrivateKey } from '@sigbox/core';
 import { DEV_ISSUER_PATH, createDevIssuerService } from './dev-issuer/dev-issuer.js';
-import { type CaSetup, openCa } from './fulcio/open-ca.js';
+import { type CtSetup, openCt } from './ct/open-ct.js';
+import { type CaSetup, openCa, openCaKeys } from './fulcio/open-ca.js';
 import { openRekor } from './rekor/open-rekor.js';
 import type { Service } from './service.js';
 
@@ -94,18 +95,27 @@ async function mountServices(config: ServerConfig, db: Database, registry: Regis
   // Known before listening even with port 0: only the hostname names the log (origin, signature name).
   const hostname = new URL(config.publicUrl ?? httpUrl(config.host, config.port || 1)).hostname;
   const rekor = await openRekor({ db, dataDir: config.dataDir, hostname, registry, logKeyFile: config.logKeyFile, logKeyPassphrase: config.logKeyPassphrase });
+  const closers: Array<() => Promise<void>> = [() => rekor.log.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close();
+  };
   let ca: CaSetup;
+  let ct: CtSetup;
   try {
-    ca = await openCa({ dataDir: config.dataDir, caDir: config.caDir, caPassphrase: config.caPassphrase, hsmPin: config.hsmPin, fulcioConfig: config.fulcioConfig, logger });
+    const caKeys = await openCaKeys({ dataDir: config.dataDir, caDir: config.caDir, caPassphrase: config.caPassphrase, hsmPin: config.hsmPin });
+    closers.push(() => caKeys.close());
+    ct = await openCt({ db, dataDir: config.dataDir, hostname, roots: [caKeys.chainDer.at(-1) as Uint8Array], registry });
+    closers.push(() => ct.log.close());
+    ca = await openCa(caKeys, { dataDir: config.dataDir, caDir: config.caDir, caPassphrase: config.caPassphrase, hsmPin: config.hsmPin, fulcioConfig: config.fulcioConfig, logger, sctIssuer: ct.log.sctIssuer });
   } catch (err) {
-    await rekor.log.close();
+    await closeAll();
     throw err;
   }
-  const services = [rekor.service, ca.service];
+  const services = [rekor.service, ca.service, ct.service];
   if (config.dev) services.push(await openDevIssuer(config, publicUrl));
   return {
     services,
-    trustedRoot: (url) => buildTrustedRoot({ tlogs: [rekor.trustEntry(url)], certificateAuthorities: [ca.trustEntry(url)] }),
+    trustedRoot: (url) => buildTrustedRoot({ tlogs: [rekor.trustEntry(url)], certificateAuthorities: [ca.trustEntry(url)], ctlogs: [ct.trustEntry(url)] }),
     afterListen(url) {
       if (config.dev) ca.issuers.addIssuer({ url: `${url}${DEV_ISSUER_PATH}`, type: 'email' });
       if (ca.issuers.describe().length > 0) return [];
@@ -113,10 +123,7 @@ async function mountServices(config: ServerConfig, db: Database, registry: Regis
       logger.warn(warning);
       return [`WARNING: ${warning}`];
     },
-    close: async () => {
-      await rekor.log.close();
-      await ca.close();
-    },
+    close: closeAll,
   };
 }
 

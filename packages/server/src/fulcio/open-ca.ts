@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type LoadedCa, createCaService, ensureDevCa, loadCa } from '@sigbox/ca';
+import { type LoadedCa, type SctIssuer, createCaService, ensureDevCa, loadCa } from '@sigbox/ca';
 import { type IssuerRegistry, createIssuerRegistry, loadIssuerConfig, parseIssuerConfig } from '@sigbox/oidc';
 import { type CertificateAuthority, certificateAuthority } from '@sigbox/trust';
 import type { Logger } from 'pino';
@@ -21,6 +21,8 @@ export interface CaSetupOptions {
   /** Fulcio-format issuer configuration file (JSON or YAML). */
   fulcioConfig: string | undefined;
   logger: Logger;
+  /** Logs each precertificate and returns its SCT (the CT log); without it certificates carry no SCT. */
+  sctIssuer?: SctIssuer;
 }
 
 export interface CaSetup {
@@ -28,7 +30,6 @@ export interface CaSetup {
   readonly issuers: IssuerRegistry;
   /** The certificateAuthorities entry of trusted_root.json for clients reaching the CA at `publicUrl`. */
   trustEntry(publicUrl: string): CertificateAuthority;
-  close(): Promise<void>;
 }
 
 async function openIssuers(file: string | undefined): Promise<IssuerRegistry> {
@@ -40,7 +41,8 @@ async function openIssuers(file: string | undefined): Promise<IssuerRegistry> {
   }
 }
 
-async function openCaKeys(options: CaSetupOptions): Promise<LoadedCa> {
+/** The CA's issuing key and chain: from --ca-dir, or a development CA created once in the data folder. */
+export async function openCaKeys(options: Pick<CaSetupOptions, 'dataDir' | 'caDir' | 'caPassphrase' | 'hsmPin'>): Promise<LoadedCa> {
   try {
     if (options.caDir !== undefined) return await loadCa({ dir: options.caDir, passphrase: options.caPassphrase, pin: options.hsmPin });
     return await ensureDevCa({ dir: path.join(options.dataDir, DEV_CA_DIR) });
@@ -56,17 +58,17 @@ function subjectOf(der: Uint8Array): { organization: string; commonName: string 
 }
 
 /**
- * Opens the CA: its issuing key and chain (from --ca-dir, or a development CA created once in the data folder)
- * and the OIDC issuers it trusts (--fulcio-config; --dev adds its own issuer once the URL is known).
+ * The CA service over its keys: the OIDC issuers it trusts (--fulcio-config; --dev adds its own issuer once the
+ * URL is known) and the CT log its certificates go through.
  */
-export async function openCa(options: CaSetupOptions): Promise<CaSetup> {
+export async function openCa(ca: LoadedCa, options: CaSetupOptions): Promise<CaSetup> {
   const issuers = await openIssuers(options.fulcioConfig);
-  const ca = await openCaKeys(options);
   const chainDer = ca.chainDer;
   const service = createCaService({
     issuers,
     signer: ca.signer,
     chainDer,
+    ...(options.sctIssuer ? { sctIssuer: options.sctIssuer } : {}),
     onRejected: (error) => options.logger.info({ code: error.code, reason: error.details?.reason, cause: String(error.cause ?? '') }, 'signing certificate refused'),
   });
   const issuing = new X509Certificate(Buffer.from(chainDer[0] as Uint8Array));
@@ -75,6 +77,5 @@ export async function openCa(options: CaSetupOptions): Promise<CaSetup> {
     issuers,
     trustEntry: (publicUrl) =>
       certificateAuthority({ subject: subjectOf(chainDer.at(-1) as Uint8Array), uri: publicUrl, chainDer, validFrom: new Date(issuing.validFrom) }),
-    close: () => ca.close(),
   };
 }

@@ -7,7 +7,7 @@ import { type TransparencyLogInstance, transparencyLogInstance } from '@sigbox/t
 import type { Registry } from 'prom-client';
 import { StartError } from '../error.js';
 import type { Service } from '../service.js';
-import { createLogMetrics } from './rekor-metrics.js';
+import { createLogMetrics } from '../log-metrics.js';
 import { mapRekorError } from './rekor-errors.js';
 import { createRekorService } from './rekor-service.js';
 

@@ -8,7 +8,11 @@ export interface LogMetrics {
   proofSelfCheckFailed(): void;
 }
 
-export function createLogMetrics(registry: Registry, tree: string): LogMetrics {
+type Families = ReturnType<typeof createFamilies>;
+// One set of metric families per registry, shared by every tree (Rekor, CT), told apart by the `tree` label.
+const familiesByRegistry = new WeakMap<Registry, Families>();
+
+function createFamilies(registry: Registry) {
   const labelNames = ['tree'] as const;
   const appends = new Counter({ name: 'sigbox_log_entries_sequenced_total', help: 'Entries given an index', labelNames, registers: [registry] });
   const batches = new Histogram({
@@ -32,6 +36,13 @@ export function createLogMetrics(registry: Registry, tree: string): LogMetrics {
     labelNames,
     registers: [registry],
   });
+  return { appends, batches, integrated, integration, selfCheck };
+}
+
+export function createLogMetrics(registry: Registry, tree: string): LogMetrics {
+  let families = familiesByRegistry.get(registry);
+  if (!families) familiesByRegistry.set(registry, (families = createFamilies(registry)));
+  const { appends, batches, integrated, integration, selfCheck } = families;
   return {
     onSequenced(batchSize) {
       appends.inc({ tree }, batchSize);

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { loadOrCreateFileSigner } from '@sigbox/core';
+import { createCtLog, type CtLog } from '@sigbox/ctlog';
+import { type Database, putSettingOnce } from '@sigbox/db';
+import { encoding } from '@sigbox/core';
+import { type TransparencyLogInstance, ctLogInstance } from '@sigbox/trust';
+import type { Registry } from 'prom-client';
+import { StartError } from '../error.js';
+import { createLogMetrics } from '../log-metrics.js';
+import type { Service } from '../service.js';
+import { createCtService } from './ct-service.js';
+
+/** The CT log key inside the data folder: distinct from the Rekor and CA keys. */
+export const CT_KEY_FILE = path.join('keys', 'ct-log.pem');
+
+export interface CtSetup {
+  readonly log: CtLog;
+  readonly service: Service;
+  /** The ctlogs entry of trusted_root.json. */
+  trustEntry(publicUrl: string): TransparencyLogInstance;
+}
+
+/**
+ * Opens the CT log that the CA logs every precertificate in: its key (created once in the data folder), its
+ * own tree on the shared engine, and the CA roots it accepts. Like the Rekor log, a key that is not the
+ * tree's key is refused at start.
+ */
+export async function openCt(options: { db: Database; dataDir: string; hostname: string; roots: readonly Uint8Array[]; registry: Registry }): Promise<CtSetup> {
+  const signer = await loadOrCreateFileSigner(path.join(options.dataDir, CT_KEY_FILE), 'ecdsa-p256').catch((cause: unknown) => {
+    throw new StartError('KEY_UNUSABLE', `cannot load the CT log key: ${String(cause)}`, { cause });
+  });
+  const metrics = createLogMetrics(options.registry, 'ct');
+  const log = await createCtLog({ database: options.db, signer, hostname: options.hostname, roots: options.roots, onSequenced: metrics.onSequenced, onIntegrated: metrics.onIntegrated });
+  const logId = encoding.toHex(log.logId);
+  const keyOfTree = await putSettingOnce(options.db.kysely, `ct.tree.${log.tree.treeId}.logId`, logId);
+  if (keyOfTree !== logId) {
+    await log.close();
+    throw new StartError('KEY_UNUSABLE', `the CT log key (log ID ${logId}) is not the key of CT tree ${log.tree.treeId}`);
+  }
+  // validFor.start must precede every SCT: the time this key first served, written once.
+  const validFrom = new Date(await putSettingOnce(options.db.kysely, `ct.key.${logId}.since`, new Date().toISOString()));
+  return {
+    log,
+    service: createCtService(log),
+    trustEntry: (publicUrl) => ctLogInstance({ baseUrl: publicUrl, publicKey: signer.publicKey, validFrom }),
+  };
+}
