@@ -1,3 +1,4 @@
+import { createTestDatabase } from '@sigbox/testkit';
 import { createHash, createPublicKey } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -95,9 +96,15 @@ describe('startServer', () => {
 
   const pgUrl = process.env.TEST_DATABASE_URL;
   it.skipIf(!pgUrl)('serves on PostgreSQL when given a URL', async () => {
-    const server = await startServer(await config({ databaseUrl: pgUrl }), { logger: captureLogger().logger });
-    expect(server.engine).toBe('postgres');
-    await check(server);
-    await server.close();
+    // A database of its own: the trees it creates are bound to this run's keys.
+    const db = await createTestDatabase({ engine: 'postgres', migrate: false });
+    try {
+      const server = await startServer(await config({ databaseUrl: db.url }), { logger: captureLogger().logger });
+      expect(server.engine).toBe('postgres');
+      await check(server);
+      await server.close();
+    } finally {
+      await db.close();
+    }
   }, SLOW);
 });
