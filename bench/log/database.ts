@@ -71,3 +71,16 @@ export function watchBackends(url: string): BackendWatch {
     },
   };
 }
+
+/**
+ * Transactions committed or rolled back in this database so far (pg_stat_database). Each statement outside
+ * an explicit transaction is one, so the delta per request approximates the round trips it costs. The
+ * statistics are sent by backends at most every PGSTAT_MIN_INTERVAL (1 s, pgstat.c): read after a pause.
+ */
+export async function transactionCount(url: string): Promise<number> {
+  return withDb(url, async (db) => {
+    await sql`SELECT pg_stat_force_next_flush()`.execute(db.kysely);
+    const { rows } = await sql<{ n: string }>`SELECT (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname = current_database()`.execute(db.kysely);
+    return Number(rows[0]?.n ?? Number.NaN);
+  });
+}

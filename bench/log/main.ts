@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSigbox } from '../../test/interop/sigbox-process.js';
 import { hasValidInclusionProof } from './checks.js';
-import { durabilitySettings, openBenchDatabase, watchBackends } from './database.js';
+import { durabilitySettings, openBenchDatabase, transactionCount, watchBackends } from './database.js';
 import { createProposedEntries } from './entries.js';
 import { formatPhase, measurePhase, type PhaseReport } from './phases.js';
 import { startBareEdge } from './processes.js';
@@ -36,8 +36,15 @@ const BARE_EDGE_POOL = 5_000;
 const POOL_HEADROOM = 1.5;
 /** Floor for the Sigbox pool, in case the bare-edge run was starved by other load. */
 const MIN_POOL = 3_000;
+const STATS_SETTLE_MS = 1_500;
 /** Every proof read is checked for a 200; one in this many is fully verified. */
 const PROOF_VERIFY_EVERY = 16;
+
+/** pg_stat_database lags by up to a second (PGSTAT_MIN_INTERVAL): wait before reading. */
+async function settledTransactionCount(url: string): Promise<number> {
+  await new Promise((r) => setTimeout(r, STATS_SETTLE_MS));
+  return transactionCount(url);
+}
 
 function machineLine(): string {
   const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -66,18 +73,23 @@ async function sigboxPhases(databaseUrl: string, entries: Buffer[]): Promise<{ c
   const processes = { serverPid: sigbox.child.pid as number, postgresPids: backends.pids };
   try {
     let i = 0;
+    const xactBefore = await transactionCount(databaseUrl);
     const create = await measurePhase('sigbox create (201 with a verified inclusion proof)', processes, {
       url: sigbox.url, concurrency: CONCURRENCY, warmupMs: WARMUP * 1000, durationMs: SECONDS * 1000,
       next: () => (i < entries.length ? { method: 'POST', path: '/api/v1/log/entries', body: entries[i++] as Buffer } : undefined),
       accept: (status, body) => status === 201 && hasValidInclusionProof(body),
     });
     const { treeSize } = (await (await fetch(`${sigbox.url}/api/v1/log`)).json()) as { treeSize: number };
+    const xactCreated = await settledTransactionCount(databaseUrl);
+    console.log(`  Postgres transactions per created entry (all phases of the run, incl. warm-up): ${((xactCreated - xactBefore) / treeSize).toFixed(2)}`);
     let reads = 0;
     const proofs = await measurePhase(`sigbox inclusion proofs (GET entry by random index of ${treeSize}, 1 in ${PROOF_VERIFY_EVERY} verified)`, processes, {
       url: sigbox.url, concurrency: CONCURRENCY, warmupMs: 2000, durationMs: PROOF_SECONDS * 1000,
       next: () => ({ method: 'GET', path: `/api/v1/log/entries?logIndex=${Math.floor(Math.random() * treeSize)}` }),
       accept: (status, body) => status === 200 && (reads++ % PROOF_VERIFY_EVERY !== 0 || hasValidInclusionProof(body)),
     });
+    const xactRead = await settledTransactionCount(databaseUrl);
+    console.log(`  Postgres transactions per proof read (incl. warm-up): ${((xactRead - xactCreated) / reads).toFixed(2)}`);
     return { create, proofs, treeSize };
   } finally {
     await backends.stop();
