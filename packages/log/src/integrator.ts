@@ -18,6 +18,8 @@ export interface IntegrationRound extends IntegratedState {
   createdAt: Date;
   /** Whether entries remain sequenced beyond `size` (the round was capped). */
   more: boolean;
+  /** The tiles this round wrote (none when it integrated nothing). */
+  tiles: readonly Tile[];
 }
 
 export interface IntegratorContext {
@@ -44,7 +46,7 @@ export async function integrateRound(ctx: IntegratorContext): Promise<Integratio
   return ctx.db.transaction().execute(async (tx) => {
     const current = await lockIntegration(tx, ctx.treeId);
     const next = await readNextIndex(tx, ctx.treeId);
-    const unchanged = { ...current, previousSize: current.size, createdAt: ctx.clock(), more: false };
+    const unchanged = { ...current, previousSize: current.size, createdAt: ctx.clock(), more: false, tiles: [] };
     if (next <= current.size) return unchanged;
 
     const to = next - current.size > BigInt(ctx.maxPerRound) ? current.size + BigInt(ctx.maxPerRound) : next;
@@ -64,6 +66,6 @@ export async function integrateRound(ctx: IntegratorContext): Promise<Integratio
     if (!(await advanceIntegration(tx, ctx.treeId, current.size, state))) {
       throw new LogError('CORRUPT_STATE', `integrated size moved under the lock (expected ${current.size})`);
     }
-    return { ...state, previousSize: current.size, createdAt, more: to < next };
+    return { ...state, previousSize: current.size, createdAt, more: to < next, tiles: result.tiles };
   });
 }

@@ -94,7 +94,11 @@ export async function openLogTree(database: Database, options: OpenTreeOptions):
   const reader = createTreeReader(db, treeId);
   const loop = createIntegrationLoop(
     () => integrateRound({ db, treeId, origin, signers: options.signers, clock, maxPerRound: DEFAULT_MAX_PER_ROUND }),
-    (round, durationMs) => options.onIntegrated?.(round, durationMs),
+    (round, durationMs) => {
+      // Tiles reach the cache only after the round's transaction committed (the loop calls back after it).
+      if (round.tiles.length > 0) reader.observeIntegration(round, round.tiles);
+      options.onIntegrated?.(round, durationMs);
+    },
   );
   const batcher: Batcher<EntryToSequence, Sequenced> = createBatcher({
     maxBatch: options.batchSize ?? DEFAULT_BATCH_SIZE,

@@ -13,6 +13,8 @@ const DEFAULT_CAPACITY = 4096;
 export interface TileCache {
   /** Reads `ids` (with the widths a tree size needs), fetching misses in one call to `fetch`. */
   read(ids: readonly TileId[], fetch: (missing: TileId[]) => Promise<TileRow[]>): Promise<Map<string, Tile>>;
+  /** Tiles this process just committed (keeping their hash arrays, so their interior hashes stay memoised). */
+  remember(tiles: readonly Tile[]): void;
 }
 
 export function tileKey(level: number, index: bigint): string {
@@ -24,6 +26,8 @@ export function createTileCache(capacity = DEFAULT_CAPACITY): TileCache {
 
   function remember(tile: Tile): void {
     const key = tileKey(tile.level, tile.index);
+    const cached = tiles.get(key);
+    if (cached && cached.hashes.length > tile.hashes.length) return;
     tiles.delete(key);
     tiles.set(key, tile);
     if (tiles.size > capacity) tiles.delete(tiles.keys().next().value as string);
@@ -34,6 +38,7 @@ export function createTileCache(capacity = DEFAULT_CAPACITY): TileCache {
   }
 
   return {
+    remember: (fresh) => fresh.forEach(remember),
     async read(ids, fetch) {
       const out = new Map<string, Tile>();
       const missing: TileId[] = [];

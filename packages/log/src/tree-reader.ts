@@ -1,6 +1,7 @@
 import { encoding } from '@sigbox/core';
 import {
   TILE_WIDTH,
+  type Tile,
   type TileId,
   consistencyProof,
   consistencyProofTiles,
@@ -26,6 +27,11 @@ export interface StoredEntry {
 
 /** Reads of a tree: committed, immutable rows only, so no locks. */
 export interface TreeReader {
+  /**
+   * What this process's integrator just committed: the state and the tiles it wrote. Reads then need no
+   * query to know the size, and proofs use the integrator's tiles (interior hashes already computed).
+   */
+  observeIntegration(state: IntegratedState, tiles: readonly Tile[]): void;
   /** The newest integrated state (size, root, signed checkpoint). */
   latest(): Promise<IntegratedState>;
   /** The checkpoint signed for exactly `size`, if the log ever integrated to that size. */
@@ -102,6 +108,11 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
   });
 
   return {
+    observeIntegration(state, tiles) {
+      if (state.size <= knownSize) return;
+      cache.remember(tiles);
+      knownSize = state.size;
+    },
     latest,
     async checkpointAt(size) {
       const row = await db.selectFrom('log_checkpoints').select(['size', 'root_hash', 'note']).where('tree_id', '=', treeId).where('size', '=', size).executeTakeFirst();
