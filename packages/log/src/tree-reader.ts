@@ -34,6 +34,11 @@ export interface TreeReader {
   observeIntegration(state: IntegratedState, tiles: readonly Tile[]): void;
   /** The newest integrated state (size, root, signed checkpoint). */
   latest(): Promise<IntegratedState>;
+  /**
+   * The newest state this process knows without a query (from its own integrations or its last `latest()`).
+   * It may lag other processes: good for proving entries below its size, not for saying an entry is absent.
+   */
+  known(): IntegratedState | undefined;
   /** The checkpoint signed for exactly `size`, if the log ever integrated to that size. */
   checkpointAt(size: bigint): Promise<IntegratedState | undefined>;
   /** RFC 9162 inclusion proof of `index` in the tree of `size` (≤ the integrated size). */
@@ -67,10 +72,14 @@ export interface TreeReader {
 export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
   const cache = createTileCache();
   let knownSize = 0n;
+  let knownState: IntegratedState | undefined;
 
   async function latest(): Promise<IntegratedState> {
     const state = await readIntegration(db, treeId);
-    if (state.size > knownSize) knownSize = state.size;
+    if (state.size >= knownSize) {
+      knownSize = state.size;
+      knownState = state;
+    }
     return state;
   }
 
@@ -112,7 +121,9 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
       if (state.size <= knownSize) return;
       cache.remember(tiles);
       knownSize = state.size;
+      knownState = { size: state.size, rootHash: state.rootHash, checkpoint: state.checkpoint };
     },
+    known: () => knownState,
     latest,
     async checkpointAt(size) {
       const row = await db.selectFrom('log_checkpoints').select(['size', 'root_hash', 'note']).where('tree_id', '=', treeId).where('size', '=', size).executeTakeFirst();

@@ -85,7 +85,9 @@ export async function createRekorLog(options: RekorLogOptions): Promise<RekorLog
   }
 
   async function getEntryByIndex(index: bigint): Promise<LogEntryMap | undefined> {
-    const state = await tree.latest();
+    // What this process knows proves most entries without a query; only a newer entry needs the database.
+    const known = tree.known();
+    const state = known !== undefined && index < known.size ? known : await tree.latest();
     if (index < 0n || index >= state.size) return undefined;
     const stored = await tree.entry(index);
     if (!stored) return undefined;
