@@ -1,10 +1,11 @@
 // End to end: the real `sigbox` command in a child process, as `npm start` runs it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { toolAvailable } from '@sigbox/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,6 +42,50 @@ async function listeningUrl(run: ReturnType<typeof sigbox>): Promise<string> {
   throw new Error(`sigbox did not start: ${run.stderr()}`);
 }
 
+const TRUST_FILES = ['trusted_root.json', 'signing_config.v0.2.json', 'trust_config.json', 'fulcio_v1.crt.pem', 'rekor.pub', 'ctfe.pub'];
+
+/**
+ * Reads every trust file from the data folder and checks that both served paths answer with the same bytes and
+ * the right content type; returns the files by name.
+ */
+async function trustFiles(url: string, data: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const name of TRUST_FILES) {
+    const text = await readFile(path.join(data, name), 'utf8');
+    for (const served of [`${url}/sigbox/v1/${name}`, `${url}/${name}`]) {
+      const res = await fetch(served);
+      expect(res.status, served).toBe(200);
+      expect(res.headers.get('content-type'), served).toMatch(name.endsWith('.json') ? /^application\/json/ : /^application\/x-pem-file/);
+      expect(await res.text(), served).toBe(text);
+    }
+    files[name] = text;
+  }
+  return files;
+}
+
+/** The signing config lists the box and its development issuer, starting no later than any key. */
+function checkSigningConfig(files: Record<string, string>, url: string): void {
+  type Service = { url: string; majorApiVersion: number; validFor: { start: string }; operator: string };
+  const signing = JSON.parse(files['signing_config.v0.2.json'] ?? '') as Record<'caUrls' | 'oidcUrls' | 'rekorTlogUrls', Service[]>;
+  expect(signing.caUrls.map((s) => [s.url, s.majorApiVersion])).toEqual([[url, 1]]);
+  expect(signing.rekorTlogUrls.map((s) => [s.url, s.majorApiVersion])).toEqual([[url, 1]]);
+  expect(signing.oidcUrls.map((s) => s.url)).toEqual([`${url}/oidc`]);
+  const root = JSON.parse(files['trusted_root.json'] ?? '') as Record<'tlogs' | 'ctlogs', Array<{ publicKey: { validFor: { start: string } } }>>;
+  const keyStarts = [...root.tlogs, ...root.ctlogs].map((t) => Date.parse(t.publicKey.validFor.start));
+  for (const service of [...signing.caUrls, ...signing.oidcUrls, ...signing.rekorTlogUrls]) {
+    expect(service.operator).toBe('127.0.0.1');
+    expect(Date.parse(service.validFor.start)).toBeLessThanOrEqual(Math.min(Date.now(), ...keyStarts));
+  }
+}
+
+/** Runs the banner's `TOKEN=$(curl … | sed …)` line in a shell and returns the token's claims. */
+function bannerToken(banner: string): Record<string, unknown> {
+  const line = /^ {2}(TOKEN=\$\(curl .*)$/m.exec(banner)?.[1];
+  expect(line).toBeDefined();
+  const token = execFileSync('sh', ['-e', '-c', `${line}\nprintf %s "$TOKEN"`], { encoding: 'utf8' });
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+}
+
 const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
@@ -63,6 +108,10 @@ describe('sigbox up', () => {
       const root = await (await fetch(`${url}/trusted_root.json`)).json();
       expect(root).toEqual(await (await fetch(`${url}/sigbox/v1/trusted_root.json`)).json());
       expect(JSON.parse(await readFile(path.join(data, 'trusted_root.json'), 'utf8'))).toEqual(root);
+      const files = await trustFiles(url, data);
+      const signing = JSON.parse(files['signing_config.v0.2.json'] ?? '') as { caUrls: Array<{ url: string }>; oidcUrls: unknown[] };
+      expect(signing.caUrls.map((s) => s.url)).toEqual([url]);
+      expect(signing.oidcUrls).toEqual([]);
       expect((await stat(data)).mode & 0o777).toBe(0o700);
       expect(run.stderr()).toContain('embedded PGlite');
       // stdout is JSON log lines only, and the health request was logged.
@@ -80,7 +129,7 @@ describe('sigbox up', () => {
     dirs.push(parent);
     const data = path.join(parent, 'data');
     const first = sigbox(['up', '--dev', '--port', '0', '--data', data]);
-    let before: { treeID: string; key: string; root: unknown };
+    let before: { treeID: string; key: string; root: unknown; files: Record<string, string> };
     try {
       const url = await listeningUrl(first);
       expect(first.stderr()).toContain(`WARNING: development OIDC issuer enabled at ${url}/oidc\n`);
@@ -90,7 +139,15 @@ describe('sigbox up', () => {
       const claims = JSON.parse(Buffer.from(token.id_token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
       expect(claims).toMatchObject({ iss: `${url}/oidc`, aud: 'sigstore', email: 'dev@example.com', email_verified: true });
       const info = (await (await fetch(`${url}/api/v1/log`)).json()) as { treeID: string };
-      before = { treeID: info.treeID, key: await (await fetch(`${url}/api/v1/log/publicKey`)).text(), root: await (await fetch(`${url}/trusted_root.json`)).json() };
+      before = {
+        treeID: info.treeID,
+        key: await (await fetch(`${url}/api/v1/log/publicKey`)).text(),
+        root: await (await fetch(`${url}/trusted_root.json`)).json(),
+        files: await trustFiles(url, data),
+      };
+      expect(before.files['rekor.pub']).toBe(before.key);
+      checkSigningConfig(before.files, url);
+      if (toolAvailable('curl', 'the banner token command')) expect(bannerToken(first.stderr())).toMatchObject({ iss: `${url}/oidc`, email: 'you@example.com' });
     } finally {
       first.child.kill('SIGTERM');
     }
@@ -105,6 +162,8 @@ describe('sigbox up', () => {
       expect(info.treeID).toBe(before.treeID);
       expect(await (await fetch(`${url}/api/v1/log/publicKey`)).text()).toBe(before.key);
       expect(await (await fetch(`${url}/trusted_root.json`)).json()).toEqual(before.root);
+      // Keys and every validFor.start were fixed at first start: the files are the same bytes.
+      expect(await trustFiles(url, data)).toEqual(before.files);
     } finally {
       second.child.kill('SIGTERM');
     }

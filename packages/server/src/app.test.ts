@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { fulcioErrorFormat, plainTextErrorFormat, rekorError, rekorErrorFormat } from './error-formats.js';
 import { HttpError } from './http-error.js';
+import { TRUST_FILE_NAMES, type TrustFile } from './trust-files.js';
 import type { Service } from './service.js';
 import { captureLogger } from './test-logger.js';
 
@@ -75,17 +76,40 @@ describe('createApp: own routes', () => {
     expect(again.text).not.toContain('route="/healthz"');
   });
 
-  it('serves the trusted root at both paths when given', async () => {
-    const root = {
-      mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1' as const,
-      tlogs: [],
-      certificateAuthorities: [],
-      ctlogs: [],
-      timestampAuthorities: [],
-    };
-    const a = app({ trustedRoot: () => root }).app;
-    await request(a).get('/sigbox/v1/trusted_root.json').expect(200, root);
-    await request(a).get('/trusted_root.json').expect(200, root);
+  it('serves every trust file at /sigbox/v1/<name> and /<name>, byte for byte, with its content type', async () => {
+    const files = Object.values(TRUST_FILE_NAMES).map((name): TrustFile => ({
+      name,
+      contentType: name.endsWith('.json') ? 'application/json' : 'application/x-pem-file',
+      body: name.endsWith('.json') ? `{\n  "name": "${name}"\n}\n` : `-----BEGIN PUBLIC KEY-----\n${Buffer.from(name).toString('base64')}\n-----END PUBLIC KEY-----\n`,
+    }));
+    const a = app({ trustFiles: () => files }).app;
+    for (const file of files) {
+      for (const routePath of [`/sigbox/v1/${file.name}`, `/${file.name}`]) {
+        const res = await request(a).get(routePath).buffer(true).parse((r, done) => {
+          let text = '';
+          r.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          r.on('end', () => done(null, text));
+        });
+        expect(res.status, routePath).toBe(200);
+        expect(res.body).toBe(file.body);
+        expect(res.headers['content-type']).toBe(`${file.contentType}; charset=utf-8`);
+        expect(res.headers['cache-control']).toBe('no-cache');
+      }
+    }
+  });
+
+  it('reads the files on every request, and 404s a file it does not have', async () => {
+    let files: TrustFile[] = [];
+    const a = app({ trustFiles: () => files }).app;
+    await request(a).get('/rekor.pub').expect(404, { code: 404, message: 'Not Found' });
+    files = [{ name: 'rekor.pub', contentType: 'application/x-pem-file', body: 'rotated\n' }];
+    expect((await request(a).get('/sigbox/v1/rekor.pub').expect(200)).text).toBe('rotated\n');
+    await request(a).get('/sigbox/v1/ctfe.pub').expect(404);
+    await request(a).get('/sigbox/v1/other.pub').expect(404);
+  });
+
+  it('mounts no trust routes without trust files', async () => {
+    await request(app().app).get('/trusted_root.json').expect(404);
   });
 });
 

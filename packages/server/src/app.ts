@@ -7,7 +7,8 @@ import { createHealthHandler, type HealthCheck } from './health.js';
 import { createHttpMetrics } from './metrics.js';
 import { createRequestLogger } from './request-log.js';
 import { findOwner, type MountContext, type Service } from './service.js';
-import { mountTrustedRoot, type TrustedRootDocument } from './trust-routes.js';
+import type { TrustFile } from './trust-files.js';
+import { mountTrustFiles } from './trust-routes.js';
 
 /** Fulcio and rekor-tiles both cap request bodies at 4 MiB (ca-fulcio.md §1, conventions §1). */
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -20,8 +21,8 @@ export interface AppDeps {
   readonly bodyLimit?: number;
   /** `/healthz` answers 503 when this rejects (typically a database ping). */
   readonly healthCheck?: HealthCheck;
-  /** Current trusted root; without it the trust routes are not mounted. */
-  readonly trustedRoot?: () => TrustedRootDocument;
+  /** Current trust files (trusted root, signing config, keys); without it the trust routes are not mounted. */
+  readonly trustFiles?: () => readonly TrustFile[];
   /** Metrics registry; a fresh one per app by default (never prom-client's global registry). */
   readonly registry?: Registry;
 }
@@ -50,7 +51,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });
-  if (deps.trustedRoot) mountTrustedRoot(app, deps.trustedRoot);
+  if (deps.trustFiles) mountTrustFiles(app, deps.trustFiles);
 
   for (const service of services) {
     const router = express.Router();

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { createDb, runMigrations, sql, type Database, type Engine } from '@sigbox/db';
-import { buildTrustedRoot, serializeTrustDocument, type TrustedRoot } from '@sigbox/trust';
+import { buildTrustedRoot } from '@sigbox/trust';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createApp } from './app.js';
@@ -14,10 +14,11 @@ import { type CtSetup, openCt } from './ct/open-ct.js';
 import { type CaSetup, openCa, openCaKeys } from './fulcio/open-ca.js';
 import { openRekor } from './rekor/open-rekor.js';
 import type { Service } from './service.js';
+import { TRUST_FILE_NAMES, type TrustFile, type TrustFileRole, buildTrustFiles, sigboxSigningConfig, trustFileLocations } from './trust-files.js';
 
 /** Below Kubernetes' default 30 s termination grace period, so we finish before SIGKILL. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
-export const TRUSTED_ROOT_FILE = 'trusted_root.json';
+export const TRUSTED_ROOT_FILE = TRUST_FILE_NAMES.trustedRoot;
 /** The embedded database's folder inside the data folder. */
 export const PGLITE_DIR = 'pglite';
 
@@ -57,6 +58,8 @@ export interface RunningServer {
   readonly publicUrl: string;
   readonly engine: Engine;
   readonly trustedRootFile: string;
+  /** Every trust file (trusted root, signing config, client trust config, CA chain, log keys) in the data folder. */
+  readonly trustFiles: Readonly<Record<TrustFileRole, string>>;
   /** Things an operator must hear about at start (printed by the cli). */
   readonly warnings: readonly string[];
   /** `<public-url>/oidc` when --dev mounted the development issuer. */
@@ -82,10 +85,10 @@ async function openDatabase(config: ServerConfig): Promise<Database> {
   }
 }
 
-/** The services every `sigbox up` mounts, and how each describes itself in trusted_root.json. */
+/** The services every `sigbox up` mounts, and the trust files that describe them. */
 interface Mounted {
   services: Service[];
-  trustedRoot(publicUrl: string): TrustedRoot;
+  trustFiles(publicUrl: string): TrustFile[];
   /** Once the public URL is known: trust the development issuer (with --dev); returns start-up warnings. */
   afterListen(publicUrl: string): string[];
   close(): Promise<void>;
@@ -101,8 +104,9 @@ async function mountServices(config: ServerConfig, db: Database, registry: Regis
   };
   let ca: CaSetup;
   let ct: CtSetup;
+  let caKeys: Awaited<ReturnType<typeof openCaKeys>>;
   try {
-    const caKeys = await openCaKeys({ dataDir: config.dataDir, caDir: config.caDir, caPassphrase: config.caPassphrase, hsmPin: config.hsmPin });
+    caKeys = await openCaKeys({ dataDir: config.dataDir, caDir: config.caDir, caPassphrase: config.caPassphrase, hsmPin: config.hsmPin });
     closers.push(() => caKeys.close());
     ct = await openCt({ db, dataDir: config.dataDir, hostname, roots: [caKeys.chainDer.at(-1) as Uint8Array], registry });
     closers.push(() => ct.log.close());
@@ -115,7 +119,11 @@ async function mountServices(config: ServerConfig, db: Database, registry: Regis
   if (config.dev) services.push(await openDevIssuer(config, publicUrl));
   return {
     services,
-    trustedRoot: (url) => buildTrustedRoot({ tlogs: [rekor.trustEntry(url)], certificateAuthorities: [ca.trustEntry(url)], ctlogs: [ct.trustEntry(url)] }),
+    trustFiles(url) {
+      const trustedRoot = buildTrustedRoot({ tlogs: [rekor.trustEntry(url)], certificateAuthorities: [ca.trustEntry(url)], ctlogs: [ct.trustEntry(url)] });
+      const signingConfig = sigboxSigningConfig({ publicUrl: url, oidcUrl: config.dev ? `${url}${DEV_ISSUER_PATH}` : undefined, trustedRoot });
+      return buildTrustFiles({ trustedRoot, signingConfig, caChainDer: caKeys.chainDer, rekorPublicKeyPem: rekor.log.publicKeyPem, ctPublicKeyPem: ct.log.publicKeyPem });
+    },
     afterListen(url) {
       if (config.dev) ca.issuers.addIssuer({ url: `${url}${DEV_ISSUER_PATH}`, type: 'email' });
       if (ca.issuers.describe().length > 0) return [];
@@ -136,9 +144,9 @@ async function openDevIssuer(config: ServerConfig, publicUrl: () => string): Pro
 }
 
 /**
- * Composition root: data folder, database and migrations, services, then listen; the trusted root is built once
- * the public URL is known (the port may be chosen at listen time), written to `<dataDir>/trusted_root.json` and
- * served. The returned handle shuts everything down.
+ * Composition root: data folder, database and migrations, services, then listen; the trust files are built once
+ * the public URL is known (the port may be chosen at listen time), written to `<dataDir>/<name>` and served.
+ * The returned handle shuts everything down.
  */
 export async function startServer(config: ServerConfig, options: StartOptions): Promise<RunningServer> {
   const { logger } = options;
@@ -156,16 +164,15 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
     await db.close();
     throw err;
   }
-  let trustedRoot: TrustedRoot | undefined;
+  let trustFiles: readonly TrustFile[] = [];
   const app = createApp({
     logger,
     registry,
     services: mounted.services,
     ...(config.bodyLimit === undefined ? {} : { bodyLimit: config.bodyLimit }),
     healthCheck: async () => void (await sql`select 1`.execute(db.kysely)),
-    trustedRoot: () => trustedRoot ?? buildTrustedRoot({}),
+    trustFiles: () => trustFiles,
   });
-  const trustedRootFile = path.join(config.dataDir, TRUSTED_ROOT_FILE);
   let listening: Awaited<ReturnType<typeof listen>>;
   try {
     listening = await listen(app, config.host, config.port);
@@ -176,10 +183,10 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
   }
   const url = httpUrl(config.host, listening.port);
   listeningUrl = url;
-  trustedRoot = mounted.trustedRoot(publicUrl());
+  trustFiles = mounted.trustFiles(publicUrl());
   const warnings = mounted.afterListen(publicUrl());
-  await writeFileAtomic(trustedRootFile, serializeTrustDocument(trustedRoot));
-  return running({ config, options, db, server: listening.server, url, trustedRootFile, warnings, closeServices: mounted.close });
+  for (const file of trustFiles) await writeFileAtomic(path.join(config.dataDir, file.name), file.body);
+  return running({ config, options, db, server: listening.server, url, warnings, closeServices: mounted.close });
 }
 
 function running(parts: {
@@ -188,7 +195,6 @@ function running(parts: {
   db: Database;
   server: Server;
   url: string;
-  trustedRootFile: string;
   warnings: string[];
   closeServices: () => Promise<void>;
 }): RunningServer {
@@ -227,10 +233,12 @@ function running(parts: {
     url: parts.url,
     publicUrl: config.publicUrl ?? parts.url,
     engine: db.engine,
-    trustedRootFile: parts.trustedRootFile,
+    trustedRootFile: path.join(config.dataDir, TRUSTED_ROOT_FILE),
+    trustFiles: trustFileLocations(config.dataDir),
     warnings: parts.warnings,
     devIssuerUrl: config.dev ? `${config.publicUrl ?? parts.url}${DEV_ISSUER_PATH}` : undefined,
     closed,
     close,
   };
 }
+

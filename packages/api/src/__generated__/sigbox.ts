@@ -47,7 +47,7 @@ export interface paths {
         };
         /**
          * The trusted root clients verify against (sigstore protobuf-specs TrustedRoot, proto3 JSON).
-         * @description The same document is written to `<data>/trusted_root.json` at start-up. Pass it to `cosign --trusted-root` or sigstore-python `--trust-config`.
+         * @description Media type `application/vnd.dev.sigstore.trustedroot+json;version=0.1`, the only one sigstore-go accepts. Pass it to `cosign --trusted-root`.
          */
         get: operations["getTrustedRoot"];
         put?: never;
@@ -67,6 +67,182 @@ export interface paths {
         };
         /** Short alias of /sigbox/v1/trusted_root.json. */
         get: operations["getTrustedRootShort"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sigbox/v1/signing_config.v0.2.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where clients sign (sigstore protobuf-specs SigningConfig v0.2, proto3 JSON).
+         * @description The CA and the Rekor v1 log at the public URL (both `majorApiVersion` 1), the development issuer in `oidcUrls` only with `--dev`, no timestamp authority, `ANY` selectors, the public hostname as operator. Pass it to `cosign sign-blob --signing-config`.
+         */
+        get: operations["getSigningConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/signing_config.v0.2.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Short alias of /sigbox/v1/signing_config.v0.2.json. */
+        get: operations["getSigningConfigShort"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sigbox/v1/trust_config.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The trusted root and signing config in one ClientTrustConfig, for sigstore-python `--trust-config`. */
+        get: operations["getClientTrustConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/trust_config.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Short alias of /sigbox/v1/trust_config.json. */
+        get: operations["getClientTrustConfigShort"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sigbox/v1/fulcio_v1.crt.pem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The CA chain as PEM certificates, intermediates first and the root last.
+         * @description For cosign v2's legacy path: `SIGSTORE_ROOT_FILE` takes self-signed certificates as roots and the others as intermediates. Named like the legacy TUF target.
+         */
+        get: operations["getCaChainPem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fulcio_v1.crt.pem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Short alias of /sigbox/v1/fulcio_v1.crt.pem. */
+        get: operations["getCaChainPemShort"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sigbox/v1/rekor.pub": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The transparency log's public key (PEM SubjectPublicKeyInfo), for `SIGSTORE_REKOR_PUBLIC_KEY`. */
+        get: operations["getRekorPublicKeyPem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rekor.pub": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Short alias of /sigbox/v1/rekor.pub. */
+        get: operations["getRekorPublicKeyPemShort"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sigbox/v1/ctfe.pub": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CT log's public key (PEM SubjectPublicKeyInfo), for `SIGSTORE_CT_LOG_PUBLIC_KEY_FILE`. */
+        get: operations["getCtPublicKeyPem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ctfe.pub": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Short alias of /sigbox/v1/ctfe.pub. */
+        get: operations["getCtPublicKeyPemShort"];
         put?: never;
         post?: never;
         delete?: never;
@@ -99,8 +275,90 @@ export interface components {
         };
         /** @description One TransparencyLogInstance or CertificateAuthority of sigstore protobuf-specs sigstore_trustroot.proto, in proto3 JSON. Left open here: @sigbox/trust owns the exact types. */
         TrustEntry: unknown;
+        /** @description dev.sigstore.trustroot.v1.SigningConfig at media type v0.2, in proto3 JSON (sigstore_trustroot.proto). */
+        SigningConfig: {
+            /** @constant */
+            mediaType: "application/vnd.dev.sigstore.signingconfig.v0.2+json";
+            caUrls: components["schemas"]["TrustService"][];
+            oidcUrls: components["schemas"]["TrustService"][];
+            rekorTlogUrls: components["schemas"]["TrustService"][];
+            rekorTlogConfig: components["schemas"]["ServiceConfiguration"];
+            tsaUrls: components["schemas"]["TrustService"][];
+            tsaConfig: components["schemas"]["ServiceConfiguration"];
+        };
+        /** @description dev.sigstore.trustroot.v1.Service. */
+        TrustService: {
+            url: string;
+            majorApiVersion: number;
+            validFor: {
+                /** Format: date-time */
+                start: string;
+                /** Format: date-time */
+                end?: string;
+            };
+            operator: string;
+        };
+        /** @description dev.sigstore.trustroot.v1.ServiceConfiguration. */
+        ServiceConfiguration: {
+            /** @enum {string} */
+            selector: "ALL" | "ANY" | "EXACT";
+            count?: number;
+        };
+        /** @description dev.sigstore.trustroot.v1.ClientTrustConfig, in proto3 JSON (what sigstore-python reads with --trust-config). */
+        ClientTrustConfig: {
+            /** @constant */
+            mediaType: "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json";
+            trustedRoot: components["schemas"]["TrustedRoot"];
+            signingConfig: components["schemas"]["SigningConfig"];
+        };
     };
-    responses: never;
+    responses: {
+        /** @description The trusted root. */
+        TrustedRoot: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["TrustedRoot"];
+            };
+        };
+        /** @description The signing config. */
+        SigningConfig: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["SigningConfig"];
+            };
+        };
+        /** @description The client trust config. */
+        ClientTrustConfig: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ClientTrustConfig"];
+            };
+        };
+        /** @description PEM CERTIFICATE blocks as Go writes them (64-character lines, LF). */
+        PemCertificates: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/x-pem-file": string;
+            };
+        };
+        /** @description One PEM PUBLIC KEY block as Go writes it (64-character lines, LF). */
+        PemPublicKey: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/x-pem-file": string;
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -110,6 +368,15 @@ export type SchemaHealth = components['schemas']['Health'];
 export type SchemaError = components['schemas']['Error'];
 export type SchemaTrustedRoot = components['schemas']['TrustedRoot'];
 export type SchemaTrustEntry = components['schemas']['TrustEntry'];
+export type SchemaSigningConfig = components['schemas']['SigningConfig'];
+export type SchemaTrustService = components['schemas']['TrustService'];
+export type SchemaServiceConfiguration = components['schemas']['ServiceConfiguration'];
+export type SchemaClientTrustConfig = components['schemas']['ClientTrustConfig'];
+export type ResponseTrustedRoot = components['responses']['TrustedRoot'];
+export type ResponseSigningConfig = components['responses']['SigningConfig'];
+export type ResponseClientTrustConfig = components['responses']['ClientTrustConfig'];
+export type ResponsePemCertificates = components['responses']['PemCertificates'];
+export type ResponsePemPublicKey = components['responses']['PemPublicKey'];
 export type $defs = Record<string, never>;
 export interface operations {
     getHealth: {
@@ -170,15 +437,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The trusted root. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TrustedRoot"];
-                };
-            };
+            200: components["responses"]["TrustedRoot"];
         };
     };
     getTrustedRootShort: {
@@ -190,15 +449,127 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The trusted root. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TrustedRoot"];
-                };
-            };
+            200: components["responses"]["TrustedRoot"];
+        };
+    };
+    getSigningConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["SigningConfig"];
+        };
+    };
+    getSigningConfigShort: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["SigningConfig"];
+        };
+    };
+    getClientTrustConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ClientTrustConfig"];
+        };
+    };
+    getClientTrustConfigShort: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ClientTrustConfig"];
+        };
+    };
+    getCaChainPem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["PemCertificates"];
+        };
+    };
+    getCaChainPemShort: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["PemCertificates"];
+        };
+    };
+    getRekorPublicKeyPem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["PemPublicKey"];
+        };
+    };
+    getRekorPublicKeyPemShort: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["PemPublicKey"];
+        };
+    };
+    getCtPublicKeyPem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["PemPublicKey"];
+        };
+    };
+    getCtPublicKeyPemShort: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["PemPublicKey"];
         };
     };
 }
