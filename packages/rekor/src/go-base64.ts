@@ -38,3 +38,12 @@ export function decodeDsseBase64(text: string): Uint8Array {
   if (URL_PADDED_RE.test(stripped)) return encoding.fromBase64Url(stripped.replace(/=+$/, ''));
   throw new Error('unable to base64 decode payload (is payload in the right format?)');
 }
+
+/** A `format: byte` member decoded as go-openapi does, failing with rekor's text that names the member. */
+export function decodeByteField(value: string, what: string): Uint8Array {
+  try {
+    return decodeGoBase64(value);
+  } catch (err) {
+    throw new Error(`failed parsing base64 data for ${what}: ${(err as Error).message}`);
+  }
+}

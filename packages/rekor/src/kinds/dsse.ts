@@ -1,5 +1,5 @@
 import { encoding, sha256 } from '@sigbox/core';
-import { decodeGoBase64 } from '../go-base64.js';
+import { decodeByteField } from '../go-base64.js';
 import { goFieldName, goTypeName, hashObjectError, isObject, optionalString, patternMismatch, readHashObject, required, throwValidationList, tooFewItems, type HashObject } from '../go-validate.js';
 import { verifyDsseEnvelope } from '../dsse-envelope.js';
 import { parseEnvelopeJson } from './envelope-json.js';
@@ -19,13 +19,7 @@ interface Decoded {
   payloadHash?: HashObject;
 }
 
-function b64(value: string, what: string): Uint8Array {
-  try {
-    return decodeGoBase64(value);
-  } catch (err) {
-    throw new Error(`failed parsing base64 data for ${what}: ${(err as Error).message}`);
-  }
-}
+const b64 = decodeByteField;
 
 /** rekor dsse/v0.0.1 DecodeEntry (empty and non-string verifiers skipped). */
 function decode(spec: unknown): Decoded {

@@ -1,5 +1,5 @@
 import { encoding, sha256 } from '@sigbox/core';
-import { decodeGoBase64 } from '../go-base64.js';
+import { decodeByteField } from '../go-base64.js';
 import { goTypeName, hashObjectError, isObject, readHashObject, required, throwValidationList, type HashObject } from '../go-validate.js';
 import { DIGEST_LENGTH, verifyPrehashed, type DigestAlgorithm } from '../prehashed.js';
 import { assertVerifierChain, parseX509Verifier, type X509Verifier } from '../public-key.js';
@@ -14,12 +14,7 @@ interface Decoded {
 }
 
 function decodeBytes(value: unknown, what: string): Uint8Array | undefined {
-  if (typeof value !== 'string' || value === '') return undefined;
-  try {
-    return decodeGoBase64(value);
-  } catch (err) {
-    throw new Error(`failed parsing base64 data for ${what}: ${(err as Error).message}`);
-  }
+  return typeof value !== 'string' || value === '' ? undefined : decodeByteField(value, what);
 }
 
 /** rekor hashedrekord/v0.0.1 DecodeEntry: wrong-typed members are treated as absent. */

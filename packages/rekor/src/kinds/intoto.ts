@@ -1,5 +1,5 @@
 import { encoding, sha256 } from '@sigbox/core';
-import { decodeGoBase64 } from '../go-base64.js';
+import { decodeByteField, decodeGoBase64 } from '../go-base64.js';
 import { goFieldName, goTypeName, hashObjectError, isObject, optionalString, readHashObject, required, throwValidationList, tooFewItems, type HashObject } from '../go-validate.js';
 import { verifyDsseEnvelope } from '../dsse-envelope.js';
 import { EntryValidationError } from '../errors.js';
@@ -25,12 +25,7 @@ interface Decoded {
 }
 
 function b64(value: unknown, what: string): Uint8Array | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    return decodeGoBase64(value);
-  } catch (err) {
-    throw new Error(`failed parsing base64 data for ${what}: ${(err as Error).message}`);
-  }
+  return typeof value !== 'string' ? undefined : decodeByteField(value, what);
 }
 
 /** rekor intoto/v0.0.2 DecodeEntry; payload, sig and publicKey are `format: byte`, hence the double base64. */
