@@ -103,7 +103,7 @@ describe('buildTrustFiles', () => {
 });
 
 describe('sigboxSigningConfig', () => {
-  it('lists the CA (Fulcio API version 1) and the Rekor v1 log at the public URL, no TSA, ANY selectors', () => {
+  it('lists the CA (Fulcio API version 1) and the Rekor v1 log at the public URL, no TSA (nor its selector), ANY selector', () => {
     const config = sigboxSigningConfig({ publicUrl: URL_, trustedRoot: root });
     const service = { url: URL_, majorApiVersion: 1, validFor: { start: '2026-02-01T00:00:00Z' }, operator: 'sigbox.example.internal' };
     expect(config).toEqual({
@@ -113,7 +113,6 @@ describe('sigboxSigningConfig', () => {
       rekorTlogUrls: [service],
       rekorTlogConfig: { selector: 'ANY' },
       tsaUrls: [],
-      tsaConfig: { selector: 'ANY' },
     });
   });
 

@@ -28,11 +28,11 @@ describe('buildSigningConfig', () => {
     });
   });
 
-  it('emits empty lists for services not mounted', () => {
+  it('emits empty lists for services not mounted, and no TSA selector without a TSA (sigstore-js, sigstore-python)', () => {
     const config = buildSigningConfig({ ...base, oidcUrls: [], tsaUrls: [] });
     expect(config.oidcUrls).toEqual([]);
     expect(config.tsaUrls).toEqual([]);
-    expect(config.tsaConfig).toEqual({ selector: 'ANY' });
+    expect(config).not.toHaveProperty('tsaConfig');
   });
 
   it('lets one service carry its own version, dates and operator', () => {

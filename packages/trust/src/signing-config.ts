@@ -34,6 +34,11 @@ const SUPPORTED_VERSIONS = {
 
 /**
  * Assembles `signing_config.v0.2.json`. Selectors are `ANY` because sigstore-js throws on anything else.
+ * Without a TSA there is no `tsaConfig`: a selector over no services makes sigstore-js
+ * `bundleBuilderFromSigningConfig` throw "No valid TSAs found in signing configuration" (@sigstore/sign 5.1.0
+ * config.js tsaService) and sigstore-python `SigningConfig` raise "Expected 1 services in signing config, found 0"
+ * (`_get_valid_services`); both skip the TSA when the selector is absent, and cosign only reads it when
+ * `tsaUrls` is non-empty (cosign v3 pkg/cosign/bundle/sign.go).
  * A Rekor v2 log without a TSA is refused: listing a v2 log switches Go/Python clients to it, and v2 entries
  * carry no integrated time, so cosign ≥ 3.0.5 refuses to sign keyless without a timestamp.
  *
@@ -45,14 +50,15 @@ export function buildSigningConfig(options: SigningConfigOptions): SigningConfig
   if (options.operator.trim() === '') throw new TrustError('INVALID_SERVICE', 'operator must not be empty');
   const services = (kind: keyof typeof SUPPORTED_VERSIONS, inputs: ServiceInput[] = []) =>
     inputs.map((input) => toService(kind, input, options));
+  const tsaUrls = services('tsaUrls', options.tsaUrls);
   const config: SigningConfig = {
     mediaType: SIGNING_CONFIG_MEDIA_TYPE,
     caUrls: services('caUrls', options.caUrls),
     oidcUrls: services('oidcUrls', options.oidcUrls),
     rekorTlogUrls: services('rekorTlogUrls', options.rekorTlogUrls),
     rekorTlogConfig: { selector: 'ANY' },
-    tsaUrls: services('tsaUrls', options.tsaUrls),
-    tsaConfig: { selector: 'ANY' },
+    tsaUrls,
+    ...(tsaUrls.length === 0 ? {} : { tsaConfig: { selector: 'ANY' } }),
   };
   if (config.rekorTlogUrls.some((s) => s.majorApiVersion === 2) && config.tsaUrls.length === 0) {
     throw new TrustError('INVALID_SERVICE', 'a Rekor v2 log requires a timestamp authority in the signing config');

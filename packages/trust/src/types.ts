@@ -91,7 +91,8 @@ export interface SigningConfig {
   rekorTlogUrls: Service[];
   rekorTlogConfig: ServiceConfiguration;
   tsaUrls: Service[];
-  tsaConfig: ServiceConfiguration;
+  /** Absent when `tsaUrls` is empty (see buildSigningConfig). */
+  tsaConfig?: ServiceConfiguration;
 }
 
 /** trustroot.v1.ClientTrustConfig: one file carrying both documents. */

@@ -284,7 +284,8 @@ export interface components {
             rekorTlogUrls: components["schemas"]["TrustService"][];
             rekorTlogConfig: components["schemas"]["ServiceConfiguration"];
             tsaUrls: components["schemas"]["TrustService"][];
-            tsaConfig: components["schemas"]["ServiceConfiguration"];
+            /** @description Absent when tsaUrls is empty: sigstore-js and sigstore-python fail on a selector over no services. */
+            tsaConfig?: components["schemas"]["ServiceConfiguration"];
         };
         /** @description dev.sigstore.trustroot.v1.Service. */
         TrustService: {
