@@ -135,11 +135,14 @@ async function mountServices(config: ServerConfig, db: Database, registry: Regis
   };
 }
 
-/** The development issuer's token key, in the data folder so tokens stay valid across a restart. */
-export const DEV_ISSUER_KEY_FILE = path.join('keys', 'dev-oidc.pem');
+/**
+ * The development issuer's RSA token key, in the data folder so tokens stay valid across a restart. A new name
+ * since it became RSA: folders made earlier keep an unused `dev-oidc.pem` (P-256).
+ */
+export const DEV_ISSUER_KEY_FILE = path.join('keys', 'dev-oidc-rsa.pem');
 
 async function openDevIssuer(config: ServerConfig, publicUrl: () => string): Promise<Service> {
-  const privateKey = await loadOrCreatePrivateKey(path.join(config.dataDir, DEV_ISSUER_KEY_FILE), 'ecdsa-p256');
+  const privateKey = await loadOrCreatePrivateKey(path.join(config.dataDir, DEV_ISSUER_KEY_FILE), 'rsa');
   return createDevIssuerService({ issuerUrl: () => `${publicUrl()}${DEV_ISSUER_PATH}`, privateKey });
 }
 

@@ -12,13 +12,18 @@ export const DEV_ISSUER_PATH = '/oidc';
 export const DEV_TOKEN_AUDIENCE = 'sigstore';
 /** Tokens live as long as Fulcio certificates. */
 export const DEV_TOKEN_TTL_SECONDS = 600;
+/**
+ * RS256, not ES256: cosign v2 and v3 take `--identity-token` as a raw token only if it parses as an RS256 JWS,
+ * and otherwise read it as a file name ("open eyJ…: file name too long"; cosign internal/auth/auth.go idToken).
+ */
+export const DEV_TOKEN_ALGORITHM = 'RS256';
 const MAX_CLAIM_LENGTH = 256;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
 
 export interface DevIssuerOptions {
   /** `<public-url>/oidc`: the token's `iss` and the discovery document's `issuer` (read per request: the port may be chosen at listen time). */
   issuerUrl: string | (() => string);
-  /** ES256 (P-256) key that signs tokens; kept in the data folder so tokens survive a restart. */
+  /** RSA key that signs tokens (RS256); kept in the data folder so tokens survive a restart. */
   privateKey: KeyObject;
   clock?: () => Date;
 }
@@ -27,10 +32,11 @@ function base64UrlJson(value: unknown): string {
   return encoding.toBase64Url(encoding.utf8(JSON.stringify(value)));
 }
 
-/** A compact ES256 JWS: JWS signatures are raw r‖s (RFC 7518 §3.4), not DER. */
+/** A compact RS256 JWS: RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3). */
 export function signDevToken(claims: Record<string, unknown>, privateKey: KeyObject, kid: string): string {
-  const input = `${base64UrlJson({ alg: 'ES256', typ: 'JWT', kid })}.${base64UrlJson(claims)}`;
-  const signature = crypto.sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  if (privateKey.asymmetricKeyType !== 'rsa') throw new TypeError('the development issuer signs RS256: it needs an RSA key');
+  const input = `${base64UrlJson({ alg: DEV_TOKEN_ALGORITHM, typ: 'JWT', kid })}.${base64UrlJson(claims)}`;
+  const signature = crypto.sign('sha256', Buffer.from(input), privateKey);
   return `${input}.${encoding.toBase64Url(signature)}`;
 }
 
@@ -55,7 +61,7 @@ export function createDevIssuerService(options: DevIssuerOptions): Service {
   const publicKey = crypto.createPublicKey(options.privateKey);
   // RFC 7638 thumbprints would do too; any stable ID works since there is one key.
   const kid = encoding.toBase64Url(sha256(spkiDer(publicKey)).subarray(0, 16));
-  const jwk = { ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'ES256' };
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: DEV_TOKEN_ALGORITHM };
   const issuerUrl = typeof options.issuerUrl === 'string' ? () => options.issuerUrl as string : options.issuerUrl;
   const discovery = () => ({
     issuer: issuerUrl(),
@@ -63,7 +69,7 @@ export function createDevIssuerService(options: DevIssuerOptions): Service {
     token_endpoint: `${issuerUrl()}/token`,
     response_types_supported: ['id_token'],
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: ['ES256'],
+    id_token_signing_alg_values_supported: [DEV_TOKEN_ALGORITHM],
     claims_supported: ['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'email', 'email_verified'],
   });
 
