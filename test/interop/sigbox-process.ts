@@ -21,6 +21,10 @@ export interface SigboxOptions {
   databaseUrl?: string;
   /** Extra node flags, e.g. `--cpu-prof` for profiling. */
   nodeArgs?: string[];
+  /** Extra `sigbox up` flags, e.g. `--dev`. */
+  args?: string[];
+  /** Keep the request log (stdout) for {@link SigboxProcess.stdout}: for short runs whose failures need it. */
+  keepRequestLog?: boolean;
 }
 
 export interface SigboxProcess {
@@ -28,6 +32,8 @@ export interface SigboxProcess {
   readonly url: string;
   readonly child: ChildProcess;
   stderr(): string;
+  /** The request log so far; empty unless started with `keepRequestLog`. */
+  stdout(): string;
   /** SIGTERM, then the exit code (0 on a clean shutdown). */
   stop(): Promise<number | null>;
 }
@@ -38,14 +44,17 @@ export async function startSigbox(options: SigboxOptions): Promise<SigboxProcess
   const { DATABASE_URL: _ignored, ...env } = process.env;
   const args = ['--port', '0', '--host', '127.0.0.1', '--data', options.dataDir];
   if (options.databaseUrl !== undefined) args.push('--database-url', options.databaseUrl);
+  args.push(...(options.args ?? []));
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...SIGBOX, ...args], {
     cwd: ROOT,
     env,
     // stdout carries a JSON log line per request: drained, not kept, so a long bench does not grow memory.
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', options.keepRequestLog === true ? 'pipe' : 'ignore', 'pipe'],
   });
   let err = '';
+  let out = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -57,7 +66,7 @@ export async function startSigbox(options: SigboxOptions): Promise<SigboxProcess
   };
   try {
     const url = await listeningUrl(child, () => err);
-    return { url, child, stderr: () => err, stop };
+    return { url, child, stderr: () => err, stdout: () => out, stop };
   } catch (error) {
     await stop();
     throw error;
