@@ -180,6 +180,36 @@ describe.skipIf(COSIGN_V3 === undefined && COSIGN_V2 === undefined).each(databas
       refused(await cosign(COSIGN_V2, verify('artifact', 'someone@example.com'), legacyEnv()), 'none of the expected identities matched');
     }, STEP_TIMEOUT_MS);
 
+    it('verifies online when given only signature and certificate: the log is searched (entries/retrieve)', async () => {
+      ok(await cosign(COSIGN_V2, [
+        'sign-blob', '--fulcio-url', sigbox.url, '--rekor-url', sigbox.url, '--identity-token', await devToken(sigbox.url, EMAIL),
+        '--output-signature', 'online.sig', '--output-certificate', 'online.pem', '-y', 'artifact',
+      ], legacyEnv()));
+      const verify = (artifact: string) => [
+        'verify-blob', '--rekor-url', sigbox.url, '--signature', 'online.sig', '--certificate', 'online.pem', ...expectIdentity(), artifact,
+      ];
+      ok(await cosign(COSIGN_V2, verify('artifact'), legacyEnv()));
+      expect(sigbox.stdout()).toContain('"route":"/api/v1/log/entries/retrieve","status":200');
+      expect((await cosign(COSIGN_V2, verify('tampered'), legacyEnv())).code).toBe(1);
+    }, STEP_TIMEOUT_MS);
+
+    it('attests on the legacy path (a dsse entry) and verifies the attestation', async () => {
+      const type = 'https://example.com/predicate/v1';
+      await writeFile(path.join(work, 'predicate.v2.json'), JSON.stringify({ builder: { id: 'sigbox-interop' } }));
+      ok(await cosign(COSIGN_V2, [
+        'attest-blob', '--fulcio-url', sigbox.url, '--rekor-url', sigbox.url, '--identity-token', await devToken(sigbox.url, EMAIL),
+        '--predicate', 'predicate.v2.json', '--type', type, '--bundle', 'attestation.v2.bundle', '-y', 'artifact',
+      ], legacyEnv()));
+      const bundle = JSON.parse(await readFile(path.join(work, 'attestation.v2.bundle'), 'utf8')) as LegacyBundle;
+      const body = JSON.parse(Buffer.from(bundle.rekorBundle.Payload.body, 'base64').toString()) as { kind: string; apiVersion: string };
+      expect(body).toMatchObject({ kind: 'dsse', apiVersion: '0.0.1' });
+      const verify = (artifact: string) => [
+        'verify-blob-attestation', '--rekor-url', sigbox.url, '--bundle', 'attestation.v2.bundle', '--type', type, ...expectIdentity(), artifact,
+      ];
+      ok(await cosign(COSIGN_V2, verify('artifact'), legacyEnv()));
+      expect((await cosign(COSIGN_V2, verify('tampered'), legacyEnv())).code).toBe(1);
+    }, STEP_TIMEOUT_MS);
+
     it('checks the SET on the legacy path: another key as rekor.pub refuses the bundle', async () => {
       const env = { ...legacyEnv(), SIGSTORE_REKOR_PUBLIC_KEY: trustFile('ctfe.pub') };
       refused(await cosign(COSIGN_V2, ['verify-blob', '--rekor-url', sigbox.url, '--bundle', 'v2.bundle', ...expectIdentity(), 'artifact'], env), 'rekor log public key not found');
