@@ -5,6 +5,17 @@ import { bitLength, toSafeInt } from './safe-int.js';
 import { TILE_HEIGHT, TILE_WIDTH, type Tile, type TileReader } from './tile.js';
 import { tileTree, treeNode } from './tile-tree.js';
 
+// MTH(D[a:b]) never changes once b leaves exist (append-only), so the right-edge folds that every proof at one
+// tree size repeats are kept per tile reader — a reader reads one tree. Bounded: a few sizes' worth of edges.
+const RANGE_CACHE_LIMIT = 512;
+const rangeCaches = new WeakMap<TileReader, Map<string, Uint8Array>>();
+
+function rangeCacheFor(readTile: TileReader): Map<string, Uint8Array> {
+  let cache = rangeCaches.get(readTile);
+  if (!cache) rangeCaches.set(readTile, (cache = new Map()));
+  return cache;
+}
+
 /**
  * Reads tree nodes out of injected tiles (reference merkle.md §2 `storedNode` and `hashRange`). `node` may
  * return a tile's own hash array (read-only, internal use); `hashRange` returns arrays the caller owns.
@@ -53,6 +64,10 @@ export class NodeReader {
       const hash = this.node(height, a / n);
       return height % TILE_HEIGHT === 0 ? copyHash(hash) : hash; // interior nodes are already copies
     }
+    const cache = rangeCacheFor(this.readTile);
+    const key = `${a}:${b}`;
+    const cached = cache.get(key);
+    if (cached) return copyHash(cached);
     const ids = rangeNodes(a, b);
     let [level, index] = ids[ids.length - 1] as readonly [number, number];
     let acc = this.node(level, index);
@@ -60,6 +75,8 @@ export class NodeReader {
       [level, index] = ids[i] as readonly [number, number];
       acc = this.hasher.hashChildren(this.node(level, index), acc);
     }
+    if (cache.size >= RANGE_CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    cache.set(key, copyHash(acc));
     return acc;
   }
 }
