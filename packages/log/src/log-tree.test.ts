@@ -160,6 +160,14 @@ describe.each(databaseEngines())('log engine on %s', (engine) => {
     expect(await tree.entries(added.index, added.index + 1n)).toEqual([{ index: added.index, data, leafHash: hashLeaf(data), extra }]);
   });
 
+  it('reads an entry with the time of the checkpoint that first covered it, in one query', async () => {
+    const added = await tree.add({ data: utf8('timed entry') });
+    const read = await tree.integratedEntry(added.index);
+    expect(read).toMatchObject({ index: added.index, data: utf8('timed entry'), integratedAt: added.integratedAt });
+    expect(await tree.integratedAt(added.index)).toEqual(added.integratedAt);
+    expect(await tree.integratedEntry((await tree.latest()).size + 5n)).toBeUndefined();
+  });
+
   it('refuses oversized entries and changes nothing', async () => {
     const before = await tree.latest();
     await expect(tree.add({ data: new Uint8Array(65_536) })).rejects.toMatchObject({ code: 'ENTRY_TOO_LARGE' });

@@ -48,6 +48,8 @@ export interface TreeReader {
   /** RFC 9162 consistency proof from `size1` to `size2` (0 < size1 ≤ size2 ≤ the integrated size). */
   consistencyProof(size1: bigint, size2: bigint): Promise<Uint8Array[]>;
   entry(index: bigint): Promise<StoredEntry | undefined>;
+  /** The entry with its integration time, in one query; undefined unless it exists and is integrated. */
+  integratedEntry(index: bigint): Promise<(StoredEntry & { integratedAt: Date }) | undefined>;
   /** Entries [from, to) that are integrated, in index order. */
   entries(from: bigint, to: bigint): Promise<StoredEntry[]>;
   /** The time of the first checkpoint that covered `index`. */
@@ -145,6 +147,23 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
     async entry(index) {
       const row = await selectEntries().where('idx', '=', index).executeTakeFirst();
       return row && toEntry(row);
+    },
+    async integratedEntry(index) {
+      const row = await selectEntries()
+        .select((eb) =>
+          eb
+            .selectFrom('log_checkpoints')
+            .select('created_at')
+            .where('log_checkpoints.tree_id', '=', treeId)
+            .where('log_checkpoints.size', '>', index)
+            .orderBy('log_checkpoints.size')
+            .limit(1)
+            .as('integrated_at'),
+        )
+        .where('idx', '=', index)
+        .executeTakeFirst();
+      if (!row?.integrated_at) return undefined;
+      return { ...toEntry(row), integratedAt: row.integrated_at };
     },
     async entries(from, to) {
       const { size } = await latest();

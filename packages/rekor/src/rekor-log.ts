@@ -10,6 +10,9 @@ import { type LogEntryMap, logEntryJson } from './log-entry.js';
 import { canonicalizeSearchEntry, parseProposedEntry } from './proposed-entry.js';
 import { parseSearchLogQuery } from './search-query.js';
 
+/** Signed entry timestamps kept for re-reads: 10,000 × ~72 bytes. */
+const SET_CACHE_LIMIT = 10_000;
+
 /** The tree's name in the log engine's database. */
 export const REKOR_TREE_NAME = 'rekor';
 
@@ -69,10 +72,21 @@ export async function createRekorLog(options: RekorLogOptions): Promise<RekorLog
   const publicKeyPem = toPem('PUBLIC KEY', spkiDer(options.signer.publicKey));
   const { treeId } = tree;
 
+  // A SET covers fixed facts of an entry (body, time, index), so one signature serves every later read.
+  const setCache = new Map<bigint, Uint8Array>();
+  async function entryTimestamp(index: bigint, body: Uint8Array, integratedTime: number): Promise<Uint8Array> {
+    const cached = setCache.get(index);
+    if (cached) return cached;
+    const set = await signEntryTimestamp(entryTimestampPayload({ body: encoding.toBase64(body), integratedTime, logID: logId, logIndex: index }), options.signer);
+    if (setCache.size >= SET_CACHE_LIMIT) setCache.delete(setCache.keys().next().value as bigint);
+    setCache.set(index, set);
+    return set;
+  }
+
   async function entryJson(index: bigint, body: Uint8Array, leafHash: Uint8Array, integratedAt: Date, state: { size: bigint; rootHash: Uint8Array; checkpoint: string }): Promise<LogEntryMap> {
     const hashes = await tree.proveInclusion(index, leafHash, state);
     const integratedTime = Math.floor(integratedAt.getTime() / 1000);
-    const set = await signEntryTimestamp(entryTimestampPayload({ body: encoding.toBase64(body), integratedTime, logID: logId, logIndex: index }), options.signer);
+    const set = await entryTimestamp(index, body, integratedTime);
     return logEntryJson({
       entryId: entryId(treeId, leafHash),
       body,
@@ -89,9 +103,9 @@ export async function createRekorLog(options: RekorLogOptions): Promise<RekorLog
     const known = tree.known();
     const state = known !== undefined && index < known.size ? known : await tree.latest();
     if (index < 0n || index >= state.size) return undefined;
-    const stored = await tree.entry(index);
+    const stored = await tree.integratedEntry(index);
     if (!stored) return undefined;
-    return entryJson(index, stored.data, stored.leafHash, await tree.integratedAt(index), state);
+    return entryJson(index, stored.data, stored.leafHash, stored.integratedAt, state);
   }
 
   async function getByLeafHash(leafHash: Uint8Array): Promise<LogEntryMap | undefined> {
