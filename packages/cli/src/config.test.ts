@@ -118,6 +118,25 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes --tls-cert and --tls-key together, resolving them against the working folder', () => {
+    const server = up(['--tls-cert', 'tls/chain.pem', '--tls-key=/etc/sigbox/tls.key']);
+    expect(server).toMatchObject({ tlsCertFile: '/srv/sigbox/tls/chain.pem', tlsKeyFile: '/etc/sigbox/tls.key' });
+  });
+
+  it('serves plain HTTP without either TLS flag', () => {
+    const server = up([]);
+    expect(server.tlsCertFile).toBeUndefined();
+    expect(server.tlsKeyFile).toBeUndefined();
+    expect('tlsCertFile' in server || 'tlsKeyFile' in server).toBe(false);
+  });
+
+  it('refuses one TLS flag without the other, or an empty one', () => {
+    for (const argv of [['--tls-cert', 'c.pem'], ['--tls-key', 'k.pem']]) {
+      expect(failure(['up', ...argv])).toMatchObject({ code: 'INVALID_VALUE', message: '--tls-cert and --tls-key must be given together' });
+    }
+    expect(failure(['up', '--tls-cert=', '--tls-key', 'k.pem'])).toMatchObject({ code: 'INVALID_VALUE', message: '--tls-cert must not be empty' });
+  });
+
   it('rejects empty host and data folder', () => {
     expect(failure(['up', '--host=']).code).toBe('INVALID_VALUE');
     expect(failure(['up', '--data=']).code).toBe('INVALID_VALUE');

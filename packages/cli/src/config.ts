@@ -28,6 +28,8 @@ const OPTIONS = {
   'fulcio-config': { type: 'string' },
   'log-key': { type: 'string' },
   'ca-dir': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -75,10 +77,22 @@ function nonEmpty(name: string, value: string | undefined, fallback: string): st
   return value ?? fallback;
 }
 
+function optionalPath(name: string, value: string | undefined, cwd: string): string | undefined {
+  return value === undefined ? undefined : path.resolve(cwd, nonEmpty(name, value, ''));
+}
+
+/** A certificate without its key (or the reverse) cannot serve HTTPS: refuse rather than fall back to HTTP. */
+function tlsPaths(flags: Flags, cwd: string): { tlsCertFile: string; tlsKeyFile: string } | undefined {
+  const cert = optionalPath('tls-cert', flags['tls-cert'], cwd);
+  const key = optionalPath('tls-key', flags['tls-key'], cwd);
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) {
+    throw new ConfigError('INVALID_VALUE', '--tls-cert and --tls-key must be given together');
+  }
+  return { tlsCertFile: cert, tlsKeyFile: key };
+}
+
 function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
-  const fulcioConfig = flags['fulcio-config'];
-  const logKey = flags['log-key'];
-  const caDir = flags['ca-dir'];
   return Object.freeze({
     host: nonEmpty('host', flags.host, DEFAULT_HOST),
     port: parsePort(flags.port),
@@ -86,12 +100,13 @@ function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
     databaseUrl: parseDatabaseUrl(flags['database-url'] ?? env.DATABASE_URL),
     publicUrl: parsePublicUrl(flags['public-url']),
     dev: flags.dev === true,
-    fulcioConfig: fulcioConfig === undefined ? undefined : path.resolve(cwd, nonEmpty('fulcio-config', fulcioConfig, '')),
-    logKeyFile: logKey === undefined ? undefined : path.resolve(cwd, nonEmpty('log-key', logKey, '')),
+    fulcioConfig: optionalPath('fulcio-config', flags['fulcio-config'], cwd),
+    logKeyFile: optionalPath('log-key', flags['log-key'], cwd),
     logKeyPassphrase: env.SIGBOX_LOG_KEY_PASSPHRASE,
-    caDir: caDir === undefined ? undefined : path.resolve(cwd, nonEmpty('ca-dir', caDir, '')),
+    caDir: optionalPath('ca-dir', flags['ca-dir'], cwd),
     caPassphrase: env.SIGBOX_CA_PASSPHRASE,
     hsmPin: env.SIGBOX_HSM_PIN,
+    ...tlsPaths(flags, cwd),
   });
 }
 

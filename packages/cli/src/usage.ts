@@ -13,7 +13,8 @@ Flags:
   --data DIR             data folder, created with mode 0700 (default ${DEFAULT_DATA_DIR})
   --database-url URL     PostgreSQL URL (or env DATABASE_URL); without it an embedded PGlite database
                          lives in the data folder, meant for trying Sigbox and small set-ups
-  --public-url URL       base URL clients reach this server at (default http://HOST:PORT)
+  --public-url URL       base URL clients reach this server at (default http://HOST:PORT, or https://
+                         with --tls-cert); its hostname names the logs
   --dev                  development mode (not for production)
   --fulcio-config FILE   Fulcio-format OIDC issuer configuration
   --log-key FILE         transparency log key, ECDSA P-256 PKCS#8 PEM (passphrase from env
@@ -22,6 +23,9 @@ Flags:
   --ca-dir DIR           the CA made by "sigbox ca init" (key file or HSM; passphrase from env
                          SIGBOX_CA_PASSPHRASE, HSM PIN from SIGBOX_HSM_PIN); default: a development
                          CA created in DATA/ca on first start
+  --tls-cert FILE        serve HTTPS: the server certificate chain, PEM, leaf first (with --tls-key)
+  --tls-key FILE         the certificate's private key, PEM (with --tls-cert); without both: plain HTTP,
+                         for a TLS-terminating reverse proxy or a loopback set-up
   -h, --help             show this help
 
 ${CA_USAGE}`;

@@ -1,5 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { toolAvailable } from '@sigbox/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
 import { closeGracefully, httpUrl, listen } from './listen.js';
 
 /** A server whose handler waits until released, so a request is provably in flight. */
@@ -46,5 +52,79 @@ describe('httpUrl', () => {
   it('brackets IPv6 literals', () => {
     expect(httpUrl('::1', 8080)).toBe('http://[::1]:8080');
     expect(httpUrl('127.0.0.1', 80)).toBe('http://127.0.0.1:80');
+  });
+
+  it('names https when serving TLS', () => {
+    expect(httpUrl('::1', 8443, true)).toBe('https://[::1]:8443');
+    expect(httpUrl('sigstore.internal', 443, true)).toBe('https://sigstore.internal:443');
+  });
+});
+
+const HAS_OPENSSL = toolAvailable('openssl', 'a self-signed certificate for the HTTPS listener');
+const tmp = HAS_OPENSSL ? mkdtempSync(path.join(tmpdir(), 'sigbox-tls-')) : '';
+afterAll(() => (tmp === '' ? undefined : rmSync(tmp, { recursive: true, force: true })));
+
+/** A self-signed P-256 certificate for 127.0.0.1 in `<tmp>/<name>.{crt,key}`. */
+function selfSigned(name: string): { certFile: string; keyFile: string } {
+  const certFile = path.join(tmp, `${name}.crt`);
+  const keyFile = path.join(tmp, `${name}.key`);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+  return { certFile, keyFile };
+}
+
+/** GET over HTTPS trusting only `ca` (fetch cannot take a custom CA). */
+function httpsGet(url: string, ca: Buffer, agent?: Agent): Promise<[number, string]> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ca, ...(agent ? { agent } : {}) }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve([res.statusCode ?? 0, body]));
+    });
+    req.on('error', reject).end();
+  });
+}
+
+describe.skipIf(!HAS_OPENSSL)('listen with TLS', () => {
+  const hello = (_req: IncomingMessage, res: ServerResponse) => res.end('hello');
+
+  it('serves HTTPS with the given certificate and shuts down gracefully with a keep-alive client', async () => {
+    const tls = selfSigned('good');
+    const { server, port } = await listen(hello, '127.0.0.1', 0, tls);
+    const url = httpUrl('127.0.0.1', port, true);
+    const ca = readFileSync(tls.certFile);
+    const agent = new Agent({ keepAlive: true });
+    try {
+      expect(await httpsGet(`${url}/`, ca, agent)).toEqual([200, 'hello']);
+      // Plain HTTP to the TLS port is not served.
+      await expect(fetch(httpUrl('127.0.0.1', port))).rejects.toThrow();
+      const started = Date.now();
+      await closeGracefully(server, 10_000);
+      expect(Date.now() - started).toBeLessThan(1000);
+      await expect(httpsGet(`${url}/`, ca)).rejects.toThrow();
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('is refused by a client that does not trust the certificate', async () => {
+    const { server, port } = await listen(hello, '127.0.0.1', 0, selfSigned('untrusted'));
+    try {
+      const other = readFileSync(selfSigned('other').certFile);
+      await expect(httpsGet(`${httpUrl('127.0.0.1', port, true)}/`, other)).rejects.toThrow(/self-signed|certificate/);
+    } finally {
+      await closeGracefully(server, 100);
+    }
+  });
+
+  it('names a missing file and refuses a key that does not match the certificate', async () => {
+    const a = selfSigned('a');
+    const b = selfSigned('b');
+    await expect(listen(hello, '127.0.0.1', 0, { certFile: a.certFile, keyFile: path.join(tmp, 'none.key') })).rejects.toThrow(
+      /^cannot read --tls-key .*none\.key/,
+    );
+    await expect(listen(hello, '127.0.0.1', 0, { certFile: a.certFile, keyFile: b.keyFile })).rejects.toThrow(/unusable --tls-cert\/--tls-key pair/);
+    writeFileSync(path.join(tmp, 'junk.pem'), 'not PEM');
+    await expect(listen(hello, '127.0.0.1', 0, { certFile: path.join(tmp, 'junk.pem'), keyFile: a.keyFile })).rejects.toThrow(/unusable/);
   });
 });

@@ -7,7 +7,7 @@ import { Registry } from 'prom-client';
 import { createApp } from './app.js';
 import { ensureDataDir, writeFileAtomic } from './data-dir.js';
 import { StartError } from './error.js';
-import { closeGracefully, httpUrl, listen } from './listen.js';
+import { type TlsFiles, closeGracefully, httpUrl, listen } from './listen.js';
 import { loadOrCreatePrivateKey } from '@sigbox/core';
 import { DEV_ISSUER_PATH, createDevIssuerService } from './dev-issuer/dev-issuer.js';
 import { type CtSetup, openCt } from './ct/open-ct.js';
@@ -42,6 +42,9 @@ export interface ServerConfig {
   readonly caDir?: string | undefined;
   readonly caPassphrase?: string | undefined;
   readonly hsmPin?: string | undefined;
+  /** PEM certificate chain and key: serve HTTPS directly (both or neither; the cli checks). */
+  readonly tlsCertFile?: string | undefined;
+  readonly tlsKeyFile?: string | undefined;
   readonly bodyLimit?: number;
   readonly shutdownTimeoutMs?: number;
 }
@@ -146,6 +149,11 @@ async function openDevIssuer(config: ServerConfig, publicUrl: () => string): Pro
   return createDevIssuerService({ issuerUrl: () => `${publicUrl()}${DEV_ISSUER_PATH}`, privateKey });
 }
 
+function tlsFiles(config: ServerConfig): TlsFiles | undefined {
+  const { tlsCertFile: certFile, tlsKeyFile: keyFile } = config;
+  return certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile };
+}
+
 /**
  * Composition root: data folder, database and migrations, services, then listen; the trust files are built once
  * the public URL is known (the port may be chosen at listen time), written to `<dataDir>/<name>` and served.
@@ -159,7 +167,8 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
   const db = await openDatabase(config);
   const registry = new Registry();
   let listeningUrl: string | undefined;
-  const publicUrl = () => config.publicUrl ?? listeningUrl ?? httpUrl(config.host, config.port);
+  const tls = tlsFiles(config);
+  const publicUrl = () => config.publicUrl ?? listeningUrl ?? httpUrl(config.host, config.port, tls !== undefined);
   let mounted: Mounted;
   try {
     mounted = await mountServices(config, db, registry, publicUrl, logger);
@@ -178,13 +187,13 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
   });
   let listening: Awaited<ReturnType<typeof listen>>;
   try {
-    listening = await listen(app, config.host, config.port);
+    listening = await listen(app, config.host, config.port, tls);
   } catch (cause) {
     await mounted.close();
     await db.close();
     throw new StartError('LISTEN_FAILED', `cannot listen on ${config.host}:${config.port}: ${String(cause)}`, { cause });
   }
-  const url = httpUrl(config.host, listening.port);
+  const url = httpUrl(config.host, listening.port, tls !== undefined);
   listeningUrl = url;
   trustFiles = mounted.trustFiles(publicUrl());
   const warnings = mounted.afterListen(publicUrl());

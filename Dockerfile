@@ -1,0 +1,28 @@
+# Sigbox in one container: `sigbox up` on port 8080, state in the /var/lib/sigbox volume.
+#   docker build -t sigbox .
+#   docker run -p 8080:8080 -v sigbox-data:/var/lib/sigbox sigbox up --host 0.0.0.0 --data /var/lib/sigbox \
+#     --public-url https://sigstore.example.internal --database-url postgres://…
+# docker-compose.yml runs it next to PostgreSQL.
+
+# Build stage: the full image has python3, make and g++ for the one native addon (pkcs11js, the HSM binding).
+FROM node:24-bookworm AS build
+WORKDIR /app
+COPY . .
+# devDependencies included: Sigbox runs its TypeScript sources through tsx (as `npm start` does).
+RUN npm ci --no-audit --no-fund
+
+# Run stage: same Debian release and Node ABI as the build stage, so the compiled addon loads.
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build --chown=root:root /app /app
+# Owner-only data folder (Sigbox keeps keys in it); a new named volume takes this owner and mode.
+RUN install -d -o node -g node -m 0700 /var/lib/sigbox
+VOLUME /var/lib/sigbox
+# The image's `node` user (uid 1000): Sigbox needs no privilege, and the sources stay read-only to it.
+USER node
+EXPOSE 8080
+# What `npm start` runs, without npm in between, so SIGTERM reaches Sigbox (graceful shutdown, exit 0).
+# Arguments after the image name replace CMD: `docker run … sigbox ca init --out /var/lib/sigbox/ca …`.
+ENTRYPOINT ["node", "--import", "tsx", "--conditions=@sigbox/source", "packages/cli/src/main.ts"]
+CMD ["up", "--host", "0.0.0.0", "--data", "/var/lib/sigbox"]
