@@ -1,0 +1,196 @@
+// Interop: the real cosign v3 and v2 sign and verify an IMAGE in a real OCI registry (docker-registry, filled with
+// skopeo) against the real `sigbox up --dev`, and cosign v3 attests one (trust-and-clients §5.1, §5.2). Only the
+// trust files Sigbox writes are given: no TUF (TUF_ROOT is an empty folder), no --insecure-ignore-* flag. The
+// registry is plain HTTP on 127.0.0.1, which cosign reaches without --allow-http-registry: go-containerregistry
+// picks http for loopback registries (pkg/name/registry.go Scheme). docker-registry 2.8 has no referrers API, so
+// cosign v3 keeps its bundles under the referrers fallback tag. PGlite only: the image path adds no database work.
+// Tests run in order: verification uses what was signed before.
+import crypto from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { toolAvailable } from '@sigbox/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_TIMEOUT_MS, type ClientResult, devToken, findClient, loggedBody, runClient } from './client-fixtures.js';
+import { artifactLayer, legacySignature, type OciRegistry, pushImage, type Referrer, referrers, resolveDigest, startRegistry, writeOciImage } from './oci-registry.js';
+import { SIGBOX_START_TIMEOUT_MS, type SigboxProcess, startSigbox } from './sigbox-process.js';
+
+const WHY = 'keyless image signing with the real client; go install github.com/sigstore/cosign/{v3,v2}/cmd/cosign and set the path';
+const COSIGN_V3 = findClient('COSIGN_V3', `cosign v3.1.3: ${WHY}`);
+const COSIGN_V2 = findClient('COSIGN_V2', `cosign v2.6.5: ${WHY}`);
+const REGISTRY_WHY = 'a real OCI registry for cosign image signing; apt-get install docker-registry skopeo';
+const HAS_REGISTRY = toolAvailable('docker-registry', REGISTRY_WHY) && toolAvailable('skopeo', REGISTRY_WHY);
+const STEP_TIMEOUT_MS = 5 * CLIENT_TIMEOUT_MS;
+const EMAIL = 'you@example.com';
+/** How much of the request logs a failure shows. */
+const LOG_TAIL_CHARS = 4000;
+/** The images pushed: one signed by cosign v3, one by cosign v2, one never signed. */
+const IMAGES = ['v3', 'v2', 'unsigned'] as const;
+type Image = (typeof IMAGES)[number];
+/** cosign's exit codes (cmd/cosign/errors/exit_codes.go) for "no signatures found" and, on its legacy path, "no matching signatures". */
+const NO_SIGNATURES_EXIT = 10;
+const NO_MATCHING_SIGNATURES_EXIT = 12;
+const OTHER_SAN = 'expected SAN value "someone@example.com", got "you@example.com"';
+const BUNDLE_V03 = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+/** What `--type slsaprovenance` stands for in cosign (pkg/cosign/attestation: the SLSA v0.2 predicate). */
+const SLSA_V02 = 'https://slsa.dev/provenance/v0.2';
+/** Annotations of a legacy `.sig` layer: the Rekor SET and entry, and the signing certificate (cosign pkg/oci/static). */
+const COSIGN_BUNDLE_ANNOTATION = 'dev.sigstore.cosign/bundle';
+const COSIGN_CERTIFICATE_ANNOTATION = 'dev.sigstore.cosign/certificate';
+
+interface Bundle {
+  mediaType: string;
+  dsseEnvelope?: { payload: string; payloadType: string };
+  verificationMaterial: { tlogEntries: Array<{ logIndex?: string; kindVersion: { kind: string; version: string }; canonicalizedBody: string }> };
+}
+interface Statement {
+  predicateType: string;
+  subject: Array<{ digest: { sha256: string } }>;
+}
+/** cosign's legacy bundle annotation (cosign pkg/cosign/bundle RekorBundle). */
+interface LegacyRekorBundle {
+  SignedEntryTimestamp: string;
+  Payload: { body: string; logIndex: number; logID: string };
+}
+
+const statementOf = (bundle: Bundle) => JSON.parse(Buffer.from(bundle.dsseEnvelope?.payload ?? '', 'base64').toString()) as Statement;
+
+describe.skipIf((COSIGN_V3 === undefined && COSIGN_V2 === undefined) || !HAS_REGISTRY)('cosign image signing against sigbox up --dev', () => {
+  let dir: string;
+  let work: string;
+  let data: string;
+  let sigbox: SigboxProcess;
+  let registry: OciRegistry;
+  let issuer: string;
+  const refs = {} as Record<Image, string>;
+  const trustFile = (name: string) => path.join(data, name);
+  const repository = (image: Image) => `sigbox/${image}`;
+  const digestOf = (image: Image) => refs[image].split('@')[1] as string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'sigbox-cosign-image-'));
+    work = path.join(dir, 'work');
+    data = path.join(dir, 'data');
+    // HOME and an empty TUF_ROOT: cosign must find nothing of the user's, nor the public-good root.
+    await Promise.all(['work', 'home', 'tuf', 'registry'].map((d) => mkdir(path.join(dir, d))));
+    sigbox = await startSigbox({ dataDir: data, args: ['--dev'], keepRequestLog: true });
+    issuer = `${sigbox.url}/oidc`;
+    registry = await startRegistry('docker-registry', path.join(dir, 'registry'));
+    for (const image of IMAGES) {
+      const layout = path.join(dir, `layout-${image}`);
+      await writeOciImage(layout, 'latest', image);
+      await pushImage('skopeo', layout, 'latest', `${registry.host}/${repository(image)}:latest`, work);
+      refs[image] = `${registry.host}/${repository(image)}@${await resolveDigest(registry.host, repository(image), 'latest')}`;
+    }
+  }, SIGBOX_START_TIMEOUT_MS + 60_000);
+
+  afterAll(async () => {
+    await registry?.stop();
+    const code = await sigbox?.stop();
+    await rm(dir, { recursive: true, force: true });
+    expect(code).toBe(0); // a clean SIGTERM shutdown
+  });
+
+  const cosign = (binary: string | undefined, args: string[], env: Record<string, string> = {}) =>
+    runClient(binary as string, args, { cwd: work, env: { HOME: path.join(dir, 'home'), TUF_ROOT: path.join(dir, 'tuf'), ...env } });
+  /** Success, or a failure message with cosign's stderr and both servers' latest requests. */
+  const ok = (result: ClientResult) =>
+    expect(result, `${result.stderr}\n--- sigbox requests:\n${sigbox.stdout().slice(-LOG_TAIL_CHARS)}\n--- registry:\n${registry.log().slice(-LOG_TAIL_CHARS)}`).toMatchObject({ code: 0 });
+  const refused = (result: ClientResult, message: string, code = 1) => {
+    expect(result.code, result.stderr).toBe(code);
+    expect(result.stderr).toContain(message);
+  };
+  const expectIdentity = (identity = EMAIL) => ['--certificate-identity', identity, '--certificate-oidc-issuer', issuer];
+
+  /** The image's one referrer of `artifactType` and the Sigstore bundle it carries. */
+  async function referredBundle(image: Image, artifactType = BUNDLE_V03): Promise<Bundle> {
+    const found = (await referrers(registry.host, repository(image), digestOf(image))).filter((r) => r.artifactType === artifactType);
+    expect(found).toHaveLength(1);
+    return (await artifactLayer(registry.host, repository(image), (found[0] as Referrer).digest)) as Bundle;
+  }
+
+  /** A dsse bundle whose statement names the image and `predicateType`, logged as a dsse entry by Sigbox. */
+  async function expectAttested(bundle: Bundle, image: Image, predicateType: string): Promise<void> {
+    expect(bundle.dsseEnvelope?.payloadType).toBe('application/vnd.in-toto+json');
+    const statement = statementOf(bundle);
+    expect(statement.predicateType).toBe(predicateType);
+    expect(statement.subject.map((s) => `sha256:${s.digest.sha256}`)).toEqual([digestOf(image)]);
+    const [entry, ...more] = bundle.verificationMaterial.tlogEntries;
+    expect(more).toEqual([]);
+    expect(entry?.kindVersion).toEqual({ kind: 'dsse', version: '0.0.1' });
+    expect(await loggedBody(sigbox.url, entry?.logIndex ?? '0')).toBe(entry?.canonicalizedBody);
+  }
+
+  describe.skipIf(COSIGN_V3 === undefined)('cosign v3 with the signing config and trusted root', () => {
+    const trustArgs = () => ['--signing-config', trustFile('signing_config.v0.2.json'), '--trusted-root', trustFile('trusted_root.json')];
+    const verify = (ref: string, identity = EMAIL) => ['verify', '--trusted-root', trustFile('trusted_root.json'), ...expectIdentity(identity), ref];
+
+    it('signs the image by digest: a bundle referrer whose dsse statement is in the log', async () => {
+      ok(await cosign(COSIGN_V3, ['sign', ...trustArgs(), '--identity-token', await devToken(sigbox.url, EMAIL), '-y', refs.v3]));
+      // cosign v3 signs images as an in-toto statement with the cosign sign predicate (trust-and-clients §5.1).
+      await expectAttested(await referredBundle('v3'), 'v3', 'https://sigstore.dev/cosign/sign/v1');
+    }, STEP_TIMEOUT_MS);
+
+    it('verifies it, and refuses another identity and an unsigned image', async () => {
+      const verified = await cosign(COSIGN_V3, verify(refs.v3));
+      ok(verified);
+      // stdout: the verified payloads, each naming the image digest it signs.
+      expect(verified.stdout).toContain(digestOf('v3'));
+      refused(await cosign(COSIGN_V3, verify(refs.v3, 'someone@example.com')), OTHER_SAN);
+      refused(await cosign(COSIGN_V3, verify(refs.unsigned)), 'no signatures found', NO_SIGNATURES_EXIT);
+    }, STEP_TIMEOUT_MS);
+
+    it('attests SLSA provenance for the image and verifies the attestation', async () => {
+      await writeFile(path.join(work, 'provenance.json'), JSON.stringify({ builder: { id: 'https://sigbox.dev/interop' }, buildType: 'https://sigbox.dev/test' }));
+      ok(await cosign(COSIGN_V3, [
+        'attest', ...trustArgs(), '--identity-token', await devToken(sigbox.url, EMAIL),
+        '--type', 'slsaprovenance', '--predicate', 'provenance.json', '-y', refs.v3,
+      ]));
+      const bundles = await Promise.all((await referrers(registry.host, repository('v3'), digestOf('v3')))
+        .map((r) => artifactLayer(registry.host, repository('v3'), r.digest) as Promise<Bundle>));
+      expect(bundles).toHaveLength(2); // the signature and the attestation
+      const provenance = bundles.filter((b) => statementOf(b).predicateType === SLSA_V02);
+      expect(provenance).toHaveLength(1);
+      await expectAttested(provenance[0] as Bundle, 'v3', SLSA_V02);
+      const verifyAttestation = (ref: string, identity = EMAIL) => [
+        'verify-attestation', '--trusted-root', trustFile('trusted_root.json'), '--type', 'slsaprovenance', ...expectIdentity(identity), ref,
+      ];
+      ok(await cosign(COSIGN_V3, verifyAttestation(refs.v3)));
+      expect((await cosign(COSIGN_V3, verifyAttestation(refs.unsigned))).code).not.toBe(0);
+      refused(await cosign(COSIGN_V3, verifyAttestation(refs.v3, 'someone@example.com')), OTHER_SAN);
+    }, STEP_TIMEOUT_MS);
+  });
+
+  describe.skipIf(COSIGN_V2 === undefined)('cosign v2 on the legacy path', () => {
+    /** Per-key files instead of TUF (SIGSTORE_* make cosign skip TUF, trust-and-clients §5.1). */
+    const legacyEnv = () => ({
+      SIGSTORE_ROOT_FILE: trustFile('fulcio_v1.crt.pem'),
+      SIGSTORE_REKOR_PUBLIC_KEY: trustFile('rekor.pub'),
+      SIGSTORE_CT_LOG_PUBLIC_KEY_FILE: trustFile('ctfe.pub'),
+    });
+    const verify = (ref: string, identity = EMAIL) => ['verify', '--rekor-url', sigbox.url, ...expectIdentity(identity), ref];
+
+    it('signs the image with URL flags: a .sig tag carrying the certificate and the SET', async () => {
+      const signed = await cosign(COSIGN_V2, [
+        'sign', '--fulcio-url', sigbox.url, '--rekor-url', sigbox.url, '--identity-token', await devToken(sigbox.url, EMAIL), '-y', refs.v2,
+      ], legacyEnv());
+      ok(signed);
+      expect(signed.stderr).toContain('Successfully verified SCT');
+      const sig = await legacySignature(registry.host, repository('v2'), digestOf('v2'));
+      const rekorBundle = JSON.parse(sig.annotations[COSIGN_BUNDLE_ANNOTATION] ?? '{}') as LegacyRekorBundle;
+      expect(await loggedBody(sigbox.url, rekorBundle.Payload.logIndex)).toBe(rekorBundle.Payload.body);
+      const body = JSON.parse(Buffer.from(rekorBundle.Payload.body, 'base64').toString()) as { kind: string };
+      expect(body.kind).toBe('hashedrekord');
+      const certificate = new crypto.X509Certificate(sig.annotations[COSIGN_CERTIFICATE_ANNOTATION] ?? '');
+      expect(certificate.subjectAltName).toBe(`email:${EMAIL}`);
+    }, STEP_TIMEOUT_MS);
+
+    it('verifies it from the SET, and refuses another identity and an unsigned image', async () => {
+      ok(await cosign(COSIGN_V2, verify(refs.v2), legacyEnv()));
+      // The SET in the annotation suffices: no online lookup (cosign v2 falls back to entries/retrieve).
+      expect(sigbox.stdout()).not.toContain('/api/v1/log/entries/retrieve');
+      refused(await cosign(COSIGN_V2, verify(refs.v2, 'someone@example.com'), legacyEnv()), 'none of the expected identities matched', NO_MATCHING_SIGNATURES_EXIT);
+      refused(await cosign(COSIGN_V2, verify(refs.unsigned), legacyEnv()), 'no signatures found', NO_SIGNATURES_EXIT);
+    }, STEP_TIMEOUT_MS);
+  });
+});
