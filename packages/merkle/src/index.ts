@@ -20,34 +20,8 @@ export { consistencyProof, consistencyProofTiles } from './consistency.js';
 export { rootFromInclusionProof, verifyInclusion, isValidInclusion } from './verify-inclusion.js';
 export { verifyConsistency, isValidConsistency } from './verify-consistency.js';
 export { type MemoryTileStore, createMemoryTileStore } from './memory-tiles.js';
-export {
-  NoteError,
-  type NoteErrorCode,
-  type NoteSignature,
-  type SignedNote,
-  SIGNATURE_LINE_PREFIX,
-  KEY_HINT_LENGTH,
-  MAX_NOTE_SIGNATURES,
-  isValidKeyName,
-  parseSignedNote,
-  formatSignedNote,
-  formatSignatureLine,
-  signNote,
-  type OpenNoteOptions,
-  type OpenedNote,
-  openNote,
-  type NoteVerifier,
-  type NoteSigner,
-  type NoteKey,
-  type NoteKeyType,
-  NOTE_KEY_TYPE_BYTE,
-  noteKeyType,
-  noteKeyId,
-  createNoteVerifier,
-  createNoteSigner,
-  formatVerifierKey,
-  parseVerifierKey,
-} from './signed-note.js';
+// Signed notes: signed-note.ts is their deliberate public face (syntax, keys and vkeys re-exported there).
+export * from './signed-note.js';
 export {
   type Checkpoint,
   type CheckpointInput,
