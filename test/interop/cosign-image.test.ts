@@ -1,15 +1,17 @@
-// Interop: the real cosign v3 and v2 sign and verify an IMAGE in a real OCI registry (docker-registry, filled with
-// skopeo) against the real `sigbox up --dev`, and cosign v3 attests one (trust-and-clients §5.1, §5.2). Only the
+// Interop: the real cosign v3 and v2 sign, attest and verify an IMAGE in a real OCI registry (docker-registry,
+// filled with skopeo) against the real `sigbox up --dev` (trust-and-clients §5.1, §5.2): cosign v3 with the signing
+// config and trusted root, cosign v2 both with URL flags and --trusted-root and on the legacy SIGSTORE_* path. Only the
 // trust files Sigbox writes are given: no TUF (TUF_ROOT is an empty folder), no --insecure-ignore-* flag. The
 // registry is plain HTTP on 127.0.0.1, which cosign reaches without --allow-http-registry: go-containerregistry
 // picks http for loopback registries (pkg/name/registry.go Scheme). docker-registry 2.8 has no referrers API, so
-// cosign v3 keeps its bundles under the referrers fallback tag. PGlite only: the image path adds no database work.
+// cosign keeps its bundles under the referrers fallback tag. On PGlite and, with TEST_DATABASE_URL, on a fresh
+// Postgres database.
 // Tests run in order: verification uses what was signed before.
 import crypto from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { toolAvailable } from '@sigbox/testkit';
+import { createTestDatabase, databaseEngines, type TestDatabase, toolAvailable } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_TIMEOUT_MS, type ClientResult, devToken, findClient, loggedBody, runClient } from './client-fixtures.js';
 import { artifactLayer, legacySignature, type OciRegistry, pushImage, type Referrer, referrers, resolveDigest, startRegistry, writeOciImage } from './oci-registry.js';
@@ -24,14 +26,19 @@ const STEP_TIMEOUT_MS = 5 * CLIENT_TIMEOUT_MS;
 const EMAIL = 'you@example.com';
 /** How much of the request logs a failure shows. */
 const LOG_TAIL_CHARS = 4000;
-/** The images pushed: one signed by cosign v3, one by cosign v2, one never signed. */
-const IMAGES = ['v3', 'v2', 'unsigned'] as const;
+/** The images pushed: one signed by cosign v3, one by cosign v2 on each of its paths, one never signed. */
+const IMAGES = ['v3', 'v2', 'v2bundle', 'unsigned'] as const;
 type Image = (typeof IMAGES)[number];
 /** cosign's exit codes (cmd/cosign/errors/exit_codes.go) for "no signatures found" and, on its legacy path, "no matching signatures". */
 const NO_SIGNATURES_EXIT = 10;
 const NO_MATCHING_SIGNATURES_EXIT = 12;
 const OTHER_SAN = 'expected SAN value "someone@example.com", got "you@example.com"';
 const BUNDLE_V03 = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+/**
+ * The artifactType cosign v2 gives its bundle in the referrers fallback index: its go-containerregistry takes the
+ * config's media type (the OCI empty descriptor), although the manifest itself says BUNDLE_V03.
+ */
+const V2_FALLBACK_ARTIFACT_TYPE = 'application/vnd.oci.empty.v1+json';
 /** What `--type slsaprovenance` stands for in cosign (pkg/cosign/attestation: the SLSA v0.2 predicate). */
 const SLSA_V02 = 'https://slsa.dev/provenance/v0.2';
 /** Annotations of a legacy `.sig` layer: the Rekor SET and entry, and the signing certificate (cosign pkg/oci/static). */
@@ -55,8 +62,11 @@ interface LegacyRekorBundle {
 
 const statementOf = (bundle: Bundle) => JSON.parse(Buffer.from(bundle.dsseEnvelope?.payload ?? '', 'base64').toString()) as Statement;
 
-describe.skipIf((COSIGN_V3 === undefined && COSIGN_V2 === undefined) || !HAS_REGISTRY)('cosign image signing against sigbox up --dev', () => {
+const SKIP = (COSIGN_V3 === undefined && COSIGN_V2 === undefined) || !HAS_REGISTRY;
+
+describe.skipIf(SKIP).each(databaseEngines())('cosign image signing against sigbox up --dev on %s', (engine) => {
   let dir: string;
+  let database: TestDatabase | undefined;
   let work: string;
   let data: string;
   let sigbox: SigboxProcess;
@@ -73,7 +83,8 @@ describe.skipIf((COSIGN_V3 === undefined && COSIGN_V2 === undefined) || !HAS_REG
     data = path.join(dir, 'data');
     // HOME and an empty TUF_ROOT: cosign must find nothing of the user's, nor the public-good root.
     await Promise.all(['work', 'home', 'tuf', 'registry'].map((d) => mkdir(path.join(dir, d))));
-    sigbox = await startSigbox({ dataDir: data, args: ['--dev'], keepRequestLog: true });
+    database = engine === 'postgres' ? await createTestDatabase({ engine, migrate: false }) : undefined;
+    sigbox = await startSigbox({ dataDir: data, args: ['--dev'], keepRequestLog: true, ...(database?.url ? { databaseUrl: database.url } : {}) });
     issuer = `${sigbox.url}/oidc`;
     registry = await startRegistry('docker-registry', path.join(dir, 'registry'));
     for (const image of IMAGES) {
@@ -87,6 +98,7 @@ describe.skipIf((COSIGN_V3 === undefined && COSIGN_V2 === undefined) || !HAS_REG
   afterAll(async () => {
     await registry?.stop();
     const code = await sigbox?.stop();
+    await database?.close();
     await rm(dir, { recursive: true, force: true });
     expect(code).toBe(0); // a clean SIGTERM shutdown
   });
@@ -101,6 +113,12 @@ describe.skipIf((COSIGN_V3 === undefined && COSIGN_V2 === undefined) || !HAS_REG
     expect(result.stderr).toContain(message);
   };
   const expectIdentity = (identity = EMAIL) => ['--certificate-identity', identity, '--certificate-oidc-issuer', issuer];
+
+  /** A SLSA v0.2 predicate in the working folder; returns its file name. */
+  async function writeProvenance(): Promise<string> {
+    await writeFile(path.join(work, 'provenance.json'), JSON.stringify({ builder: { id: 'https://sigbox.dev/interop' }, buildType: 'https://sigbox.dev/test' }));
+    return 'provenance.json';
+  }
 
   /** The image's one referrer of `artifactType` and the Sigstore bundle it carries. */
   async function referredBundle(image: Image, artifactType = BUNDLE_V03): Promise<Bundle> {
@@ -141,10 +159,9 @@ describe.skipIf((COSIGN_V3 === undefined && COSIGN_V2 === undefined) || !HAS_REG
     }, STEP_TIMEOUT_MS);
 
     it('attests SLSA provenance for the image and verifies the attestation', async () => {
-      await writeFile(path.join(work, 'provenance.json'), JSON.stringify({ builder: { id: 'https://sigbox.dev/interop' }, buildType: 'https://sigbox.dev/test' }));
       ok(await cosign(COSIGN_V3, [
         'attest', ...trustArgs(), '--identity-token', await devToken(sigbox.url, EMAIL),
-        '--type', 'slsaprovenance', '--predicate', 'provenance.json', '-y', refs.v3,
+        '--type', 'slsaprovenance', '--predicate', await writeProvenance(), '-y', refs.v3,
       ]));
       const bundles = await Promise.all((await referrers(registry.host, repository('v3'), digestOf('v3')))
         .map((r) => artifactLayer(registry.host, repository('v3'), r.digest) as Promise<Bundle>));
@@ -191,6 +208,60 @@ describe.skipIf((COSIGN_V3 === undefined && COSIGN_V2 === undefined) || !HAS_REG
       expect(sigbox.stdout()).not.toContain('/api/v1/log/entries/retrieve');
       refused(await cosign(COSIGN_V2, verify(refs.v2, 'someone@example.com'), legacyEnv()), 'none of the expected identities matched', NO_MATCHING_SIGNATURES_EXIT);
       refused(await cosign(COSIGN_V2, verify(refs.unsigned), legacyEnv()), 'no signatures found', NO_SIGNATURES_EXIT);
+    }, STEP_TIMEOUT_MS);
+
+    it('attests SLSA provenance: a .att tag whose dsse entry is in the log, and verifies the attestation', async () => {
+      ok(await cosign(COSIGN_V2, [
+        'attest', '--fulcio-url', sigbox.url, '--rekor-url', sigbox.url, '--identity-token', await devToken(sigbox.url, EMAIL),
+        '--type', 'slsaprovenance', '--predicate', await writeProvenance(), '-y', refs.v2,
+      ], legacyEnv()));
+      const att = await legacySignature(registry.host, repository('v2'), digestOf('v2'), 'att');
+      const rekorBundle = JSON.parse(att.annotations[COSIGN_BUNDLE_ANNOTATION] ?? '{}') as LegacyRekorBundle;
+      expect(await loggedBody(sigbox.url, rekorBundle.Payload.logIndex)).toBe(rekorBundle.Payload.body);
+      const body = JSON.parse(Buffer.from(rekorBundle.Payload.body, 'base64').toString()) as { kind: string; apiVersion: string };
+      expect(body).toMatchObject({ kind: 'dsse', apiVersion: '0.0.1' });
+      const verifyAttestation = (ref: string, identity = EMAIL) => [
+        'verify-attestation', '--rekor-url', sigbox.url, '--type', 'slsaprovenance', ...expectIdentity(identity), ref,
+      ];
+      ok(await cosign(COSIGN_V2, verifyAttestation(refs.v2), legacyEnv()));
+      refused(await cosign(COSIGN_V2, verifyAttestation(refs.v2, 'someone@example.com'), legacyEnv()), 'none of the expected identities matched');
+      expect((await cosign(COSIGN_V2, verifyAttestation(refs.unsigned), legacyEnv())).code).not.toBe(0);
+    }, STEP_TIMEOUT_MS);
+  });
+
+  describe.skipIf(COSIGN_V2 === undefined)('cosign v2 with URL flags and the trusted root (new bundle format)', () => {
+    /** cosign v2 reads --trusted-root only with --new-bundle-format; it then stores v0.3 bundles as referrers. */
+    const trustArgs = () => ['--trusted-root', trustFile('trusted_root.json'), '--new-bundle-format'];
+    const signArgs = async () => ['--fulcio-url', sigbox.url, '--rekor-url', sigbox.url, ...trustArgs(), '--identity-token', await devToken(sigbox.url, EMAIL), '-y'];
+
+    it('signs the image by digest: a bundle referrer whose entry is in the log, and verifies it', async () => {
+      ok(await cosign(COSIGN_V2, ['sign', ...(await signArgs()), refs.v2bundle]));
+      // cosign v2 signs images as v3 does: a dsse statement with the cosign sign predicate, in a v0.3 bundle.
+      const bundle = await referredBundle('v2bundle', V2_FALLBACK_ARTIFACT_TYPE);
+      expect(bundle.mediaType).toBe(BUNDLE_V03);
+      await expectAttested(bundle, 'v2bundle', 'https://sigstore.dev/cosign/sign/v1');
+      const verify = (ref: string, identity = EMAIL) => ['verify', ...trustArgs(), ...expectIdentity(identity), ref];
+      const verified = await cosign(COSIGN_V2, verify(refs.v2bundle));
+      ok(verified);
+      expect(verified.stdout).toContain(digestOf('v2bundle'));
+      refused(await cosign(COSIGN_V2, verify(refs.v2bundle, 'someone@example.com')), OTHER_SAN);
+      expect((await cosign(COSIGN_V2, verify(refs.unsigned))).code).not.toBe(0);
+    }, STEP_TIMEOUT_MS);
+
+    it('attests SLSA provenance for the image and verifies the attestation', async () => {
+      ok(await cosign(COSIGN_V2, ['attest', ...(await signArgs()), '--type', 'slsaprovenance', '--predicate', await writeProvenance(), refs.v2bundle]));
+      const bundles = await Promise.all((await referrers(registry.host, repository('v2bundle'), digestOf('v2bundle')))
+        .map((r) => artifactLayer(registry.host, repository('v2bundle'), r.digest) as Promise<Bundle>));
+      expect(bundles).toHaveLength(2); // the signature and the attestation
+      const provenance = bundles.filter((b) => statementOf(b).predicateType === SLSA_V02);
+      expect(provenance).toHaveLength(1);
+      await expectAttested(provenance[0] as Bundle, 'v2bundle', SLSA_V02);
+      const verifyAttestation = (ref: string, identity = EMAIL) => [
+        'verify-attestation', ...trustArgs(), '--type', 'slsaprovenance', ...expectIdentity(identity), ref,
+      ];
+      ok(await cosign(COSIGN_V2, verifyAttestation(refs.v2bundle)));
+      refused(await cosign(COSIGN_V2, verifyAttestation(refs.v2bundle, 'someone@example.com')), OTHER_SAN);
+      expect((await cosign(COSIGN_V2, verifyAttestation(refs.unsigned))).code).not.toBe(0);
     }, STEP_TIMEOUT_MS);
   });
 });

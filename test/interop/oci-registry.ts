@@ -165,11 +165,12 @@ export async function artifactLayer(host: string, repository: string, digest: st
 }
 
 /**
- * The annotations of the signature layer cosign's legacy scheme stores under the tag `sha256-<hex>.sig`
- * (cosign pkg/oci/remote: signature, certificate, chain and Rekor bundle annotations).
+ * The annotations of the layer cosign's legacy scheme stores under the tag `sha256-<hex>.sig` (a signature) or
+ * `sha256-<hex>.att` (an attestation) (cosign pkg/oci/remote: signature, certificate, chain and Rekor bundle
+ * annotations).
  */
-export async function legacySignature(host: string, repository: string, digest: string): Promise<{ annotations: Record<string, string> }> {
-  const tag = `${digest.replace(':', '-')}.sig`;
+export async function legacySignature(host: string, repository: string, digest: string, suffix: 'sig' | 'att' = 'sig'): Promise<{ annotations: Record<string, string> }> {
+  const tag = `${digest.replace(':', '-')}.${suffix}`;
   const manifest = (await getJson(`http://${host}/v2/${repository}/manifests/${tag}`, MEDIA.manifest)) as {
     layers: Array<{ annotations?: Record<string, string> }>;
   };
