@@ -70,9 +70,12 @@ function appendLevel(level: number, count: number, add: readonly Uint8Array[], r
 export function integrate(size: bigint, leafHashes: readonly Uint8Array[], readTile: TileReader, hasher: Hasher = defaultHasher): IntegrateResult {
   const from = toSafeInt(size, 'size');
   const to = toSafeInt(size + BigInt(leafHashes.length), 'new size');
+  // One copy of the batch, viewed per leaf: callers may reuse their arrays, and one allocation beats n.
+  const packed = new Uint8Array(leafHashes.length * HASH_SIZE);
   const leaves = leafHashes.map((h, i) => {
     if (h.length !== HASH_SIZE) throw new MerkleError('INVALID_HASH', `leaf hash ${i} is not ${HASH_SIZE} bytes`);
-    return new Uint8Array(h);
+    packed.set(h, i * HASH_SIZE);
+    return packed.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
   });
   const tiles: Tile[] = [];
   let add: readonly Uint8Array[] = leaves;

@@ -36,7 +36,8 @@ export function extendTree(tree: TileTree, hashes: readonly Uint8Array[], hasher
   for (let p = tree.width; p < hashes.length; p++) {
     let node = hashes[p] as Uint8Array;
     for (let r = 1, j = p; (j & 1) === 1; r++) {
-      const left = r === 1 ? (hashes[j - 1] as Uint8Array) : treeNode(tree, r - 1, j - 1);
+      // A view, not a copy: hashChildren copies its inputs into scratch before the next write to `nodes`.
+      const left = r === 1 ? (hashes[j - 1] as Uint8Array) : tree.nodes.subarray(offset(r - 1, j - 1), offset(r - 1, j - 1) + HASH_SIZE);
       node = hasher.hashChildren(left, node);
       j >>= 1;
       tree.nodes.set(node, offset(r, j));
