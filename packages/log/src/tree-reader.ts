@@ -110,6 +110,15 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
     return inclusionProof(index, size, await readTiles(inclusionProofTiles(index, size)));
   }
 
+  // An entry's integration time: when the first checkpoint covering it was signed.
+  const coveringCheckpointTime = (index: bigint) =>
+    db
+      .selectFrom('log_checkpoints')
+      .select('log_checkpoints.created_at')
+      .where('log_checkpoints.tree_id', '=', treeId)
+      .where('log_checkpoints.size', '>', index)
+      .orderBy('log_checkpoints.size')
+      .limit(1);
   const selectEntries = () => db.selectFrom('log_entries').select(['idx', 'data', 'leaf_hash', 'extra']).where('tree_id', '=', treeId);
   const toEntry = (r: { idx: bigint; data: Uint8Array; leaf_hash: Uint8Array; extra: Uint8Array | null }): StoredEntry => ({
     index: r.idx,
@@ -150,16 +159,7 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
     },
     async integratedEntry(index) {
       const row = await selectEntries()
-        .select((eb) =>
-          eb
-            .selectFrom('log_checkpoints')
-            .select('created_at')
-            .where('log_checkpoints.tree_id', '=', treeId)
-            .where('log_checkpoints.size', '>', index)
-            .orderBy('log_checkpoints.size')
-            .limit(1)
-            .as('integrated_at'),
-        )
+        .select(coveringCheckpointTime(index).as('integrated_at'))
         .where('idx', '=', index)
         .executeTakeFirst();
       if (!row?.integrated_at) return undefined;
@@ -172,14 +172,7 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
       return (await selectEntries().where('idx', '>=', from).where('idx', '<', end).orderBy('idx').execute()).map(toEntry);
     },
     async integratedAt(index) {
-      const row = await db
-        .selectFrom('log_checkpoints')
-        .select('created_at')
-        .where('tree_id', '=', treeId)
-        .where('size', '>', index)
-        .orderBy('size')
-        .limit(1)
-        .executeTakeFirst();
+      const row = await coveringCheckpointTime(index).executeTakeFirst();
       if (!row) throw new LogError('INDEX_OUT_OF_RANGE', `entry ${index} is not integrated`);
       return row.created_at;
     },
