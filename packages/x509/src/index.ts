@@ -15,6 +15,6 @@ export { parseCertificate, removeExtension, subjectKeyId, type CertificateParts,
 export { createRootCa, createIntermediateCa, keyIdentifier, type CaCertificate, type Validity } from './ca-chain.js';
 export { type CaSubject } from './name.js';
 export { parseCsr, createIntermediateCsr, type ParsedCsr } from './csr.js';
-export { verifyProofOfPossession } from './pop.js';
+export { verifyProofOfPossession, verifyProofOfPossessionAsync } from './pop.js';
 export { checkKeyStrength, RSA_MODULUS_BITS } from './key-strength.js';
 export { validateCaChain } from './validate-chain.js';

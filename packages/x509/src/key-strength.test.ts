@@ -31,4 +31,21 @@ describe('checkKeyStrength', () => {
     expect(() => checkKeyStrength(Uint8Array.of(0x30, 0x03, 1, 2, 3))).toThrow(expect.objectContaining({ code: 'INVALID_KEY' }));
     expect(() => checkKeyStrength(crypto.generateKeyPairSync('ed25519').privateKey)).toThrow(expect.objectContaining({ code: 'INVALID_KEY' }));
   });
+
+  it('accepts exactly the byte strings node:crypto accepts as a DER SPKI (the PEM route changes speed, not meaning)', () => {
+    const spki = spkiOf(crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }));
+    const offCurve = Uint8Array.from(spki);
+    offCurve[offCurve.length - 1]! ^= 1;
+    const pkcs1 = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'der', type: 'pkcs1' });
+    const inputs: Uint8Array[] = [spki, Buffer.concat([spki, Uint8Array.of(0, 0)]), spki.subarray(0, 60), offCurve, new Uint8Array(pkcs1), new Uint8Array(), spki.subarray(1)];
+    const verdicts = inputs.map((input) => {
+      let der = true;
+      try { crypto.createPublicKey({ key: Buffer.from(input), format: 'der', type: 'spki' }); } catch { der = false; }
+      let ours = true;
+      try { checkKeyStrength(input); } catch (err) { expect(err).toMatchObject({ code: 'INVALID_KEY' }); ours = false; }
+      return [der, ours];
+    });
+    expect(verdicts.map(([der]) => der)).toEqual([true, true, false, false, false, false, false]);
+    for (const [der, ours] of verdicts) expect(ours).toBe(der);
+  });
 });
