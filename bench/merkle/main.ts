@@ -1,11 +1,13 @@
 /**
  * Merkle core benchmark: append 1,000,000 leaves in batches of 256 into an in-memory tile store, then build
- * 100,000 random inclusion proofs from the tiles and verify a sample. Run with `npm run bench:merkle`.
+ * 100,000 random inclusion proofs from the tiles and verify a sample; first, the cost of one node hash on
+ * both implementations. Run with `npm run bench:merkle`.
  * Reports numbers with the machine; no pass/fail thresholds (targets in README.md).
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createMemoryTileStore, hashLeaf, inclusionProof, integrate, isValidInclusion, rootFromTiles } from '@sigbox/merkle';
+import { measureNodeHash } from './node-hash.js';
 
 const LEAVES = 1_000_000;
 const BATCH = 256; // tessera's default batch size (WithBatching(256, 250ms))
@@ -72,6 +74,8 @@ function verifySample(store: ReturnType<typeof createMemoryTileStore>, indices: 
 const cpus = os.cpus();
 console.log(`node ${process.version}, nproc ${os.availableParallelism()}, ${cpus[0]?.model ?? 'unknown CPU'}, load ${os.loadavg()[0]?.toFixed(2)}`);
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000).toLocaleString('en-US');
+const nodeHash = measureNodeHash();
+console.log(`one node hash (best of 5 × 1M): hashChildren ${nodeHash.specialised.toFixed(3)} µs, crypto.hash 65 B ${nodeHash.nodeCrypto.toFixed(3)} µs`);
 const appended = timed(appendAll);
 const { store, hashMs } = appended.result;
 const root = rootFromTiles(BigInt(LEAVES), store.readTile);

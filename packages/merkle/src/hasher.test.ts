@@ -49,4 +49,14 @@ describe('RFC 6962 hashing', () => {
     // Results may be used as inputs to the next hash (as a right-edge fold does).
     expect(hex(hasher.hashChildren(first, first))).toBe(sha256(Uint8Array.of(1), first, first));
   });
+
+  it('hashes 32-byte children on the specialised path exactly as node:crypto does, views included', () => {
+    const hasher = createNodeHasher();
+    for (let i = 0; i < 2_000; i++) {
+      const backing = crypto.randomBytes(70);
+      // Tiles hand out hashes as views into one buffer; the offset must be honoured.
+      const [a, b] = [backing.subarray(1, 33), backing.subarray(38, 70)];
+      expect(hex(hasher.hashChildren(a, b))).toBe(sha256(Uint8Array.of(1), a, b));
+    }
+  });
 });
