@@ -103,6 +103,16 @@ describe('CA service', () => {
     ['an expired token', () => keyRequest('dev@example.com').body, () => idp.issueToken({ exp: Math.floor(Date.now() / 1000) - 5 }), 'INVALID_TOKEN', 'There was an error processing the identity token'],
     ['a weak key', () => keyRequest('dev@example.com', crypto.generateKeyPairSync('rsa', { modulusLength: 1024 }) as never).body, () => idp.issueToken(), 'INSECURE_KEY', 'The public key supplied in the request is insecure'],
     ['garbage for a key', () => ({ publicKeyRequest: { publicKey: { content: 'not a key' }, proofOfPossession: 'AAAA' } }), () => idp.issueToken(), 'INVALID_PUBLIC_KEY', 'The public key supplied in the request could not be parsed'],
+    ['a key PEM labelled CERTIFICATE', () => {
+      const pem = keyRequest('dev@example.com').body;
+      pem.publicKeyRequest.publicKey.content = pem.publicKeyRequest.publicKey.content.replace(/PUBLIC KEY/g, 'CERTIFICATE');
+      return pem;
+    }, () => idp.issueToken(), 'INVALID_PUBLIC_KEY', 'The public key supplied in the request could not be parsed'],
+    ['two key PEM blocks', () => {
+      const pem = keyRequest('dev@example.com').body;
+      pem.publicKeyRequest.publicKey.content += pem.publicKeyRequest.publicKey.content;
+      return pem;
+    }, () => idp.issueToken(), 'INVALID_PUBLIC_KEY', 'The public key supplied in the request could not be parsed'],
     ['a malformed CSR', () => ({ certificateSigningRequest: encoding.toBase64(encoding.utf8('-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n')) }), () => idp.issueToken(), 'INVALID_CSR', 'The certificate signing request could not be parsed'],
   ])('refuses %s with fulcio’s status and text', async (_name, body, token, code, message) => {
     const error = await refusal(ca().issueSigningCertificate(parseSigningRequestV2(body(), `Bearer ${token()}`)));

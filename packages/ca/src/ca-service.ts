@@ -1,4 +1,4 @@
-import { type Signer, fromPem, parsePemBlocks } from '@sigbox/core';
+import { type Signer, parsePemBlocks } from '@sigbox/core';
 import { type IssuerRegistry, OidcError, type Principal, verifyToken } from '@sigbox/oidc';
 import { type LeafIssuer, X509Error, createLeafIssuer, encodeSctList, parseCsr, verifyProofOfPossessionAsync } from '@sigbox/x509';
 import { CA_MESSAGES, CaError } from './errors.js';
@@ -58,8 +58,10 @@ function spkiFrom(content: string | Uint8Array): Uint8Array {
   const text = typeof content === 'string' ? content : Buffer.from(content).toString('latin1');
   try {
     if (text.includes('-----BEGIN')) {
-      if (parsePemBlocks(text).length !== 1) throw new Error('expected one PEM block');
-      return fromPem(text, 'PUBLIC KEY');
+      // One pass over the text (fromPem would parse it again): exactly one block, a PUBLIC KEY.
+      const blocks = parsePemBlocks(text);
+      if (blocks.length !== 1 || blocks[0]?.type !== 'PUBLIC KEY') throw new Error('expected one PUBLIC KEY PEM block');
+      return blocks[0].der;
     }
     return typeof content === 'string' ? Buffer.from(content, 'latin1') : content;
   } catch (cause) {
