@@ -52,6 +52,23 @@ describe.each(databaseEngines())('Rekor v1 reads on %s', (engine) => {
         expect(got.value.verification.inclusionProof.treeSize).toBe(all().length);
       }
     });
+
+    it('answers byte for byte what the entry serializes to, as retrieve (the Express lane) answers it', async () => {
+      for (const index of all().keys()) {
+        const res = await request(app()).get(`/api/v1/log/entries?logIndex=${index}`).expect(200);
+        expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+        expect(res.text).toBe(JSON.stringify(await rekor.log.getEntryByIndex(BigInt(index))));
+        const retrieved = await request(app()).post('/api/v1/log/entries/retrieve').send({ logIndexes: [index] }).expect(200);
+        expect(retrieved.body).toEqual([JSON.parse(res.text)]);
+      }
+    });
+
+    it('leaves odd queries to the Express route: 422 for a bad index, 404 with no body beyond the tree', async () => {
+      await request(app()).get('/api/v1/log/entries?logIndex=-1').expect(422);
+      await request(app()).get('/api/v1/log/entries?logIndex=x').expect(422);
+      const beyond = await request(app()).get(`/api/v1/log/entries?logIndex=${all().length}`).expect(404);
+      expect(beyond.text).toBe('');
+    });
   });
 
   describe('GET /api/v1/log/entries/{entryUUID}', () => {

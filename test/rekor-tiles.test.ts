@@ -1,6 +1,6 @@
 // The tlog-tiles read API under /api/v1/log/tiles: a client that only reads tiles rebuilds the same proofs and
 // sees the same tree as the v1 API (C2SP tlog-tiles; reference merkle.md).
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encoding } from '@sigbox/core';
@@ -15,7 +15,7 @@ const ENTRIES = TILE_WIDTH + 44;
 const WAVE = 60;
 const IMMUTABLE = /\bimmutable\b/;
 
-async function getBytes(app: Express, url: string): Promise<request.Response> {
+async function getBytes(app: RequestListener, url: string): Promise<request.Response> {
   return request(app)
     .get(url)
     .buffer(true)
@@ -27,7 +27,7 @@ async function getBytes(app: Express, url: string): Promise<request.Response> {
 }
 
 /** Fetches every tile a proof at `size` needs, as a tile-reading client would, into a TileReader. */
-async function fetchTiles(app: Express, ids: ReturnType<typeof inclusionProofTiles>) {
+async function fetchTiles(app: RequestListener, ids: ReturnType<typeof inclusionProofTiles>) {
   const tiles = new Map<string, Tile>();
   for (const id of ids) {
     const res = await getBytes(app, `${TILES}/${tilePath(id)}`);

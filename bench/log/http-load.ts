@@ -1,9 +1,11 @@
 /**
  * A closed-loop HTTP load generator: `concurrency` keep-alive connections, each sending its next request as
  * soon as the previous answer is in. Requests started during the warm-up are not measured; a request counts
- * when it completes inside the measured window and `accept` says its answer is good.
+ * when it completes inside the measured window and `accept` says its answer is good. Connections are
+ * `Http1Connection`s, not node:http's Agent: the generator shares the machine with the server, and node:http's
+ * client would cost it most of a core at the rates measured here.
  */
-import http from 'node:http';
+import { Http1Connection } from './http1-connection.js';
 import { performance } from 'node:perf_hooks';
 
 /** A request that hangs this long is an error, not a latency sample. */
@@ -44,7 +46,6 @@ export interface LoadResult {
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const target = new URL(options.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   const start = performance.now();
   const measureFrom = start + options.warmupMs;
   const end = measureFrom + options.durationMs;
@@ -52,6 +53,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let lastDone = measureFrom;
 
   async function worker(): Promise<void> {
+    let connection = new Http1Connection(target.hostname, Number(target.port), REQUEST_TIMEOUT_MS);
     while (performance.now() < end) {
       const request = options.next();
       if (request === undefined) {
@@ -59,7 +61,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         return;
       }
       const sent = performance.now();
-      const answer = await send(agent, target, request).catch(() => ({ status: 0, body: Buffer.alloc(0) }));
+      const answer = await send(connection, request).catch(() => {
+        connection.close();
+        connection = new Http1Connection(target.hostname, Number(target.port), REQUEST_TIMEOUT_MS);
+        return { status: 0, body: Buffer.alloc(0) };
+      });
       const done = performance.now();
       const ok = options.accept(answer.status, answer.body);
       if (sent < measureFrom || done > end) continue;
@@ -71,29 +77,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         result.rejected.set(answer.status, (result.rejected.get(answer.status) ?? 0) + 1);
       }
     }
+    connection.close();
   }
 
   const timers = [setTimeout(() => options.onWindow?.('start'), options.warmupMs), setTimeout(() => options.onWindow?.('end'), options.warmupMs + options.durationMs)];
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   timers.forEach(clearTimeout);
-  agent.destroy();
   result.elapsedMs = (result.exhausted ? lastDone : end) - measureFrom;
   return result;
 }
 
-function send(agent: http.Agent, target: URL, request: LoadRequest): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const headers = request.body ? { 'content-type': 'application/json', 'content-length': request.body.length } : {};
-    const req = http.request({ host: target.hostname, port: target.port, path: request.path, method: request.method, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('request timed out')));
-    req.on('error', reject);
-    req.end(request.body);
-  });
+function send(connection: Http1Connection, request: LoadRequest): Promise<{ status: number; body: Buffer }> {
+  return connection.request(request.method, request.path, request.body);
 }
 
 /** The q-quantile (0..1) by nearest rank. */

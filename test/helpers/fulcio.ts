@@ -4,7 +4,7 @@
 import 'reflect-metadata';
 import crypto, { type KeyObject, X509Certificate } from 'node:crypto';
 import * as peculiar from '@peculiar/x509';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { pino } from 'pino';
 import type request from 'supertest';
 import { expect } from 'vitest';
@@ -57,7 +57,7 @@ export interface CaChain {
 }
 
 export interface FulcioHarness {
-  readonly app: Express;
+  readonly app: RequestListener;
   /** email (RS256, so HS256-with-the-public-key is a meaningful attack), uri, kubernetes, GitHub ci-provider. */
   readonly idps: { email: OidcIssuer; uri: OidcIssuer; kubernetes: OidcIssuer; github: OidcIssuer };
   readonly chain: CaChain;

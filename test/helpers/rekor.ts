@@ -1,7 +1,7 @@
 // Shared fixtures of the Rekor v1 HTTP suites: a log on a test database behind the real app, entry builders,
 // and a verifier that checks a LogEntry response the way rekor-cli / sigstore-go do (reference log-rekor-v1.md §8).
 import crypto from 'node:crypto';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { pino } from 'pino';
 import request from 'supertest';
 import { expect } from 'vitest';
@@ -19,7 +19,7 @@ export { b64, keyPem, selfSignedCert, signArtifact, testKey, type TestKey };
 export const HOSTNAME = 'rekor.test';
 
 export interface RekorHarness {
-  readonly app: Express;
+  readonly app: RequestListener;
   readonly log: RekorLog;
   readonly signer: Signer;
   close(): Promise<void>;
@@ -146,7 +146,7 @@ export async function createEntry(harness: RekorHarness, entry: unknown): Promis
 }
 
 /** GET /api/v1/log's size and root (what must not move after a rejected request). */
-export async function treeHead(app: Express): Promise<{ treeSize: number; rootHash: string }> {
+export async function treeHead(app: RequestListener): Promise<{ treeSize: number; rootHash: string }> {
   const { body } = await request(app).get('/api/v1/log').expect(200);
   return { treeSize: body.treeSize, rootHash: body.rootHash };
 }

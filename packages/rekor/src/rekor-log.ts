@@ -1,17 +1,22 @@
 import { type Signer, encoding, keyAlgorithm, spkiDer, toPem } from '@sigbox/core';
 import type { Database } from '@sigbox/db';
-import { type IntegrationRound, type LogTree, openLogTree } from '@sigbox/log';
+import { type IntegratedState, type IntegrationRound, type LogTree, openLogTree } from '@sigbox/log';
 import { createNoteSigner, rekorV1Origin } from '@sigbox/merkle';
+import { type EntryFacts, createEntryCache } from './entry-cache.js';
 import { entryId, logIdHex, parseEntryRef } from './entry-id.js';
 import { signEntryTimestamp, entryTimestampPayload } from './entry-timestamp.js';
 import { RekorError } from './errors.js';
 import { indexQueryKeys } from './index-query.js';
 import { type LogEntryMap, logEntryJson } from './log-entry.js';
+import { logEntryText, logEntryTextParts } from './log-entry-text.js';
 import { canonicalizeSearchEntry, parseProposedEntry } from './proposed-entry.js';
 import { parseSearchLogQuery } from './search-query.js';
 
-/** Signed entry timestamps kept for re-reads: 10,000 × ~72 bytes. */
-const SET_CACHE_LIMIT = 10_000;
+/**
+ * Integrated entries kept in memory for reads (bodies, SETs): 64 MiB is ≈ 50,000 hashedrekord entries with a
+ * certificate, or ≈ 90,000 with a public key.
+ */
+const ENTRY_CACHE_BYTES = 64 * 1024 * 1024;
 
 /** The tree's name in the log engine's database. */
 export const REKOR_TREE_NAME = 'rekor';
@@ -47,6 +52,8 @@ export interface RekorLog {
   /** POST /api/v1/log/entries: the created entry (its ID is the map's only key), once integrated. */
   createEntry(body: unknown): Promise<{ entryId: string; entry: LogEntryMap }>;
   getEntryByIndex(index: bigint): Promise<LogEntryMap | undefined>;
+  /** `JSON.stringify(await getEntryByIndex(index))`, serializing only the proof (the hot read). */
+  getEntryTextByIndex(index: bigint): Promise<string | undefined>;
   /** By 64-hex UUID or 80-hex entry ID. */
   getEntryByRef(ref: string): Promise<LogEntryMap | undefined>;
   searchLogQuery(body: unknown): Promise<LogEntryMap[]>;
@@ -72,40 +79,61 @@ export async function createRekorLog(options: RekorLogOptions): Promise<RekorLog
   const publicKeyPem = toPem('PUBLIC KEY', spkiDer(options.signer.publicKey));
   const { treeId } = tree;
 
-  // A SET covers fixed facts of an entry (body, time, index), so one signature serves every later read.
-  const setCache = new Map<bigint, Uint8Array>();
-  async function entryTimestamp(index: bigint, body: Uint8Array, integratedTime: number): Promise<Uint8Array> {
-    const cached = setCache.get(index);
-    if (cached) return cached;
-    const set = await signEntryTimestamp(entryTimestampPayload({ body: encoding.toBase64(body), integratedTime, logID: logId, logIndex: index }), options.signer);
-    if (setCache.size >= SET_CACHE_LIMIT) setCache.delete(setCache.keys().next().value as bigint);
-    setCache.set(index, set);
-    return set;
+  // A SET covers fixed facts of an entry (body, time, index), so one signature serves every later read; an
+  // entry this process created or read before is proven with no query at all.
+  const entryCache = createEntryCache(ENTRY_CACHE_BYTES);
+  async function entryFacts(index: bigint, body: Uint8Array, leafHash: Uint8Array, integratedAt: Date): Promise<EntryFacts> {
+    const integratedTime = Math.floor(integratedAt.getTime() / 1000);
+    const payload = entryTimestampPayload({ body: encoding.toBase64(body), integratedTime, logID: logId, logIndex: index });
+    const signedEntryTimestamp = await signEntryTimestamp(payload, options.signer);
+    const text = logEntryTextParts({ entryId: entryId(treeId, leafHash), body, integratedTime, logId, logIndex: index, signedEntryTimestamp });
+    const facts = { body, leafHash, integratedTime, signedEntryTimestamp, text };
+    entryCache.set(index, facts);
+    return facts;
   }
 
-  async function entryJson(index: bigint, body: Uint8Array, leafHash: Uint8Array, integratedAt: Date, state: { size: bigint; rootHash: Uint8Array; checkpoint: string }): Promise<LogEntryMap> {
-    const hashes = await tree.proveInclusion(index, leafHash, state);
-    const integratedTime = Math.floor(integratedAt.getTime() / 1000);
-    const set = await entryTimestamp(index, body, integratedTime);
+  async function inclusionProofOf(index: bigint, facts: EntryFacts, state: IntegratedState) {
+    const hashes = await tree.proveInclusion(index, facts.leafHash, state);
+    return { logIndex: index, treeSize: state.size, rootHash: state.rootHash, hashes, checkpoint: state.checkpoint };
+  }
+
+  async function entryJson(index: bigint, facts: EntryFacts, state: IntegratedState): Promise<LogEntryMap> {
     return logEntryJson({
-      entryId: entryId(treeId, leafHash),
-      body,
-      integratedTime,
+      entryId: entryId(treeId, facts.leafHash),
+      body: facts.body,
+      integratedTime: facts.integratedTime,
       logId,
       logIndex: index,
-      inclusionProof: { logIndex: index, treeSize: state.size, rootHash: state.rootHash, hashes, checkpoint: state.checkpoint },
-      signedEntryTimestamp: set,
+      inclusionProof: await inclusionProofOf(index, facts, state),
+      signedEntryTimestamp: facts.signedEntryTimestamp,
     });
   }
 
-  async function getEntryByIndex(index: bigint): Promise<LogEntryMap | undefined> {
-    // What this process knows proves most entries without a query; only a newer entry needs the database.
+  /** The entry's fixed facts and the state to prove it in, from memory when this process knows them. */
+  async function readEntry(index: bigint): Promise<{ facts: EntryFacts; state: IntegratedState } | undefined> {
     const known = tree.known();
     const state = known !== undefined && index < known.size ? known : await tree.latest();
     if (index < 0n || index >= state.size) return undefined;
+    const cached = entryCache.get(index);
+    if (cached) return { facts: cached, state };
     const stored = await tree.integratedEntry(index);
     if (!stored) return undefined;
-    return entryJson(index, stored.data, stored.leafHash, stored.integratedAt, state);
+    return { facts: await entryFacts(index, stored.data, stored.leafHash, stored.integratedAt), state };
+  }
+
+  async function getEntryByIndex(index: bigint): Promise<LogEntryMap | undefined> {
+    const found = await readEntry(index);
+    return found && entryJson(index, found.facts, found.state);
+  }
+
+  // Every read at one tree size carries the same checkpoint: escape it once per size.
+  let checkpointJson = { size: -1n, json: '' };
+  async function getEntryTextByIndex(index: bigint): Promise<string | undefined> {
+    const found = await readEntry(index);
+    if (!found) return undefined;
+    const { facts, state } = found;
+    if (checkpointJson.size !== state.size) checkpointJson = { size: state.size, json: JSON.stringify(state.checkpoint) };
+    return logEntryText(facts.text, await inclusionProofOf(index, facts, state), checkpointJson.json);
   }
 
   async function getByLeafHash(leafHash: Uint8Array): Promise<LogEntryMap | undefined> {
@@ -129,9 +157,11 @@ export async function createRekorLog(options: RekorLogOptions): Promise<RekorLog
       if (added.duplicate) {
         throw new RekorError('DUPLICATE_ENTRY', `an equivalent entry already exists in the transparency log with UUID ${id}`, { details: { entryId: id } });
       }
-      return { entryId: id, entry: await entryJson(added.index, entry.canonicalBody, entry.leafHash, added.integratedAt, added.checkpoint) };
+      const facts = await entryFacts(added.index, entry.canonicalBody, entry.leafHash, added.integratedAt);
+      return { entryId: id, entry: await entryJson(added.index, facts, added.checkpoint) };
     },
     getEntryByIndex,
+    getEntryTextByIndex,
     async getEntryByRef(ref) {
       const { treeId: refTree, uuid } = parseEntryRef(ref);
       if (refTree !== undefined && refTree !== treeId) return undefined;

@@ -1,11 +1,13 @@
-import express, { type Express } from 'express';
+import type { RequestListener } from 'node:http';
+import express from 'express';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createErrorHandler, notFound } from './error-handler.js';
 import { sigboxErrorFormat } from './error-formats.js';
 import { createHealthHandler, type HealthCheck } from './health.js';
-import { createHttpMetrics } from './metrics.js';
-import { createRequestLogger } from './request-log.js';
+import { withFastLane } from './fast-lane.js';
+import { observeRequests } from './metrics.js';
+import { createRequestObserver } from './request-observer.js';
 import { findOwner, type MountContext, type Service } from './service.js';
 import type { TrustFile } from './trust-files.js';
 import { mountTrustFiles } from './trust-routes.js';
@@ -28,22 +30,23 @@ export interface AppDeps {
 }
 
 /**
- * The whole HTTP surface as an Express 5 app that never listens (supertest drives it in process; startServer
- * listens). Order: request log and metrics, JSON bodies, Sigbox's routes, services, 404, the one error handler.
+ * The whole HTTP surface as a request listener that never listens (supertest drives it in process; startServer
+ * listens): the services' fast routes first, then an Express 5 app. Express order: request log and metrics, JSON
+ * bodies, Sigbox's routes, services, 404, the one error handler.
  *
  * @example
  * const app = createApp({ logger: pino({ enabled: false }), services: [rekorService] });
  * await request(app).get('/healthz').expect(200, { status: 'SERVING' });
  */
-export function createApp(deps: AppDeps): Express {
+export function createApp(deps: AppDeps): RequestListener {
   const registry = deps.registry ?? new Registry();
   const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const services = deps.services ?? [];
   const app = express();
   app.disable('x-powered-by');
 
-  app.use(createRequestLogger(deps.logger));
-  app.use(createHttpMetrics(registry));
+  const observer = createRequestObserver(deps.logger, registry);
+  app.use(observeRequests(observer));
   // Only JSON media types here; a service needing raw or any-type bodies adds its own parser with ctx.bodyLimit.
   app.use(express.json({ limit: bodyLimit }));
 
@@ -68,5 +71,5 @@ export function createApp(deps: AppDeps): Express {
       ownerOf: (path) => findOwner(services, path),
     }),
   );
-  return app;
+  return withFastLane(app, services.flatMap((s) => s.fastRoutes ?? []), observer);
 }

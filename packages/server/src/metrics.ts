@@ -1,11 +1,8 @@
 import type { Request, RequestHandler } from 'express';
-import { Counter, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+import type { RequestObserver } from './request-observer.js';
 
 /** Label for requests no route matched: raw paths would give attackers unbounded label cardinality. */
 export const UNMATCHED_ROUTE = '(unmatched)';
-
-/** Buckets in seconds: most calls take milliseconds, signing and proofs under a second, slow DB up to 10 s. */
-const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** The route pattern (`/api/v1/log/entries/:entryUUID`), never the concrete path. */
 export function routeLabel(req: Request): string {
@@ -14,33 +11,12 @@ export function routeLabel(req: Request): string {
   return `${req.baseUrl}${String(route.path)}`;
 }
 
-/**
- * Default Node metrics plus `sigbox_http_requests_total` and `sigbox_http_request_duration_seconds`, labelled by
- * method, route pattern and status, all on the given per-app registry (several apps share one test process).
- */
-export function createHttpMetrics(registry: Registry): RequestHandler {
-  collectDefaultMetrics({ register: registry });
-  const labelNames = ['method', 'route', 'status'] as const;
-  const requests = new Counter({
-    name: 'sigbox_http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status.',
-    labelNames,
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: 'sigbox_http_request_duration_seconds',
-    help: 'Time to answer HTTP requests, by method, route pattern and status.',
-    labelNames,
-    buckets: DURATION_BUCKETS,
-    registers: [registry],
-  });
+/** Express's side of the {@link RequestObserver}: the route is known only once the answer is finished. */
+export function observeRequests(observer: RequestObserver): RequestHandler {
   return (req, res, next) => {
-    const stop = duration.startTimer();
-    res.once('finish', () => {
-      const labels = { method: req.method, route: routeLabel(req), status: String(res.statusCode) };
-      requests.inc(labels);
-      stop(labels);
-    });
+    const observation = observer.start(req);
+    res.set('x-request-id', observation.requestId);
+    res.once('finish', () => observation.finish(routeLabel(req), res.statusCode));
     next();
   };
 }

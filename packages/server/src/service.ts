@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { FastRoute } from './fast-lane.js';
 import type { ErrorFormat, HttpError } from './http-error.js';
 
 /** What {@link createApp} hands a service when it mounts. */
@@ -33,6 +34,8 @@ export interface Service {
   /** Maps the service's domain errors (BaseError codes) to responses; `undefined` = not mine → generic 500. */
   mapError?(err: unknown): HttpError | undefined;
   mount(router: Router, ctx: MountContext): void;
+  /** Hot GETs answered before Express when they can be (each also has its Express route for everything else). */
+  readonly fastRoutes?: readonly FastRoute[];
 }
 
 /** A prefix owns `/p` and `/p/...`, never `/pfoo`. */

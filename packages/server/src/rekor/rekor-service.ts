@@ -1,10 +1,29 @@
 import type { RekorV1Handler } from '@sigbox/api';
 import type { RekorLog } from '@sigbox/rekor';
 import { rekorErrorFormat } from '../error-formats.js';
+import type { FastRoute } from '../fast-lane.js';
 import type { Service } from '../service.js';
 import { int64Query, requiredBody } from './query-params.js';
 import { mapRekorError } from './rekor-errors.js';
 import { mountTileRoutes } from './tiles-routes.js';
+
+/** `logIndex=<decimal int64>` and nothing else; any other query takes the Express route and its checks. */
+const PLAIN_LOG_INDEX_QUERY = /^logIndex=(0|[1-9][0-9]{0,17})$/;
+
+/**
+ * GET /api/v1/log/entries?logIndex=N — what verifiers and monitors read most — before Express. A miss (404) or
+ * anything unusual goes to `getLogEntryByIndex`, the one owner of Rekor's error answers.
+ */
+function entryByIndexFastRoute(log: RekorLog): FastRoute {
+  return {
+    path: '/api/v1/log/entries',
+    async answer(query) {
+      const match = PLAIN_LOG_INDEX_QUERY.exec(query);
+      const body = match ? await log.getEntryTextByIndex(BigInt(match[1] as string)) : undefined;
+      return body === undefined ? undefined : { status: 200, contentType: 'application/json; charset=utf-8', body };
+    },
+  };
+}
 
 /**
  * The Rekor v1 API (openapi/rekor-v1.yaml) over a {@link RekorLog}. Handlers only move JSON: validation,
@@ -59,6 +78,7 @@ export function createRekorService(log: RekorLog): Service {
     prefixes: ['/api/v1/log', '/api/v1/index'],
     errorFormat: rekorErrorFormat,
     mapError: mapRekorError,
+    fastRoutes: [entryByIndexFastRoute(log)],
     mount(router) {
       router.post('/api/v1/log/entries', createLogEntry);
       router.get('/api/v1/log/entries', getLogEntryByIndex);

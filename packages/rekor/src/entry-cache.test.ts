@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { type EntryFacts, createEntryCache } from './entry-cache.js';
+
+const facts = (bodyBytes: number, tag = 0): EntryFacts => ({
+  body: new Uint8Array(bodyBytes).fill(tag),
+  leafHash: new Uint8Array(32),
+  integratedTime: 1_700_000_000 + tag,
+  signedEntryTimestamp: new Uint8Array(72),
+  text: { head: '', tail: '' },
+});
+
+describe('createEntryCache', () => {
+  it('returns what was stored for an index, and nothing for others', () => {
+    const cache = createEntryCache(1 << 20);
+    const kept = facts(100, 7);
+    cache.set(7n, kept);
+    expect(cache.get(7n)).toBe(kept);
+    expect(cache.get(8n)).toBeUndefined();
+  });
+
+  it('evicts the least recently used entries once over its byte budget', () => {
+    // Room for two 1,000-byte bodies with their overhead, not three.
+    const cache = createEntryCache(2 * (1_000 + 256));
+    cache.set(1n, facts(1_000, 1));
+    cache.set(2n, facts(1_000, 2));
+    expect(cache.get(1n)?.integratedTime).toBe(1_700_000_001); // 1 is now the most recently used
+    cache.set(3n, facts(1_000, 3));
+    expect(cache.get(2n)).toBeUndefined();
+    expect(cache.get(1n)?.integratedTime).toBe(1_700_000_001);
+    expect(cache.get(3n)?.integratedTime).toBe(1_700_000_003);
+  });
+
+  it('counts a replaced entry once', () => {
+    const cache = createEntryCache(2 * (1_000 + 256));
+    cache.set(1n, facts(1_000, 1));
+    cache.set(1n, facts(1_000, 1));
+    cache.set(2n, facts(1_000, 2));
+    expect(cache.get(1n)).toBeDefined();
+    expect(cache.get(2n)).toBeDefined();
+  });
+
+  it('keeps nothing larger than its whole budget', () => {
+    const cache = createEntryCache(500);
+    cache.set(1n, facts(1_000));
+    expect(cache.get(1n)).toBeUndefined();
+  });
+});

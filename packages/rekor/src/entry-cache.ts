@@ -1,0 +1,55 @@
+import type { LogEntryTextParts } from './log-entry-text.js';
+
+/**
+ * What never changes about an integrated entry: its body, leaf hash, integration time, signed entry timestamp
+ * and the JSON around its proof. Kept per index so a read needs no query, no fresh signature and no
+ * serialization of the body — only the inclusion proof, which depends on the tree size, is built per read. Bounded by the bytes it holds, least recently used first
+ * out; the database stays the only record (a miss just reads it).
+ */
+export interface EntryFacts {
+  readonly body: Uint8Array;
+  readonly leafHash: Uint8Array;
+  /** Unix seconds: when the first checkpoint covering the entry was signed. */
+  readonly integratedTime: number;
+  readonly signedEntryTimestamp: Uint8Array;
+  readonly text: LogEntryTextParts;
+}
+
+export interface EntryCache {
+  get(index: bigint): EntryFacts | undefined;
+  set(index: bigint, facts: EntryFacts): void;
+}
+
+/** Per entry beside its body: the map slot, the hashes, the SET and the objects holding them. */
+const ENTRY_OVERHEAD_BYTES = 256;
+
+export function createEntryCache(maxBytes: number): EntryCache {
+  // A Map iterates in insertion order: re-inserting on a hit makes its first key the least recently used.
+  const entries = new Map<bigint, EntryFacts>();
+  let bytes = 0;
+  const size = (facts: EntryFacts) => facts.body.length + facts.text.head.length + facts.text.tail.length + ENTRY_OVERHEAD_BYTES;
+  return {
+    get(index) {
+      const facts = entries.get(index);
+      if (facts !== undefined) {
+        entries.delete(index);
+        entries.set(index, facts);
+      }
+      return facts;
+    },
+    set(index, facts) {
+      const old = entries.get(index);
+      if (old !== undefined) {
+        entries.delete(index);
+        bytes -= size(old);
+      }
+      entries.set(index, facts);
+      bytes += size(facts);
+      for (const [oldest, evicted] of entries) {
+        if (bytes <= maxBytes) break;
+        entries.delete(oldest);
+        bytes -= size(evicted);
+      }
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import crypto from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { logEntryJson, type LogEntryParts } from './log-entry.js';
+import { logEntryText, logEntryTextParts } from './log-entry-text.js';
+
+function randomParts(seed: number): LogEntryParts {
+  const hashes = Array.from({ length: seed % 20 }, () => new Uint8Array(crypto.randomBytes(32)));
+  return {
+    entryId: crypto.randomBytes(40).toString('hex'),
+    body: new Uint8Array(crypto.randomBytes(1 + (seed * 37) % 900)),
+    integratedTime: 1_700_000_000 + seed,
+    logId: crypto.randomBytes(32).toString('hex'),
+    logIndex: BigInt(seed * 1_000_003),
+    inclusionProof: {
+      logIndex: BigInt(seed * 7),
+      treeSize: BigInt(seed * 7 + 1 + seed),
+      rootHash: new Uint8Array(crypto.randomBytes(32)),
+      hashes,
+      // Checkpoints end in newlines and carry an em dash in the signature line: both need JSON escaping.
+      checkpoint: `rekor.test - ${seed}\n${seed * 7 + 1}\nroot\n\n— rekor.test sig"${seed}\\\n`,
+    },
+    signedEntryTimestamp: new Uint8Array(crypto.randomBytes(70 + (seed % 3))),
+    ...(seed % 4 === 0 ? { attestation: new Uint8Array(crypto.randomBytes(50)) } : {}),
+  };
+}
+
+describe('logEntryText', () => {
+  it('is byte for byte JSON.stringify(logEntryJson(...)) for many shapes (with and without hashes, attestation)', () => {
+    for (let seed = 0; seed < 200; seed++) {
+      const parts = randomParts(seed);
+      const text = logEntryText(logEntryTextParts(parts), parts.inclusionProof, JSON.stringify(parts.inclusionProof.checkpoint));
+      expect(text).toBe(JSON.stringify(logEntryJson(parts)));
+    }
+  });
+
+  it('refuses integers a JSON number cannot carry exactly, as logEntryJson does', () => {
+    const parts = randomParts(3);
+    const fixed = logEntryTextParts(parts);
+    expect(() => logEntryText(fixed, { ...parts.inclusionProof, treeSize: 2n ** 60n }, '""')).toThrow(/below 2\^53/);
+    expect(() => logEntryTextParts({ ...parts, logIndex: 2n ** 60n })).toThrow(/below 2\^53/);
+  });
+});
