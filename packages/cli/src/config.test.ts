@@ -105,6 +105,23 @@ describe('loadConfig', () => {
     expect(up(['--port', '0']).port).toBe(0);
   });
 
+  it('runs one process by default and --workers N with a database URL', () => {
+    const one = loadConfig(['up'], {}, CWD);
+    expect(one.command === 'up' && one.workers).toBe(1);
+    const many = loadConfig(['up', '--workers', '4', '--database-url', 'postgres://db/sigbox'], {}, CWD);
+    expect(many.command === 'up' && many.workers).toBe(4);
+    const fromEnv = loadConfig(['up', '--workers', '64'], { DATABASE_URL: 'postgres://db/sigbox' }, CWD);
+    expect(fromEnv.command === 'up' && fromEnv.workers).toBe(64);
+  });
+
+  it('refuses --workers outside 1..64, and several workers on the single-process embedded database', () => {
+    for (const n of ['0', '65', '-1', '1.5', 'two', '']) {
+      expect(failure(['up', `--workers=${n}`, '--database-url', 'postgres://db/x']).message).toContain('--workers must be an integer from 1 to 64');
+    }
+    expect(failure(['up', '--workers', '2']).message).toContain('needs --database-url');
+    expect(loadConfig(['up', '--workers', '1'], {}, CWD)).toMatchObject({ command: 'up', workers: 1 });
+  });
+
   it('rejects a non-Postgres database URL without echoing it', () => {
     const err = failure(['up', '--database-url', 'mysql://root:hunter2@db/x']);
     expect(err.code).toBe('INVALID_VALUE');

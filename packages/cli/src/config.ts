@@ -10,10 +10,12 @@ export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_DATA_DIR = './.sigbox';
 const MAX_PORT = 65_535;
+/** Beyond this many worker processes a box this size gains nothing; a typo (`--workers 1000`) would hurt. */
+export const MAX_WORKERS = 64;
 
 export type CliConfig =
   | { readonly command: 'help' }
-  | { readonly command: 'up'; readonly server: ServerConfig }
+  | { readonly command: 'up'; readonly server: ServerConfig; readonly workers: number }
   | { readonly command: 'ca'; readonly ca: CaCommand };
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -30,6 +32,7 @@ const OPTIONS = {
   'ca-dir': { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
+  workers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -52,6 +55,17 @@ function parsePort(value: string | undefined): number {
   const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
   if (!(port <= MAX_PORT)) throw new ConfigError('INVALID_VALUE', `--port must be an integer from 0 to ${MAX_PORT}, got '${value}'`);
   return port;
+}
+
+/** Several processes share one database, so the embedded single-process PGlite cannot serve them. */
+function parseWorkers(value: string | undefined, server: ServerConfig): number {
+  if (value === undefined) return 1;
+  const workers = /^\d{1,2}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(workers >= 1 && workers <= MAX_WORKERS)) throw new ConfigError('INVALID_VALUE', `--workers must be an integer from 1 to ${MAX_WORKERS}, got '${value}'`);
+  if (workers > 1 && server.databaseUrl === undefined) {
+    throw new ConfigError('INVALID_VALUE', '--workers above 1 needs --database-url: the embedded PGlite database serves one process');
+  }
+  return workers;
 }
 
 function parseDatabaseUrl(value: string | undefined): string | undefined {
@@ -127,5 +141,6 @@ export function loadConfig(argv: readonly string[], env: Env, cwd: string = proc
   if (command === undefined) throw new ConfigError('MISSING_COMMAND', 'missing command');
   if (command !== 'up') throw new ConfigError('UNKNOWN_COMMAND', `unknown command '${command}'`);
   if (rest.length > 0) throw new ConfigError('UNKNOWN_COMMAND', `unexpected argument '${rest[0]}'`);
-  return Object.freeze({ command, server: serverConfig(values, env, cwd) });
+  const server = serverConfig(values, env, cwd);
+  return Object.freeze({ command, server, workers: parseWorkers(values.workers, server) });
 }

@@ -4,6 +4,7 @@ import { runCaCommand } from './ca-command.js';
 import { loadConfig } from './config.js';
 import { ConfigError } from './error.js';
 import { USAGE } from './usage.js';
+import { isClusterWorker, reportServing, runPrimary } from './workers.js';
 
 /** Exit codes: 2 for a command line we cannot run (like most Unix tools), 1 when the server cannot start. */
 export const EXIT_OK = 0;
@@ -35,6 +36,7 @@ export async function run(argv: readonly string[], env: Readonly<Record<string, 
     return EXIT_OK;
   }
   if (config.command === 'ca') return runCaCommand(config.ca, io);
+  if (config.workers > 1 && !isClusterWorker()) return (await runPrimary(config.workers, io.stderr)).ok ? EXIT_OK : EXIT_START_FAILED;
   const logger = io.logger ?? createLogger();
   let server;
   try {
@@ -44,7 +46,9 @@ export async function run(argv: readonly string[], env: Readonly<Record<string, 
     io.stderr(`sigbox: ${err.message}\n`);
     return EXIT_START_FAILED;
   }
-  io.stderr(formatBanner(config.server, server));
+  const banner = formatBanner(config.server, server);
+  if (isClusterWorker()) reportServing(banner);
+  else io.stderr(banner);
   await server.closed;
   return EXIT_OK;
 }

@@ -26,6 +26,8 @@ Flags:
   --tls-cert FILE        serve HTTPS: the server certificate chain, PEM, leaf first (with --tls-key)
   --tls-key FILE         the certificate's private key, PEM (with --tls-cert); without both: plain HTTP,
                          for a TLS-terminating reverse proxy or a loopback set-up
+  --workers N            serve with N processes sharing the port and the database (default 1; needs
+                         --database-url). One process uses about one core: give the number of cores
   -h, --help             show this help
 
 ${CA_USAGE}`;
