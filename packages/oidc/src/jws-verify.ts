@@ -100,6 +100,17 @@ function signatureInput(params: AlgorithmParameters, signature: Uint8Array): Uin
   return signature.length === params.rawSignatureBytes ? p1363ToDer(signature) : undefined;
 }
 
+/** A verification key with what is asked of it per token read once (each `asymmetricKeyDetails` read is a C++ call). */
+export interface JwsKey {
+  readonly key: KeyObject;
+  /** RSA modulus length; 0 for other key types. */
+  readonly modulusBits: number;
+}
+
+export function toJwsKey(key: KeyObject): JwsKey {
+  return { key, modulusBits: key.asymmetricKeyType === 'rsa' ? key.asymmetricKeyDetails?.modulusLength ?? 0 : 0 };
+}
+
 function verifyInline(params: AlgorithmParameters, jws: CompactJws, key: KeyObject, signature: Uint8Array): boolean {
   try {
     return crypto.verify(params.digest, jws.signingInput, keyInput(params, key), signature);
@@ -126,7 +137,7 @@ function verifyOnThreadPool(params: AlgorithmParameters, jws: CompactJws, key: K
  * @throws OidcError MALFORMED_TOKEN (signature not base64url), JWKS_FAILED (RSA key too small),
  *   INVALID_SIGNATURE (wrong key type or the signature does not verify).
  */
-export async function verifyJwsSignature(jws: CompactJws, key: KeyObject): Promise<void> {
+export async function verifyJwsSignature(jws: CompactJws, { key, modulusBits }: JwsKey): Promise<void> {
   const params = JWS_ALGORITHMS[jws.alg] as AlgorithmParameters;
   let signature: Uint8Array;
   try {
@@ -135,7 +146,7 @@ export async function verifyJwsSignature(jws: CompactJws, key: KeyObject): Promi
     throw malformed('JWS signature is not base64url', cause);
   }
   if (key.type !== 'public' || key.asymmetricKeyType !== params.keyType) throw new OidcError('INVALID_SIGNATURE', `the key does not suit ${jws.alg}`);
-  if (params.keyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) {
+  if (params.keyType === 'rsa' && modulusBits < MIN_RSA_BITS) {
     throw new OidcError('JWKS_FAILED', `${jws.alg} requires an RSA key of at least ${MIN_RSA_BITS} bits`);
   }
   const encoded = signatureInput(params, signature);

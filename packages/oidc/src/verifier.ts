@@ -2,7 +2,7 @@ import { KeyObject, type webcrypto } from 'node:crypto';
 import { type JWTPayload, createRemoteJWKSet, customFetch } from 'jose';
 import { type FetchLike, discover } from './discovery.js';
 import { OidcError, type OidcErrorCode } from './error.js';
-import { type CompactJws, parseCompactJws, verifyJwsSignature } from './jws-verify.js';
+import { type CompactJws, type JwsKey, parseCompactJws, toJwsKey, verifyJwsSignature } from './jws-verify.js';
 import { checkRegisteredClaims } from './registered-claims.js';
 
 export { NBF_LEEWAY_SECONDS } from './registered-claims.js';
@@ -38,8 +38,8 @@ type RemoteJwks = ReturnType<typeof createRemoteJWKSet>;
  * object for the same JWK of the same JWKS document, so this is a cache per (issuer, kid, alg) that a JWKS refresh
  * replaces on its own — a rotated key can never be served from it. jku/x5u/jwk/x5c headers are never consulted.
  */
-function createKeyResolver(jwks: RemoteJwks): (jws: CompactJws) => Promise<KeyObject> {
-  const keyObjects = new WeakMap<object, KeyObject>();
+function createKeyResolver(jwks: RemoteJwks): (jws: CompactJws) => Promise<JwsKey> {
+  const keyObjects = new WeakMap<object, JwsKey>();
   return async (jws) => {
     let imported: Awaited<ReturnType<RemoteJwks>>;
     try {
@@ -49,7 +49,7 @@ function createKeyResolver(jwks: RemoteJwks): (jws: CompactJws) => Promise<KeyOb
     }
     let key = keyObjects.get(imported);
     if (!key) {
-      key = imported instanceof KeyObject ? imported : KeyObject.from(imported as webcrypto.CryptoKey);
+      key = toJwsKey(imported instanceof KeyObject ? imported : KeyObject.from(imported as webcrypto.CryptoKey));
       keyObjects.set(imported, key);
     }
     return key;
@@ -59,7 +59,7 @@ function createKeyResolver(jwks: RemoteJwks): (jws: CompactJws) => Promise<KeyOb
 export function createIssuerVerifier(issuerUrl: string, clientId: string, options: VerifierOptions = {}): IssuerVerifier {
   const fetchImpl = options.fetch ?? fetch;
   const clock = options.clock ?? (() => new Date());
-  let state: Promise<{ keyFor: (jws: CompactJws) => Promise<KeyObject>; algorithms: ReadonlySet<string> }> | undefined;
+  let state: Promise<{ keyFor: (jws: CompactJws) => Promise<JwsKey>; algorithms: ReadonlySet<string> }> | undefined;
 
   const ready = () => {
     if (!state) {
