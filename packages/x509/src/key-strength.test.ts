@@ -48,4 +48,16 @@ describe('checkKeyStrength', () => {
     expect(verdicts.map(([der]) => der)).toEqual([true, true, false, false, false, false, false]);
     for (const [der, ours] of verdicts) expect(ours).toBe(der);
   });
+
+  it('names the curve of compressed-point and uncompressed SPKIs alike (header shortcut or asking the key)', () => {
+    const ecdh = crypto.createECDH('prime256v1');
+    ecdh.generateKeys();
+    const compressed = Buffer.concat([Buffer.from('3039301306072a8648ce3d020106082a8648ce3d030107032200', 'hex'), ecdh.getPublicKey(undefined, 'compressed')]);
+    expect(crypto.createPublicKey({ key: compressed, format: 'der', type: 'spki' }).asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(checkKeyStrength(compressed).algorithm).toBe('ecdsa-p256');
+    for (const [curve, algorithm] of [['P-256', 'ecdsa-p256'], ['P-384', 'ecdsa-p384'], ['P-521', 'ecdsa-p521']] as const) {
+      const { publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: curve });
+      expect([checkKeyStrength(spkiDer(publicKey)).algorithm, checkKeyStrength(publicKey).algorithm]).toEqual([algorithm, algorithm]);
+    }
+  });
 });

@@ -27,17 +27,39 @@ function parseSpki(spki: Uint8Array): KeyObject {
 }
 
 /**
+ * SubjectPublicKeyInfo headers of named-curve EC keys with uncompressed points (RFC 5480 §2.1.1: id-ecPublicKey,
+ * the curve's OID, then the BIT STRING header). An SPKI OpenSSL accepted as an EC key and that starts with one of
+ * these is on that curve; asking the KeyObject instead (`asymmetricKeyDetails`) is a C++ round trip that took
+ * ≈ 1 % of the CA's event loop under load (bench/ca/README.md). Other encodings fall back to asking.
+ */
+const EC_SPKI_HEADERS: ReadonlyArray<readonly [Buffer, KeyAlgorithm]> = [
+  [Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex'), 'ecdsa-p256'],
+  [Buffer.from('3076301006072a8648ce3d020106052b81040022036200', 'hex'), 'ecdsa-p384'],
+  [Buffer.from('30819b301006072a8648ce3d020106052b8104002303818600', 'hex'), 'ecdsa-p521'],
+];
+
+function algorithmOf(publicKey: KeyObject, spki: Uint8Array | undefined): KeyAlgorithm {
+  if (spki !== undefined && publicKey.asymmetricKeyType === 'ec') {
+    for (const [header, algorithm] of EC_SPKI_HEADERS) {
+      if (spki.length > header.length && header.equals(spki.subarray(0, header.length))) return algorithm;
+    }
+  }
+  return keyAlgorithm(publicKey);
+}
+
+/**
  * Admits the keys Fulcio certifies: ECDSA P-256/384/521, RSA 2048/3072/4096 with e = 65537, Ed25519.
  * Anything else — RSA-1024, secp256k1, Ed448, DSA — is INSECURE_KEY, which fulcio answers with "The public key
  * supplied in the request is insecure". Unparsable input is INVALID_KEY. OpenSSL checks EC points lie on the
  * curve while decoding, so an off-curve point fails as INVALID_KEY.
  */
 export function checkKeyStrength(key: Uint8Array | KeyObject): { publicKey: KeyObject; algorithm: KeyAlgorithm } {
-  const publicKey = key instanceof Uint8Array ? parseSpki(key) : key;
+  const spki = key instanceof Uint8Array ? key : undefined;
+  const publicKey = spki ? parseSpki(spki) : (key as KeyObject);
   if (publicKey.type !== 'public') throw new X509Error('INVALID_KEY', 'expected a public key');
   let algorithm: KeyAlgorithm;
   try {
-    algorithm = keyAlgorithm(publicKey);
+    algorithm = algorithmOf(publicKey, spki);
   } catch (cause) {
     const detail = publicKey.asymmetricKeyDetails?.namedCurve ?? publicKey.asymmetricKeyType ?? 'unknown';
     throw new X509Error('INSECURE_KEY', `unsupported public key type: ${detail}`, { cause });
