@@ -3,8 +3,10 @@
  * not depend on the log — JSON parse, `parseProposedEntry` (key parse, signature verify, canonicalize,
  * leaf hash), a signed entry timestamp and a LogEntry response of Sigbox's shape — with no database, no
  * tree, no logging and no metrics. Runs as its own process (like `sigbox up`), started by main.ts:
- * `node --import tsx --conditions=@sigbox/source bench/log/bare-edge.ts`; prints `listening on <url>`.
+ * `node --import tsx --conditions=@sigbox/source bench/log/bare-edge.ts [WORKERS]`; prints `listening on <url>`.
+ * With WORKERS > 1 it runs that many processes behind one port (node:cluster), as `sigbox up --workers`.
  */
+import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { createEphemeralSigner, encoding } from '@sigbox/core';
 import { entryId, entryTimestampPayload, logEntryJson, logIdHex, parseProposedEntry, signEntryTimestamp } from '@sigbox/rekor';
@@ -39,8 +41,22 @@ app.post('/api/v1/log/entries', async (req, res) => {
   res.json(logEntryJson({ entryId: id, body: entry.canonicalBody, integratedTime, logId, logIndex, inclusionProof, signedEntryTimestamp: set }));
 });
 
-const server = app.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  process.stderr.write(`bare edge listening on http://127.0.0.1:${port}\n`);
-});
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+const WORKERS = Number(process.argv[2] ?? '1');
+
+if (WORKERS > 1 && cluster.isPrimary) {
+  const workers = Array.from({ length: WORKERS }, () => cluster.fork());
+  let listening = 0;
+  cluster.on('listening', (_worker, address) => {
+    if (++listening === WORKERS) process.stderr.write(`bare edge listening on http://127.0.0.1:${address.port} with ${WORKERS} processes\n`);
+  });
+  process.on('SIGTERM', () => {
+    for (const w of workers) w.process.kill('SIGTERM');
+    cluster.on('exit', () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0));
+  });
+} else {
+  const server = app.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as AddressInfo;
+    if (cluster.isPrimary) process.stderr.write(`bare edge listening on http://127.0.0.1:${port}\n`);
+  });
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+}

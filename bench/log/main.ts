@@ -3,7 +3,7 @@
  * seconds, against a bare Express edge doing the same per-request work without database or tree; then
  * random inclusion-proof reads. Only 201s whose inclusion proof verifies against the returned checkpoint
  * count. Run: `node --import tsx --conditions=@sigbox/source bench/log/main.ts [--concurrency 64]
- * [--seconds 20] [--warmup 5] [--proof-seconds 10] [--profile DIR]`; BENCH_DATABASE_URL picks the database
+ * [--seconds 20] [--warmup 5] [--proof-seconds 10] [--profile DIR] [--workers N]`; BENCH_DATABASE_URL picks the database
  * (default: a fresh one on the local server). Numbers only, no pass/fail (targets in README.md).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,12 +24,15 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '5' },
     'proof-seconds': { type: 'string', default: '10' },
     profile: { type: 'string' },
+    workers: { type: 'string', default: '1' },
   },
 });
 const CONCURRENCY = Number(flags.concurrency);
 const SECONDS = Number(flags.seconds);
 const WARMUP = Number(flags.warmup);
 const PROOF_SECONDS = Number(flags['proof-seconds']);
+/** `sigbox up --workers N`, and as many bare-edge processes: like is compared with like. */
+const WORKERS = Number(flags.workers);
 /** Entries made before the bare-edge run; it cycles them (no database, so repeats cost the same). */
 const BARE_EDGE_POOL = 5_000;
 /** Sigbox needs a distinct entry per request: the bare edge's rate is its ceiling, plus headroom. */
@@ -52,7 +55,7 @@ function machineLine(): string {
 }
 
 async function bareEdgePhase(pool: Buffer[]): Promise<PhaseReport> {
-  const edge = await startBareEdge();
+  const edge = await startBareEdge(WORKERS);
   let i = 0;
   try {
     return await measurePhase('bare edge (parse + verify + SET, no database, no tree)', { serverPid: edge.pid }, {
@@ -68,7 +71,7 @@ async function bareEdgePhase(pool: Buffer[]): Promise<PhaseReport> {
 async function sigboxPhases(databaseUrl: string, entries: Buffer[]): Promise<{ create: PhaseReport; proofs: PhaseReport; treeSize: number }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sigbox-bench-log-'));
   const nodeArgs = flags.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(flags.profile)] : [];
-  const sigbox = await startSigbox({ dataDir, databaseUrl, nodeArgs });
+  const sigbox = await startSigbox({ dataDir, databaseUrl, nodeArgs, args: ['--workers', String(WORKERS)] });
   const backends = watchBackends(databaseUrl);
   const processes = { serverPid: sigbox.child.pid as number, postgresPids: backends.pids };
   try {
@@ -84,7 +87,7 @@ async function sigboxPhases(databaseUrl: string, entries: Buffer[]): Promise<{ c
     console.log(`  Postgres transactions per created entry (all phases of the run, incl. warm-up): ${((xactCreated - xactBefore) / treeSize).toFixed(2)}`);
     let reads = 0;
     const proofs = await measurePhase(`sigbox inclusion proofs (GET entry by random index of ${treeSize}, 1 in ${PROOF_VERIFY_EVERY} verified)`, processes, {
-      url: sigbox.url, concurrency: CONCURRENCY, warmupMs: 2000, durationMs: PROOF_SECONDS * 1000,
+      url: sigbox.url, concurrency: CONCURRENCY, warmupMs: WARMUP * 1000, durationMs: PROOF_SECONDS * 1000,
       next: () => ({ method: 'GET', path: `/api/v1/log/entries?logIndex=${Math.floor(Math.random() * treeSize)}` }),
       accept: (status, body) => status === 200 && (reads++ % PROOF_VERIFY_EVERY !== 0 || hasValidInclusionProof(body)),
     });
@@ -106,6 +109,7 @@ async function main(): Promise<void> {
     const settings = await durabilitySettings(database.url);
     console.log(`PostgreSQL ${settings.version}: fsync ${settings.fsync}, synchronous_commit ${settings.synchronousCommit}`);
     if (settings.fsync !== 'on' || settings.synchronousCommit !== 'on') throw new Error('fsync and synchronous_commit must both be on');
+    console.log(`server processes ${WORKERS} (sigbox up --workers ${WORKERS}; the bare edge as many)`);
     console.log(`concurrency ${CONCURRENCY}, warm-up ${WARMUP} s, measured ${SECONDS} s, proofs ${PROOF_SECONDS} s`);
 
     const bare = await bareEdgePhase(createProposedEntries(BARE_EDGE_POOL, 'bare'));

@@ -1,7 +1,7 @@
 /** The bare edge's child process, and CPU accounting for child processes and the whole machine (Linux /proc). */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,8 +17,9 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-export async function startBareEdge(): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@sigbox/source', path.join(HERE, 'bare-edge.ts')], {
+/** The bare edge in `workers` processes behind one port (as `sigbox up --workers N`), so both run alike. */
+export async function startBareEdge(workers = 1): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@sigbox/source', path.join(HERE, 'bare-edge.ts'), String(workers)], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -40,11 +41,44 @@ export async function startBareEdge(): Promise<ChildServer> {
   throw new Error(`bare edge did not start: ${err}`);
 }
 
-/** User + system CPU seconds a process has used so far (/proc/<pid>/stat fields 14 and 15). */
-export function processCpuSeconds(pid: number): number {
+/** /proc/<pid>/stat after "pid (comm) ": field 3 (state) onwards. */
+function statFields(pid: number): string[] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // after "pid (comm) ": field 3 onwards
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** `pid` and every live descendant (a cluster's workers), from each process's parent pid (field 4). */
+function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const parent = Number(statFields(Number(name))[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
+    } catch {
+      // exited while we looked
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i] as number) ?? []));
+  return tree;
+}
+
+/**
+ * User + system CPU seconds a process and its live descendants have used so far (/proc/<pid>/stat fields 14
+ * and 15): a server started with workers is the primary plus its worker processes.
+ */
+export function processCpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const member of processTree(pid)) {
+    try {
+      const fields = statFields(member);
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch (error) {
+      if (member === pid) throw error;
+    }
+  }
+  return ticks / CLOCK_TICKS_PER_SECOND;
 }
 
 /** Busy and total CPU seconds of the whole machine so far (/proc/stat `cpu` line). */

@@ -1,6 +1,6 @@
 import { EMPTY_ROOT, type NoteSigner, type Tile, integrate, signCheckpoint, tileFromBytes, tileToBytes, tilesNeededForAppend } from '@sigbox/merkle';
 import { LogError } from './errors.js';
-import { type LogDb, advanceIntegration, insertCheckpoint, lockIntegration, readLeafHashes, readNextIndex, readTileRows, writeTileRows } from './storage.js';
+import { type LogDb, advanceIntegration, insertCheckpoint, lockIntegration, readLeafHashes, readNextIndex, readProgress, readTileRows, writeTileRows } from './storage.js';
 
 /** The integrated state of a tree: what a checkpoint says, plus the signed note itself. */
 export interface IntegratedState {
@@ -38,11 +38,19 @@ export function signEmptyCheckpoint(origin: string, signers: readonly NoteSigner
 }
 
 /**
- * One integration transaction: lock the integration row (so one process integrates at a time), extend the
- * tiles with the entries sequenced since, sign a checkpoint for the new size and store it with a
- * compare-and-swap on the old size. Commits nothing on any failure.
+ * One integration round. First a plain read: when another process has already integrated everything
+ * sequenced (several processes share a tree, each kicking a round after its own batches), the round ends
+ * there — no row lock, no WAL record, no commit to flush. Otherwise one transaction: lock the integration row
+ * (so one process integrates at a time), extend the tiles with the entries sequenced since, sign a
+ * checkpoint for the new size and store it with a compare-and-swap on the old size. Commits nothing on any
+ * failure.
  */
 export async function integrateRound(ctx: IntegratorContext): Promise<IntegrationRound> {
+  const progress = await readProgress(ctx.db, ctx.treeId);
+  if (progress.nextIndex <= progress.size) {
+    const { size, rootHash, checkpoint } = progress;
+    return { size, rootHash, checkpoint, previousSize: size, createdAt: ctx.clock(), more: false, tiles: [] };
+  }
   return ctx.db.transaction().execute(async (tx) => {
     const current = await lockIntegration(tx, ctx.treeId);
     const next = await readNextIndex(tx, ctx.treeId);

@@ -95,8 +95,9 @@ export async function openLogTree(database: Database, options: OpenTreeOptions):
   const loop = createIntegrationLoop(
     () => integrateRound({ db, treeId, origin, signers: options.signers, clock, maxPerRound: DEFAULT_MAX_PER_ROUND }),
     (round, durationMs) => {
-      // Tiles reach the cache only after the round's transaction committed (the loop calls back after it).
-      if (round.tiles.length > 0) reader.observeIntegration(round, round.tiles);
+      // Tiles reach the cache only after the round's transaction committed (the loop calls back after it). A
+      // round that found another process's work done still tells the reader the size it saw.
+      reader.observeIntegration(round, round.tiles);
       options.onIntegrated?.(round, durationMs);
     },
   );

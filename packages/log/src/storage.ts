@@ -110,6 +110,30 @@ export async function readIntegration(db: Queryable, treeId: bigint): Promise<In
   return { size: row.size, rootHash: row.root_hash, checkpoint: row.checkpoint };
 }
 
+/** The integrated state and the next index to sequence, read together without locking anything. */
+export async function readProgress(db: Queryable, treeId: bigint): Promise<IntegrationRow & { nextIndex: bigint }> {
+  const row = await db
+    .selectFrom('log_integration')
+    .innerJoin('log_sequence', 'log_sequence.tree_id', 'log_integration.tree_id')
+    .select(['log_integration.size', 'log_integration.root_hash', 'log_integration.checkpoint', 'log_sequence.next_index'])
+    .where('log_integration.tree_id', '=', treeId)
+    .executeTakeFirstOrThrow();
+  return { size: row.size, rootHash: row.root_hash, checkpoint: row.checkpoint, nextIndex: row.next_index };
+}
+
+/** The signing time of the checkpoints with sizes in (from, through], ascending by size. */
+export async function readCheckpointTimes(db: Queryable, treeId: bigint, from: bigint, through: bigint): Promise<Array<{ size: bigint; createdAt: Date }>> {
+  const rows = await db
+    .selectFrom('log_checkpoints')
+    .select(['size', 'created_at'])
+    .where('tree_id', '=', treeId)
+    .where('size', '>', from)
+    .where('size', '<=', through)
+    .orderBy('size')
+    .execute();
+  return rows.map((r) => ({ size: r.size, createdAt: r.created_at }));
+}
+
 /** Compare-and-swap on the integrated size: true when this call moved it from `from`. */
 export async function advanceIntegration(tx: LogTx, treeId: bigint, from: bigint, to: IntegrationRow): Promise<boolean> {
   const result = await tx

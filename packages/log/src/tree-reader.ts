@@ -14,7 +14,8 @@ import {
 } from '@sigbox/merkle';
 import { LogError } from './errors.js';
 import type { IntegratedState } from './integrator.js';
-import { type LogDb, readIntegration, readTileRows } from './storage.js';
+import { coalesce } from './coalesce.js';
+import { type LogDb, readCheckpointTimes, readIntegration, readTileRows } from './storage.js';
 import { createTileCache, tileKey } from './tile-cache.js';
 
 export interface StoredEntry {
@@ -99,8 +100,15 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
     return tileWidth(level, index, (await latest()).size) >= width;
   }
 
+  const fetchTiles = coalesce(
+    (id: TileId) => tileKey(id.level, id.index),
+    async (ids) => new Map((await readTileRows(db, treeId, ids)).map((row) => [tileKey(row.level, row.index), row])),
+  );
   async function readTiles(ids: TileId[]) {
-    const tiles = await cache.read(ids, (missing) => readTileRows(db, treeId, missing));
+    const tiles = await cache.read(ids, async (missing) => {
+      const rows = await fetchTiles(missing);
+      return missing.flatMap((id) => rows.get(tileKey(id.level, id.index)) ?? []);
+    });
     return (level: number, index: bigint) => tiles.get(tileKey(level, index));
   }
 
@@ -119,6 +127,19 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
       .where('log_checkpoints.size', '>', index)
       .orderBy('log_checkpoints.size')
       .limit(1);
+  // Entries another process integrated: one query for the checkpoints covering all of a turn's indices.
+  const integrationTimes = coalesce(String, async (indices: bigint[]) => {
+    const lowest = indices.reduce((a, b) => (b < a ? b : a));
+    const highest = indices.reduce((a, b) => (b > a ? b : a));
+    const covering = await coveringCheckpointTime(highest).select('log_checkpoints.size').executeTakeFirst();
+    const times = covering ? await readCheckpointTimes(db, treeId, lowest, covering.size) : [];
+    const out = new Map<string, Date>();
+    for (const index of indices) {
+      const first = times.find((t) => t.size > index);
+      if (first) out.set(index.toString(), first.createdAt);
+    }
+    return out;
+  });
   const selectEntries = () => db.selectFrom('log_entries').select(['idx', 'data', 'leaf_hash', 'extra']).where('tree_id', '=', treeId);
   const toEntry = (r: { idx: bigint; data: Uint8Array; leaf_hash: Uint8Array; extra: Uint8Array | null }): StoredEntry => ({
     index: r.idx,
@@ -172,9 +193,9 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
       return (await selectEntries().where('idx', '>=', from).where('idx', '<', end).orderBy('idx').execute()).map(toEntry);
     },
     async integratedAt(index) {
-      const row = await coveringCheckpointTime(index).executeTakeFirst();
-      if (!row) throw new LogError('INDEX_OUT_OF_RANGE', `entry ${index} is not integrated`);
-      return row.created_at;
+      const time = (await integrationTimes([index])).get(index.toString());
+      if (!time) throw new LogError('INDEX_OUT_OF_RANGE', `entry ${index} is not integrated`);
+      return time;
     },
     async findByIdentity(identity) {
       const row = await db.selectFrom('log_entries').select('idx').where('tree_id', '=', treeId).where('identity', '=', identity).executeTakeFirst();
