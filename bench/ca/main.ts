@@ -5,8 +5,9 @@
  * certificates[1] and a well-formed leaf under it count; 1 in 16 leaves is verified in full with the CA key and a
  * failed check fails the run (leaf-check.ts). Run: `node --import tsx --conditions=@sigbox/source
  * bench/ca/main.ts [--concurrency 32] [--seconds 15] [--warmup 3] [--keys 2000] [--profile DIR]
- * [--ca-algorithm ecdsa-p256|ecdsa-p384|rsa]` (the last makes a CA with `sigbox ca init` and serves it with
- * --ca-dir instead of the development CA; the window profile needs --profile).
+ * [--ca-algorithm ecdsa-p256|ecdsa-p384|rsa] [--workers N]` (--ca-algorithm makes a CA with `sigbox ca init` and
+ * serves it with --ca-dir instead of the development CA; --workers N > 1 runs `sigbox up --workers N` on Postgres:
+ * BENCH_DATABASE_URL, else a fresh database on the local server, dropped after).
  * Numbers, no pass/fail on them (targets in README.md).
  */
 import { spawn } from 'node:child_process';
@@ -17,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type BackendWatch, type BenchDatabase, openBenchDatabase, watchBackends } from '../log/database.js';
 import { formatPhase, measurePhase } from '../log/phases.js';
 import { summarise } from '../log/profile-summary.js';
 import { LEAF_VERIFY_EVERY, createLeafCheck } from './leaf-check.js';
@@ -29,12 +31,15 @@ const { values: flags } = parseArgs({
     keys: { type: 'string', default: '2000' },
     profile: { type: 'string' },
     'ca-algorithm': { type: 'string' },
+    workers: { type: 'string', default: '1' },
   },
 });
 const CONCURRENCY = Number(flags.concurrency);
 const SECONDS = Number(flags.seconds);
 const WARMUP = Number(flags.warmup);
 const KEYS = Number(flags.keys);
+/** `sigbox up --workers N`; above 1 the server needs Postgres (BENCH_DATABASE_URL, else a fresh database). */
+const WORKERS = Number(flags.workers);
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = ['--import', 'tsx', '--conditions=@sigbox/source', 'packages/cli/src/main.ts'];
@@ -58,7 +63,7 @@ interface DevSigbox {
 
 /** `sigbox up --dev --port 0` on 127.0.0.1, resolved once its banner says where it listens. */
 async function startDevSigbox(dataDir: string, nodeArgs: string[], upArgs: string[]): Promise<DevSigbox> {
-  const { DATABASE_URL: _ignored, ...env } = process.env; // the CA needs no database: embedded PGlite
+  const { DATABASE_URL: _ignored, ...env } = process.env; // embedded PGlite unless --database-url is in upArgs
   const child = spawn(process.execPath, [...nodeArgs, ...CLI, 'up', '--dev', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, ...upArgs], {
     cwd: ROOT,
     env,
@@ -139,7 +144,16 @@ async function main(): Promise<void> {
   const nodeArgs = flags.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(flags.profile)] : [];
   const caAlgorithm = flags['ca-algorithm'];
   if (caAlgorithm !== undefined) await initCa(path.join(dataDir, 'bench-ca'), caAlgorithm);
-  const sigbox = await startDevSigbox(dataDir, nodeArgs, caAlgorithm === undefined ? [] : ['--ca-dir', path.join(dataDir, 'bench-ca')]);
+  let database: BenchDatabase | undefined;
+  let backends: BackendWatch | undefined;
+  const upArgs = caAlgorithm === undefined ? [] : ['--ca-dir', path.join(dataDir, 'bench-ca')];
+  if (WORKERS > 1) {
+    database = await openBenchDatabase(process.env.BENCH_DATABASE_URL);
+    upArgs.push('--workers', String(WORKERS), '--database-url', database.url);
+    console.log(`server processes ${WORKERS} (sigbox up --workers ${WORKERS}, Postgres)`);
+  }
+  const sigbox = await startDevSigbox(dataDir, nodeArgs, upArgs);
+  if (database) backends = watchBackends(database.url);
   let window: { fromUs: number; toUs: number } | undefined;
   try {
     const token = (await json(`${sigbox.url}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL }) })).id_token as string;
@@ -158,7 +172,7 @@ async function main(): Promise<void> {
 
     let i = 0;
     window = { fromUs: monotonicUs() + WARMUP * 1e6, toUs: monotonicUs() + (WARMUP + SECONDS) * 1e6 };
-    const report = await measurePhase(`sigbox v2 signingCert (200 with the CA chain and a well-formed leaf; 1 in ${LEAF_VERIFY_EVERY} leaves verified with the CA key)`, { serverPid: sigbox.pid }, {
+    const report = await measurePhase(`sigbox v2 signingCert (200 with the CA chain and a well-formed leaf; 1 in ${LEAF_VERIFY_EVERY} leaves verified with the CA key)`, { serverPid: sigbox.pid, ...(backends ? { postgresPids: backends.pids } : {}) }, {
       url: sigbox.url, concurrency: CONCURRENCY, warmupMs: WARMUP * 1000, durationMs: SECONDS * 1000,
       next: () => ({ method: 'POST', path: '/api/v2/signingCert', body: bodies[i++ % bodies.length] as Buffer }),
       accept,
@@ -169,8 +183,10 @@ async function main(): Promise<void> {
     console.log(`\ntargets on 2 cores: ≥ ${TARGET_PER_SECOND} certs/s (${report.perSecond.toFixed(0)}), p99 ≤ ${TARGET_P99_MS} ms (${report.p99Ms.toFixed(1)})`);
     console.log(`after: ${machineLine()}`);
   } finally {
+    await backends?.stop();
     const code = await sigbox.stop();
     if (code !== 0) console.error(`sigbox exited ${code}`);
+    await database?.dispose();
     if (flags.profile && window) console.log(await windowProfile(path.resolve(flags.profile), window.fromUs, window.toUs));
     await rm(dataDir, { recursive: true, force: true });
   }
