@@ -79,8 +79,8 @@ export function createIssuerVerifier(issuerUrl: string, clientId: string, option
     return state;
   };
 
-  // jose's jwtVerify did this before on WebCrypto (≈ 3× the event-loop time); the same checks in the same order:
-  // header and alg, the issuer's key, the signature (on the thread pool), then the registered claims.
+  // jose's jwtVerify did this before on WebCrypto (ES256 ≈ 120 µs of event loop, now ≈ 70; bench/ca/steps.ts): the
+  // same checks in the same order — header and alg, the issuer's key, the signature, then the registered claims.
   const verify = async (token: string): Promise<JWTPayload> => {
     const { keyFor, algorithms } = await ready();
     const now = clock();
