@@ -121,17 +121,17 @@ export async function readProgress(db: Queryable, treeId: bigint): Promise<Integ
   return { size: row.size, rootHash: row.root_hash, checkpoint: row.checkpoint, nextIndex: row.next_index };
 }
 
-/** The signing time of the checkpoints with sizes in (from, through], ascending by size. */
-export async function readCheckpointTimes(db: Queryable, treeId: bigint, from: bigint, through: bigint): Promise<Array<{ size: bigint; createdAt: Date }>> {
-  const rows = await db
-    .selectFrom('log_checkpoints')
-    .select(['size', 'created_at'])
-    .where('tree_id', '=', treeId)
-    .where('size', '>', from)
-    .where('size', '<=', through)
-    .orderBy('size')
-    .execute();
-  return rows.map((r) => ({ size: r.size, createdAt: r.created_at }));
+/**
+ * The checkpoints that first covered entries `from..last`: sizes in (from, S] where S is the first checkpoint
+ * size above `last`, ascending, with their signing times. Empty while `last` is not integrated.
+ */
+export async function readCoveringCheckpoints(db: Queryable, treeId: bigint, from: bigint, last: bigint): Promise<Array<{ size: bigint; createdAt: Date }>> {
+  const { rows } = await sql<{ size: bigint; created_at: Date }>`
+    SELECT size, created_at FROM log_checkpoints
+    WHERE tree_id = ${treeId} AND size > ${from}
+      AND size <= (SELECT min(size) FROM log_checkpoints WHERE tree_id = ${treeId} AND size > ${last})
+    ORDER BY size`.execute(db);
+  return rows.map((r) => ({ size: BigInt(r.size), createdAt: r.created_at }));
 }
 
 /** Compare-and-swap on the integrated size: true when this call moved it from `from`. */

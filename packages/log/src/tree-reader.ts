@@ -15,7 +15,7 @@ import {
 import { LogError } from './errors.js';
 import type { IntegratedState } from './integrator.js';
 import { coalesce } from './coalesce.js';
-import { type LogDb, readCheckpointTimes, readIntegration, readTileRows } from './storage.js';
+import { type LogDb, readCoveringCheckpoints, readIntegration, readTileRows } from './storage.js';
 import { createTileCache, tileKey } from './tile-cache.js';
 
 export interface StoredEntry {
@@ -53,6 +53,8 @@ export interface TreeReader {
   integratedEntry(index: bigint): Promise<(StoredEntry & { integratedAt: Date }) | undefined>;
   /** Entries [from, to) that are integrated, in index order. */
   entries(from: bigint, to: bigint): Promise<StoredEntry[]>;
+  /** Entries [from, to) that are integrated, with their integration times, in index order (two queries). */
+  integratedEntries(from: bigint, to: bigint): Promise<Array<StoredEntry & { integratedAt: Date }>>;
   /** The time of the first checkpoint that covered `index`. */
   integratedAt(index: bigint): Promise<Date>;
   findByIdentity(identity: Uint8Array): Promise<bigint | undefined>;
@@ -131,14 +133,11 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
   const integrationTimes = coalesce(String, async (indices: bigint[]) => {
     const lowest = indices.reduce((a, b) => (b < a ? b : a));
     const highest = indices.reduce((a, b) => (b > a ? b : a));
-    const covering = await coveringCheckpointTime(highest).select('log_checkpoints.size').executeTakeFirst();
-    const times = covering ? await readCheckpointTimes(db, treeId, lowest, covering.size) : [];
-    const out = new Map<string, Date>();
-    for (const index of indices) {
+    const times = await readCoveringCheckpoints(db, treeId, lowest, highest);
+    return new Map(indices.flatMap((index) => {
       const first = times.find((t) => t.size > index);
-      if (first) out.set(index.toString(), first.createdAt);
-    }
-    return out;
+      return first ? [[index.toString(), first.createdAt] as const] : [];
+    }));
   });
   const selectEntries = () => db.selectFrom('log_entries').select(['idx', 'data', 'leaf_hash', 'extra']).where('tree_id', '=', treeId);
   const toEntry = (r: { idx: bigint; data: Uint8Array; leaf_hash: Uint8Array; extra: Uint8Array | null }): StoredEntry => ({
@@ -191,6 +190,19 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
       const end = to < size ? to : size;
       if (from >= end) return [];
       return (await selectEntries().where('idx', '>=', from).where('idx', '<', end).orderBy('idx').execute()).map(toEntry);
+    },
+    async integratedEntries(from, to) {
+      const size = to <= knownSize ? knownSize : (await latest()).size;
+      const end = to < size ? to : size;
+      if (from >= end) return [];
+      const rows = await selectEntries().where('idx', '>=', from).where('idx', '<', end).orderBy('idx').execute();
+      const times = await readCoveringCheckpoints(db, treeId, from, end - 1n);
+      let next = 0;
+      return rows.flatMap((row) => {
+        while (next < times.length && (times[next] as { size: bigint }).size <= row.idx) next++;
+        const time = times[next];
+        return time ? [{ ...toEntry(row), integratedAt: time.createdAt }] : [];
+      });
     },
     async integratedAt(index) {
       const time = (await integrationTimes([index])).get(index.toString());

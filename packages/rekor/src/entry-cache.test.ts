@@ -45,3 +45,18 @@ describe('createEntryCache', () => {
     expect(cache.get(1n)).toBeUndefined();
   });
 });
+
+describe('createEntryCache with its own size function', () => {
+  it('bounds any value by the bytes the function gives, and forgets deleted ones', () => {
+    const cache = createEntryCache<string>(10, (s) => s.length);
+    cache.set(1n, 'aaaa');
+    cache.set(2n, 'bbbb');
+    cache.delete(1n);
+    cache.set(3n, 'cccccc'); // 4 + 6 = 10 fits once 1 is gone
+    expect(cache.get(1n)).toBeUndefined();
+    expect(cache.get(2n)).toBe('bbbb');
+    expect(cache.get(3n)).toBe('cccccc');
+    cache.set(4n, 'd');
+    expect(cache.get(2n)).toBeUndefined();
+  });
+});

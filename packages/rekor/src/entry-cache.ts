@@ -15,19 +15,29 @@ export interface EntryFacts {
   readonly text: LogEntryTextParts;
 }
 
-export interface EntryCache {
-  get(index: bigint): EntryFacts | undefined;
-  set(index: bigint, facts: EntryFacts): void;
+export interface EntryCache<V = EntryFacts> {
+  get(index: bigint): V | undefined;
+  set(index: bigint, value: V): void;
+  delete(index: bigint): void;
 }
 
 /** Per entry beside its body: the map slot, the hashes, the SET and the objects holding them. */
-const ENTRY_OVERHEAD_BYTES = 256;
+export const ENTRY_OVERHEAD_BYTES = 256;
 
-export function createEntryCache(maxBytes: number): EntryCache {
+const factsSize = (facts: EntryFacts) => facts.body.length + facts.text.head.length + facts.text.tail.length + ENTRY_OVERHEAD_BYTES;
+
+export function createEntryCache(maxBytes: number): EntryCache;
+export function createEntryCache<V>(maxBytes: number, size: (value: V) => number): EntryCache<V>;
+export function createEntryCache<V>(maxBytes: number, size = factsSize as unknown as (value: V) => number): EntryCache<V> {
   // A Map iterates in insertion order: re-inserting on a hit makes its first key the least recently used.
-  const entries = new Map<bigint, EntryFacts>();
+  const entries = new Map<bigint, V>();
   let bytes = 0;
-  const size = (facts: EntryFacts) => facts.body.length + facts.text.head.length + facts.text.tail.length + ENTRY_OVERHEAD_BYTES;
+  const remove = (index: bigint) => {
+    const old = entries.get(index);
+    if (old === undefined) return;
+    entries.delete(index);
+    bytes -= size(old);
+  };
   return {
     get(index) {
       const facts = entries.get(index);
@@ -37,14 +47,11 @@ export function createEntryCache(maxBytes: number): EntryCache {
       }
       return facts;
     },
-    set(index, facts) {
-      const old = entries.get(index);
-      if (old !== undefined) {
-        entries.delete(index);
-        bytes -= size(old);
-      }
-      entries.set(index, facts);
-      bytes += size(facts);
+    delete: remove,
+    set(index, value) {
+      remove(index);
+      entries.set(index, value);
+      bytes += size(value);
       for (const [oldest, evicted] of entries) {
         if (bytes <= maxBytes) break;
         entries.delete(oldest);

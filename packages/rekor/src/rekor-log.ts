@@ -2,7 +2,7 @@ import { type Signer, encoding, keyAlgorithm, spkiDer, toPem } from '@sigbox/cor
 import type { Database } from '@sigbox/db';
 import { type IntegratedState, type IntegrationRound, type LogTree, openLogTree } from '@sigbox/log';
 import { createNoteSigner, rekorV1Origin } from '@sigbox/merkle';
-import { type EntryFacts, createEntryCache } from './entry-cache.js';
+import { ENTRY_OVERHEAD_BYTES, type EntryFacts, createEntryCache } from './entry-cache.js';
 import { entryId, logIdHex, parseEntryRef } from './entry-id.js';
 import { signEntryTimestamp, entryTimestampPayload } from './entry-timestamp.js';
 import { RekorError } from './errors.js';
@@ -17,6 +17,14 @@ import { parseSearchLogQuery } from './search-query.js';
  * certificate, or ≈ 90,000 with a public key.
  */
 const ENTRY_CACHE_BYTES = 64 * 1024 * 1024;
+/** Entries read ahead but not yet asked for (no SET signed yet): a few hundred bundles' worth. */
+const READ_AHEAD_BYTES = 32 * 1024 * 1024;
+/**
+ * A miss reads the whole aligned range of this many entries (one C2SP entry bundle): monitors read in order,
+ * and a process that did not create an entry (another worker, a restart) then fills its cache with one
+ * query per 256 entries instead of one per entry.
+ */
+const READ_AHEAD_ENTRIES = 256n;
 
 /** The tree's name in the log engine's database. */
 export const REKOR_TREE_NAME = 'rekor';
@@ -109,6 +117,24 @@ export async function createRekorLog(options: RekorLogOptions): Promise<RekorLog
     });
   }
 
+  type StoredEntry = { data: Uint8Array; leafHash: Uint8Array; integratedAt: Date };
+  const readAhead = createEntryCache<StoredEntry>(READ_AHEAD_BYTES, (e) => e.data.length + ENTRY_OVERHEAD_BYTES);
+  const readingAhead = new Map<bigint, Promise<void>>();
+  /** Reads the aligned range holding `index` into `readAhead`, once for any number of concurrent misses. */
+  function readRangeOf(index: bigint, size: bigint): Promise<void> {
+    const start = index - (index % READ_AHEAD_ENTRIES);
+    let reading = readingAhead.get(start);
+    if (!reading) {
+      const end = start + READ_AHEAD_ENTRIES < size ? start + READ_AHEAD_ENTRIES : size;
+      reading = tree.integratedEntries(start, end).then((rows) => {
+        for (const row of rows) if (!entryCache.get(row.index)) readAhead.set(row.index, row);
+      });
+      readingAhead.set(start, reading);
+      void reading.finally(() => readingAhead.delete(start)).catch(() => undefined);
+    }
+    return reading;
+  }
+
   /** The entry's fixed facts and the state to prove it in, from memory when this process knows them. */
   async function readEntry(index: bigint): Promise<{ facts: EntryFacts; state: IntegratedState } | undefined> {
     const known = tree.known();
@@ -116,9 +142,11 @@ export async function createRekorLog(options: RekorLogOptions): Promise<RekorLog
     if (index < 0n || index >= state.size) return undefined;
     const cached = entryCache.get(index);
     if (cached) return { facts: cached, state };
-    const stored = await tree.integratedEntry(index);
+    if (!readAhead.get(index)) await readRangeOf(index, state.size);
+    const stored = readAhead.get(index) ?? (await tree.integratedEntry(index));
     if (!stored) return undefined;
-    return { facts: await entryFacts(index, stored.data, stored.leafHash, stored.integratedAt), state };
+    readAhead.delete(index);
+    return { facts: entryCache.get(index) ?? (await entryFacts(index, stored.data, stored.leafHash, stored.integratedAt)), state };
   }
 
   async function getEntryByIndex(index: bigint): Promise<LogEntryMap | undefined> {
