@@ -11,7 +11,8 @@ const OID_PRECERT_SIGNING = '1.3.6.1.4.1.11129.2.4.4';
 /** The poison extension's extnValue: ASN.1 NULL (RFC 6962 §3.1). */
 const ASN1_NULL = Uint8Array.of(0x05, 0x00);
 
-interface Cert {
+/** One certificate parsed both ways; `der` is the caller's bytes, not a copy. */
+export interface Cert {
   der: Uint8Array;
   parts: CertificateParts;
   x509: crypto.X509Certificate;
@@ -30,11 +31,11 @@ export interface ValidatedChain {
   entry: SignedEntry;
 }
 
-const bad = (message: string, cause?: unknown): never => {
+export const bad = (message: string, cause?: unknown): never => {
   throw new CtError('BAD_CHAIN', message, cause === undefined ? {} : { cause });
 };
 
-function parse(der: Uint8Array, what: string): Cert {
+export function parse(der: Uint8Array, what: string): Cert {
   try {
     // parseCertificate is strict DER (no trailing bytes, no PEM); X509Certificate is what verifies signatures.
     return { der, parts: parseCertificate(der), x509: new crypto.X509Certificate(der) };
@@ -52,9 +53,10 @@ export function prepareRoots(rootsDer: readonly Uint8Array[]): AcceptedRoots {
   }
 }
 
-function issuedBy(child: Cert, parent: Cert): boolean {
+/** `parentKey` lets a caller that checks many children pass the key once: `x509.publicKey` builds a new KeyObject per read. */
+export function issuedBy(child: Cert, parent: Cert, parentKey?: crypto.KeyObject): boolean {
   try {
-    return parent.x509.ca && child.x509.checkIssued(parent.x509) && child.x509.verify(parent.x509.publicKey);
+    return parent.x509.ca && child.x509.checkIssued(parent.x509) && child.x509.verify(parentKey ?? parent.x509.publicKey);
   } catch {
     return false;
   }
@@ -77,7 +79,7 @@ function buildPath(certs: Cert[], roots: AcceptedRoots): Cert[] {
   return root ? [...certs, root] : bad('chain does not end in an accepted root');
 }
 
-function checkLeaf(leaf: Cert, type: EntryType): void {
+export function checkLeaf(leaf: Cert, type: EntryType): void {
   const poison = leaf.parts.extensions.find((e) => e.oid === OID.ctPoison);
   if (type === 'precert' && !poison) bad('precertificate without the CT poison extension');
   if (type === 'x509' && poison) bad('precertificate submitted to add-chain');
@@ -86,22 +88,38 @@ function checkLeaf(leaf: Cert, type: EntryType): void {
   if (!(leaf.x509.keyUsage ?? []).includes(OID.codeSigning)) bad('leaf certificate lacks extended key usage code signing');
 }
 
+/** The precert entry's `issuer_key_hash` (RFC 6962 §3.2): SHA-256 of the issuing CA's SubjectPublicKeyInfo. */
+export function issuerKeyHashOf(issuer: Cert): Uint8Array {
+  if ((issuer.x509.keyUsage ?? []).includes(OID_PRECERT_SIGNING)) bad('precertificate signing certificates are not supported');
+  return sha256(issuer.parts.spki);
+}
+
+/** What an SCT for a precertificate signs: the issuer key hash and the precertificate's TBS minus the poison. */
+export function precertEntry(leaf: Cert, issuerKeyHash: Uint8Array): SignedEntry {
+  return { type: 'precert', issuerKeyHash, tbsCertificate: removeExtension(leaf.parts.tbs, OID.ctPoison) };
+}
+
 /** What an SCT for this chain signs (RFC 6962 §3.2): the certificate, or issuer key hash + TBS minus the poison. */
 function signedEntry(path: Cert[], type: EntryType): SignedEntry {
   const leaf = path[0] as Cert;
   if (type === 'x509') return { type, certificate: leaf.der };
   const issuer = path[1];
   if (!issuer) return bad('precertificate without an issuer');
-  if ((issuer.x509.keyUsage ?? []).includes(OID_PRECERT_SIGNING)) bad('precertificate signing certificates are not supported');
-  return { type, issuerKeyHash: sha256(issuer.parts.spki), tbsCertificate: removeExtension(leaf.parts.tbs, OID.ctPoison) };
+  return precertEntry(leaf, issuerKeyHashOf(issuer));
 }
 
-/** Validates an add-chain (`x509`) or add-pre-chain (`precert`) submission; throws CtError('BAD_CHAIN'). */
-export function validateChain(chainDer: readonly Uint8Array[], roots: AcceptedRoots, type: EntryType): ValidatedChain {
+/** validateChain, keeping the parsed path (the in-process precertificate path remembers its issuer part). */
+export function validatePath(chainDer: readonly Uint8Array[], roots: AcceptedRoots, type: EntryType): { path: Cert[]; entry: SignedEntry } {
   if (chainDer.length === 0) bad('chain is empty');
   if (chainDer.length > MAX_CHAIN_LENGTH) bad(`chain has more than ${MAX_CHAIN_LENGTH} certificates`);
   const certs = chainDer.map((der, i) => parse(der, `certificate ${i}`));
   const path = buildPath(certs, roots);
   checkLeaf(path[0] as Cert, type);
-  return { path: path.map((c) => c.der), entry: signedEntry(path, type) };
+  return { path, entry: signedEntry(path, type) };
+}
+
+/** Validates an add-chain (`x509`) or add-pre-chain (`precert`) submission; throws CtError('BAD_CHAIN'). */
+export function validateChain(chainDer: readonly Uint8Array[], roots: AcceptedRoots, type: EntryType): ValidatedChain {
+  const { path, entry } = validatePath(chainDer, roots, type);
+  return { path: path.map((c) => c.der), entry };
 }

@@ -3,23 +3,25 @@ import { type Signer, spkiDer, toPem } from '@sigbox/core';
 import type { Database } from '@sigbox/db';
 import { type IntegrationRound, type LogTree, openLogTree } from '@sigbox/log';
 import { createNoteSigner } from '@sigbox/merkle';
-import { prepareRoots } from './chain.js';
+import { prepareRoots, validateChain } from './chain.js';
 import { checkLogKey } from './digitally-signed.js';
 import { CtError } from './errors.js';
 import type { CtParam } from './params.js';
+import { createPrecertValidator } from './precert-validator.js';
 import { createReads } from './reads.js';
-import type {
-  AddedChain,
-  GetEntriesResponse,
-  GetEntryAndProofResponse,
-  GetProofByHashResponse,
-  GetRootsResponse,
-  GetSthConsistencyResponse,
-  GetSthResponse,
+import {
+  type AddedChain,
+  type GetEntriesResponse,
+  type GetEntryAndProofResponse,
+  type GetProofByHashResponse,
+  type GetRootsResponse,
+  type GetSthConsistencyResponse,
+  type GetSthResponse,
+  addedChain,
 } from './responses.js';
-import { logIdOf } from './sct.js';
+import { createSctSigner, encodeSct, logIdOf } from './sct.js';
 import { createSthSource } from './sth.js';
-import { createSubmitter } from './submit.js';
+import { type Submitted, createSubmitter } from './submit.js';
 
 /** The tree's name in the log engine's database. */
 export const CT_TREE_NAME = 'ct';
@@ -55,7 +57,10 @@ export interface CtLog {
   readonly publicKeyPem: string;
   /** SHA-256 of the log key's SPKI DER (RFC 6962 §3.2), the trusted root's `ctlogs[].logId.keyId`. */
   readonly logId: Uint8Array;
-  /** In-process SCTs for the CA: add-pre-chain of `[precert, ...issuerChain]`, bounded by `sctTimeoutMs`. */
+  /**
+   * In-process SCTs for the CA: add-pre-chain of `[precert, ...issuerChain]`, bounded by `sctTimeoutMs`. Same
+   * verdict as addPreChain, but an issuer chain is validated once and then remembered by its bytes.
+   */
   readonly sctIssuer: SctIssuer;
   addChain(chainDer: readonly Uint8Array[]): Promise<AddedChain>;
   addPreChain(chainDer: readonly Uint8Array[]): Promise<AddedChain>;
@@ -94,19 +99,21 @@ export async function createCtLog(options: CtLogOptions): Promise<CtLog> {
     onIntegrated: options.onIntegrated,
     onSequenced: options.onSequenced,
   });
-  const submit = createSubmitter({ tree, signer, roots, clock });
-  const addPreChain = (chainDer: readonly Uint8Array[]) => submit(chainDer, 'precert');
+  const submit = createSubmitter({ tree, sctSigner: createSctSigner(signer), clock });
+  const toAdded = ({ sct, leafIndex, duplicate }: Submitted): AddedChain => addedChain(sct, leafIndex, duplicate);
+  const validatePrecert = createPrecertValidator(roots);
+  // The functions below are async so that a validation failure rejects rather than throws at the caller.
+  const logPrecertificate = async (precert: Uint8Array, issuerChain: readonly Uint8Array[]) =>
+    encodeSct((await submit(validatePrecert(precert, issuerChain))).sct);
 
   return {
     tree,
     publicKey: signer.publicKey,
     publicKeyPem: toPem('PUBLIC KEY', spkiDer(signer.publicKey)),
     logId: logIdOf(signer.publicKey),
-    sctIssuer: {
-      logPrecertificate: (precert, issuerChain) => withTimeout(addPreChain([precert, ...issuerChain]), sctTimeoutMs).then((added) => added.sct),
-    },
-    addChain: (chainDer) => submit(chainDer, 'x509'),
-    addPreChain,
+    sctIssuer: { logPrecertificate: (precert, issuerChain) => withTimeout(logPrecertificate(precert, issuerChain), sctTimeoutMs) },
+    addChain: async (chainDer) => toAdded(await submit(validateChain(chainDer, roots, 'x509'))),
+    addPreChain: async (chainDer) => toAdded(await submit(validateChain(chainDer, roots, 'precert'))),
     getSth: createSthSource(tree, signer, clock),
     ...createReads(tree, roots),
     close: () => tree.close(),

@@ -4,7 +4,7 @@ import { decodeDigitallySigned, encodeDigitallySigned } from './digitally-signed
 import { CtError } from './errors.js';
 import { decodePrecertExtraData, decodeX509ExtraData, encodePrecertExtraData, encodeX509ExtraData } from './extra-data.js';
 import { type TimestampedEntry, decodeMerkleTreeLeaf, encodeMerkleTreeLeaf } from './merkle-tree-leaf.js';
-import { decodeSct, encodeSct, logIdOf, sctSignedData, signSct, verifySct } from './sct.js';
+import { createSctSigner, decodeSct, encodeSct, logIdOf, sctSignedData, signSct, verifySct } from './sct.js';
 import { signTreeHead, treeHeadSignatureInput, verifyTreeHead } from './tree-head.js';
 
 const hex = encoding.toHex;
@@ -62,6 +62,16 @@ describe('SCT v1 (RFC 6962 §3.2)', () => {
     expect(verifySct(createEphemeralSigner('ecdsa-p256').publicKey, sct, precert)).toBe(false);
     expect(verifySct(signer.publicKey, { ...sct, timestamp: sct.timestamp + 1 }, precert)).toBe(false);
     expect(() => decodeSct(Uint8Array.of(1, ...encodeSct(sct).subarray(1)))).toThrow(/version/);
+  });
+
+  it('signs many SCTs with one createSctSigner, each carrying its own copy of the log ID', async () => {
+    const signer = createEphemeralSigner('ecdsa-p256');
+    const sctSigner = createSctSigner(signer);
+    const first = await sctSigner.sign(precert);
+    first.logId.fill(0);
+    const second = await sctSigner.sign(x509);
+    expect(second.logId).toEqual(logIdOf(signer.publicKey));
+    expect(verifySct(signer.publicKey, second, x509)).toBe(true);
   });
 
   it('round-trips a DigitallySigned', () => {

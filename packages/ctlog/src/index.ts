@@ -15,7 +15,7 @@ export {
   encodeMerkleTreeLeaf,
   decodeMerkleTreeLeaf,
 } from './merkle-tree-leaf.js';
-export { type Sct, SCT_VERSION_V1, logIdOf, sctSignedData, encodeSct, decodeSct, signSct, verifySct } from './sct.js';
+export { type Sct, type SctSigner, SCT_VERSION_V1, logIdOf, sctSignedData, encodeSct, decodeSct, createSctSigner, signSct, verifySct } from './sct.js';
 export {
   type DigitallySigned,
   HASH_SHA256,

@@ -1,11 +1,10 @@
-import { type Signer, sha256 } from '@sigbox/core';
+import { sha256 } from '@sigbox/core';
 import { LogError, type LogTree } from '@sigbox/log';
-import { type AcceptedRoots, validateChain } from './chain.js';
+import type { ValidatedChain } from './chain.js';
 import { CtError } from './errors.js';
 import { encodePrecertExtraData, encodeX509ExtraData } from './extra-data.js';
 import { ENTRY_TYPE, type EntryType, type TimestampedEntry, decodeMerkleTreeLeaf, encodeMerkleTreeLeaf } from './merkle-tree-leaf.js';
-import { type AddedChain, addedChain } from './responses.js';
-import { signSct } from './sct.js';
+import type { Sct, SctSigner } from './sct.js';
 import { TlsWriter } from './tls.js';
 
 /** Sigbox's SCTs carry no extensions (ct-log.md §1: clients accept TesseraCT's leaf-index extension, but need none). */
@@ -13,9 +12,16 @@ const NO_EXTENSIONS = new Uint8Array(0);
 
 export interface SubmitDeps {
   tree: LogTree;
-  signer: Signer;
-  roots: AcceptedRoots;
+  sctSigner: SctSigner;
   clock: () => Date;
+}
+
+/** A logged chain: its SCT (the original one for a resubmission) and where its entry sits. */
+export interface Submitted {
+  sct: Sct;
+  leafIndex: bigint;
+  /** True when the chain's leaf was logged before: the SCT carries the original timestamp. */
+  duplicate: boolean;
 }
 
 /**
@@ -31,20 +37,19 @@ function extraData(type: EntryType, path: Uint8Array[]): Uint8Array {
   return type === 'x509' ? encodeX509ExtraData(chain) : encodePrecertExtraData({ precertificate: leaf, chain });
 }
 
-/** add-chain / add-pre-chain (RFC 6962 §4.1–4.2): validate, sequence and integrate, then sign the SCT. */
-export function createSubmitter(deps: SubmitDeps): (chainDer: readonly Uint8Array[], type: EntryType) => Promise<AddedChain> {
+/** add-chain / add-pre-chain (RFC 6962 §4.1–4.2) after validation: sequence and integrate, then sign the SCT. */
+export function createSubmitter(deps: SubmitDeps): (validated: ValidatedChain) => Promise<Submitted> {
   async function loggedEntry(index: bigint): Promise<TimestampedEntry> {
     const stored = await deps.tree.entry(index);
     if (!stored) throw new LogError('CORRUPT_STATE', `entry ${index} is integrated but cannot be read`);
     return decodeMerkleTreeLeaf(stored.data);
   }
 
-  return async (chainDer, type) => {
-    const { path, entry } = validateChain(chainDer, deps.roots, type);
+  return async ({ path, entry }) => {
     // The timestamp is fixed before sequencing and is part of the leaf: the SCT promises exactly this leaf.
     const timestamped: TimestampedEntry = { timestamp: deps.clock().getTime(), entry, extensions: NO_EXTENSIONS };
     const added = await deps.tree
-      .add({ data: encodeMerkleTreeLeaf(timestamped), identity: entryIdentity(type, path[0] as Uint8Array), extra: extraData(type, path) })
+      .add({ data: encodeMerkleTreeLeaf(timestamped), identity: entryIdentity(entry.type, path[0] as Uint8Array), extra: extraData(entry.type, path) })
       .catch((err: unknown) => {
         if (err instanceof LogError && err.code === 'ENTRY_TOO_LARGE') throw new CtError('BAD_CHAIN', 'certificate too large', { cause: err });
         throw err;
@@ -52,6 +57,6 @@ export function createSubmitter(deps: SubmitDeps): (chainDer: readonly Uint8Arra
     // A resubmission gets its original SCT back (ctfe: "Always use the returned leaf as the basis for an SCT"):
     // same timestamp, same signed data, so any signature over it is that SCT.
     const logged = added.duplicate ? await loggedEntry(added.index) : timestamped;
-    return addedChain(await signSct(deps.signer, logged), added.index, added.duplicate);
+    return { sct: await deps.sctSigner.sign(logged), leafIndex: added.index, duplicate: added.duplicate };
   };
 }
