@@ -41,10 +41,7 @@ export function withFastLane(app: RequestListener, routes: readonly FastRoute[],
 }
 
 function send(res: ServerResponse<IncomingMessage>, answer: FastAnswer, requestId: string, finished: () => void): void {
-  res.writeHead(answer.status, {
-    'content-type': answer.contentType,
-    'content-length': Buffer.byteLength(answer.body),
-    'x-request-id': requestId,
-  });
+  // A flat [name, value, …] list: Node writes it as given, without walking an object's keys.
+  res.writeHead(answer.status, ['content-type', answer.contentType, 'content-length', String(Buffer.byteLength(answer.body)), 'x-request-id', requestId]);
   res.end(answer.body, finished);
 }
