@@ -2,29 +2,15 @@ import { type Signer, encoding, keyAlgorithm, spkiDer, toPem } from '@sigbox/cor
 import type { Database } from '@sigbox/db';
 import { type IntegratedState, type IntegrationRound, type LogTree, openLogTree } from '@sigbox/log';
 import { createNoteSigner, rekorV1Origin } from '@sigbox/merkle';
-import { ENTRY_OVERHEAD_BYTES, type EntryFacts, createEntryCache } from './entry-cache.js';
+import type { EntryFacts } from './entry-cache.js';
+import { createEntryFactsStore } from './entry-facts.js';
 import { entryId, logIdHex, parseEntryRef } from './entry-id.js';
-import { signEntryTimestamp, entryTimestampPayload } from './entry-timestamp.js';
 import { RekorError } from './errors.js';
 import { indexQueryKeys } from './index-query.js';
 import { type LogEntryMap, logEntryJson } from './log-entry.js';
-import { logEntryText, logEntryTextParts } from './log-entry-text.js';
+import { logEntryText } from './log-entry-text.js';
 import { canonicalizeSearchEntry, parseProposedEntry } from './proposed-entry.js';
 import { parseSearchLogQuery } from './search-query.js';
-
-/**
- * Integrated entries kept in memory for reads (bodies, SETs): 64 MiB is ≈ 50,000 hashedrekord entries with a
- * certificate, or ≈ 90,000 with a public key.
- */
-const ENTRY_CACHE_BYTES = 64 * 1024 * 1024;
-/** Entries read ahead but not yet asked for (no SET signed yet): a few hundred bundles' worth. */
-const READ_AHEAD_BYTES = 32 * 1024 * 1024;
-/**
- * A miss reads the whole aligned range of this many entries (one C2SP entry bundle): monitors read in order,
- * and a process that did not create an entry (another worker, a restart) then fills its cache with one
- * query per 256 entries instead of one per entry.
- */
-const READ_AHEAD_ENTRIES = 256n;
 
 /** The tree's name in the log engine's database. */
 export const REKOR_TREE_NAME = 'rekor';
@@ -87,18 +73,7 @@ export async function createRekorLog(options: RekorLogOptions): Promise<RekorLog
   const publicKeyPem = toPem('PUBLIC KEY', spkiDer(options.signer.publicKey));
   const { treeId } = tree;
 
-  // A SET covers fixed facts of an entry (body, time, index), so one signature serves every later read; an
-  // entry this process created or read before is proven with no query at all.
-  const entryCache = createEntryCache(ENTRY_CACHE_BYTES);
-  async function entryFacts(index: bigint, body: Uint8Array, leafHash: Uint8Array, integratedAt: Date): Promise<EntryFacts> {
-    const integratedTime = Math.floor(integratedAt.getTime() / 1000);
-    const payload = entryTimestampPayload({ body: encoding.toBase64(body), integratedTime, logID: logId, logIndex: index });
-    const signedEntryTimestamp = await signEntryTimestamp(payload, options.signer);
-    const text = logEntryTextParts({ entryId: entryId(treeId, leafHash), body, integratedTime, logId, logIndex: index, signedEntryTimestamp });
-    const facts = { body, leafHash, integratedTime, signedEntryTimestamp, text };
-    entryCache.set(index, facts);
-    return facts;
-  }
+  const entries = createEntryFactsStore(tree, options.signer, logId);
 
   async function inclusionProofOf(index: bigint, facts: EntryFacts, state: IntegratedState) {
     const hashes = await tree.proveInclusion(index, facts.leafHash, state);
@@ -117,47 +92,15 @@ export async function createRekorLog(options: RekorLogOptions): Promise<RekorLog
     });
   }
 
-  type StoredEntry = { data: Uint8Array; leafHash: Uint8Array; integratedAt: Date };
-  const readAhead = createEntryCache<StoredEntry>(READ_AHEAD_BYTES, (e) => e.data.length + ENTRY_OVERHEAD_BYTES);
-  const readingAhead = new Map<bigint, Promise<void>>();
-  /** Reads the aligned range holding `index` into `readAhead`, once for any number of concurrent misses. */
-  function readRangeOf(index: bigint, size: bigint): Promise<void> {
-    const start = index - (index % READ_AHEAD_ENTRIES);
-    let reading = readingAhead.get(start);
-    if (!reading) {
-      const end = start + READ_AHEAD_ENTRIES < size ? start + READ_AHEAD_ENTRIES : size;
-      reading = tree.integratedEntries(start, end).then((rows) => {
-        for (const row of rows) if (!entryCache.get(row.index)) readAhead.set(row.index, row);
-      });
-      readingAhead.set(start, reading);
-      void reading.finally(() => readingAhead.delete(start)).catch(() => undefined);
-    }
-    return reading;
-  }
-
-  /** The entry's fixed facts and the state to prove it in, from memory when this process knows them. */
-  async function readEntry(index: bigint): Promise<{ facts: EntryFacts; state: IntegratedState } | undefined> {
-    const known = tree.known();
-    const state = known !== undefined && index < known.size ? known : await tree.latest();
-    if (index < 0n || index >= state.size) return undefined;
-    const cached = entryCache.get(index);
-    if (cached) return { facts: cached, state };
-    if (!readAhead.get(index)) await readRangeOf(index, state.size);
-    const stored = readAhead.get(index) ?? (await tree.integratedEntry(index));
-    if (!stored) return undefined;
-    readAhead.delete(index);
-    return { facts: entryCache.get(index) ?? (await entryFacts(index, stored.data, stored.leafHash, stored.integratedAt)), state };
-  }
-
   async function getEntryByIndex(index: bigint): Promise<LogEntryMap | undefined> {
-    const found = await readEntry(index);
+    const found = await entries.read(index);
     return found && entryJson(index, found.facts, found.state);
   }
 
   // Every read at one tree size carries the same checkpoint: escape it once per size.
   let checkpointJson = { size: -1n, json: '' };
   async function getEntryTextByIndex(index: bigint): Promise<string | undefined> {
-    const found = await readEntry(index);
+    const found = await entries.read(index);
     if (!found) return undefined;
     const { facts, state } = found;
     if (checkpointJson.size !== state.size) checkpointJson = { size: state.size, json: JSON.stringify(state.checkpoint) };
@@ -185,7 +128,7 @@ export async function createRekorLog(options: RekorLogOptions): Promise<RekorLog
       if (added.duplicate) {
         throw new RekorError('DUPLICATE_ENTRY', `an equivalent entry already exists in the transparency log with UUID ${id}`, { details: { entryId: id } });
       }
-      const facts = await entryFacts(added.index, entry.canonicalBody, entry.leafHash, added.integratedAt);
+      const facts = await entries.record(added.index, entry.canonicalBody, entry.leafHash, added.integratedAt);
       return { entryId: id, entry: await entryJson(added.index, facts, added.checkpoint) };
     },
     getEntryByIndex,
