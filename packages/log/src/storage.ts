@@ -122,16 +122,38 @@ export async function readProgress(db: Queryable, treeId: bigint): Promise<Integ
 }
 
 /**
- * The checkpoints that first covered entries `from..last`: sizes in (from, S] where S is the first checkpoint
- * size above `last`, ascending, with their signing times. Empty while `last` is not integrated.
+ * An entry's integration time is the signing time of the first checkpoint that covered it: the one with the
+ * smallest size above its index. This query finds that checkpoint; everything that reads integration times
+ * builds on it.
  */
-export async function readCoveringCheckpoints(db: Queryable, treeId: bigint, from: bigint, last: bigint): Promise<Array<{ size: bigint; createdAt: Date }>> {
-  const { rows } = await sql<{ size: bigint; created_at: Date }>`
-    SELECT size, created_at FROM log_checkpoints
-    WHERE tree_id = ${treeId} AND size > ${from}
-      AND size <= (SELECT min(size) FROM log_checkpoints WHERE tree_id = ${treeId} AND size > ${last})
-    ORDER BY size`.execute(db);
-  return rows.map((r) => ({ size: BigInt(r.size), createdAt: r.created_at }));
+export function firstCoveringCheckpoint(db: Queryable, treeId: bigint, index: bigint) {
+  return db.selectFrom('log_checkpoints').where('log_checkpoints.tree_id', '=', treeId).where('log_checkpoints.size', '>', index).orderBy('log_checkpoints.size').limit(1);
+}
+
+/**
+ * The checkpoints that first covered entries `from..last`: sizes in (from, S] where S is the size of the first
+ * checkpoint covering `last`, ascending, with their signing times. Empty while `last` is not integrated.
+ */
+export async function readCoveringCheckpoints(db: Queryable, treeId: bigint, from: bigint, last: bigint): Promise<CheckpointTime[]> {
+  const rows = await db
+    .selectFrom('log_checkpoints')
+    .select(['size', 'created_at'])
+    .where('tree_id', '=', treeId)
+    .where('size', '>', from)
+    .where('size', '<=', firstCoveringCheckpoint(db, treeId, last).select('log_checkpoints.size'))
+    .orderBy('size')
+    .execute();
+  return rows.map((r) => ({ size: r.size, createdAt: r.created_at }));
+}
+
+export interface CheckpointTime {
+  size: bigint;
+  createdAt: Date;
+}
+
+/** The integration time of `index` among `times` (ascending, from readCoveringCheckpoints), if they cover it. */
+export function coveringTime(times: readonly CheckpointTime[], index: bigint): Date | undefined {
+  return times.find((t) => t.size > index)?.createdAt;
 }
 
 /** Compare-and-swap on the integrated size: true when this call moved it from `from`. */

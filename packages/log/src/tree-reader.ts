@@ -15,7 +15,7 @@ import {
 import { LogError } from './errors.js';
 import type { IntegratedState } from './integrator.js';
 import { coalesce } from './coalesce.js';
-import { type LogDb, readCoveringCheckpoints, readIntegration, readTileRows } from './storage.js';
+import { type LogDb, coveringTime, firstCoveringCheckpoint, readCoveringCheckpoints, readIntegration, readTileRows } from './storage.js';
 import { createTileCache, tileKey } from './tile-cache.js';
 
 export interface StoredEntry {
@@ -120,23 +120,14 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
     return inclusionProof(index, size, await readTiles(inclusionProofTiles(index, size)));
   }
 
-  // An entry's integration time: when the first checkpoint covering it was signed.
-  const coveringCheckpointTime = (index: bigint) =>
-    db
-      .selectFrom('log_checkpoints')
-      .select('log_checkpoints.created_at')
-      .where('log_checkpoints.tree_id', '=', treeId)
-      .where('log_checkpoints.size', '>', index)
-      .orderBy('log_checkpoints.size')
-      .limit(1);
   // Entries another process integrated: one query for the checkpoints covering all of a turn's indices.
   const integrationTimes = coalesce(String, async (indices: bigint[]) => {
     const lowest = indices.reduce((a, b) => (b < a ? b : a));
     const highest = indices.reduce((a, b) => (b > a ? b : a));
     const times = await readCoveringCheckpoints(db, treeId, lowest, highest);
     return new Map(indices.flatMap((index) => {
-      const first = times.find((t) => t.size > index);
-      return first ? [[index.toString(), first.createdAt] as const] : [];
+      const time = coveringTime(times, index);
+      return time ? [[index.toString(), time] as const] : [];
     }));
   });
   const selectEntries = () => db.selectFrom('log_entries').select(['idx', 'data', 'leaf_hash', 'extra']).where('tree_id', '=', treeId);
@@ -179,7 +170,7 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
     },
     async integratedEntry(index) {
       const row = await selectEntries()
-        .select(coveringCheckpointTime(index).as('integrated_at'))
+        .select(firstCoveringCheckpoint(db, treeId, index).select('log_checkpoints.created_at').as('integrated_at'))
         .where('idx', '=', index)
         .executeTakeFirst();
       if (!row?.integrated_at) return undefined;
@@ -197,11 +188,9 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
       if (from >= end) return [];
       const rows = await selectEntries().where('idx', '>=', from).where('idx', '<', end).orderBy('idx').execute();
       const times = await readCoveringCheckpoints(db, treeId, from, end - 1n);
-      let next = 0;
       return rows.flatMap((row) => {
-        while (next < times.length && (times[next] as { size: bigint }).size <= row.idx) next++;
-        const time = times[next];
-        return time ? [{ ...toEntry(row), integratedAt: time.createdAt }] : [];
+        const integratedAt = coveringTime(times, row.idx);
+        return integratedAt ? [{ ...toEntry(row), integratedAt }] : [];
       });
     },
     async integratedAt(index) {

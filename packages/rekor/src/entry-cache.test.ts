@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type EntryFacts, createEntryCache } from './entry-cache.js';
+import { type EntryFacts, createEntryCache, entryFactsBytes } from './entry-cache.js';
 
 const facts = (bodyBytes: number, tag = 0): EntryFacts => ({
   body: new Uint8Array(bodyBytes).fill(tag),
@@ -11,7 +11,7 @@ const facts = (bodyBytes: number, tag = 0): EntryFacts => ({
 
 describe('createEntryCache', () => {
   it('returns what was stored for an index, and nothing for others', () => {
-    const cache = createEntryCache(1 << 20);
+    const cache = createEntryCache(1 << 20, entryFactsBytes);
     const kept = facts(100, 7);
     cache.set(7n, kept);
     expect(cache.get(7n)).toBe(kept);
@@ -20,7 +20,7 @@ describe('createEntryCache', () => {
 
   it('evicts the least recently used entries once over its byte budget', () => {
     // Room for two 1,000-byte bodies with their overhead, not three.
-    const cache = createEntryCache(2 * (1_000 + 256));
+    const cache = createEntryCache(2 * (1_000 + 256), entryFactsBytes);
     cache.set(1n, facts(1_000, 1));
     cache.set(2n, facts(1_000, 2));
     expect(cache.get(1n)?.integratedTime).toBe(1_700_000_001); // 1 is now the most recently used
@@ -31,7 +31,7 @@ describe('createEntryCache', () => {
   });
 
   it('counts a replaced entry once', () => {
-    const cache = createEntryCache(2 * (1_000 + 256));
+    const cache = createEntryCache(2 * (1_000 + 256), entryFactsBytes);
     cache.set(1n, facts(1_000, 1));
     cache.set(1n, facts(1_000, 1));
     cache.set(2n, facts(1_000, 2));
@@ -40,7 +40,7 @@ describe('createEntryCache', () => {
   });
 
   it('keeps nothing larger than its whole budget', () => {
-    const cache = createEntryCache(500);
+    const cache = createEntryCache(500, entryFactsBytes);
     cache.set(1n, facts(1_000));
     expect(cache.get(1n)).toBeUndefined();
   });

@@ -15,7 +15,7 @@ export interface EntryFacts {
   readonly text: LogEntryTextParts;
 }
 
-export interface EntryCache<V = EntryFacts> {
+export interface EntryCache<V> {
   get(index: bigint): V | undefined;
   set(index: bigint, value: V): void;
   delete(index: bigint): void;
@@ -24,11 +24,11 @@ export interface EntryCache<V = EntryFacts> {
 /** Per entry beside its body: the map slot, the hashes, the SET and the objects holding them. */
 export const ENTRY_OVERHEAD_BYTES = 256;
 
-const factsSize = (facts: EntryFacts) => facts.body.length + facts.text.head.length + facts.text.tail.length + ENTRY_OVERHEAD_BYTES;
+/** The bytes an entry's facts hold: its body, the JSON around its proof, and the overhead. */
+export const entryFactsBytes = (facts: EntryFacts): number => facts.body.length + facts.text.head.length + facts.text.tail.length + ENTRY_OVERHEAD_BYTES;
 
-export function createEntryCache(maxBytes: number): EntryCache;
-export function createEntryCache<V>(maxBytes: number, size: (value: V) => number): EntryCache<V>;
-export function createEntryCache<V>(maxBytes: number, size = factsSize as unknown as (value: V) => number): EntryCache<V> {
+/** A least-recently-used map by index, bounded by the bytes `size` says each value holds. */
+export function createEntryCache<V>(maxBytes: number, size: (value: V) => number): EntryCache<V> {
   // A Map iterates in insertion order: re-inserting on a hit makes its first key the least recently used.
   const entries = new Map<bigint, V>();
   let bytes = 0;

@@ -1,6 +1,6 @@
 import { type Signer, encoding } from '@sigbox/core';
 import type { IntegratedState, LogTree } from '@sigbox/log';
-import { ENTRY_OVERHEAD_BYTES, type EntryFacts, createEntryCache } from './entry-cache.js';
+import { ENTRY_OVERHEAD_BYTES, type EntryFacts, createEntryCache, entryFactsBytes } from './entry-cache.js';
 import { entryId } from './entry-id.js';
 import { entryTimestampPayload, signEntryTimestamp } from './entry-timestamp.js';
 import { logEntryTextParts } from './log-entry-text.js';
@@ -34,7 +34,7 @@ export interface EntryFactsStore {
  * read before is proven with no query at all. The database stays the only record.
  */
 export function createEntryFactsStore(tree: LogTree, signer: Signer, logId: string): EntryFactsStore {
-  const known = createEntryCache(ENTRY_CACHE_BYTES);
+  const known = createEntryCache(ENTRY_CACHE_BYTES, entryFactsBytes);
   const readAhead = createEntryCache<StoredEntry>(READ_AHEAD_BYTES, (e) => e.data.length + ENTRY_OVERHEAD_BYTES);
   const readingAhead = new Map<bigint, Promise<void>>();
 
