@@ -21,6 +21,7 @@ export {
   loadFileSigner,
   loadOrCreateFileSigner,
   loadOrCreatePrivateKey,
+  signerKeyForThreads,
   verifySignature,
 } from './signer.js';
 export { derToP1363, p1363ToDer } from './ecdsa-signature.js';

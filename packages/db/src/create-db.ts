@@ -26,6 +26,11 @@ export type DbOptions =
 export interface Database {
   readonly kysely: Kysely<Tables>;
   readonly engine: Engine;
+  /**
+   * How a worker thread of this process opens the same database with a pool of its own (plain data, fit for
+   * `postMessage`); undefined for PGlite, which lives in this thread's memory only.
+   */
+  readonly threadOptions: { readonly url: string; readonly maxConnections?: number } | undefined;
   /** Ends the pool or closes PGlite; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -52,19 +57,21 @@ export function createDb(options: DbOptions): Database {
     // Without a listener, pg-pool re-emits an idle client's error as an uncaught 'error' event, which would
     // end the process on every database restart (node-postgres docs, "Pool: events: error").
     pool.on('error', options.onConnectionError ?? (() => {}));
-    return handle(new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+    const threadOptions = { url: options.url, ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }) };
+    return handle(new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }), 'postgres', threadOptions);
   }
   const { dataDir } = options.pglite;
   // A factory, so PGlite's ≈3 s start happens on first query, not at construction (kysely PGliteDialect docs).
   const pglite = () => PGlite.create({ ...(dataDir === undefined ? {} : { dataDir }), parsers: pgliteParsers() });
-  return handle(new Kysely<Tables>({ dialect: new PGliteDialect({ pglite }) }), 'pglite');
+  return handle(new Kysely<Tables>({ dialect: new PGliteDialect({ pglite }) }), 'pglite', undefined);
 }
 
-function handle(kysely: Kysely<Tables>, engine: Engine): Database {
+function handle(kysely: Kysely<Tables>, engine: Engine, threadOptions: Database['threadOptions']): Database {
   let closing: Promise<void> | undefined;
   return {
     kysely,
     engine,
+    threadOptions,
     close: () => (closing ??= kysely.destroy()),
   };
 }

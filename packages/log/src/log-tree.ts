@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
 import { type Database } from '@sigbox/db';
 import { type NoteSigner, hashLeaf } from '@sigbox/merkle';
-import { type Batcher, createBatcher } from './batcher.js';
 import { LogError } from './errors.js';
-import { type IntegratedState, type IntegrationRound, integrateRound, signEmptyCheckpoint } from './integrator.js';
-import { createIntegrationLoop } from './integration-loop.js';
+import { type IntegratedState, type IntegrationRound, signEmptyCheckpoint } from './integrator.js';
+import { openThreadWriter, threadSigners } from './thread-writer.js';
 import { type TreeReader, createTreeReader } from './tree-reader.js';
-import { type EntryToSequence, type Sequenced, sequenceBatch } from './sequencer.js';
+import { type WriterEvents, type WriterSettings, openLocalWriter } from './tree-writer.js';
 import { type LogDb, findTree, insertTree } from './storage.js';
 import type { LogTables } from './tables.js';
 
@@ -34,6 +33,12 @@ export interface OpenTreeOptions {
   onIntegrated?: (round: IntegrationRound, durationMs: number) => void;
   /** Told about every sequenced batch (metrics). */
   onSequenced?: (batchSize: number) => void;
+  /**
+   * Sequence and integrate on a worker thread with its own pool (default true). Taken only where another thread
+   * can reach the database (PostgreSQL, not PGlite) and make the same signers (keys in memory, not an HSM), and
+   * without an injected `clock`, which cannot cross threads.
+   */
+  writerThread?: boolean;
 }
 
 export interface AddEntry {
@@ -60,6 +65,8 @@ export interface LogTree extends TreeReader {
   readonly treeId: bigint;
   readonly origin: string;
   readonly createdAt: Date;
+  /** Whether entries are sequenced and integrated on a worker thread of their own (see `writerThread`). */
+  readonly writerThread: boolean;
   /**
    * Sequences the entry (durably, with its index) and resolves once it is integrated. Duplicates resolve
    * with the original's index and `duplicate: true`; what they mean is the personality's business.
@@ -92,47 +99,46 @@ export async function openLogTree(database: Database, options: OpenTreeOptions):
   const { treeId, origin } = row;
   const maxEntrySize = options.maxEntrySize ?? DEFAULT_MAX_ENTRY_SIZE;
   const reader = createTreeReader(db, treeId);
-  const loop = createIntegrationLoop(
-    () => integrateRound({ db, treeId, origin, signers: options.signers, clock, maxPerRound: DEFAULT_MAX_PER_ROUND }),
-    (round, durationMs) => {
-      // Tiles reach the cache only after the round's transaction committed (the loop calls back after it). A
+  const settings: WriterSettings = {
+    treeId,
+    origin,
+    batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+    batchMaxAgeMs: options.batchMaxAgeMs ?? DEFAULT_BATCH_MAX_AGE_MS,
+    maxPending: options.maxPending ?? DEFAULT_MAX_PENDING,
+    maxPerRound: DEFAULT_MAX_PER_ROUND,
+  };
+  const events: WriterEvents = {
+    onRound(round, durationMs) {
+      // Tiles reach the cache only after the round's transaction committed (the writer calls back after it). A
       // round that found another process's work done still tells the reader the size it saw.
       reader.observeIntegration(round, round.tiles);
       options.onIntegrated?.(round, durationMs);
     },
-  );
-  const batcher: Batcher<EntryToSequence, Sequenced> = createBatcher({
-    maxBatch: options.batchSize ?? DEFAULT_BATCH_SIZE,
-    maxAgeMs: options.batchMaxAgeMs ?? DEFAULT_BATCH_MAX_AGE_MS,
-    maxPending: options.maxPending ?? DEFAULT_MAX_PENDING,
-    flush: async (batch) => {
-      const results = await sequenceBatch(db, treeId, batch, clock);
-      options.onSequenced?.(batch.length);
-      void loop.kick();
-      return results;
-    },
-  });
-
-  await loop.drain();
+    onSequenced: (batchSize) => options.onSequenced?.(batchSize),
+  };
+  const signersForThread = threadSigners(options.signers);
+  const onThread = (options.writerThread ?? true) && database.threadOptions !== undefined && signersForThread !== undefined && !options.clock;
+  const writer =
+    onThread && database.threadOptions && signersForThread
+      ? await openThreadWriter({ database: database.threadOptions, settings, signers: signersForThread }, events)
+      : await openLocalWriter(db, { ...settings, signers: options.signers, clock }, events);
 
   return {
     ...reader,
     treeId,
     origin,
     createdAt: row.createdAt,
+    writerThread: onThread,
     async add(entry) {
       if (entry.data.length > maxEntrySize) {
         throw new LogError('ENTRY_TOO_LARGE', `entry of ${entry.data.length} bytes exceeds ${maxEntrySize}`);
       }
       const leafHash = hashLeaf(entry.data);
-      const sequenced = await batcher.add({ data: entry.data, leafHash, identity: entry.identity ?? leafHash, extra: entry.extra, keys: entry.keys ?? [] });
-      const integrated = await loop.waitFor(sequenced.index);
-      const integratedAt = integrated.round?.createdAt ?? (await reader.integratedAt(sequenced.index));
-      return { index: sequenced.index, duplicate: sequenced.duplicate, leafHash, checkpoint: integrated.state, integratedAt };
+      const written = await writer.add({ data: entry.data, leafHash, identity: entry.identity ?? leafHash, extra: entry.extra, keys: entry.keys ?? [] });
+      const integratedAt = written.integratedAt ?? (await reader.integratedAt(written.index));
+      return { index: written.index, duplicate: written.duplicate, leafHash, checkpoint: written.state, integratedAt };
     },
-    async integrate() {
-      await loop.drain();
-    },
-    close: () => batcher.close(),
+    integrate: () => writer.drain(),
+    close: () => writer.close(),
   };
 }

@@ -1,4 +1,4 @@
-import { type Tile, type TileId, tileFromBytes } from '@sigbox/merkle';
+import { type Tile, type TileId, type TileReader, tileFromBytes } from '@sigbox/merkle';
 import { LogError } from './errors.js';
 import type { TileRow } from './storage.js';
 
@@ -15,6 +15,12 @@ export interface TileCache {
   read(ids: readonly TileId[], fetch: (missing: TileId[]) => Promise<TileRow[]>): Promise<Map<string, Tile>>;
   /** Tiles this process just committed (keeping their hash arrays, so their interior hashes stay memoised). */
   remember(tiles: readonly Tile[]): void;
+  /**
+   * The cached tile as it is, possibly wider than a given tree size needs — its lower hashes are the same at
+   * every size — or undefined. One stable function: merkle's NodeReader keeps the range folds it computed per
+   * tile reader, so every proof through `peek` shares them.
+   */
+  readonly peek: TileReader;
 }
 
 export function tileKey(level: number, index: bigint): string {
@@ -39,6 +45,7 @@ export function createTileCache(capacity = DEFAULT_CAPACITY): TileCache {
 
   return {
     remember: (fresh) => fresh.forEach(remember),
+    peek: (level, index) => tiles.get(tileKey(level, index)),
     async read(ids, fetch) {
       const out = new Map<string, Tile>();
       const missing: TileId[] = [];

@@ -1,5 +1,6 @@
 import { encoding } from '@sigbox/core';
 import {
+  MerkleError,
   TILE_WIDTH,
   type Tile,
   type TileId,
@@ -117,6 +118,13 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
   async function inclusion(index: bigint, size: bigint): Promise<Uint8Array[]> {
     if (index < 0n || index >= size) throw new LogError('INDEX_OUT_OF_RANGE', `index ${index} is not below tree size ${size}`);
     await requireIntegrated(size);
+    // Most proofs find every tile they need cached: prove from the cache as it is, without listing the tiles
+    // first; only a proof that meets a missing or too narrow tile lists them and fetches what is missing.
+    try {
+      return inclusionProof(index, size, cache.peek);
+    } catch (error) {
+      if (!(error instanceof MerkleError && error.code === 'MISSING_TILE')) throw error;
+    }
     return inclusionProof(index, size, await readTiles(inclusionProofTiles(index, size)));
   }
 

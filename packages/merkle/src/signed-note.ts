@@ -26,6 +26,7 @@ export {
   noteKeyId,
   createNoteVerifier,
   createNoteSigner,
+  noteSignerParts,
 } from './note-keys.js';
 export { formatVerifierKey, parseVerifierKey } from './note-vkey.js';
 

@@ -45,7 +45,7 @@ describe('reading entries another process created', () => {
   it('answers every index as the writer does, in random order, with a SET that verifies', async () => {
     const order = Array.from({ length: ENTRIES }, (_, i) => i).sort(() => Math.random() - 0.5);
     for (const i of order) {
-      const [mine, theirs] = await Promise.all([reader.getEntryTextByIndex(BigInt(i)), writer.getEntryTextByIndex(BigInt(i))]);
+      const [mine, theirs] = (await Promise.all([reader.getEntryTextByIndex(BigInt(i)), writer.getEntryTextByIndex(BigInt(i))])).map((b) => Buffer.from(b as Uint8Array).toString('utf8'));
       expect(withoutSet(mine as string)).toEqual(withoutSet(theirs as string));
       const [value] = Object.values(JSON.parse(mine as string) as Record<string, LogEntryAnon>);
       const fields = { body: value?.body as string, integratedTime: value?.integratedTime as number, logID: value?.logID as string, logIndex: BigInt(i) };

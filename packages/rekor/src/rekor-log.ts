@@ -8,7 +8,7 @@ import { entryId, logIdHex, parseEntryRef } from './entry-id.js';
 import { RekorError } from './errors.js';
 import { indexQueryKeys } from './index-query.js';
 import { type LogEntryMap, logEntryJson } from './log-entry.js';
-import { logEntryText } from './log-entry-text.js';
+import { checkpointJsonBytes, logEntryText } from './log-entry-text.js';
 import { canonicalizeSearchEntry, parseProposedEntry } from './proposed-entry.js';
 import { parseSearchLogQuery } from './search-query.js';
 
@@ -47,7 +47,7 @@ export interface RekorLog {
   createEntry(body: unknown): Promise<{ entryId: string; entry: LogEntryMap }>;
   getEntryByIndex(index: bigint): Promise<LogEntryMap | undefined>;
   /** `JSON.stringify(await getEntryByIndex(index))`, serializing only the proof (the hot read). */
-  getEntryTextByIndex(index: bigint): Promise<string | undefined>;
+  getEntryTextByIndex(index: bigint): Promise<Uint8Array | undefined>;
   /** By 64-hex UUID or 80-hex entry ID. */
   getEntryByRef(ref: string): Promise<LogEntryMap | undefined>;
   searchLogQuery(body: unknown): Promise<LogEntryMap[]>;
@@ -98,12 +98,12 @@ export async function createRekorLog(options: RekorLogOptions): Promise<RekorLog
   }
 
   // Every read at one tree size carries the same checkpoint: escape it once per size.
-  let checkpointJson = { size: -1n, json: '' };
-  async function getEntryTextByIndex(index: bigint): Promise<string | undefined> {
+  let checkpointJson: { size: bigint; json: Uint8Array } = { size: -1n, json: new Uint8Array(0) };
+  async function getEntryTextByIndex(index: bigint): Promise<Uint8Array | undefined> {
     const found = await entries.read(index);
     if (!found) return undefined;
     const { facts, state } = found;
-    if (checkpointJson.size !== state.size) checkpointJson = { size: state.size, json: JSON.stringify(state.checkpoint) };
+    if (checkpointJson.size !== state.size) checkpointJson = { size: state.size, json: checkpointJsonBytes(state.checkpoint) };
     return logEntryText(facts.text, await inclusionProofOf(index, facts, state), checkpointJson.json);
   }
 

@@ -15,7 +15,7 @@ function service(calls: string[]): Service {
       calls.push(`fast ${query}`);
       if (query === 'n=boom') throw new Error('fast lane failure');
       const n = /^n=(\d+)$/.exec(query)?.[1];
-      return n !== undefined && Number(n) < 10 ? { status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ n: Number(n), lane: 'fast' }) } : undefined;
+      return n !== undefined && Number(n) < 10 ? { status: 200, contentType: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify({ n: Number(n), lane: 'fast', note: 'é' })) } : undefined;
     },
   };
   return {
@@ -45,7 +45,7 @@ function app() {
 describe('createApp: fast routes', () => {
   it('answers the happy path itself, with the request id, a log line and a metric like any route', async () => {
     const { app: a, calls, log } = app();
-    const res = await request(a).get('/things?n=3').set('x-request-id', 'fast-1').expect(200, { n: 3, lane: 'fast' });
+    const res = await request(a).get('/things?n=3').set('x-request-id', 'fast-1').expect(200, { n: 3, lane: 'fast', note: 'é' });
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.headers['x-request-id']).toBe('fast-1');
     expect(calls).toEqual(['fast n=3']);

@@ -20,7 +20,8 @@ export interface FastRoute {
 export interface FastAnswer {
   readonly status: number;
   readonly contentType: string;
-  readonly body: string;
+  /** Bytes, not a string: a string costs the socket a UTF-8 length and an encoding per answer. */
+  readonly body: Uint8Array;
 }
 
 /** `app` behind a lane that answers the given GET routes itself when it can. */
@@ -42,6 +43,6 @@ export function withFastLane(app: RequestListener, routes: readonly FastRoute[],
 
 function send(res: ServerResponse<IncomingMessage>, answer: FastAnswer, requestId: string, finished: () => void): void {
   // A flat [name, value, …] list: Node writes it as given, without walking an object's keys.
-  res.writeHead(answer.status, ['content-type', answer.contentType, 'content-length', String(Buffer.byteLength(answer.body)), 'x-request-id', requestId]);
+  res.writeHead(answer.status, ['content-type', answer.contentType, 'content-length', String(answer.body.length), 'x-request-id', requestId]);
   res.end(answer.body, finished);
 }

@@ -60,6 +60,7 @@ async function postgresDatabase(admin: string): Promise<TestDatabase> {
   return {
     kysely: db.kysely,
     engine: db.engine,
+    threadOptions: db.threadOptions,
     url,
     close: once(async () => {
       await db.close();

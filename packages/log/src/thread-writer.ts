@@ -1,0 +1,176 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { signerKeyForThreads } from '@sigbox/core';
+import { type NoteSigner, noteSignerParts } from '@sigbox/merkle';
+import { LogError } from './errors.js';
+import type { EntryToSequence } from './sequencer.js';
+import { type FromWriter, type SerializedError, type ThreadWriterData, type ToWriter, deserializeError } from './thread-writer-protocol.js';
+import type { TreeWriter, WriterEvents, WriterSettings, WrittenEntry } from './tree-writer.js';
+
+/**
+ * Connections of a writer thread's own pool: one sequencing transaction, one integration round and the plain
+ * progress read before a round can be under way at once.
+ */
+const WRITER_THREAD_CONNECTIONS = 4;
+
+// Run from TypeScript sources (tsx; tests, `npm start`), the thread needs the same loader and export
+// condition this thread has; run from the build, it is a plain module.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WRITER_THREAD_URL = new URL(FROM_SOURCE ? './writer-thread.ts' : './writer-thread.js', import.meta.url);
+const sourceExecArgv = (): string[] => ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, '--conditions=@sigbox/source'];
+
+/**
+ * The signers as a writer thread can re-create them (name and private key), or undefined when one of them
+ * keeps its key out of reach (an HSM): such a tree is written on the thread that opened it.
+ */
+export function threadSigners(signers: readonly NoteSigner[]): ThreadWriterData['signers'] | undefined {
+  const out: ThreadWriterData['signers'] = [];
+  for (const signer of signers) {
+    const parts = noteSignerParts(signer);
+    const key = parts && signerKeyForThreads(parts.signer);
+    if (!parts || !key) return undefined;
+    out.push({ name: parts.name, key });
+  }
+  return out;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * A tree's writer on a worker thread of its own, with its own database pool. Sequencing and integration hold a
+ * row lock across several round trips; on the thread that parses and verifies requests each round trip waits
+ * behind whatever that event loop is doing (bench/log: ≈ 20 ms per sequencing transaction under load, most of
+ * it queued), here only behind the database. This thread hands entries over and gets the results back, each
+ * integration round (state and tiles) before the entries it integrated.
+ */
+export async function openThreadWriter(
+  options: { database: { url: string }; settings: WriterSettings; signers: ThreadWriterData['signers'] },
+  events: WriterEvents,
+): Promise<TreeWriter> {
+  const data: ThreadWriterData = { ...options, maxConnections: WRITER_THREAD_CONNECTIONS };
+  const worker = new Worker(WRITER_THREAD_URL, { workerData: data, ...(FROM_SOURCE ? { execArgv: sourceExecArgv() } : {}) });
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  let stopped: Error | undefined;
+  let closing: Promise<void> | undefined;
+  let onClosed: (() => void) | undefined;
+  let onStart: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+
+  // The thread keeps the process alive only while it owes answers: an idle tree must not hold a CLI open.
+  const holdWhileBusy = (): void => {
+    if (pending.size > 0 || onStart || onClosed) worker.ref();
+    else worker.unref();
+  };
+
+  function stop(error: Error): void {
+    stopped ??= error;
+    const failed = [...pending.values()];
+    pending.clear();
+    for (const p of failed) p.reject(stopped);
+    onStart?.reject(stopped);
+    onStart = undefined;
+    onClosed?.();
+    onClosed = undefined;
+    holdWhileBusy();
+  }
+
+  worker.on('message', (message: FromWriter) => {
+    switch (message.type) {
+      case 'ready':
+        onStart?.resolve();
+        onStart = undefined;
+        break;
+      case 'start-failed':
+        stop(deserializeError(message.error));
+        break;
+      case 'round':
+        events.onRound(message.round, message.durationMs);
+        break;
+      case 'sequenced':
+        events.onSequenced(message.batchSize);
+        break;
+      case 'added':
+        for (const outcome of message.outcomes) settle(outcome.id, 'error' in outcome ? { error: outcome.error } : { value: outcome.written });
+        break;
+      case 'drained':
+        settle(message.id, message.error === undefined ? { value: undefined } : { error: message.error });
+        break;
+      case 'closed':
+        onClosed?.();
+        onClosed = undefined;
+        break;
+    }
+    holdWhileBusy();
+  });
+  worker.on('error', (error) => stop(new LogError('CLOSED', `the log writer thread failed: ${error.message}`, { cause: error })));
+  worker.on('exit', (code) => stop(new LogError('CLOSED', `the log writer thread stopped (exit code ${code})`)));
+
+  function settle(id: number, outcome: { value: unknown } | { error: SerializedError }): void {
+    const waiting = pending.get(id);
+    pending.delete(id);
+    if ('error' in outcome) waiting?.reject(deserializeError(outcome.error));
+    else waiting?.resolve(outcome.value);
+  }
+
+  function expect<T>(id: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      holdWhileBusy();
+    });
+  }
+
+  // Adds from one event-loop turn (every request parsed in it) go over as one message.
+  let outbox: Array<{ id: number; entry: EntryToSequence }> = [];
+  function send(): void {
+    const entries = outbox;
+    outbox = [];
+    if (!stopped) worker.postMessage({ type: 'add', entries } satisfies ToWriter);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    onStart = { resolve, reject };
+    holdWhileBusy();
+  });
+
+  return {
+    add(entry) {
+      if (closing) return Promise.reject(new LogError('CLOSED', 'the log is shutting down'));
+      if (stopped) return Promise.reject(stopped);
+      const own = { data: ownBytes(entry.data), leafHash: ownBytes(entry.leafHash), identity: ownBytes(entry.identity), keys: entry.keys };
+      const id = nextId++;
+      if (outbox.length === 0) setImmediate(send);
+      outbox.push({ id, entry: entry.extra === undefined ? own : { ...own, extra: ownBytes(entry.extra) } });
+      return expect<WrittenEntry>(id);
+    },
+    drain() {
+      if (stopped) return Promise.reject(stopped);
+      const id = nextId++;
+      worker.postMessage({ type: 'drain', id } satisfies ToWriter);
+      return expect<void>(id);
+    },
+    close() {
+      closing ??= (async () => {
+        if (!stopped) {
+          await new Promise<void>((resolve) => {
+            onClosed = resolve;
+            // Adds still in the outbox go first: the thread takes them before it stops taking any.
+            if (outbox.length > 0) send();
+            worker.postMessage({ type: 'close' } satisfies ToWriter);
+            holdWhileBusy();
+          });
+        }
+        await worker.terminate();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The bytes in a buffer of their own: a view into a larger one (a parsed request body) would copy all of it across. */
+function ownBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+}

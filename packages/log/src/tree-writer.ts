@@ -1,0 +1,83 @@
+import type { NoteSigner } from '@sigbox/merkle';
+import { type Batcher, createBatcher } from './batcher.js';
+import { type IntegratedState, type IntegrationRound, integrateRound } from './integrator.js';
+import { createIntegrationLoop } from './integration-loop.js';
+import { type EntryToSequence, type Sequenced, sequenceBatch } from './sequencer.js';
+import type { LogDb } from './storage.js';
+
+/** An entry sequenced and integrated by a {@link TreeWriter}. */
+export interface WrittenEntry extends Sequenced {
+  /** A state that includes the entry. */
+  state: IntegratedState;
+  /** When the entry was integrated, if the writer ran that round itself; else the reader looks it up. */
+  integratedAt: Date | undefined;
+}
+
+/** The write half of a tree: sequencing in batches, then integration rounds. */
+export interface TreeWriter {
+  /** Resolves once the entry is durably sequenced and integrated. */
+  add(entry: EntryToSequence): Promise<WrittenEntry>;
+  /** Runs integration rounds until nothing sequenced is left unintegrated. */
+  drain(): Promise<void>;
+  /** Stops taking entries and waits for the ones it took to be sequenced and integrated. */
+  close(): Promise<void>;
+}
+
+export interface WriterSettings {
+  treeId: bigint;
+  origin: string;
+  batchSize: number;
+  batchMaxAgeMs: number;
+  maxPending: number;
+  maxPerRound: number;
+}
+
+/** What a writer tells its tree as it goes (the reader's state and tiles, metrics). */
+export interface WriterEvents {
+  /** Every integration round, after its transaction committed. */
+  onRound(round: IntegrationRound, durationMs: number): void;
+  /** Every sequenced batch. */
+  onSequenced(batchSize: number): void;
+}
+
+/**
+ * The writer on this thread: a batcher hands whole batches to `sequenceBatch` (one transaction each) and kicks
+ * the integration loop, whose rounds wake the entries they integrated. Integrates whatever a crash left
+ * sequenced before it resolves, so no write is taken on top of an unintegrated tail.
+ */
+export async function openLocalWriter(
+  db: LogDb,
+  settings: WriterSettings & { signers: readonly NoteSigner[]; clock: () => Date },
+  events: WriterEvents,
+): Promise<TreeWriter> {
+  const { treeId, origin, signers, clock, maxPerRound } = settings;
+  const loop = createIntegrationLoop(() => integrateRound({ db, treeId, origin, signers, clock, maxPerRound }), events.onRound);
+  const batcher: Batcher<EntryToSequence, Sequenced> = createBatcher({
+    maxBatch: settings.batchSize,
+    maxAgeMs: settings.batchMaxAgeMs,
+    maxPending: settings.maxPending,
+    flush: async (batch) => {
+      const results = await sequenceBatch(db, treeId, batch, clock);
+      events.onSequenced(batch.length);
+      void loop.kick();
+      return results;
+    },
+  });
+
+  await loop.drain();
+
+  return {
+    async add(entry) {
+      const sequenced = await batcher.add(entry);
+      const integrated = await loop.waitFor(sequenced.index);
+      return { ...sequenced, state: integrated.state, integratedAt: integrated.round?.createdAt };
+    },
+    async drain() {
+      await loop.drain();
+    },
+    async close() {
+      await batcher.close();
+      await loop.drain();
+    },
+  };
+}

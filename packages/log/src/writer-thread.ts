@@ -1,0 +1,78 @@
+/**
+ * Entry point of a writer thread (see thread-writer.ts): the tree's sequencer and integrator with a database
+ * pool of their own, driven by messages from the thread that opened the tree.
+ */
+import type { KeyObject } from 'node:crypto';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createKeySigner } from '@sigbox/core';
+import { createDb } from '@sigbox/db';
+import { createNoteSigner } from '@sigbox/merkle';
+import type { LogDb } from './storage.js';
+import type { LogTables } from './tables.js';
+import { type FromWriter, type Outcome, type ThreadWriterData, type ToWriter, serializeError } from './thread-writer-protocol.js';
+import { openLocalWriter } from './tree-writer.js';
+
+const data = workerData as ThreadWriterData;
+const port = parentPort as NonNullable<typeof parentPort>;
+const post = (message: FromWriter): void => port.postMessage(message);
+
+const database = createDb({ url: data.database.url, maxConnections: data.maxConnections });
+const db = database.kysely.withTables<LogTables>() as unknown as LogDb;
+const signers = data.signers.map((s: { name: string; key: KeyObject }) => createNoteSigner(s.name, createKeySigner(s.key)));
+
+try {
+  const writer = await openLocalWriter(
+    db,
+    { ...data.settings, signers, clock: () => new Date() },
+    {
+      onRound: (round, durationMs) => post({ type: 'round', round, durationMs }),
+      onSequenced: (batchSize) => post({ type: 'sequenced', batchSize }),
+    },
+  );
+  let outcomes: Outcome[] = [];
+  const sendOutcomes = (): void => {
+    if (outcomes.length === 0) return;
+    const ready = outcomes;
+    outcomes = [];
+    post({ type: 'added', outcomes: ready });
+  };
+  const answer = (outcome: Outcome): void => {
+    if (outcomes.length === 0) setImmediate(sendOutcomes);
+    outcomes.push(outcome);
+  };
+  port.on('message', (message: ToWriter) => {
+    switch (message.type) {
+      case 'add':
+        for (const { id, entry } of message.entries) {
+          writer.add(entry).then(
+            (written) => answer({ id, written }),
+            (error: unknown) => answer({ id, error: serializeError(error) }),
+          );
+        }
+        break;
+      case 'drain':
+        writer.drain().then(
+          () => post({ type: 'drained', id: message.id, error: undefined }),
+          (error: unknown) => post({ type: 'drained', id: message.id, error: serializeError(error) }),
+        );
+        break;
+      case 'close':
+        void (async () => {
+          try {
+            await writer.close();
+            // Every entry taken is integrated now; its answer leaves before `closed` does.
+            await new Promise((resolve) => setImmediate(resolve));
+            sendOutcomes();
+          } finally {
+            await database.close().catch(() => undefined);
+            post({ type: 'closed' });
+          }
+        })();
+        break;
+    }
+  });
+  post({ type: 'ready' });
+} catch (error) {
+  await database.close().catch(() => undefined);
+  post({ type: 'start-failed', error: serializeError(error) });
+}
