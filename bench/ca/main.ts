@@ -5,8 +5,8 @@
  * certificates[1] and a well-formed leaf under it count; 1 in 16 leaves is verified in full with the CA key and a
  * failed check fails the run (leaf-check.ts). Run: `node --import tsx --conditions=@sigbox/source
  * bench/ca/main.ts [--concurrency 32] [--seconds 15] [--warmup 3] [--keys 2000] [--profile DIR]
- * [--ca-algorithm ecdsa-p256|ecdsa-p384|rsa] [--workers N]` (--ca-algorithm makes a CA with `sigbox ca init` and
- * serves it with --ca-dir instead of the development CA; --workers N > 1 runs `sigbox up --workers N` on Postgres:
+ * [--ca-algorithm ecdsa-p256|ecdsa-p384|rsa] [--workers N] [--postgres]` (--ca-algorithm makes a CA with `sigbox ca init` and
+ * serves it with --ca-dir instead of the development CA; --workers N > 1 (or --postgres) runs `sigbox up --workers N` on Postgres:
  * BENCH_DATABASE_URL, else a fresh database on the local server, dropped after).
  * Numbers, no pass/fail on them (targets in README.md).
  */
@@ -32,6 +32,7 @@ const { values: flags } = parseArgs({
     profile: { type: 'string' },
     'ca-algorithm': { type: 'string' },
     workers: { type: 'string', default: '1' },
+    postgres: { type: 'boolean', default: false },
   },
 });
 const CONCURRENCY = Number(flags.concurrency);
@@ -147,7 +148,7 @@ async function main(): Promise<void> {
   let database: BenchDatabase | undefined;
   let backends: BackendWatch | undefined;
   const upArgs = caAlgorithm === undefined ? [] : ['--ca-dir', path.join(dataDir, 'bench-ca')];
-  if (WORKERS > 1) {
+  if (WORKERS > 1 || flags.postgres) {
     database = await openBenchDatabase(process.env.BENCH_DATABASE_URL);
     upArgs.push('--workers', String(WORKERS), '--database-url', database.url);
     console.log(`server processes ${WORKERS} (sigbox up --workers ${WORKERS}, Postgres)`);

@@ -59,7 +59,8 @@ export interface CtLog {
   readonly logId: Uint8Array;
   /**
    * In-process SCTs for the CA: add-pre-chain of `[precert, ...issuerChain]`, bounded by `sctTimeoutMs`. Same
-   * verdict as addPreChain, but an issuer chain is validated once and then remembered by its bytes.
+   * verdict as addPreChain, but an issuer chain is validated once and then remembered by its bytes, and the SCT
+   * is signed once the entry is durably sequenced (its integration follows within the round the sequencing set going).
    */
   readonly sctIssuer: SctIssuer;
   addChain(chainDer: readonly Uint8Array[]): Promise<AddedChain>;
@@ -92,7 +93,8 @@ export async function createCtLog(options: CtLogOptions): Promise<CtLog> {
     origin: () => origin,
     // CT clients read STHs, not checkpoints; the engine still signs one per size, with the CT key under the origin.
     signers: [createNoteSigner(origin, signer)],
-    clock,
+    // Only an injected clock goes to the engine: with one, the engine keeps its writer on this thread.
+    ...(options.clock ? { clock: options.clock } : {}),
     batchSize: options.batchSize,
     batchMaxAgeMs: options.batchMaxAgeMs,
     maxPending: options.maxPending,
@@ -104,7 +106,7 @@ export async function createCtLog(options: CtLogOptions): Promise<CtLog> {
   const validatePrecert = createPrecertValidator(roots);
   // The functions below are async so that a validation failure rejects rather than throws at the caller.
   const logPrecertificate = async (precert: Uint8Array, issuerChain: readonly Uint8Array[]) =>
-    encodeSct((await submit(validatePrecert(precert, issuerChain))).sct);
+    encodeSct((await submit(validatePrecert(precert, issuerChain), 'sequenced')).sct);
 
   return {
     tree,
@@ -112,8 +114,8 @@ export async function createCtLog(options: CtLogOptions): Promise<CtLog> {
     publicKeyPem: toPem('PUBLIC KEY', spkiDer(signer.publicKey)),
     logId: logIdOf(signer.publicKey),
     sctIssuer: { logPrecertificate: (precert, issuerChain) => withTimeout(logPrecertificate(precert, issuerChain), sctTimeoutMs) },
-    addChain: async (chainDer) => toAdded(await submit(validateChain(chainDer, roots, 'x509'))),
-    addPreChain: async (chainDer) => toAdded(await submit(validateChain(chainDer, roots, 'precert'))),
+    addChain: async (chainDer) => toAdded(await submit(validateChain(chainDer, roots, 'x509'), 'integrated')),
+    addPreChain: async (chainDer) => toAdded(await submit(validateChain(chainDer, roots, 'precert'), 'integrated')),
     getSth: createSthSource(tree, signer, clock),
     ...createReads(tree, roots),
     close: () => tree.close(),

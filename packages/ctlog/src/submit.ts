@@ -37,19 +37,26 @@ function extraData(type: EntryType, path: Uint8Array[]): Uint8Array {
   return type === 'x509' ? encodeX509ExtraData(chain) : encodePrecertExtraData({ precertificate: leaf, chain });
 }
 
-/** add-chain / add-pre-chain (RFC 6962 §4.1–4.2) after validation: sequence and integrate, then sign the SCT. */
-export function createSubmitter(deps: SubmitDeps): (validated: ValidatedChain) => Promise<Submitted> {
+/**
+ * How far an entry goes before its SCT is signed. An SCT promises integration within the maximum merge delay, so
+ * `sequenced` (durably, with its index) is enough for it; add-chain and add-pre-chain still wait for
+ * `integrated`, so a submitter who asks for a proof right after gets one.
+ */
+export type SubmitUntil = 'sequenced' | 'integrated';
+
+/** add-chain / add-pre-chain (RFC 6962 §4.1–4.2) after validation: sequence (and integrate), then sign the SCT. */
+export function createSubmitter(deps: SubmitDeps): (validated: ValidatedChain, until: SubmitUntil) => Promise<Submitted> {
   async function loggedEntry(index: bigint): Promise<TimestampedEntry> {
     const stored = await deps.tree.entry(index);
     if (!stored) throw new LogError('CORRUPT_STATE', `entry ${index} is integrated but cannot be read`);
     return decodeMerkleTreeLeaf(stored.data);
   }
 
-  return async ({ path, entry }) => {
+  return async ({ path, entry }, until) => {
     // The timestamp is fixed before sequencing and is part of the leaf: the SCT promises exactly this leaf.
     const timestamped: TimestampedEntry = { timestamp: deps.clock().getTime(), entry, extensions: NO_EXTENSIONS };
-    const added = await deps.tree
-      .add({ data: encodeMerkleTreeLeaf(timestamped), identity: entryIdentity(entry.type, path[0] as Uint8Array), extra: extraData(entry.type, path) })
+    const toLog = { data: encodeMerkleTreeLeaf(timestamped), identity: entryIdentity(entry.type, path[0] as Uint8Array), extra: extraData(entry.type, path) };
+    const added = await (until === 'sequenced' ? deps.tree.sequence(toLog) : deps.tree.add(toLog))
       .catch((err: unknown) => {
         if (err instanceof LogError && err.code === 'ENTRY_TOO_LARGE') throw new CtError('BAD_CHAIN', 'certificate too large', { cause: err });
         throw err;

@@ -4,6 +4,7 @@ export {
   type AddEntry,
   type AddedEntry,
   type LogTree,
+  type SequencedEntry,
   type OpenTreeOptions,
   openLogTree,
   DEFAULT_BATCH_SIZE,

@@ -225,6 +225,23 @@ describe.each(variants)('log engine on $label', ({ engine, writerThread }) => {
     await again.close();
   });
 
+  it('sequences without waiting for integration, and integrates what it sequenced', async () => {
+    const quick = await openLogTree(db, treeOptions('sequence-only'));
+    const data = [utf8('s0'), utf8('s1'), utf8('s2')];
+    const sequenced = await Promise.all(data.map((d) => quick.sequence({ data: d })));
+    expect(sequenced.map((s) => s.index).sort()).toEqual([0n, 1n, 2n]);
+    expect(sequenced.every((s) => !s.duplicate)).toBe(true);
+    expect(sequenced[1]?.leafHash).toEqual(hashLeaf(data[1] as Uint8Array));
+    const again = await quick.sequence({ data: data[1] as Uint8Array });
+    expect(again).toMatchObject({ index: sequenced[1]?.index, duplicate: true });
+    await quick.integrate();
+    const latest = await quick.latest();
+    expect(latest.size).toBe(3n);
+    const inOrder = [...sequenced].sort((a, b) => Number(a.index - b.index)).map((s) => data[sequenced.indexOf(s)] as Uint8Array);
+    expect(latest.rootHash).toEqual(referenceTree(inOrder).root);
+    await quick.close();
+  });
+
   it('refuses entries once closed, after finishing the ones it took', async () => {
     const closing = await openLogTree(db, treeOptions('closing'));
     const taken = closing.add({ data: utf8('taken before close') });

@@ -4,6 +4,7 @@ import { type NoteSigner, hashLeaf } from '@sigbox/merkle';
 import { LogError } from './errors.js';
 import { type IntegratedState, type IntegrationRound, signEmptyCheckpoint } from './integrator.js';
 import { openThreadWriter, threadSigners } from './thread-writer.js';
+import type { EntryToSequence } from './sequencer.js';
 import { type TreeReader, createTreeReader } from './tree-reader.js';
 import { type WriterEvents, type WriterSettings, openLocalWriter } from './tree-writer.js';
 import { type LogDb, findTree, insertTree } from './storage.js';
@@ -61,6 +62,12 @@ export interface AddedEntry {
   integratedAt: Date;
 }
 
+export interface SequencedEntry {
+  index: bigint;
+  duplicate: boolean;
+  leafHash: Uint8Array;
+}
+
 export interface LogTree extends TreeReader {
   readonly treeId: bigint;
   readonly origin: string;
@@ -72,6 +79,12 @@ export interface LogTree extends TreeReader {
    * with the original's index and `duplicate: true`; what they mean is the personality's business.
    */
   add(entry: AddEntry): Promise<AddedEntry>;
+  /**
+   * Resolves once the entry is durably sequenced (its index fixed), without waiting for its integration, which
+   * the sequencing has already set going (and start-up finishes after a crash). For a promise that need not
+   * wait for proofs: a CT log's SCT.
+   */
+  sequence(entry: AddEntry): Promise<SequencedEntry>;
   /** Integrates whatever is sequenced and not yet integrated (start-up does this before taking writes). */
   integrate(): Promise<void>;
   /** Stops taking entries and waits for the queued ones to finish. */
@@ -82,6 +95,14 @@ function randomTreeId(): bigint {
   // Trillian-style random positive int64 (rekor-cli rejects 0).
   const id = crypto.randomBytes(8).readBigUInt64BE() & 0x7fff_ffff_ffff_ffffn;
   return id === 0n ? 1n : id;
+}
+
+function entryToSequence(entry: AddEntry, maxEntrySize: number): EntryToSequence {
+  if (entry.data.length > maxEntrySize) {
+    throw new LogError('ENTRY_TOO_LARGE', `entry of ${entry.data.length} bytes exceeds ${maxEntrySize}`);
+  }
+  const leafHash = hashLeaf(entry.data);
+  return { data: entry.data, leafHash, identity: entry.identity ?? leafHash, extra: entry.extra, keys: entry.keys ?? [] };
 }
 
 /** Opens (creating on first use) the tree `options.name`, integrating anything left from a crash first. */
@@ -130,13 +151,15 @@ export async function openLogTree(database: Database, options: OpenTreeOptions):
     createdAt: row.createdAt,
     writerThread: onThread,
     async add(entry) {
-      if (entry.data.length > maxEntrySize) {
-        throw new LogError('ENTRY_TOO_LARGE', `entry of ${entry.data.length} bytes exceeds ${maxEntrySize}`);
-      }
-      const leafHash = hashLeaf(entry.data);
-      const written = await writer.add({ data: entry.data, leafHash, identity: entry.identity ?? leafHash, extra: entry.extra, keys: entry.keys ?? [] });
+      const toSequence = entryToSequence(entry, maxEntrySize);
+      const written = await writer.add(toSequence);
       const integratedAt = written.integratedAt ?? (await reader.integratedAt(written.index));
-      return { index: written.index, duplicate: written.duplicate, leafHash, checkpoint: written.state, integratedAt };
+      return { index: written.index, duplicate: written.duplicate, leafHash: toSequence.leafHash, checkpoint: written.state, integratedAt };
+    },
+    async sequence(entry) {
+      const toSequence = entryToSequence(entry, maxEntrySize);
+      const sequenced = await writer.sequence(toSequence);
+      return { index: sequenced.index, duplicate: sequenced.duplicate, leafHash: toSequence.leafHash };
     },
     integrate: () => writer.drain(),
     close: () => writer.close(),

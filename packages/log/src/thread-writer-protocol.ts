@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { LogError, type LogErrorCode } from './errors.js';
 import type { IntegrationRound } from './integrator.js';
-import type { EntryToSequence } from './sequencer.js';
+import type { EntryToSequence, Sequenced } from './sequencer.js';
 import type { WriterSettings, WrittenEntry } from './tree-writer.js';
 
 /** What a writer thread starts with (`workerData`): plain data and KeyObjects, which cross threads. */
@@ -13,9 +13,12 @@ export interface ThreadWriterData {
 }
 
 /** Adds travel in one message per event-loop turn each way: a message wakes the other thread, which costs more than copying. */
-export type ToWriter = { type: 'add'; entries: Array<{ id: number; entry: EntryToSequence }> } | { type: 'drain'; id: number } | { type: 'close' };
+export type ToWriter = { type: 'add'; entries: Array<{ id: number; entry: EntryToSequence; until: Until }> } | { type: 'drain'; id: number } | { type: 'close' };
 
-export type Outcome = { id: number; written: WrittenEntry } | { id: number; error: SerializedError };
+/** What an add waits for: `TreeWriter.sequence` or `TreeWriter.add`. */
+export type Until = 'sequenced' | 'integrated';
+
+export type Outcome = { id: number; value: WrittenEntry | Sequenced } | { id: number; error: SerializedError };
 
 export type FromWriter =
   | { type: 'ready' }

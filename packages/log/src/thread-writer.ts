@@ -4,8 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { signerKeyForThreads } from '@sigbox/core';
 import { type NoteSigner, noteSignerParts } from '@sigbox/merkle';
 import { LogError } from './errors.js';
-import type { EntryToSequence } from './sequencer.js';
-import { type FromWriter, type SerializedError, type ThreadWriterData, type ToWriter, deserializeError } from './thread-writer-protocol.js';
+import type { EntryToSequence, Sequenced } from './sequencer.js';
+import { type FromWriter, type SerializedError, type ThreadWriterData, type ToWriter, type Until, deserializeError } from './thread-writer-protocol.js';
 import type { TreeWriter, WriterEvents, WriterSettings, WrittenEntry } from './tree-writer.js';
 
 /**
@@ -94,7 +94,7 @@ export async function openThreadWriter(
         events.onSequenced(message.batchSize);
         break;
       case 'added':
-        for (const outcome of message.outcomes) settle(outcome.id, 'error' in outcome ? { error: outcome.error } : { value: outcome.written });
+        for (const outcome of message.outcomes) settle(outcome.id, 'error' in outcome ? { error: outcome.error } : { value: outcome.value });
         break;
       case 'drained':
         settle(message.id, message.error === undefined ? { value: undefined } : { error: message.error });
@@ -124,7 +124,17 @@ export async function openThreadWriter(
   }
 
   // Adds from one event-loop turn (every request parsed in it) go over as one message.
-  let outbox: Array<{ id: number; entry: EntryToSequence }> = [];
+  let outbox: Array<{ id: number; entry: EntryToSequence; until: Until }> = [];
+  function hand<T>(entry: EntryToSequence, until: Until): Promise<T> {
+    if (closing) return Promise.reject(new LogError('CLOSED', 'the log is shutting down'));
+    if (stopped) return Promise.reject(stopped);
+    const own = { data: ownBytes(entry.data), leafHash: ownBytes(entry.leafHash), identity: ownBytes(entry.identity), keys: entry.keys };
+    const id = nextId++;
+    if (outbox.length === 0) setImmediate(send);
+    outbox.push({ id, entry: entry.extra === undefined ? own : { ...own, extra: ownBytes(entry.extra) }, until });
+    return expect<T>(id);
+  }
+
   function send(): void {
     const entries = outbox;
     outbox = [];
@@ -137,15 +147,8 @@ export async function openThreadWriter(
   });
 
   return {
-    add(entry) {
-      if (closing) return Promise.reject(new LogError('CLOSED', 'the log is shutting down'));
-      if (stopped) return Promise.reject(stopped);
-      const own = { data: ownBytes(entry.data), leafHash: ownBytes(entry.leafHash), identity: ownBytes(entry.identity), keys: entry.keys };
-      const id = nextId++;
-      if (outbox.length === 0) setImmediate(send);
-      outbox.push({ id, entry: entry.extra === undefined ? own : { ...own, extra: ownBytes(entry.extra) } });
-      return expect<WrittenEntry>(id);
-    },
+    add: (entry) => hand<WrittenEntry>(entry, 'integrated'),
+    sequence: (entry) => hand<Sequenced>(entry, 'sequenced'),
     drain() {
       if (stopped) return Promise.reject(stopped);
       const id = nextId++;

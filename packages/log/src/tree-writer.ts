@@ -17,6 +17,8 @@ export interface WrittenEntry extends Sequenced {
 export interface TreeWriter {
   /** Resolves once the entry is durably sequenced and integrated. */
   add(entry: EntryToSequence): Promise<WrittenEntry>;
+  /** Resolves once the entry is durably sequenced; the round the sequencing kicked integrates it. */
+  sequence(entry: EntryToSequence): Promise<Sequenced>;
   /** Runs integration rounds until nothing sequenced is left unintegrated. */
   drain(): Promise<void>;
   /** Stops taking entries and waits for the ones it took to be sequenced and integrated. */
@@ -72,6 +74,7 @@ export async function openLocalWriter(
       const integrated = await loop.waitFor(sequenced.index);
       return { ...sequenced, state: integrated.state, integratedAt: integrated.round?.createdAt };
     },
+    sequence: (entry) => batcher.add(entry),
     async drain() {
       await loop.drain();
     },

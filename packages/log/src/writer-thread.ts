@@ -43,9 +43,9 @@ try {
   port.on('message', (message: ToWriter) => {
     switch (message.type) {
       case 'add':
-        for (const { id, entry } of message.entries) {
-          writer.add(entry).then(
-            (written) => answer({ id, written }),
+        for (const { id, entry, until } of message.entries) {
+          (until === 'sequenced' ? writer.sequence(entry) : writer.add(entry)).then(
+            (value) => answer({ id, value }),
             (error: unknown) => answer({ id, error: serializeError(error) }),
           );
         }
