@@ -12,6 +12,7 @@ import {
   openCheckpoint,
   tileToBytes,
 } from '@sigbox/merkle';
+import type { Engine } from '@sigbox/db';
 import { type TestDatabase, createTestDatabase, databaseEngines } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogError } from './errors.js';
@@ -37,7 +38,7 @@ function referenceTree(leaves: Uint8Array[]) {
 }
 
 /** PostgreSQL runs both writers: on a thread of its own (the default) and on the thread that opened the tree. */
-const variants = databaseEngines().flatMap((engine) =>
+const variants = databaseEngines().flatMap<{ engine: Engine; writerThread: boolean; label: string }>((engine) =>
   engine === 'postgres'
     ? [
         { engine, writerThread: true, label: 'postgres, writer thread' },

@@ -6,7 +6,7 @@ const facts = (bodyBytes: number, tag = 0): EntryFacts => ({
   leafHash: new Uint8Array(32),
   integratedTime: 1_700_000_000 + tag,
   signedEntryTimestamp: new Uint8Array(72),
-  text: { head: '', tail: '' },
+  text: { head: new Uint8Array(0), tail: new Uint8Array(0) },
 });
 
 describe('createEntryCache', () => {
