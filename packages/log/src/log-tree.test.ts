@@ -243,6 +243,16 @@ describe.each(variants)('log engine on $label', ({ engine, writerThread }) => {
     await quick.close();
   });
 
+  it('keeps the writer on this thread when a checkpoint key is out of its reach (an HSM)', async () => {
+    // A note signer not made by createNoteSigner over an in-memory key: no other thread could make it again.
+    const hsmLike = { name: noteSigner.name, keyHint: noteSigner.keyHint, sign: (message: Uint8Array) => noteSigner.sign(message) };
+    const held = await openLogTree(db, treeOptions('key-held-elsewhere', { signers: [hsmLike] }));
+    expect(held.writerThread).toBe(false);
+    expect((await held.add({ data: utf8('signed on this thread') })).index).toBe(0n);
+    expect(openCheckpoint((await held.latest()).checkpoint, [verifier]).size).toBe(1n);
+    await held.close();
+  });
+
   it('refuses entries once closed, after finishing the ones it took', async () => {
     const closing = await openLogTree(db, treeOptions('closing'));
     const taken = closing.add({ data: utf8('taken before close') });
