@@ -106,8 +106,19 @@ export async function openThreadWriter(
     }
     holdWhileBusy();
   });
-  worker.on('error', (error) => stop(new LogError('CLOSED', `the log writer thread failed: ${error.message}`, { cause: error })));
-  worker.on('exit', (code) => stop(new LogError('CLOSED', `the log writer thread stopped (exit code ${code})`)));
+  // A writer that dies unasked leaves a process that can no longer write: answer what waits, then fail the
+  // process as loudly as an uncaught error on this thread would (a supervisor restarts it, and start-up integrates
+  // whatever was sequenced). Nothing acknowledged is lost: an answer leaves only after its commit.
+  const died = (error: LogError): void => {
+    // Before `ready`, the failure rejects the opening instead.
+    const unasked = !stopped && !closing && !onStart;
+    stop(error);
+    if (unasked) process.nextTick(() => {
+      throw error;
+    });
+  };
+  worker.on('error', (error) => died(new LogError('CLOSED', `the log writer thread failed: ${error.message}`, { cause: error })));
+  worker.on('exit', (code) => died(new LogError('CLOSED', `the log writer thread stopped (exit code ${code})`)));
 
   function settle(id: number, outcome: { value: unknown } | { error: SerializedError }): void {
     const waiting = pending.get(id);
