@@ -149,7 +149,8 @@ export async function openThreadWriter(
   function send(): void {
     const entries = outbox;
     outbox = [];
-    if (!stopped) worker.postMessage({ type: 'add', entries } satisfies ToWriter);
+    // Empty when close() sent the outbox ahead of this turn's scheduled send.
+    if (entries.length > 0 && !stopped) worker.postMessage({ type: 'add', entries } satisfies ToWriter);
   }
 
   await new Promise<void>((resolve, reject) => {
