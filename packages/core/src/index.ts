@@ -6,6 +6,7 @@ export { sha256, bytesEqual } from './hash.js';
 export { parseUint64, MAX_UINT64, MAX_INT64 } from './uint64.js';
 export {
   type KeyAlgorithm,
+  EC_SPKI_PREFIX,
   SIGNATURE_DIGEST,
   keyAlgorithm,
   parsePrivateKey,

@@ -15,6 +15,16 @@ export const SIGNATURE_DIGEST: Readonly<Record<KeyAlgorithm, 'sha256' | 'sha384'
   rsa: 'sha256',
 };
 
+/**
+ * SubjectPublicKeyInfo DER up to the point, for named-curve EC keys with uncompressed points (RFC 5480 §2.1.1:
+ * id-ecPublicKey, the curve's OID, the BIT STRING header), one per curve.
+ */
+export const EC_SPKI_PREFIX: Readonly<Record<'ecdsa-p256' | 'ecdsa-p384' | 'ecdsa-p521', Uint8Array>> = {
+  'ecdsa-p256': Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex'),
+  'ecdsa-p384': Buffer.from('3076301006072a8648ce3d020106052b81040022036200', 'hex'),
+  'ecdsa-p521': Buffer.from('30819b301006072a8648ce3d020106052b8104002303818600', 'hex'),
+};
+
 const CURVES: Readonly<Record<string, KeyAlgorithm>> = {
   prime256v1: 'ecdsa-p256',
   'P-256': 'ecdsa-p256',

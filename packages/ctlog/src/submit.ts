@@ -48,7 +48,7 @@ export type SubmitUntil = 'sequenced' | 'integrated';
 export function createSubmitter(deps: SubmitDeps): (validated: ValidatedChain, until: SubmitUntil) => Promise<Submitted> {
   async function loggedEntry(index: bigint): Promise<TimestampedEntry> {
     const stored = await deps.tree.entry(index);
-    if (!stored) throw new LogError('CORRUPT_STATE', `entry ${index} is integrated but cannot be read`);
+    if (!stored) throw new LogError('CORRUPT_STATE', `entry ${index} is in the log but cannot be read`);
     return decodeMerkleTreeLeaf(stored.data);
   }
 

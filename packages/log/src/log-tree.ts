@@ -137,11 +137,11 @@ export async function openLogTree(database: Database, options: OpenTreeOptions):
     },
     onSequenced: (batchSize) => options.onSequenced?.(batchSize),
   };
-  const signersForThread = threadSigners(options.signers);
-  const onThread = (options.writerThread ?? true) && database.threadOptions !== undefined && signersForThread !== undefined && !options.clock;
+  const threadDatabase = (options.writerThread ?? true) && !options.clock ? database.threadOptions : undefined;
+  const signersForThread = threadDatabase && threadSigners(options.signers);
   const writer =
-    onThread && database.threadOptions && signersForThread
-      ? await openThreadWriter({ database: database.threadOptions, settings, signers: signersForThread }, events)
+    threadDatabase && signersForThread
+      ? await openThreadWriter({ database: threadDatabase, settings, signers: signersForThread }, events)
       : await openLocalWriter(db, { ...settings, signers: options.signers, clock }, events);
 
   return {
@@ -149,7 +149,7 @@ export async function openLogTree(database: Database, options: OpenTreeOptions):
     treeId,
     origin,
     createdAt: row.createdAt,
-    writerThread: onThread,
+    writerThread: Boolean(threadDatabase && signersForThread),
     async add(entry) {
       const toSequence = entryToSequence(entry, maxEntrySize);
       const written = await writer.add(toSequence);

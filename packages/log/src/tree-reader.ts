@@ -97,6 +97,12 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
     }
   }
 
+  /** `to`, or the integrated size if that is smaller (asking the database only beyond what this process knows). */
+  async function integratedEnd(to: bigint): Promise<bigint> {
+    const size = to <= knownSize ? knownSize : (await latest()).size;
+    return to < size ? to : size;
+  }
+
   /** Whether the integrated tree has at least `width` hashes in tile `level/index`. */
   async function reaches(level: number, index: bigint, width: number): Promise<boolean> {
     if (tileWidth(level, index, knownSize) >= width) return true;
@@ -185,14 +191,12 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
       return { ...toEntry(row), integratedAt: row.integrated_at };
     },
     async entries(from, to) {
-      const { size } = await latest();
-      const end = to < size ? to : size;
+      const end = await integratedEnd(to);
       if (from >= end) return [];
       return (await selectEntries().where('idx', '>=', from).where('idx', '<', end).orderBy('idx').execute()).map(toEntry);
     },
     async integratedEntries(from, to) {
-      const size = to <= knownSize ? knownSize : (await latest()).size;
-      const end = to < size ? to : size;
+      const end = await integratedEnd(to);
       if (from >= end) return [];
       const rows = await selectEntries().where('idx', '>=', from).where('idx', '<', end).orderBy('idx').execute();
       const times = await readCoveringCheckpoints(db, treeId, from, end - 1n);

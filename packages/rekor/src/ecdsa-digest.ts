@@ -1,6 +1,6 @@
 import crypto, { type ECDH, type KeyObject } from 'node:crypto';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { encoding } from '@sigbox/core';
+import { EC_SPKI_PREFIX, encoding } from '@sigbox/core';
 
 /*
  * ECDSA verification over a digest the client already computed (hashedrekord) at node:crypto speed.
@@ -14,13 +14,9 @@ import { encoding } from '@sigbox/core';
 
 type NobleCurve = typeof p256 | typeof p384 | typeof p521;
 
-// RFC 5480 §2: the SubjectPublicKeyInfo DER up to the uncompressed point, for id-ecPublicKey on each named curve.
-const SPKI_PREFIX = {
-  prime256v1: '3059301306072a8648ce3d020106082a8648ce3d030107034200',
-  secp384r1: '3076301006072a8648ce3d020106052b81040022036200',
-  secp521r1: '30819b301006072a8648ce3d020106052b8104002303818600',
-} as const;
-type CurveName = keyof typeof SPKI_PREFIX;
+/** OpenSSL's curve names, with the algorithm whose SPKI prefix (core's EC_SPKI_PREFIX) rebuilds keys on them. */
+const ALGORITHM_OF_CURVE = { prime256v1: 'ecdsa-p256', secp384r1: 'ecdsa-p384', secp521r1: 'ecdsa-p521' } as const;
+type CurveName = keyof typeof ALGORITHM_OF_CURVE;
 
 /** The message whose digest (e₀) every shifted verification is made on; H = SHA-256 for any curve. */
 const EMPTY = new Uint8Array(0);
@@ -45,7 +41,7 @@ function curve(name: CurveName, noble: NobleCurve): Curve {
   const { p, n } = noble.Point.CURVE();
   const orderBits = noble.Point.Fn.BITS;
   const e0 = digestScalar({ n, orderBits }, encoding.asBytes(crypto.hash(SHIFT_HASH, EMPTY, 'buffer')));
-  return { name, noble, p, n, size: noble.Point.Fp.BYTES, orderBits, spkiPrefix: encoding.fromHex(SPKI_PREFIX[name]), e0 };
+  return { name, noble, p, n, size: noble.Point.Fp.BYTES, orderBits, spkiPrefix: EC_SPKI_PREFIX[ALGORITHM_OF_CURVE[name]], e0 };
 }
 
 const toBigInt = (bytes: Uint8Array): bigint => (bytes.length === 0 ? 0n : BigInt(`0x${encoding.toHex(bytes)}`));

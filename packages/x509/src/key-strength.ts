@@ -1,5 +1,5 @@
 import crypto, { type KeyObject } from 'node:crypto';
-import { type KeyAlgorithm, keyAlgorithm, toPem } from '@sigbox/core';
+import { EC_SPKI_PREFIX, type KeyAlgorithm, bytesEqual, keyAlgorithm, toPem } from '@sigbox/core';
 import { X509Error } from './error.js';
 
 /** RSA modulus sizes sigstore accepts (sigstore/sigstore cryptoutils.ValidatePubKey and the goodkey policy). */
@@ -22,21 +22,16 @@ function parseSpki(spki: Uint8Array): KeyObject {
 }
 
 /**
- * SubjectPublicKeyInfo headers of named-curve EC keys with uncompressed points (RFC 5480 §2.1.1: id-ecPublicKey,
- * the curve's OID, then the BIT STRING header). An SPKI OpenSSL accepted as an EC key and that starts with one of
- * these is on that curve; asking the KeyObject instead (`asymmetricKeyDetails`) is a C++ round trip that took
- * ≈ 1 % of the CA's event loop under load (bench/ca/README.md). Other encodings fall back to asking.
+ * An SPKI OpenSSL accepted as an EC key that starts with one of core's EC_SPKI_PREFIX headers is on that curve;
+ * asking the KeyObject instead (`asymmetricKeyDetails`) is a C++ round trip that took ≈ 1 % of the CA's event loop
+ * under load (bench/ca/README.md). Other encodings fall back to asking.
  */
-const EC_SPKI_HEADERS: ReadonlyArray<readonly [Buffer, KeyAlgorithm]> = [
-  [Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex'), 'ecdsa-p256'],
-  [Buffer.from('3076301006072a8648ce3d020106052b81040022036200', 'hex'), 'ecdsa-p384'],
-  [Buffer.from('30819b301006072a8648ce3d020106052b8104002303818600', 'hex'), 'ecdsa-p521'],
-];
+const EC_SPKI_HEADERS = Object.entries(EC_SPKI_PREFIX) as ReadonlyArray<readonly [KeyAlgorithm, Uint8Array]>;
 
 function algorithmOf(publicKey: KeyObject, spki: Uint8Array | undefined): KeyAlgorithm {
   if (spki !== undefined && publicKey.asymmetricKeyType === 'ec') {
-    for (const [header, algorithm] of EC_SPKI_HEADERS) {
-      if (spki.length > header.length && header.equals(spki.subarray(0, header.length))) return algorithm;
+    for (const [algorithm, header] of EC_SPKI_HEADERS) {
+      if (spki.length > header.length && bytesEqual(header, spki.subarray(0, header.length))) return algorithm;
     }
   }
   return keyAlgorithm(publicKey);
