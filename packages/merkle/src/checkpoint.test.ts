@@ -137,6 +137,8 @@ interface TrustedRoot {
 const sigstoreDir = vectorsDir('sigstore');
 
 describe.skipIf(!sigstoreDir)('real Sigstore checkpoints (sigstore-python test assets)', () => {
+  // A skipped suite's body still runs to collect its tests: without the vectors there is nothing to read.
+  if (!sigstoreDir) return;
   const read = <T>(file: string) => JSON.parse(fs.readFileSync(path.join(sigstoreDir as string, file), 'utf8')) as T;
   const cases = [
     ['bundle_v3.txt.sigstore', 'staging.trusted_root.json', 'rekor.sigstage.dev'],

@@ -36,6 +36,8 @@ describe('buildTrustedRoot', () => {
 // derive (key details, log ID, time format) must come out as Sigstore's own tooling wrote it.
 const dir = vectorsDir('sigstore');
 describe.skipIf(!dir)('rebuilding the public-good trust roots', () => {
+  // A skipped suite's body still runs to collect its tests: without the vectors there is nothing to read.
+  if (!dir) return;
   const roots = ['production', 'staging'].map((name) =>
     JSON.parse(fs.readFileSync(path.join(dir as string, `${name}.trusted_root.json`), 'utf8')) as TrustedRoot);
 
