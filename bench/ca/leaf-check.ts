@@ -26,10 +26,13 @@ export interface LeafCheckStats {
 
 type Answer = Record<string, { chain?: { certificates?: unknown } } | undefined>;
 
-function leafProblem(issuingPem: string, issuerName: Buffer, identity: Buffer, body: Buffer): [string | undefined, string | undefined] {
+/** The answer's form: embedded SCT when the server runs its CT log, detached (and empty) without. */
+export type AnswerForm = 'signedCertificateEmbeddedSct' | 'signedCertificateDetachedSct';
+
+function leafProblem(form: AnswerForm, issuingPem: string, issuerName: Buffer, identity: Buffer, body: Buffer): [string | undefined, string | undefined] {
   const answer = JSON.parse(body.toString('utf8')) as Answer;
-  const certificates = (answer.signedCertificateEmbeddedSct ?? answer.signedCertificateDetachedSct)?.chain?.certificates;
-  if (!Array.isArray(certificates) || typeof certificates[0] !== 'string') return ['no leaf in the chain', undefined];
+  const certificates = answer[form]?.chain?.certificates;
+  if (!Array.isArray(certificates) || typeof certificates[0] !== 'string') return [`no leaf in ${form}`, undefined];
   if (certificates[1] !== issuingPem) return ['certificates[1] is not the issuing CA', undefined];
   const leafPem = certificates[0];
   const der = Buffer.from(leafPem.replace(PEM_ARMOUR, ''), 'base64');
@@ -43,8 +46,9 @@ function leafProblem(issuingPem: string, issuerName: Buffer, identity: Buffer, b
 /**
  * @param issuingPem the issuing CA's PEM from the trust bundle; trimmed, it must appear at `certificates[1]`.
  * @param identity bytes the leaf's SAN must contain (the bench email).
+ * @param form the answer form every 200 must have.
  */
-export function createLeafCheck(issuingPem: string, identity: string) {
+export function createLeafCheck(issuingPem: string, identity: string, form: AnswerForm) {
   const issuing = new X509Certificate(issuingPem);
   const expectedPem = issuingPem.trimEnd();
   const issuerName = Buffer.from(parseCertificate(issuing.raw).subject);
@@ -62,7 +66,7 @@ export function createLeafCheck(issuingPem: string, identity: string) {
     let problem: string | undefined;
     let leafPem: string | undefined;
     try {
-      [problem, leafPem] = leafProblem(expectedPem, issuerName, identityBytes, body);
+      [problem, leafPem] = leafProblem(form, expectedPem, issuerName, identityBytes, body);
     } catch (err) {
       problem = `unparsable answer: ${(err as Error).message}`;
     }

@@ -5,7 +5,7 @@
  * certificates[1] and a well-formed leaf under it count; 1 in 16 leaves is verified in full with the CA key and a
  * failed check fails the run (leaf-check.ts). Run: `node --import tsx --conditions=@sigbox/source
  * bench/ca/main.ts [--concurrency 32] [--seconds 15] [--warmup 3] [--keys 2000] [--profile DIR]
- * [--ca-algorithm ecdsa-p256|ecdsa-p384|rsa] [--workers N] [--postgres]` (--ca-algorithm makes a CA with `sigbox ca init` and
+ * [--ca-algorithm ecdsa-p256|ecdsa-p384|rsa] [--workers N] [--postgres] [--no-ct]` (--no-ct serves with `sigbox up --no-ct-log`; --ca-algorithm makes a CA with `sigbox ca init` and
  * serves it with --ca-dir instead of the development CA; --workers N > 1 (or --postgres) runs `sigbox up --workers N` on Postgres:
  * BENCH_DATABASE_URL, else a fresh database on the local server, dropped after).
  * Numbers, no pass/fail on them (targets in README.md).
@@ -33,6 +33,7 @@ const { values: flags } = parseArgs({
     'ca-algorithm': { type: 'string' },
     workers: { type: 'string', default: '1' },
     postgres: { type: 'boolean', default: false },
+    'no-ct': { type: 'boolean', default: false },
   },
 });
 const CONCURRENCY = Number(flags.concurrency);
@@ -148,6 +149,9 @@ async function main(): Promise<void> {
   let database: BenchDatabase | undefined;
   let backends: BackendWatch | undefined;
   const upArgs = caAlgorithm === undefined ? [] : ['--ca-dir', path.join(dataDir, 'bench-ca')];
+  // Issue #4 measures the CA alone (detached, empty SCT); #5 the default, every certificate logged first.
+  if (flags['no-ct']) upArgs.push('--no-ct-log');
+  console.log(flags['no-ct'] ? 'CT log off (sigbox up --no-ct-log): certificates without SCT' : 'CT log on: every certificate embeds its SCT');
   if (WORKERS > 1 || flags.postgres) {
     database = await openBenchDatabase(process.env.BENCH_DATABASE_URL);
     upArgs.push('--workers', String(WORKERS), '--database-url', database.url);
@@ -166,7 +170,7 @@ async function main(): Promise<void> {
     const made = performance.now();
     const bodies = signingRequests(token, KEYS);
     console.log(`made ${KEYS} P-256 keys and proofs in ${((performance.now() - made) / 1000).toFixed(1)} s`);
-    const { accept, stats } = createLeafCheck(issuingPem as string, EMAIL);
+    const { accept, stats } = createLeafCheck(issuingPem as string, EMAIL, flags['no-ct'] ? 'signedCertificateDetachedSct' : 'signedCertificateEmbeddedSct');
     const probe = await fetch(`${sigbox.url}/api/v2/signingCert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[0] });
     const probeBody = Buffer.from(await probe.arrayBuffer());
     if (!accept(probe.status, probeBody)) throw new Error(`first request not accepted: ${probe.status} ${probeBody.toString('utf8')}`);

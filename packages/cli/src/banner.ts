@@ -68,7 +68,8 @@ export function formatClientCommands(server: RunningServer): string[] {
   const identity = dev === undefined ? '"$IDENTITY"' : EXAMPLE_EMAIL;
   const issuer = dev === undefined ? '"$ISSUER"' : shellWord(dev);
   const expect = `--certificate-identity ${identity} --certificate-oidc-issuer ${issuer}`;
-  const legacyEnv = `SIGSTORE_ROOT_FILE=${files.caChain} SIGSTORE_REKOR_PUBLIC_KEY=${files.rekorKey} SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=${files.ctKey}`;
+  const ctKeyEnv = files.ctKey === undefined ? '' : ` SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=${files.ctKey}`;
+  const legacyEnv = `SIGSTORE_ROOT_FILE=${files.caChain} SIGSTORE_REKOR_PUBLIC_KEY=${files.rekorKey}${ctKeyEnv}`;
   const token =
     dev === undefined
       ? ['  # TOKEN: an ID token (audience sigstore) from an issuer the CA trusts (--fulcio-config);', '  # IDENTITY and ISSUER: its email or subject, and its issuer URL']

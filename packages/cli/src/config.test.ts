@@ -59,6 +59,11 @@ describe('loadConfig', () => {
     });
   });
 
+  it('turns the CT log off with --no-ct-log, and only then', () => {
+    expect(up(['--no-ct-log']).ctLog).toBe(false);
+    expect(up([]).ctLog).toBeUndefined();
+  });
+
   it('takes DATABASE_URL from the environment, the flag winning', () => {
     expect(up([], { DATABASE_URL: 'postgresql://env/db' }).databaseUrl).toBe('postgresql://env/db');
     expect(up(['--database-url', 'postgres://flag/db'], { DATABASE_URL: 'postgres://env/db' }).databaseUrl).toBe(

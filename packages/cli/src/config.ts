@@ -33,6 +33,7 @@ const OPTIONS = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   workers: { type: 'string' },
+  'no-ct-log': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -121,6 +122,7 @@ function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
     caPassphrase: env.SIGBOX_CA_PASSPHRASE,
     hsmPin: env.SIGBOX_HSM_PIN,
     ...tlsPaths(flags, cwd),
+    ...(flags['no-ct-log'] === true ? { ctLog: false } : {}),
   });
 }
 

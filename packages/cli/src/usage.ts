@@ -26,6 +26,9 @@ Flags:
   --tls-cert FILE        serve HTTPS: the server certificate chain, PEM, leaf first (with --tls-key)
   --tls-key FILE         the certificate's private key, PEM (with --tls-cert); without both: plain HTTP,
                          for a TLS-terminating reverse proxy or a loopback set-up
+  --no-ct-log            run without the CT log: certificates carry no SCT and trusted_root.json lists
+                         no ctlog, so clients must skip SCT checks (cosign --insecure-ignore-sct); as
+                         Fulcio without --ct-log-url
   --workers N            serve with N processes sharing the port and the database (default 1; needs
                          --database-url). One process uses about one core: give the number of cores
   -h, --help             show this help

@@ -1,7 +1,7 @@
 import { createTestDatabase } from '@sigbox/testkit';
-import { createHash, createPublicKey } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -93,6 +93,44 @@ describe('startServer', () => {
     const err = await startServer(cfg, { logger: captureLogger().logger }).catch((e) => e);
     expect((err as StartError).code).toBe('DATABASE_UNAVAILABLE');
   });
+
+  it('without its CT log issues certificates with no SCT, lists no ctlog and says so', async () => {
+    const cfg = await config({ dev: true, ctLog: false });
+    const server = await startServer(cfg, { logger: captureLogger().logger });
+    try {
+      expect(server.warnings).toContain('WARNING: no CT log (--no-ct-log): certificates carry no SCT and clients must be told to skip SCT checks');
+      const root = (await (await fetch(`${server.url}/trusted_root.json`)).json()) as { ctlogs: unknown[]; certificateAuthorities: unknown[] };
+      expect(root.ctlogs).toEqual([]);
+      expect(root.certificateAuthorities).toHaveLength(1);
+      expect(server.trustFiles.ctKey).toBeUndefined();
+      await expect(access(path.join(cfg.dataDir, 'ctfe.pub'))).rejects.toThrow();
+      expect((await fetch(`${server.url}/ct/v1/get-sth`)).status).toBe(404);
+
+      const email = 'no-ct@example.com';
+      const { id_token: token } = (await (await fetch(`${server.devIssuerUrl}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) })).json()) as { id_token: string };
+      const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const body = {
+        credentials: { oidcIdentityToken: token },
+        publicKeyRequest: {
+          publicKey: { algorithm: 'ECDSA', content: publicKey.export({ format: 'pem', type: 'spki' }) },
+          proofOfPossession: sign('sha256', Buffer.from(email), privateKey).toString('base64'),
+        },
+      };
+      const res = await fetch(`${server.url}/api/v2/signingCert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status).toBe(200);
+      const answer = (await res.json()) as { signedCertificateDetachedSct: { chain: { certificates: string[] }; signedCertificateTimestamp: string } };
+      expect(answer.signedCertificateDetachedSct.signedCertificateTimestamp).toBe('');
+      const [leafPem, issuingPem] = answer.signedCertificateDetachedSct.chain.certificates;
+      const leaf = new X509Certificate(leafPem as string);
+      expect(leaf.verify(new X509Certificate(issuingPem as string).publicKey)).toBe(true);
+      expect(leaf.subjectAltName).toBe(`email:${email}`);
+      // Neither the SCT list (RFC 6962 §3.3) nor the CT poison: a plain certificate.
+      const der = leaf.raw.toString('hex');
+      for (const oid of ['060a2b06010401d679020402', '060a2b06010401d679020403']) expect(der).not.toContain(oid);
+    } finally {
+      await server.close();
+    }
+  }, SLOW);
 
   const pgUrl = process.env.TEST_DATABASE_URL;
   it.skipIf(!pgUrl)('serves on PostgreSQL when given a URL', async () => {

@@ -45,6 +45,11 @@ export interface ServerConfig {
   /** PEM certificate chain and key: serve HTTPS directly (both or neither; the cli checks). */
   readonly tlsCertFile?: string | undefined;
   readonly tlsKeyFile?: string | undefined;
+  /**
+   * false = no CT log: certificates carry no SCT (the v2 API answers the detached form with an empty SCT, as
+   * Fulcio does without `--ct-log-url`), trusted_root.json lists no ctlog, and clients must skip SCT checks.
+   */
+  readonly ctLog?: boolean;
   readonly bodyLimit?: number;
   readonly shutdownTimeoutMs?: number;
 }
@@ -62,7 +67,7 @@ export interface RunningServer {
   readonly engine: Engine;
   readonly trustedRootFile: string;
   /** Every trust file (trusted root, signing config, client trust config, CA chain, log keys) in the data folder. */
-  readonly trustFiles: Readonly<Record<TrustFileRole, string>>;
+  readonly trustFiles: Readonly<Record<Exclude<TrustFileRole, 'ctKey'>, string>> & { readonly ctKey?: string };
   /** Things an operator must hear about at start (printed by the cli). */
   readonly warnings: readonly string[];
   /** `<public-url>/oidc` when --dev mounted the development issuer. */
@@ -106,33 +111,37 @@ async function mountServices(config: ServerConfig, db: Database, registry: Regis
     for (const close of closers.reverse()) await close();
   };
   let ca: CaSetup;
-  let ct: CtSetup;
+  let ct: CtSetup | undefined;
   let caKeys: Awaited<ReturnType<typeof openCaKeys>>;
   try {
     caKeys = await openCaKeys({ dataDir: config.dataDir, caDir: config.caDir, caPassphrase: config.caPassphrase, hsmPin: config.hsmPin });
     closers.push(() => caKeys.close());
-    ct = await openCt({ db, dataDir: config.dataDir, hostname, roots: [caKeys.chainDer.at(-1) as Uint8Array], registry });
-    closers.push(() => ct.log.close());
-    ca = await openCa(caKeys, { dataDir: config.dataDir, caDir: config.caDir, caPassphrase: config.caPassphrase, hsmPin: config.hsmPin, fulcioConfig: config.fulcioConfig, logger, sctIssuer: ct.log.sctIssuer });
+    if (config.ctLog !== false) {
+      const opened = await openCt({ db, dataDir: config.dataDir, hostname, roots: [caKeys.chainDer.at(-1) as Uint8Array], registry });
+      closers.push(() => opened.log.close());
+      ct = opened;
+    }
+    ca = await openCa(caKeys, { dataDir: config.dataDir, caDir: config.caDir, caPassphrase: config.caPassphrase, hsmPin: config.hsmPin, fulcioConfig: config.fulcioConfig, logger, ...(ct ? { sctIssuer: ct.log.sctIssuer } : {}) });
   } catch (err) {
     await closeAll();
     throw err;
   }
-  const services = [rekor.service, ca.service, ct.service];
+  const services = [rekor.service, ca.service, ...(ct ? [ct.service] : [])];
   if (config.dev) services.push(await openDevIssuer(config, publicUrl));
   return {
     services,
     trustFiles(url) {
-      const trustedRoot = buildTrustedRoot({ tlogs: [rekor.trustEntry(url)], certificateAuthorities: [ca.trustEntry(url)], ctlogs: [ct.trustEntry(url)] });
+      const trustedRoot = buildTrustedRoot({ tlogs: [rekor.trustEntry(url)], certificateAuthorities: [ca.trustEntry(url)], ctlogs: ct ? [ct.trustEntry(url)] : [] });
       const signingConfig = sigboxSigningConfig({ publicUrl: url, oidcUrl: config.dev ? `${url}${DEV_ISSUER_PATH}` : undefined, trustedRoot });
-      return buildTrustFiles({ trustedRoot, signingConfig, caChainDer: caKeys.chainDer, rekorPublicKeyPem: rekor.log.publicKeyPem, ctPublicKeyPem: ct.log.publicKeyPem });
+      return buildTrustFiles({ trustedRoot, signingConfig, caChainDer: caKeys.chainDer, rekorPublicKeyPem: rekor.log.publicKeyPem, ...(ct ? { ctPublicKeyPem: ct.log.publicKeyPem } : {}) });
     },
     afterListen(url) {
       if (config.dev) ca.issuers.addIssuer({ url: `${url}${DEV_ISSUER_PATH}`, type: 'email' });
-      if (ca.issuers.describe().length > 0) return [];
-      const warning = 'the CA trusts no OIDC issuer and will refuse every token: give --fulcio-config FILE or --dev';
-      logger.warn(warning);
-      return [`WARNING: ${warning}`];
+      const warnings: string[] = [];
+      if (ca.issuers.describe().length === 0) warnings.push('the CA trusts no OIDC issuer and will refuse every token: give --fulcio-config FILE or --dev');
+      if (!ct) warnings.push('no CT log (--no-ct-log): certificates carry no SCT and clients must be told to skip SCT checks');
+      for (const warning of warnings) logger.warn(warning);
+      return warnings.map((warning) => `WARNING: ${warning}`);
     },
     close: closeAll,
   };
@@ -201,6 +210,11 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
   return running({ config, options, db, server: listening.server, url, warnings, closeServices: mounted.close });
 }
 
+function writtenTrustFiles(config: ServerConfig): RunningServer['trustFiles'] {
+  const { ctKey, ...always } = trustFileLocations(config.dataDir);
+  return config.ctLog === false ? always : { ...always, ctKey };
+}
+
 function running(parts: {
   config: ServerConfig;
   options: StartOptions;
@@ -246,7 +260,7 @@ function running(parts: {
     publicUrl: config.publicUrl ?? parts.url,
     engine: db.engine,
     trustedRootFile: path.join(config.dataDir, TRUSTED_ROOT_FILE),
-    trustFiles: trustFileLocations(config.dataDir),
+    trustFiles: writtenTrustFiles(config),
     warnings: parts.warnings,
     devIssuerUrl: config.dev ? `${config.publicUrl ?? parts.url}${DEV_ISSUER_PATH}` : undefined,
     closed,

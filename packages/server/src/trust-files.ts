@@ -49,7 +49,8 @@ export interface TrustFileInputs {
   /** The CA chain as the CA serves it: issuing certificate first, root last. */
   readonly caChainDer: readonly Uint8Array[];
   readonly rekorPublicKeyPem: string;
-  readonly ctPublicKeyPem: string;
+  /** Absent when the box runs without its CT log: no `ctfe.pub` then. */
+  readonly ctPublicKeyPem?: string;
 }
 
 /**
@@ -72,7 +73,7 @@ export function buildTrustFiles(inputs: TrustFileInputs): TrustFile[] {
     json('clientTrustConfig', buildClientTrustConfig(inputs.trustedRoot, inputs.signingConfig)),
     pem('caChain', inputs.caChainDer.map((der) => toPem('CERTIFICATE', der)).join('')),
     pem('rekorKey', toPem('PUBLIC KEY', fromPem(inputs.rekorPublicKeyPem, 'PUBLIC KEY'))),
-    pem('ctKey', toPem('PUBLIC KEY', fromPem(inputs.ctPublicKeyPem, 'PUBLIC KEY'))),
+    ...(inputs.ctPublicKeyPem === undefined ? [] : [pem('ctKey', toPem('PUBLIC KEY', fromPem(inputs.ctPublicKeyPem, 'PUBLIC KEY')))]),
   ];
 }
 
