@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import express from 'express';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { createErrorHandler, notFound } from './error-handler.js';
+import { createErrorAnswer, createErrorHandler, notFound } from './error-handler.js';
 import { sigboxErrorFormat } from './error-formats.js';
 import { createHealthHandler, type HealthCheck } from './health.js';
 import { withFastLane } from './fast-lane.js';
@@ -64,12 +64,13 @@ export function createApp(deps: AppDeps): RequestListener {
   }
 
   app.use(notFound);
-  app.use(
-    createErrorHandler({
-      fallback: sigboxErrorFormat,
-      logger: deps.logger,
-      ownerOf: (path) => findOwner(services, path),
-    }),
-  );
-  return withFastLane(app, services.flatMap((s) => s.fastRoutes ?? []), observer);
+  const errors = { fallback: sigboxErrorFormat, logger: deps.logger, ownerOf: (path: string) => findOwner(services, path) };
+  app.use(createErrorHandler(errors));
+  return withFastLane(app, {
+    routes: services.flatMap((s) => s.fastRoutes ?? []),
+    posts: services.flatMap((s) => s.fastPosts ?? []),
+    observer,
+    bodyLimit,
+    errorAnswer: createErrorAnswer(errors),
+  });
 }

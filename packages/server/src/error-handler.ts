@@ -32,6 +32,9 @@ const STATUS_BY_KIND: Readonly<Record<Exclude<ProblemKind, 'BAD_REQUEST'>, numbe
 /** Marker error for "no route matched", raised by {@link notFound}. */
 class RouteNotFound extends Error {}
 
+/** A request body that is not JSON, found outside body-parser (the fast lane): body-parser's 'entity.parse.failed'. */
+export class MalformedBody extends Error {}
+
 /** Last route: nothing matched, so the owner of the path answers its 404. */
 export const notFound: RequestHandler = (_req, _res, next) => next(new RouteNotFound('no route'));
 
@@ -40,7 +43,7 @@ export function toHttpError(err: unknown, path: string, owner: Service | undefin
   if (err instanceof HttpError) return err;
   const mapped = owner?.mapError?.(err);
   if (mapped !== undefined) return mapped;
-  const kind = err instanceof RouteNotFound ? 'NOT_FOUND' : problemKind(err);
+  const kind = err instanceof RouteNotFound ? 'NOT_FOUND' : err instanceof MalformedBody ? 'MALFORMED_BODY' : problemKind(err);
   const status = kind === 'BAD_REQUEST' ? (err as BodyParserError).status : STATUS_BY_KIND[kind];
   const problem: Problem = { kind, status, path };
   return (owner?.errorFormat ?? fallback).toHttpError(problem);
@@ -53,23 +56,32 @@ function send(res: Parameters<ErrorRequestHandler>[2], error: HttpError): void {
   else res.json(error.body);
 }
 
-/**
- * The one error middleware, mounted last. Unknown errors are logged with their stack and answered with the owner's
- * generic 500, never their message (conventions §3.2).
- */
-export function createErrorHandler(deps: {
+export interface ErrorAnswerDeps {
   fallback: ErrorFormat;
   logger: Logger;
   ownerOf: (path: string) => Service | undefined;
-}): ErrorRequestHandler {
+}
+
+/**
+ * Any thrown value → the owner's response, logging what the client is not told: unknown errors with their stack,
+ * answered with the owner's generic 500, never their message (conventions §3.2). Shared by the error middleware and
+ * the fast lane, so both lanes answer a failure alike.
+ */
+export function createErrorAnswer(deps: ErrorAnswerDeps): (err: unknown, method: string, path: string) => HttpError {
+  return (err, method, path) => {
+    const owner = deps.ownerOf(path);
+    const httpError = toHttpError(err, path, owner, deps.fallback);
+    if (httpError.status >= 500) deps.logger.error({ err, service: owner?.name, method, path }, 'request failed');
+    return httpError;
+  };
+}
+
+/** The one error middleware, mounted last. */
+export function createErrorHandler(deps: ErrorAnswerDeps): ErrorRequestHandler {
+  const answer = createErrorAnswer(deps);
   return (err, req, res, next) => {
     // Express's default handler closes the socket when a response is already under way.
     if (res.headersSent) return next(err);
-    const owner = deps.ownerOf(req.path);
-    const httpError = toHttpError(err, req.path, owner, deps.fallback);
-    if (httpError.status >= 500) {
-      deps.logger.error({ err, service: owner?.name, method: req.method, path: req.path }, 'request failed');
-    }
-    send(res, httpError);
+    send(res, answer(err, req.method, req.path));
   };
 }

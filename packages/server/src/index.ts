@@ -11,7 +11,7 @@ export {
 } from './error-formats.js';
 export { toHttpError } from './error-handler.js';
 export { findOwner, type Service, type MountContext } from './service.js';
-export type { FastRoute, FastAnswer } from './fast-lane.js';
+export type { FastRoute, FastJsonPost, FastAnswer } from './fast-lane.js';
 export type { HealthCheck } from './health.js';
 export { TRUSTED_ROOT_PATH, TRUSTED_ROOT_ALIAS, type TrustedRootDocument } from './trust-routes.js';
 export {

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { FastRoute } from './fast-lane.js';
+import type { FastJsonPost, FastRoute } from './fast-lane.js';
 import type { ErrorFormat, HttpError } from './http-error.js';
 
 /** What {@link createApp} hands a service when it mounts. */
@@ -36,6 +36,8 @@ export interface Service {
   mount(router: Router, ctx: MountContext): void;
   /** Hot GETs answered before Express when they can be (each also has its Express route for everything else). */
   readonly fastRoutes?: readonly FastRoute[];
+  /** Hot JSON POSTs answered before Express whenever their body is plain JSON (each also has its Express route). */
+  readonly fastPosts?: readonly FastJsonPost[];
 }
 
 /** A prefix owns `/p` and `/p/...`, never `/pfoo`. */

@@ -1,13 +1,15 @@
-import type { FulcioHandler, fulcio } from '@sigbox/api';
-import { type CaService, CaError, parseSigningRequestV1, parseSigningRequestV2 } from '@sigbox/ca';
+import type { FulcioHandler, ResponseBody, fulcio } from '@sigbox/api';
+import { type CaService, CaError, type IssuedSigningCertificate, parseSigningRequestV1, parseSigningRequestV2 } from '@sigbox/ca';
 import { toPem } from '@sigbox/core';
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { fulcioError, fulcioErrorFormat } from '../error-formats.js';
 import type { HttpError } from '../http-error.js';
+import type { FastJsonPost } from '../fast-lane.js';
 import type { Service } from '../service.js';
 
 type Pem = fulcio.components['schemas']['Pem'];
+type SigningCertificateV2 = ResponseBody<fulcio.operations['CreateSigningCertificate'], 200>;
 
 /** Signing responses carry PEMs without their final newline; the trust bundle keeps it (ca-fulcio §2.1, §2.2). */
 const trimmedPem = (der: Uint8Array): Pem => toPem('CERTIFICATE', der).trimEnd();
@@ -22,11 +24,24 @@ export function mapCaError(err: unknown): HttpError | undefined {
  * signingCert cosign v2 uses (201, PEM chain), the trust bundle, the root chain and the issuer configuration.
  * Like grpc-gateway, request bodies are JSON whatever their Content-Type says.
  */
+function signingCertificateV2(issued: IssuedSigningCertificate): SigningCertificateV2 {
+  const chain = { certificates: issued.chainDer.map(trimmedPem) };
+  return issued.embeddedSct ? { signedCertificateEmbeddedSct: { chain } } : { signedCertificateDetachedSct: { chain, signedCertificateTimestamp: '' } };
+}
+
 export function createFulcioService(ca: CaService, options: { logger?: Logger } = {}): Service {
+  // Every client's path, answered before Express; the Express route below takes only what the fast lane leaves.
+  const fastSigningCertificate: FastJsonPost = {
+    path: '/api/v2/signingCert',
+    async answer(body, headers) {
+      const issued = await ca.issueSigningCertificate(parseSigningRequestV2(body, headers.authorization));
+      return { status: 200, contentType: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify(signingCertificateV2(issued))) };
+    },
+  };
+
   const createSigningCertificate: FulcioHandler<'CreateSigningCertificate'> = async (req, res) => {
     const issued = await ca.issueSigningCertificate(parseSigningRequestV2(req.body, req.headers.authorization));
-    const chain = { certificates: issued.chainDer.map(trimmedPem) };
-    res.status(200).json(issued.embeddedSct ? { signedCertificateEmbeddedSct: { chain } } : { signedCertificateDetachedSct: { chain, signedCertificateTimestamp: '' } });
+    res.status(200).json(signingCertificateV2(issued));
   };
 
   const legacySigningCertificate: FulcioHandler<'LegacyCreateSigningCertificate'> = async (req, res) => {
@@ -54,6 +69,7 @@ export function createFulcioService(ca: CaService, options: { logger?: Logger } 
     // All of /api/v2 speaks Fulcio's dialect (a later Rekor v2 at /api/v2/log wins by the longer prefix).
     prefixes: ['/api/v2', '/api/v1/signingCert', '/api/v1/rootCert'],
     errorFormat: fulcioErrorFormat,
+    fastPosts: [fastSigningCertificate],
     mapError: (err) => {
       const mapped = mapCaError(err);
       if (mapped && err instanceof CaError) options.logger?.info({ code: err.code, cause: String(err.cause ?? '') }, 'signing certificate refused');
