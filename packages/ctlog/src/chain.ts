@@ -35,10 +35,20 @@ export const bad = (message: string, cause?: unknown): never => {
   throw new CtError('BAD_CHAIN', message, cause === undefined ? {} : { cause });
 };
 
-export function parse(der: Uint8Array, what: string): Cert {
+/** The strict DER half of `parse`, with its error. */
+export function parseParts(der: Uint8Array, what: string): CertificateParts {
   try {
-    // parseCertificate is strict DER (no trailing bytes, no PEM); X509Certificate is what verifies signatures.
-    return { der, parts: parseCertificate(der), x509: new crypto.X509Certificate(der) };
+    return parseCertificate(der);
+  } catch (cause) {
+    return bad(`${what} cannot be parsed`, cause);
+  }
+}
+
+function parse(der: Uint8Array, what: string): Cert {
+  // parseCertificate is strict DER (no trailing bytes, no PEM); X509Certificate is what verifies signatures.
+  const parts = parseParts(der, what);
+  try {
+    return { der, parts, x509: new crypto.X509Certificate(der) };
   } catch (cause) {
     return bad(`${what} cannot be parsed`, cause);
   }
@@ -53,10 +63,9 @@ export function prepareRoots(rootsDer: readonly Uint8Array[]): AcceptedRoots {
   }
 }
 
-/** `parentKey` lets a caller that checks many children pass the key once: `x509.publicKey` builds a new KeyObject per read. */
-export function issuedBy(child: Cert, parent: Cert, parentKey?: crypto.KeyObject): boolean {
+function issuedBy(child: Cert, parent: Cert): boolean {
   try {
-    return parent.x509.ca && child.x509.checkIssued(parent.x509) && child.x509.verify(parentKey ?? parent.x509.publicKey);
+    return parent.x509.ca && child.x509.checkIssued(parent.x509) && child.x509.verify(parent.x509.publicKey);
   } catch {
     return false;
   }
@@ -79,14 +88,17 @@ function buildPath(certs: Cert[], roots: AcceptedRoots): Cert[] {
   return root ? [...certs, root] : bad('chain does not end in an accepted root');
 }
 
-export function checkLeaf(leaf: Cert, type: EntryType): void {
-  const poison = leaf.parts.extensions.find((e) => e.oid === OID.ctPoison);
+/** checkLeaf on what it reads: the leaf's extensions, and its EKU OIDs as OpenSSL decodes them (undefined: none). */
+export function checkLeafExtensions(parts: CertificateParts, extKeyUsages: readonly string[] | undefined, type: EntryType): void {
+  const poison = parts.extensions.find((e) => e.oid === OID.ctPoison);
   if (type === 'precert' && !poison) bad('precertificate without the CT poison extension');
   if (type === 'x509' && poison) bad('precertificate submitted to add-chain');
   if (poison && (!poison.critical || !bytesEqual(poison.value, ASN1_NULL))) bad('CT poison extension is not critical or not NULL');
   // ctfe checks the leaf's own EKUs against --ext_key_usages (TesseraCT runs with CodeSigning): none listed = refused.
-  if (!(leaf.x509.keyUsage ?? []).includes(OID.codeSigning)) bad('leaf certificate lacks extended key usage code signing');
+  if (!(extKeyUsages ?? []).includes(OID.codeSigning)) bad('leaf certificate lacks extended key usage code signing');
 }
+
+const checkLeaf = (leaf: Cert, type: EntryType): void => checkLeafExtensions(leaf.parts, leaf.x509.keyUsage, type);
 
 /** The precert entry's `issuer_key_hash` (RFC 6962 §3.2): SHA-256 of the issuing CA's SubjectPublicKeyInfo. */
 export function issuerKeyHashOf(issuer: Cert): Uint8Array {
@@ -95,8 +107,8 @@ export function issuerKeyHashOf(issuer: Cert): Uint8Array {
 }
 
 /** What an SCT for a precertificate signs: the issuer key hash and the precertificate's TBS minus the poison. */
-export function precertEntry(leaf: Cert, issuerKeyHash: Uint8Array): SignedEntry {
-  return { type: 'precert', issuerKeyHash, tbsCertificate: removeExtension(leaf.parts.tbs, OID.ctPoison) };
+export function precertEntry(leaf: CertificateParts, issuerKeyHash: Uint8Array): SignedEntry {
+  return { type: 'precert', issuerKeyHash, tbsCertificate: removeExtension(leaf.tbs, OID.ctPoison) };
 }
 
 /** What an SCT for this chain signs (RFC 6962 §3.2): the certificate, or issuer key hash + TBS minus the poison. */
@@ -105,7 +117,7 @@ function signedEntry(path: Cert[], type: EntryType): SignedEntry {
   if (type === 'x509') return { type, certificate: leaf.der };
   const issuer = path[1];
   if (!issuer) return bad('precertificate without an issuer');
-  return precertEntry(leaf, issuerKeyHashOf(issuer));
+  return precertEntry(leaf.parts, issuerKeyHashOf(issuer));
 }
 
 /** validateChain, keeping the parsed path (the in-process precertificate path remembers its issuer part). */

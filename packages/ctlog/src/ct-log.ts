@@ -106,7 +106,7 @@ export async function createCtLog(options: CtLogOptions): Promise<CtLog> {
   const validatePrecert = createPrecertValidator(roots);
   // The functions below are async so that a validation failure rejects rather than throws at the caller.
   const logPrecertificate = async (precert: Uint8Array, issuerChain: readonly Uint8Array[]) =>
-    encodeSct((await submit(validatePrecert(precert, issuerChain), 'sequenced')).sct);
+    encodeSct((await submit(await validatePrecert(precert, issuerChain), 'sequenced')).sct);
 
   return {
     tree,

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEphemeralSigner, spkiDer } from '@sigbox/core';
 import { AT, type TestCa, createTestCa } from './__fixtures__/ca.js';
-import { parseCertificate, removeExtension, subjectKeyId } from './certificate.js';
+import { type CertificateParts, extKeyUsages, parseCertificate, removeExtension, subjectKeyId } from './certificate.js';
+import { encode, oid, sequence, tlv } from './der.js';
 import { keyIdentifier } from './ca-chain.js';
 import { createLeafIssuer } from './leaf-issuer.js';
 import { FULCIO_OIDS, OID } from './oids.js';
@@ -27,6 +28,40 @@ describe('parseCertificate', () => {
     const der = ca.root.der;
     expect(() => parseCertificate(Uint8Array.from([...der, 0]))).toThrow(expect.objectContaining({ code: 'INVALID_CERTIFICATE' }));
     expect(() => parseCertificate(der.subarray(0, der.length - 1))).toThrow(expect.objectContaining({ code: 'INVALID_CERTIFICATE' }));
+  });
+});
+
+describe('extKeyUsages', () => {
+  const withEku = (parts: CertificateParts, value: Uint8Array): CertificateParts => ({
+    ...parts,
+    extensions: [...parts.extensions.filter((e) => e.oid !== OID.extKeyUsage), { oid: OID.extKeyUsage, critical: false, value }],
+  });
+
+  it('reads the EKU OIDs as node:crypto does, undefined without the extension', async () => {
+    const leafs = createLeafIssuer({ issuerCertDer: ca.intermediate.der, signer: ca.intermediate.signer, clock: () => AT });
+    const identity = { san: { kind: 'email' as const, value: 'alice@example.com' }, extensions: [] };
+    const leaf = await leafs.issue({ publicKeySpki: spkiDer(createEphemeralSigner().publicKey), identity });
+    for (const der of [leaf.der, ca.intermediate.der, ca.root.der]) {
+      expect(extKeyUsages(parseCertificate(der))).toEqual(new crypto.X509Certificate(der).keyUsage);
+    }
+    expect(extKeyUsages(parseCertificate(leaf.der))).toEqual([OID.codeSigning]);
+    expect(extKeyUsages(parseCertificate(ca.root.der))).toBeUndefined();
+    const parts = parseCertificate(leaf.der);
+    expect(extKeyUsages(withEku(parts, encode(sequence(oid(OID.anyExtendedKeyUsage), oid('1.3.6.1.5.5.7.3.4')))))).toEqual([OID.anyExtendedKeyUsage, '1.3.6.1.5.5.7.3.4']);
+    expect(extKeyUsages(withEku(parts, encode(sequence())))).toEqual([]);
+  });
+
+  it('refuses what is not a SEQUENCE of DER OIDs, which OpenSSL does not read as an EKU either', () => {
+    const parts = parseCertificate(ca.intermediate.der);
+    const codeSigningPadded = tlv(0x06, Uint8Array.of(0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x80, 0x03)); // arc 3 as 80 03
+    for (const value of [
+      encode(sequence(tlv(0x04, oid(OID.codeSigning).subarray(2)))), // an OCTET STRING, not an OID
+      encode(sequence(codeSigningPadded)),
+      oid(OID.codeSigning), // not in a SEQUENCE
+      Uint8Array.from([...encode(sequence(oid(OID.codeSigning))), 0]), // trailing byte
+    ]) {
+      expect(() => extKeyUsages(withEku(parts, value))).toThrow(expect.objectContaining({ code: 'INVALID_CERTIFICATE' }));
+    }
   });
 });
 

@@ -23,7 +23,7 @@ export interface CertificateParts {
   signature: Uint8Array;
 }
 
-const EXTENSIONS_TAG = 0xa3; // [3] EXPLICIT Extensions
+export const EXTENSIONS_TAG = 0xa3; // [3] EXPLICIT Extensions
 
 function expect(el: Element | undefined, tag: number, what: string): Element {
   if (!el || el.tag !== tag) throw new X509Error('INVALID_CERTIFICATE', `certificate: bad or missing ${what}`);
@@ -67,6 +67,16 @@ export function subjectKeyId(parts: CertificateParts): Uint8Array | undefined {
   const ski = parts.extensions.find((e) => e.oid === OID.subjectKeyIdentifier);
   if (!ski) return undefined;
   return content(ski.value, readWhole(ski.value, TAG.OCTET_STRING));
+}
+
+/**
+ * The OIDs of the extKeyUsage extension (RFC 5280 §4.2.1.12), or undefined when the certificate has none. Each
+ * KeyPurposeId must be an OBJECT IDENTIFIER in DER; anything else throws, as OpenSSL then reads no EKU at all.
+ */
+export function extKeyUsages(parts: CertificateParts): string[] | undefined {
+  const eku = parts.extensions.find((e) => e.oid === OID.extKeyUsage);
+  if (!eku) return undefined;
+  return children(eku.value, readWhole(eku.value, TAG.SEQUENCE)).map((el) => decodeOid(content(eku.value, expect(el, TAG.OID, 'KeyPurposeId'))));
 }
 
 /**

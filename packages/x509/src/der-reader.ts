@@ -58,22 +58,30 @@ export function readWhole(bytes: Uint8Array, tag: number): Element {
 export const raw = (bytes: Uint8Array, el: Element): Uint8Array => bytes.subarray(el.start, el.end);
 export const content = (bytes: Uint8Array, el: Element): Uint8Array => bytes.subarray(el.contentStart, el.end);
 
-/** Dotted form of an OBJECT IDENTIFIER's content octets (X.690 §8.19). */
+/** Arcs below this stay exact as doubles after one more base-128 digit (2^53 / 128). */
+const EXACT_ARC_LIMIT = 2 ** 46;
+
+/**
+ * Dotted form of an OBJECT IDENTIFIER's content octets (X.690 §8.19). An arc padded with leading 0x80 octets is
+ * refused (§8.19.2), as OpenSSL and Go do: read leniently, two encodings would name one OID. Arcs are numbers
+ * until they outgrow doubles, then bigints: every certificate extension's OID goes through here.
+ */
 export function decodeOid(body: Uint8Array): string {
-  const values: bigint[] = [];
-  let acc = 0n;
+  let dotted = '';
+  let acc: number | bigint = 0;
   for (let i = 0; i < body.length; i++) {
     const b = body[i] as number;
-    acc = (acc << 7n) | BigInt(b & 0x7f);
-    if (!(b & 0x80)) {
-      values.push(acc);
-      acc = 0n;
-    } else if (i === body.length - 1) fail('truncated OID');
+    if (b === 0x80 && acc === 0) fail('non-minimal OID arc');
+    acc = typeof acc === 'number' && acc < EXACT_ARC_LIMIT ? acc * 128 + (b & 0x7f) : (BigInt(acc) << 7n) | BigInt(b & 0x7f);
+    if (b & 0x80) continue;
+    // X.690 §8.19.4: the first value holds the first two arcs, 40·X + Y with X ≤ 2.
+    if (dotted !== '') dotted += `.${acc}`;
+    else dotted = typeof acc === 'number' && acc < 80 ? `${Math.floor(acc / 40)}.${acc % 40}` : `2.${BigInt(acc) - 80n}`;
+    acc = 0;
   }
-  const first = values.shift();
-  if (first === undefined) fail('empty OID');
-  const head = first < 80n ? [first / 40n, first % 40n] : [2n, first - 80n];
-  return [...head, ...values].join('.');
+  if (acc !== 0) fail('truncated OID');
+  if (dotted === '') fail('empty OID');
+  return dotted;
 }
 
 /** Content octets of a BIT STRING that has no unused bits (keys, signatures). */

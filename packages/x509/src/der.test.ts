@@ -41,4 +41,12 @@ describe('der reader', () => {
     expect(() => readElement(Uint8Array.from([0x04, 0x05, 1, 2]))).toThrow(/past end/);
     expect(readElement(Uint8Array.from([0x04, 0x02, 1, 2]))).toEqual({ tag: 4, start: 0, contentStart: 2, end: 4 });
   });
+
+  it('refuses OID arcs padded with 0x80, empty and truncated OIDs', () => {
+    expect(decodeOid(Uint8Array.of(0x2b, 0x06, 0x01, 0x80 | 0x01, 0x00))).toBe('1.3.6.1.128');
+    expect(() => decodeOid(Uint8Array.of(0x2b, 0x06, 0x80, 0x01))).toThrow(/non-minimal/);
+    expect(() => decodeOid(Uint8Array.of(0x80, 0x2b))).toThrow(/non-minimal/);
+    expect(() => decodeOid(Uint8Array.of())).toThrow(/empty/);
+    expect(() => decodeOid(Uint8Array.of(0x2b, 0x86))).toThrow(/truncated/);
+  });
 });

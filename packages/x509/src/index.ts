@@ -11,7 +11,9 @@ export {
 } from './leaf-issuer.js';
 export { encodeSctList, decodeSctList } from './sct-list.js';
 export { randomSerial } from './serial.js';
-export { parseCertificate, removeExtension, subjectKeyId, type CertificateParts, type CertificateExtension } from './certificate.js';
+export { parseCertificate, removeExtension, subjectKeyId, extKeyUsages, type CertificateParts, type CertificateExtension } from './certificate.js';
+export { readUnambiguousLeaf, type UnambiguousLeaf } from './unambiguous-leaf.js';
+export { certificateSignatureCheck, type SignatureCheck } from './signature-algorithm.js';
 export { createRootCa, createIntermediateCa, keyIdentifier, type CaCertificate, type Validity } from './ca-chain.js';
 export { type CaSubject } from './name.js';
 export { parseCsr, createIntermediateCsr, type ParsedCsr } from './csr.js';

@@ -38,7 +38,7 @@ export const FULCIO_ARC = '1.3.6.1.4.1.57264.1';
 /** Last arc number whose value is raw UTF-8 rather than a DER UTF8String. */
 export const FULCIO_LAST_RAW_ARC = 6;
 
-/** Standard OIDs the profile uses (RFC 5280 §4.2.1, RFC 6962 §3.1, RFC 5758 §3.2, RFC 8410 §3, RFC 4055). */
+/** Standard OIDs the profile uses (RFC 5280 §4.2.1, RFC 6962 §3.1, RFC 5758 §3.2, RFC 8410 §3, RFC 4055, RFC 5480 §2.1.1). */
 export const OID = {
   keyUsage: '2.5.29.15',
   extKeyUsage: '2.5.29.37',
@@ -60,4 +60,9 @@ export const OID = {
   sha384WithRsa: '1.2.840.113549.1.1.12',
   sha512WithRsa: '1.2.840.113549.1.1.13',
   ed25519: '1.3.101.112',
+  ecPublicKey: '1.2.840.10045.2.1',
+  prime256v1: '1.2.840.10045.3.1.7',
+  secp384r1: '1.3.132.0.34',
+  secp521r1: '1.3.132.0.35',
+  rsaEncryption: '1.2.840.113549.1.1.1',
 } as const;

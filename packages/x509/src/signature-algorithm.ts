@@ -1,4 +1,4 @@
-import type { KeyAlgorithm } from '@sigbox/core';
+import { type KeyAlgorithm, bytesEqual } from '@sigbox/core';
 import { DER_NULL, encode, oid, sequence } from './der.js';
 import { OID } from './oids.js';
 
@@ -37,3 +37,24 @@ export const CSR_SIGNATURE_ALGORITHMS: Readonly<Record<string, { key: 'ec' | 'rs
   [OID.sha512WithRsa]: { key: 'rsa', hash: 'sha512' },
   [OID.ed25519]: { key: 'ed25519', hash: null },
 };
+
+/** How `crypto.verify` checks a signature: the key type it needs (KeyObject.asymmetricKeyType) and the digest. */
+export interface SignatureCheck {
+  keyType: 'ec' | 'rsa' | 'ed25519';
+  hash: Hash;
+}
+
+// One DER encoding each: ECDSA and Ed25519 without parameters (RFC 5758 §3.2, RFC 8410 §3), RSA with NULL (RFC 4055 §5).
+const CERTIFICATE_SIGNATURE_ALGORITHMS = Object.entries(CSR_SIGNATURE_ALGORITHMS).map(([dotted, { key, hash }]) => ({
+  der: encode(key === 'rsa' ? sequence(oid(dotted), DER_NULL) : sequence(oid(dotted))),
+  check: { keyType: key, hash } satisfies SignatureCheck,
+}));
+
+/**
+ * The check for a certificate signed under `algorithmIdentifier` (DER), for the algorithms of
+ * CSR_SIGNATURE_ALGORITHMS in their one DER encoding; undefined for anything else (RSA-PSS, whose parameters
+ * choose the digest; RSA without its NULL; any other parameters), which only a full X.509 verifier can judge.
+ */
+export function certificateSignatureCheck(algorithmIdentifier: Uint8Array): SignatureCheck | undefined {
+  return CERTIFICATE_SIGNATURE_ALGORITHMS.find(({ der }) => bytesEqual(der, algorithmIdentifier))?.check;
+}

@@ -1,9 +1,7 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import { bytesEqual, spkiDer } from '@sigbox/core';
 import { X509Error } from './error.js';
-import { TAG } from './der.js';
-import { children, decodeOid, content, readWhole } from './der-reader.js';
-import { type CertificateParts, parseCertificate } from './certificate.js';
+import { type CertificateParts, extKeyUsages, parseCertificate } from './certificate.js';
 import { checkKeyStrength } from './key-strength.js';
 import { OID } from './oids.js';
 
@@ -11,13 +9,7 @@ const fail = (message: string, cause?: unknown): never => {
   throw new X509Error('INVALID_CHAIN', message, cause === undefined ? {} : { cause });
 };
 
-/** EKU OIDs of a certificate, or undefined when it has no EKU extension (which Go treats as "any"). */
-function extKeyUsages(parts: CertificateParts): string[] | undefined {
-  const eku = parts.extensions.find((e) => e.oid === OID.extKeyUsage);
-  if (!eku) return undefined;
-  return children(eku.value, readWhole(eku.value, TAG.SEQUENCE)).map((el) => decodeOid(content(eku.value, el)));
-}
-
+/** No EKU extension counts as "any", as Go's Verify reads it. */
 function allowsCodeSigning(parts: CertificateParts): boolean {
   const ekus = extKeyUsages(parts);
   return ekus === undefined || ekus.includes(OID.codeSigning) || ekus.includes(OID.anyExtendedKeyUsage);

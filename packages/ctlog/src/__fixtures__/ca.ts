@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { type Signer, createEphemeralSigner, spkiDer } from '@sigbox/core';
+import { type KeyAlgorithm, type Signer, createEphemeralSigner, spkiDer } from '@sigbox/core';
 import { type LeafDraft, type LeafIssuer, FULCIO_OIDS, createIntermediateCa, createLeafIssuer, createRootCa } from '@sigbox/x509';
 
 const VALIDITY = { notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2035-01-01T00:00:00Z') };
@@ -13,9 +13,9 @@ export interface TestCa {
   draft(email?: string): LeafDraft;
 }
 
-export async function createTestCa(commonName = 'sigbox'): Promise<TestCa> {
-  const rootSigner = createEphemeralSigner('ecdsa-p256');
-  const interSigner = createEphemeralSigner('ecdsa-p256');
+export async function createTestCa(commonName = 'sigbox', algorithm: KeyAlgorithm = 'ecdsa-p256'): Promise<TestCa> {
+  const rootSigner = createEphemeralSigner(algorithm);
+  const interSigner = createEphemeralSigner(algorithm);
   const root = await createRootCa({ subject: { commonName, organization: 'sigbox.dev' }, signer: rootSigner, validity: VALIDITY });
   const intermediate = await createIntermediateCa({
     subject: { commonName: `${commonName}-intermediate`, organization: 'sigbox.dev' },
