@@ -190,7 +190,7 @@ describe.each(databaseEngines())('CT log on %s', (engine) => {
   });
 
   it('bounds the in-process SCT issuer with a typed timeout', async () => {
-    const slow = await createCtLog({ database: db, signer, hostname: 'ct.sigbox.test', roots: [ca.root.der], batchMaxAgeMs: 300, sctTimeoutMs: 20 });
+    const slow = await createCtLog({ database: db, signer, hostname: 'ct.sigbox.test', roots: [ca.root.der], batchMaxAgeMs: 300, batchQuietMs: 0, sctTimeoutMs: 20 });
     try {
       const precert = await ca.draft().precertificate();
       await expect(slow.sctIssuer.logPrecertificate(precert.der, [ca.intermediate.der, ca.root.der])).rejects.toMatchObject({ code: 'TIMEOUT' });

@@ -27,6 +27,11 @@ import { type Submitted, createSubmitter } from './submit.js';
 export const CT_TREE_NAME = 'ct';
 /** How long the CA waits for an SCT before giving up on the certificate (Fulcio's own CT client allows 30 s). */
 export const DEFAULT_SCT_TIMEOUT_MS = 3000;
+/**
+ * The CA's SCTs wait only for sequencing, so the CT tree integrates at most 20 times a second under load: a round
+ * costs the same whatever it integrates (bench/ca). add-chain answers, and STHs, wait up to this much longer.
+ */
+export const DEFAULT_CT_INTEGRATION_INTERVAL_MS = 50;
 
 /** Structurally @sigbox/ca's SctIssuer (ctlog may not import ca): log a precertificate, get one serialized SCT. */
 export interface SctIssuer {
@@ -45,6 +50,9 @@ export interface CtLogOptions {
   sctTimeoutMs?: number;
   batchSize?: number;
   batchMaxAgeMs?: number;
+  batchQuietMs?: number;
+  /** Least time between the starts of two integration rounds; default {@link DEFAULT_CT_INTEGRATION_INTERVAL_MS}. */
+  integrationIntervalMs?: number;
   maxPending?: number;
   onIntegrated?: (round: IntegrationRound, durationMs: number) => void;
   onSequenced?: (batchSize: number) => void;
@@ -97,6 +105,8 @@ export async function createCtLog(options: CtLogOptions): Promise<CtLog> {
     ...(options.clock ? { clock: options.clock } : {}),
     batchSize: options.batchSize,
     batchMaxAgeMs: options.batchMaxAgeMs,
+    batchQuietMs: options.batchQuietMs,
+    integrationIntervalMs: options.integrationIntervalMs ?? DEFAULT_CT_INTEGRATION_INTERVAL_MS,
     maxPending: options.maxPending,
     onIntegrated: options.onIntegrated,
     onSequenced: options.onSequenced,

@@ -3,6 +3,7 @@ export {
   createCtLog,
   CT_TREE_NAME,
   DEFAULT_SCT_TIMEOUT_MS,
+  DEFAULT_CT_INTEGRATION_INTERVAL_MS,
   type CtLog,
   type CtLogOptions,
   type SctIssuer,

@@ -5,6 +5,11 @@ export interface BatcherOptions<T, R> {
   maxBatch: number;
   /** How long the first item of a batch may wait for company before the batch goes anyway. */
   maxAgeMs: number;
+  /**
+   * A batch also goes once no item has joined it for this long (0 = only age and size count): a burst — the
+   * clients of a closed loop, one CI job's signatures — is sequenced when it ends, not when its first item has aged.
+   */
+  quietMs?: number;
   /** Items queued or in flight beyond which `add` refuses at once with PUSHBACK. */
   maxPending: number;
   /** Handles one batch; must return one result per item, in order. A rejection fails the whole batch. */
@@ -23,15 +28,18 @@ interface Waiting<T, R> {
   item: T;
   resolve: (r: R) => void;
   reject: (e: unknown) => void;
+  /** performance.now() when queued. */
   queuedAt: number;
 }
 
 /**
- * Group commit: one flush at a time; items arriving meanwhile form the next batch, which goes as soon as
- * it is full, as soon as the previous flush ends if it has waited `maxAgeMs`, or when `maxAgeMs` passes.
- * Under load batches grow by themselves; when idle an item waits at most `maxAgeMs`.
+ * Group commit: one flush at a time; items arriving meanwhile form the next batch, which goes as soon as it is
+ * full, as soon as the previous flush ends if it has waited `maxAgeMs`, when `maxAgeMs` passes, or when no item has
+ * joined it for `quietMs`. Under load batches grow by themselves; when idle an item waits at most `quietMs` (or
+ * `maxAgeMs` without it).
  */
 export function createBatcher<T, R>(options: BatcherOptions<T, R>): Batcher<T, R> {
+  const quietMs = options.quietMs ?? 0;
   let queue: Array<Waiting<T, R>> = [];
   let inFlight = 0;
   let flushing: Promise<void> | undefined;
@@ -39,10 +47,19 @@ export function createBatcher<T, R>(options: BatcherOptions<T, R>): Batcher<T, R
   let closed = false;
   let drained: (() => void) | undefined;
 
+  /** How long the queued batch may still wait; 0 = it goes now. */
+  function waitLeft(now: number): number {
+    const first = queue[0] as Waiting<T, R>;
+    const last = queue[queue.length - 1] as Waiting<T, R>;
+    if (queue.length >= options.maxBatch || closed) return 0;
+    const byAge = first.queuedAt + options.maxAgeMs - now;
+    return Math.max(0, quietMs > 0 ? Math.min(byAge, last.queuedAt + quietMs - now) : byAge);
+  }
+
   function schedule(): void {
     if (flushing || queue.length === 0) return;
-    const age = Date.now() - (queue[0] as Waiting<T, R>).queuedAt;
-    if (queue.length >= options.maxBatch || age >= options.maxAgeMs || closed) {
+    const left = waitLeft(performance.now());
+    if (left === 0) {
       if (timer) clearTimeout(timer);
       timer = undefined;
       flushing = runFlush().finally(() => {
@@ -51,10 +68,11 @@ export function createBatcher<T, R>(options: BatcherOptions<T, R>): Batcher<T, R
         if (queue.length === 0 && inFlight === 0) drained?.();
       });
     } else if (!timer) {
+      // Armed once per wait; an item joining meanwhile only moves the quiet deadline, read again when it fires.
       timer = setTimeout(() => {
         timer = undefined;
         schedule();
-      }, options.maxAgeMs - age);
+      }, left);
     }
   }
 
@@ -79,7 +97,7 @@ export function createBatcher<T, R>(options: BatcherOptions<T, R>): Batcher<T, R
         return Promise.reject(new LogError('PUSHBACK', 'too many entries waiting to be sequenced', { details: { pending: queue.length + inFlight } }));
       }
       return new Promise<R>((resolve, reject) => {
-        queue.push({ item, resolve, reject, queuedAt: Date.now() });
+        queue.push({ item, resolve, reject, queuedAt: performance.now() });
         schedule();
       });
     },

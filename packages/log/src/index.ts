@@ -9,6 +9,7 @@ export {
   openLogTree,
   DEFAULT_BATCH_SIZE,
   DEFAULT_BATCH_MAX_AGE_MS,
+  DEFAULT_BATCH_QUIET_MS,
   DEFAULT_MAX_PENDING,
   DEFAULT_MAX_ENTRY_SIZE,
 } from './log-tree.js';

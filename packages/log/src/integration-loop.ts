@@ -16,7 +16,12 @@ interface Waiter {
  * Runs integration rounds in this process, one at a time, whenever sequencing asks, and wakes those waiting
  * for an index to be integrated. Other processes may integrate our entries: a round then finds them done.
  */
-export function createIntegrationLoop(runRound: () => Promise<IntegrationRound>, onRound?: (round: IntegrationRound, durationMs: number) => void) {
+export function createIntegrationLoop(
+  runRound: () => Promise<IntegrationRound>,
+  onRound?: (round: IntegrationRound, durationMs: number) => void,
+  /** Least time from one round's start to the next one's: rounds cost the same whatever they integrate. */
+  minIntervalMs = 0,
+) {
   let waiters: Waiter[] = [];
   let running: Promise<void> | undefined;
   let again = false;
@@ -41,6 +46,8 @@ export function createIntegrationLoop(runRound: () => Promise<IntegrationRound>,
         onRound?.(round, performance.now() - started);
         settle(round);
         if (round.more) again = true;
+        const rest = minIntervalMs - (performance.now() - started);
+        if (again && rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
       } catch (error) {
         // Sequenced entries stay durable; the next kick (or start-up) integrates them. Those waiting now
         // were not acknowledged, so failing them loses nothing.

@@ -13,6 +13,11 @@ import type { LogTables } from './tables.js';
 /** Defaults after tessera (`WithBatching(256, …)`, `WithPushback(4096)`) with a shorter linger for latency. */
 export const DEFAULT_BATCH_SIZE = 256;
 export const DEFAULT_BATCH_MAX_AGE_MS = 20;
+/**
+ * A batch goes once nothing has joined it for this long: a burst is sequenced as it ends rather than when its
+ * first entry is 20 ms old. Short enough to save most of the age, long enough that a steady stream still batches.
+ */
+export const DEFAULT_BATCH_QUIET_MS = 2;
 export const DEFAULT_MAX_PENDING = 4096;
 export const DEFAULT_MAX_PER_ROUND = 16_384;
 /** C2SP tlog-tiles entry bundles prefix each entry with a uint16 length. */
@@ -27,6 +32,14 @@ export interface OpenTreeOptions {
   signers: readonly NoteSigner[];
   batchSize?: number;
   batchMaxAgeMs?: number;
+  /** 0 = batches go by size and age only. */
+  batchQuietMs?: number;
+  /**
+   * Least time between the starts of two integration rounds (default 0: back to back while there is work). A log
+   * whose writers wait only for sequencing (CT, whose SCT is the promise) can integrate less often and save a
+   * round's fixed cost; those waiting for integration wait up to this much longer.
+   */
+  integrationIntervalMs?: number;
   maxPending?: number;
   maxEntrySize?: number;
   clock?: () => Date;
@@ -125,6 +138,8 @@ export async function openLogTree(database: Database, options: OpenTreeOptions):
     origin,
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
     batchMaxAgeMs: options.batchMaxAgeMs ?? DEFAULT_BATCH_MAX_AGE_MS,
+    batchQuietMs: options.batchQuietMs ?? DEFAULT_BATCH_QUIET_MS,
+    integrationIntervalMs: options.integrationIntervalMs ?? 0,
     maxPending: options.maxPending ?? DEFAULT_MAX_PENDING,
     maxPerRound: DEFAULT_MAX_PER_ROUND,
   };

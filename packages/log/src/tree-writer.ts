@@ -30,6 +30,9 @@ export interface WriterSettings {
   origin: string;
   batchSize: number;
   batchMaxAgeMs: number;
+  batchQuietMs: number;
+  /** Least time between the starts of two integration rounds (0 = back to back). */
+  integrationIntervalMs: number;
   maxPending: number;
   maxPerRound: number;
 }
@@ -53,10 +56,11 @@ export async function openLocalWriter(
   events: WriterEvents,
 ): Promise<TreeWriter> {
   const { treeId, origin, signers, clock, maxPerRound } = settings;
-  const loop = createIntegrationLoop(() => integrateRound({ db, treeId, origin, signers, clock, maxPerRound }), events.onRound);
+  const loop = createIntegrationLoop(() => integrateRound({ db, treeId, origin, signers, clock, maxPerRound }), events.onRound, settings.integrationIntervalMs);
   const batcher: Batcher<EntryToSequence, Sequenced> = createBatcher({
     maxBatch: settings.batchSize,
     maxAgeMs: settings.batchMaxAgeMs,
+    quietMs: settings.batchQuietMs,
     maxPending: settings.maxPending,
     flush: async (batch) => {
       const results = await sequenceBatch(db, treeId, batch, clock);
