@@ -5,7 +5,7 @@ import { type TestDatabase, createTestDatabase, databaseEngines } from '@sigbox/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLogTree } from './log-tree.js';
 import { type EntryToSequence, sequenceBatch } from './sequencer.js';
-import { type LogDb, sequenceEntries } from './storage.js';
+import type { LogDb } from './storage.js';
 import type { LogTables } from './tables.js';
 
 const utf8 = encoding.utf8;
@@ -14,7 +14,7 @@ const entry = (text: string, keys: string[] = [], extra?: string): EntryToSequen
   return { data, leafHash: hashLeaf(data), identity: hashLeaf(data), keys, ...(extra === undefined ? {} : { extra: utf8(extra) }) };
 };
 
-describe.each(databaseEngines())('sequenceBatch on %s (log_sequence_batch, one statement)', (engine) => {
+describe.each(databaseEngines())('sequenceBatch on %s', (engine) => {
   let db: TestDatabase;
   let kysely: LogDb;
   let treeId: bigint;
@@ -78,12 +78,9 @@ describe.each(databaseEngines())('sequenceBatch on %s (log_sequence_batch, one s
 
   it('writes nothing of a batch that fails: no entry, no key, no gap', async () => {
     const before = { next: await nextIndex(), count: (await rows()).length };
-    // The second entry's data is not hex: decode fails inside the statement, after the first row was inserted.
-    const batch = {
-      treeId, identity: ['0f', '1f'], leafHash: ['0f', '1f'], data: ['0f', 'not hex'], extra: [null, null],
-      keys: ['k6', 'k5'], keyEntries: [1, 2], sequencedAt: at,
-    };
-    await expect(sequenceEntries(kysely, batch)).rejects.toThrow();
+    // A key the table refuses (NOT NULL): the keys go in after the entries, in the same transaction.
+    const refused = entry('e', [null as unknown as string]);
+    await expect(sequenceBatch(kysely, treeId, [entry('f', ['k6']), refused], () => at)).rejects.toThrow();
     expect(await nextIndex()).toBe(before.next);
     expect((await rows()).length).toBe(before.count);
     expect(await keys()).not.toContain('k6@4');

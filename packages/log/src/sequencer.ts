@@ -1,5 +1,5 @@
 import { encoding } from '@sigbox/core';
-import { type LogDb, sequenceEntries } from './storage.js';
+import { type LogDb, type NewEntryRow, findIdentities, insertEntries, lockNextIndex, setNextIndex } from './storage.js';
 
 export interface EntryToSequence {
   data: Uint8Array;
@@ -16,29 +16,28 @@ export interface Sequenced {
 }
 
 /**
- * Gives a batch its indices in one call (the database's `log_sequence_batch`, migration 0004): lock the
- * sequence row, find identities already logged, insert the rest with consecutive indices and their search keys,
- * move the sequence on. Either the whole batch is durable with gapless indices, or nothing is.
+ * Gives a batch its indices in one transaction: lock the sequence row, find identities already logged,
+ * insert the rest with consecutive indices and their search keys, move the sequence on. Either the whole
+ * batch is durable with gapless indices, or nothing is.
  */
 export async function sequenceBatch(db: LogDb, treeId: bigint, batch: readonly EntryToSequence[], clock: () => Date): Promise<Sequenced[]> {
-  const keys: string[] = [];
-  const keyEntries: number[] = [];
-  batch.forEach((entry, i) => {
-    for (const key of new Set(entry.keys)) {
-      keys.push(key);
-      keyEntries.push(i + 1);
+  return db.transaction().execute(async (tx) => {
+    let next = await lockNextIndex(tx, treeId);
+    const existing = await findIdentities(tx, treeId, batch.map((e) => e.identity));
+    const rows: NewEntryRow[] = [];
+    const results = batch.map((entry): Sequenced => {
+      const key = encoding.toHex(entry.identity);
+      const known = existing.get(key);
+      if (known !== undefined) return { index: known, duplicate: true };
+      const index = next++;
+      existing.set(key, index);
+      rows.push({ index, identity: entry.identity, leafHash: entry.leafHash, data: entry.data, extra: entry.extra, keys: entry.keys });
+      return { index, duplicate: false };
+    });
+    if (rows.length > 0) {
+      await insertEntries(tx, treeId, rows, clock());
+      await setNextIndex(tx, treeId, next);
     }
+    return results;
   });
-  const rows = await sequenceEntries(db, {
-    treeId,
-    identity: batch.map((e) => encoding.toHex(e.identity)),
-    leafHash: batch.map((e) => encoding.toHex(e.leafHash)),
-    data: batch.map((e) => encoding.toHex(e.data)),
-    extra: batch.map((e) => (e.extra === undefined ? null : encoding.toHex(e.extra))),
-    keys,
-    keyEntries,
-    sequencedAt: clock(),
-  });
-  if (rows.length !== batch.length) throw new Error(`log_sequence_batch answered ${rows.length} rows for ${batch.length} entries`);
-  return rows.map((row) => ({ index: row.idx, duplicate: row.duplicate }));
 }

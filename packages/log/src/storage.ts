@@ -42,29 +42,56 @@ export async function insertTree(db: LogDb, tree: { treeId: bigint; name: string
   });
 }
 
+export async function lockNextIndex(tx: LogTx, treeId: bigint): Promise<bigint> {
+  const row = await tx.selectFrom('log_sequence').select('next_index').where('tree_id', '=', treeId).forUpdate().executeTakeFirstOrThrow();
+  return row.next_index;
+}
+
 export async function readNextIndex(db: Queryable, treeId: bigint): Promise<bigint> {
   const row = await db.selectFrom('log_sequence').select('next_index').where('tree_id', '=', treeId).executeTakeFirstOrThrow();
   return row.next_index;
 }
 
-/** One batch for `log_sequence_batch` (migration 0004): per entry its hex columns; keys as (key, 1-based entry) pairs. */
-export interface BatchToSequence {
-  treeId: bigint;
-  identity: string[];
-  leafHash: string[];
-  data: string[];
-  extra: Array<string | null>;
-  keys: string[];
-  keyEntries: number[];
-  sequencedAt: Date;
+export async function setNextIndex(tx: LogTx, treeId: bigint, nextIndex: bigint): Promise<void> {
+  await tx.updateTable('log_sequence').set({ next_index: nextIndex }).where('tree_id', '=', treeId).execute();
 }
 
-/** Sequences a batch in one statement; one row per entry, in batch order. */
-export async function sequenceEntries(db: Queryable, batch: BatchToSequence): Promise<Array<{ idx: bigint; duplicate: boolean }>> {
-  const { rows } = await sql<{ entry: number; idx: bigint; duplicate: boolean }>`
-    SELECT entry, idx, duplicate FROM log_sequence_batch(${batch.treeId}, ${batch.identity}::text[], ${batch.leafHash}::text[],
-      ${batch.data}::text[], ${batch.extra}::text[], ${batch.keys}::text[], ${batch.keyEntries}::int4[], ${batch.sequencedAt})`.execute(db);
-  return rows;
+/** Indices of the given identities already in the tree, keyed by hex identity. */
+export async function findIdentities(db: Queryable, treeId: bigint, identities: readonly Uint8Array[]): Promise<Map<string, bigint>> {
+  if (identities.length === 0) return new Map();
+  const hex = identities.map((i) => encoding.toHex(i));
+  const { rows } = await sql<{ identity: Uint8Array; idx: bigint }>`
+    SELECT identity, idx FROM log_entries
+    WHERE tree_id = ${treeId} AND identity IN (SELECT decode(h, 'hex') FROM unnest(${hex}::text[]) AS t(h))`.execute(db);
+  return new Map(rows.map((r) => [encoding.toHex(r.identity), r.idx]));
+}
+
+export interface NewEntryRow {
+  index: bigint;
+  identity: Uint8Array;
+  leafHash: Uint8Array;
+  data: Uint8Array;
+  extra: Uint8Array | undefined;
+  keys: readonly string[];
+}
+
+export async function insertEntries(tx: LogTx, treeId: bigint, entries: readonly NewEntryRow[], sequencedAt: Date): Promise<void> {
+  if (entries.length === 0) return;
+  const idx = entries.map((e) => e.index.toString());
+  const identity = entries.map((e) => encoding.toHex(e.identity));
+  const leaf = entries.map((e) => encoding.toHex(e.leafHash));
+  const data = entries.map((e) => encoding.toHex(e.data));
+  const extra = entries.map((e) => (e.extra === undefined ? null : encoding.toHex(e.extra)));
+  await sql`
+    INSERT INTO log_entries (tree_id, idx, identity, leaf_hash, data, extra, sequenced_at)
+    SELECT ${treeId}, i, decode(a, 'hex'), decode(l, 'hex'), decode(d, 'hex'), decode(x, 'hex'), ${sequencedAt}
+    FROM unnest(${idx}::int8[], ${identity}::text[], ${leaf}::text[], ${data}::text[], ${extra}::text[]) AS t(i, a, l, d, x)`.execute(tx);
+  const keyRows = entries.flatMap((e) => [...new Set(e.keys)].map((k) => [k, e.index.toString()] as const));
+  if (keyRows.length === 0) return;
+  await sql`
+    INSERT INTO log_entry_keys (tree_id, key, idx)
+    SELECT ${treeId}, k, i FROM unnest(${keyRows.map((r) => r[0])}::text[], ${keyRows.map((r) => r[1])}::int8[]) AS t(k, i)
+    ON CONFLICT DO NOTHING`.execute(tx);
 }
 
 export interface IntegrationRow {
