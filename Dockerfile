@@ -24,5 +24,5 @@ USER node
 EXPOSE 8080
 # What `npm start` runs, without npm in between, so SIGTERM reaches Sigbox (graceful shutdown, exit 0).
 # Arguments after the image name replace CMD: `docker run … sigbox ca init --out /var/lib/sigbox/ca …`.
-ENTRYPOINT ["node", "--import", "tsx", "--conditions=@sigbox/source", "packages/cli/src/main.ts"]
+ENTRYPOINT ["node", "--conditions=@sigbox/source", "packages/cli/bin/sigbox.mjs"]
 CMD ["up", "--host", "0.0.0.0", "--data", "/var/lib/sigbox"]

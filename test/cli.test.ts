@@ -2,27 +2,34 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:https';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toolAvailable } from '@sigbox/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SIGBOX = ['--import', 'tsx', '--conditions=@sigbox/source', 'packages/cli/src/main.ts'];
+const SIGBOX = ['--conditions=@sigbox/source', 'packages/cli/bin/sigbox.mjs'];
 /** A first persistent PGlite start runs initdb: allow for a slow machine. */
 const START_TIMEOUT_MS = 60_000;
 
-function sigbox(args: string[]): { child: ChildProcess; stderr: () => string; stdout: () => string } {
-  // DATABASE_URL from the test environment must not switch the command off PGlite.
-  const { DATABASE_URL: _ignored, ...env } = process.env;
-  const child = spawn(process.execPath, [...SIGBOX, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function sigbox(args: string[], extraEnv: Record<string, string> = {}): { child: ChildProcess; stderr: () => string; stdout: () => string } {
+  // DATABASE_URL from the test environment must not switch the command off PGlite, nor vitest's pool size the server's.
+  const { DATABASE_URL: _ignored, UV_THREADPOOL_SIZE: _pool, ...env } = process.env;
+  const child = spawn(process.execPath, [...SIGBOX, ...args], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   return { child, stdout: () => out, stderr: () => err };
+}
+
+/** libuv's pool threads in a running process (Linux names them `libuv-worker`). */
+async function poolThreads(pid: number): Promise<number> {
+  const tasks = await readdir(`/proc/${pid}/task`);
+  const names = await Promise.all(tasks.map((t) => readFile(`/proc/${pid}/task/${t}/comm`, 'utf8').catch(() => '')));
+  return names.filter((n) => n.trim() === 'libuv-worker').length;
 }
 
 async function exitCode(child: ChildProcess): Promise<number | null> {
@@ -115,6 +122,8 @@ describe('sigbox up', () => {
       expect(signing.oidcUrls).toEqual([]);
       expect((await stat(data)).mode & 0o777).toBe(0o700);
       expect(run.stderr()).toContain('embedded PGlite');
+      // The launcher sizes libuv's pool before tsx first uses it: one core left to the event loop.
+      if (process.platform === 'linux') expect(await poolThreads(run.child.pid as number)).toBe(Math.min(4, Math.max(1, availableParallelism() - 1)));
       // stdout is JSON log lines only, and the health request was logged.
       const logs = run.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(logs.some((l) => l.msg === 'request' && l.path === '/healthz')).toBe(true);
@@ -205,6 +214,19 @@ describe('sigbox up', () => {
     },
     START_TIMEOUT_MS + 30_000,
   );
+
+  it.skipIf(process.platform !== 'linux')('keeps an operator\'s UV_THREADPOOL_SIZE', async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'sigbox-pool-'));
+    dirs.push(parent);
+    const run = sigbox(['up', '--port', '0', '--data', path.join(parent, 'data')], { UV_THREADPOOL_SIZE: '3' });
+    try {
+      await listeningUrl(run);
+      expect(await poolThreads(run.child.pid as number)).toBe(3);
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    expect(await exitCode(run.child)).toBe(0);
+  }, START_TIMEOUT_MS + 30_000);
 
   it('refuses --tls-cert without --tls-key with exit code 2', async () => {
     const run = sigbox(['up', '--tls-cert', 'tls.crt']);

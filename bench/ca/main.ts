@@ -44,7 +44,7 @@ const KEYS = Number(flags.keys);
 const WORKERS = Number(flags.workers);
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = ['--import', 'tsx', '--conditions=@sigbox/source', 'packages/cli/src/main.ts'];
+const CLI = ['--conditions=@sigbox/source', 'packages/cli/bin/sigbox.mjs'];
 /** A first PGlite start runs initdb; a loaded 2-core machine needs a while. */
 const START_TIMEOUT_MS = 120_000;
 const EMAIL = 'bench@example.com';

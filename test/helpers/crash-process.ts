@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SIGBOX = ['--import', 'tsx', '--conditions=@sigbox/source', 'packages/cli/src/main.ts', 'up'];
+const SIGBOX = ['--conditions=@sigbox/source', 'packages/cli/bin/sigbox.mjs', 'up'];
 /** `sigbox up` on Postgres starts in about a second; allow for a loaded CI machine. */
 const START_TIMEOUT_MS = 30_000;
 /** Enough of a process's stderr to explain a failed start, without growing for ever. */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SIGBOX = ['--import', 'tsx', '--conditions=@sigbox/source', 'packages/cli/src/main.ts', 'up'];
+const SIGBOX = ['--conditions=@sigbox/source', 'packages/cli/bin/sigbox.mjs', 'up'];
 /** A first persistent PGlite start runs initdb: allow for a slow, shared machine. */
 export const SIGBOX_START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 15_000;

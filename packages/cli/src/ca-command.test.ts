@@ -105,7 +105,7 @@ describe('sigbox ca: running the ceremony in process', () => {
 
 describe('sigbox ca: the real command', () => {
   const sigbox = (args: string[], env: Record<string, string> = {}) =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', '--conditions=@sigbox/source', 'packages/cli/src/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env } })
+    promisify(execFile)(process.execPath, ['--conditions=@sigbox/source', 'packages/cli/bin/sigbox.mjs', ...args], { cwd: ROOT, env: { ...process.env, ...env } })
       .then((r) => ({ code: 0, ...r }))
       .catch((err: { code: number; stdout: string; stderr: string }) => err);
 
