@@ -48,9 +48,8 @@ const CLI = ['--conditions=@sigbox/source', 'packages/cli/bin/sigbox.mjs'];
 /** A first PGlite start runs initdb; a loaded 2-core machine needs a while. */
 const START_TIMEOUT_MS = 120_000;
 const EMAIL = 'bench@example.com';
-/** Targets on 2 cores (README.md). */
-const TARGET_PER_SECOND = 2_000;
-const TARGET_P99_MS = 50;
+/** Targets on 2 cores (README.md): issue #4, the CA alone (--no-ct); issue #5, every certificate with its SCT. */
+const TARGETS = { ca: { perSecond: 2_000, p99Ms: 50 }, withCt: { perSecond: 1_500, p99Ms: 100 } };
 
 function machineLine(): string {
   const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -185,7 +184,8 @@ async function main(): Promise<void> {
     console.log(formatPhase(report));
     console.log(`  leaves checked ${stats.checked}, fully verified ${stats.verified}, failed ${stats.failed}`);
     if (stats.failed > 0) throw new Error(`${stats.failed} answers failed the leaf check (first: ${stats.firstFailure})`);
-    console.log(`\ntargets on 2 cores: ≥ ${TARGET_PER_SECOND} certs/s (${report.perSecond.toFixed(0)}), p99 ≤ ${TARGET_P99_MS} ms (${report.p99Ms.toFixed(1)})`);
+    const target = flags['no-ct'] ? TARGETS.ca : TARGETS.withCt;
+    console.log(`\ntargets on 2 cores (${flags['no-ct'] ? 'CA alone, #4' : 'with CT, #5'}): ≥ ${target.perSecond} certs/s (${report.perSecond.toFixed(0)}), p99 ≤ ${target.p99Ms} ms (${report.p99Ms.toFixed(1)})`);
     console.log(`after: ${machineLine()}`);
   } finally {
     await backends?.stop();
