@@ -4,7 +4,7 @@ import { type NoteSigner, hashLeaf } from '@sigbox/merkle';
 import { LogError } from './errors.js';
 import { type IntegratedState, type IntegrationRound, signEmptyCheckpoint } from './integrator.js';
 import { openThreadWriter, threadSigners } from './thread-writer.js';
-import type { EntryToSequence } from './sequencer.js';
+import type { EntryToSequence, Sequenced } from './sequencer.js';
 import { type TreeReader, createTreeReader } from './tree-reader.js';
 import { type WriterEvents, type WriterSettings, openLocalWriter } from './tree-writer.js';
 import { type LogDb, findTree, insertTree } from './storage.js';
@@ -75,9 +75,7 @@ export interface AddedEntry {
   integratedAt: Date;
 }
 
-export interface SequencedEntry {
-  index: bigint;
-  duplicate: boolean;
+export interface SequencedEntry extends Sequenced {
   leafHash: Uint8Array;
 }
 
@@ -154,17 +152,17 @@ export async function openLogTree(database: Database, options: OpenTreeOptions):
   };
   const threadDatabase = (options.writerThread ?? true) && !options.clock ? database.threadOptions : undefined;
   const signersForThread = threadDatabase && threadSigners(options.signers);
-  const writer =
-    threadDatabase && signersForThread
-      ? await openThreadWriter({ database: threadDatabase, settings, signers: signersForThread }, events)
-      : await openLocalWriter(db, { ...settings, signers: options.signers, clock }, events);
+  const onThread = threadDatabase !== undefined && signersForThread !== undefined;
+  const writer = onThread
+    ? await openThreadWriter({ database: threadDatabase, settings, signers: signersForThread }, events)
+    : await openLocalWriter(db, { ...settings, signers: options.signers, clock }, events);
 
   return {
     ...reader,
     treeId,
     origin,
     createdAt: row.createdAt,
-    writerThread: Boolean(threadDatabase && signersForThread),
+    writerThread: onThread,
     async add(entry) {
       const toSequence = entryToSequence(entry, maxEntrySize);
       const written = await writer.add(toSequence);

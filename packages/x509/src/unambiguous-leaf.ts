@@ -1,3 +1,4 @@
+import { bytesEqual } from '@sigbox/core';
 import { X509Error } from './error.js';
 import { DER_NULL, DER_TRUE, TAG, encode, explicit, integer, oid, sequence } from './der.js';
 import { type Element, bitStringBytes, children, content, decodeOid, raw, readWhole } from './der-reader.js';
@@ -41,13 +42,6 @@ const KEY_IDENTIFIER = 0x80; // AuthorityKeyIdentifier keyIdentifier [0] IMPLICI
 /** Thrown, and caught below like the DER reader's own errors, for whatever is left to a full X.509 decoder. */
 function unclear(what: string): never {
   throw new X509Error('INVALID_CERTIFICATE', `not an unambiguous leaf: ${what}`);
-}
-
-// Not bytesEqual: these are public bytes, and a JS loop beats a call into C++ on a dozen octets.
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** X.690 §8.3.2: no leading 0x00 before a clear high bit, no leading 0xFF before a set one. */
@@ -110,14 +104,14 @@ function read(der: Uint8Array, parts: CertificateParts): UnambiguousLeaf {
   const fields = children(der, tbs);
   if (fields.length !== 8) unclear('TBSCertificate fields'); // v3 with extensions, no unique identifiers
   const [version, serial, tbsSignatureAlgorithm, , validity, subject, spki, wrapper] = fields as [Element, Element, Element, Element, Element, Element, Element, Element];
-  if (!same(raw(der, version), VERSION_3)) unclear('version');
+  if (!bytesEqual(raw(der, version), VERSION_3)) unclear('version');
   if (!isMinimalInteger(content(der, serial))) unclear('serialNumber');
   const times = children(der, validity);
   if (times.length !== 2 || !times.every((t) => isTime(der, t))) unclear('validity');
   // An empty subject needs no Name decoding; the issuer's Name is the caller's to compare, byte for byte.
-  if (!same(raw(der, subject), EMPTY_NAME)) unclear('subject');
+  if (!bytesEqual(raw(der, subject), EMPTY_NAME)) unclear('subject');
   const [keyAlgorithm, key, ...moreKey] = children(der, spki);
-  if (!keyAlgorithm || !key || moreKey.length > 0 || !KEY_ALGORITHMS.some((k) => same(k, raw(der, keyAlgorithm)))) unclear('subjectPublicKeyInfo');
+  if (!keyAlgorithm || !key || moreKey.length > 0 || !KEY_ALGORITHMS.some((k) => bytesEqual(k, raw(der, keyAlgorithm)))) unclear('subjectPublicKeyInfo');
   bitStringBytes(der, key);
 
   const [list, ...moreLists] = wrapper.tag === EXTENSIONS_TAG ? children(der, wrapper) : [];
@@ -129,7 +123,7 @@ function read(der: Uint8Array, parts: CertificateParts): UnambiguousLeaf {
   extensions.forEach((extension, i) => {
     const extensionFields = children(der, extension);
     // critical is written only when TRUE (X.690 §11.5: a DEFAULT value is omitted), as the one octet 0xFF.
-    const criticalOk = extensionFields.length === 2 || (extensionFields.length === 3 && same(raw(der, extensionFields[1] as Element), DER_TRUE));
+    const criticalOk = extensionFields.length === 2 || (extensionFields.length === 3 && bytesEqual(raw(der, extensionFields[1] as Element), DER_TRUE));
     const { oid: id, value } = parts.extensions[i] as CertificateParts['extensions'][number];
     if (!criticalOk || seen.has(id)) unclear('extension');
     seen.add(id);
