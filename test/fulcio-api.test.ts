@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import crypto, { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
@@ -126,6 +127,26 @@ describe('POST /api/v1/signingCert (cosign v2 legacy)', () => {
       const [leaf] = certificatesOf(res.text.split(/\n(?=-----BEGIN)/));
       verifyLeaf(leaf as X509Certificate, fulcio.chain, key.publicKey);
     }
+  });
+
+  it('answers alike in the fast lane and through Express (a gzipped body, which only Express reads)', async () => {
+    const key = clientKey('P-256');
+    const body = JSON.stringify({ publicKey: { content: b64(key.pem) }, signedEmailAddress: proofOfPossession(key, EMAIL) });
+    const send = (token: string, gzip: boolean) =>
+      gzip
+        ? v1().set({ Authorization: `Bearer ${token}`, 'Content-Encoding': 'gzip' }).serialize((x: unknown) => x as string).send(gzipSync(body))
+        : v1().set('Authorization', `Bearer ${token}`).serialize((x: unknown) => x as string).send(body);
+    const [fast, slow] = [await send(emailToken(), false), await send(emailToken(), true)];
+    for (const res of [fast, slow]) {
+      expect(res.status).toBe(201);
+      const pems = res.text.split(/\n(?=-----BEGIN)/);
+      expect(pems.slice(1)).toEqual([trimmed(fulcio.chain.intermediatePem), trimmed(fulcio.chain.rootPem)]);
+      verifyLeaf(certificatesOf(pems)[0] as X509Certificate, fulcio.chain, key.publicKey);
+    }
+    expect(fast.headers['content-type']).toBe(slow.headers['content-type']);
+    const [badFast, badSlow] = [await send('not-a-token', false), await send('not-a-token', true)];
+    expectFulcioError(badFast, 400, 3, INVALID_TOKEN);
+    expect([badSlow.status, badSlow.headers['content-type'], badSlow.text]).toEqual([badFast.status, badFast.headers['content-type'], badFast.text]);
   });
 
   it('reads the token from the header only, and needs a key or a CSR', async () => {

@@ -29,13 +29,26 @@ function signingCertificateV2(issued: IssuedSigningCertificate): SigningCertific
   return issued.embeddedSct ? { signedCertificateEmbeddedSct: { chain } } : { signedCertificateDetachedSct: { chain, signedCertificateTimestamp: '' } };
 }
 
+/** v1's answer: the PEMs joined by one newline, none after the last (what cosign v2 splits). */
+const legacyChain = (issued: IssuedSigningCertificate): string => issued.chainDer.map(trimmedPem).join('\n');
+// Express adds the charset to a string body; the fast lane says it itself so both lanes answer alike.
+const LEGACY_CHAIN_TYPE = 'application/pem-certificate-chain; charset=utf-8';
+
 export function createFulcioService(ca: CaService, options: { logger?: Logger } = {}): Service {
-  // Every client's path, answered before Express; the Express route below takes only what the fast lane leaves.
+  // Every client's path, answered before Express; the Express routes below take only what the fast lane leaves.
   const fastSigningCertificate: FastJsonPost = {
     path: '/api/v2/signingCert',
     async answer(body, headers) {
       const issued = await ca.issueSigningCertificate(parseSigningRequestV2(body, headers.authorization));
       return { status: 200, contentType: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify(signingCertificateV2(issued))) };
+    },
+  };
+
+  const fastLegacySigningCertificate: FastJsonPost = {
+    path: '/api/v1/signingCert',
+    async answer(body, headers) {
+      const issued = await ca.issueSigningCertificate(parseSigningRequestV1(body, headers.authorization));
+      return { status: 201, contentType: LEGACY_CHAIN_TYPE, body: Buffer.from(legacyChain(issued)) };
     },
   };
 
@@ -46,7 +59,7 @@ export function createFulcioService(ca: CaService, options: { logger?: Logger } 
 
   const legacySigningCertificate: FulcioHandler<'LegacyCreateSigningCertificate'> = async (req, res) => {
     const issued = await ca.issueSigningCertificate(parseSigningRequestV1(req.body, req.headers.authorization));
-    res.status(201).type('application/pem-certificate-chain').send(issued.chainDer.map(trimmedPem).join('\n'));
+    res.status(201).type(LEGACY_CHAIN_TYPE).send(legacyChain(issued));
   };
 
   const trustBundle: FulcioHandler<'GetTrustBundle'> = (_req, res) => {
@@ -69,7 +82,7 @@ export function createFulcioService(ca: CaService, options: { logger?: Logger } 
     // All of /api/v2 speaks Fulcio's dialect (a later Rekor v2 at /api/v2/log wins by the longer prefix).
     prefixes: ['/api/v2', '/api/v1/signingCert', '/api/v1/rootCert'],
     errorFormat: fulcioErrorFormat,
-    fastPosts: [fastSigningCertificate],
+    fastPosts: [fastSigningCertificate, fastLegacySigningCertificate],
     mapError: (err) => {
       const mapped = mapCaError(err);
       if (mapped && err instanceof CaError) options.logger?.info({ code: err.code, cause: String(err.cause ?? '') }, 'signing certificate refused');
