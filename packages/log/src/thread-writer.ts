@@ -94,7 +94,7 @@ export async function openThreadWriter(
         events.onSequenced(message.batchSize);
         break;
       case 'added':
-        for (const outcome of message.outcomes) settle(outcome.id, 'error' in outcome ? { error: outcome.error } : { value: outcome.value });
+        for (const outcome of message.outcomes) settle(outcome.id, outcome);
         break;
       case 'drained':
         settle(message.id, message.error === undefined ? { value: undefined } : { error: message.error });

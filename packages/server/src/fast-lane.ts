@@ -34,6 +34,9 @@ export interface FastJsonPost {
   answer(body: unknown, headers: IncomingHttpHeaders): Promise<FastAnswer>;
 }
 
+/** The Content-Type Express's `res.json` writes: a fast answer in JSON says the same. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 export interface FastAnswer {
   readonly status: number;
   readonly contentType: string;
@@ -121,7 +124,7 @@ function errorAnswer(error: HttpError): FastAnswer & { headers: Readonly<Record<
   const text = typeof error.body === 'string';
   return {
     status: error.status,
-    contentType: text ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+    contentType: text ? 'text/plain; charset=utf-8' : JSON_CONTENT_TYPE,
     body: Buffer.from(text ? (error.body as string) : JSON.stringify(error.body)),
     headers: error.headers,
   };

@@ -5,7 +5,7 @@ import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { fulcioError, fulcioErrorFormat } from '../error-formats.js';
 import type { HttpError } from '../http-error.js';
-import type { FastJsonPost } from '../fast-lane.js';
+import { type FastJsonPost, JSON_CONTENT_TYPE } from '../fast-lane.js';
 import type { Service } from '../service.js';
 
 type Pem = fulcio.components['schemas']['Pem'];
@@ -19,11 +19,7 @@ export function mapCaError(err: unknown): HttpError | undefined {
   return err instanceof CaError ? fulcioError(err.status, err.message) : undefined;
 }
 
-/**
- * The Fulcio API (openapi/fulcio.yaml) over a {@link CaService}: v2 signingCert (200, JSON), the legacy v1
- * signingCert cosign v2 uses (201, PEM chain), the trust bundle, the root chain and the issuer configuration.
- * Like grpc-gateway, request bodies are JSON whatever their Content-Type says.
- */
+/** v2's answer: the embedded-SCT form, or the detached form with an empty SCT when the CA runs without CT. */
 function signingCertificateV2(issued: IssuedSigningCertificate): SigningCertificateV2 {
   const chain = { certificates: issued.chainDer.map(trimmedPem) };
   return issued.embeddedSct ? { signedCertificateEmbeddedSct: { chain } } : { signedCertificateDetachedSct: { chain, signedCertificateTimestamp: '' } };
@@ -34,32 +30,37 @@ const legacyChain = (issued: IssuedSigningCertificate): string => issued.chainDe
 // Express adds the charset to a string body; the fast lane says it itself so both lanes answer alike.
 const LEGACY_CHAIN_TYPE = 'application/pem-certificate-chain; charset=utf-8';
 
+/**
+ * The Fulcio API (openapi/fulcio.yaml) over a {@link CaService}: v2 signingCert (200, JSON), the legacy v1
+ * signingCert cosign v2 uses (201, PEM chain), the trust bundle, the root chain and the issuer configuration.
+ * Like grpc-gateway, request bodies are JSON whatever their Content-Type says.
+ */
 export function createFulcioService(ca: CaService, options: { logger?: Logger } = {}): Service {
+  // Both lanes issue alike: the request parsed and the answer shaped once, whichever lane has the body.
+  const issueV2 = async (body: unknown, authorization: string | undefined): Promise<SigningCertificateV2> =>
+    signingCertificateV2(await ca.issueSigningCertificate(parseSigningRequestV2(body, authorization)));
+  const issueV1 = async (body: unknown, authorization: string | undefined): Promise<string> =>
+    legacyChain(await ca.issueSigningCertificate(parseSigningRequestV1(body, authorization)));
+
   // Every client's path, answered before Express; the Express routes below take only what the fast lane leaves.
   const fastSigningCertificate: FastJsonPost = {
     path: '/api/v2/signingCert',
-    async answer(body, headers) {
-      const issued = await ca.issueSigningCertificate(parseSigningRequestV2(body, headers.authorization));
-      return { status: 200, contentType: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify(signingCertificateV2(issued))) };
-    },
+    answer: async (body, headers) => ({ status: 200, contentType: JSON_CONTENT_TYPE, body: Buffer.from(JSON.stringify(await issueV2(body, headers.authorization))) }),
   };
-
   const fastLegacySigningCertificate: FastJsonPost = {
     path: '/api/v1/signingCert',
-    async answer(body, headers) {
-      const issued = await ca.issueSigningCertificate(parseSigningRequestV1(body, headers.authorization));
-      return { status: 201, contentType: LEGACY_CHAIN_TYPE, body: Buffer.from(legacyChain(issued)) };
-    },
+    answer: async (body, headers) => ({ status: 201, contentType: LEGACY_CHAIN_TYPE, body: Buffer.from(await issueV1(body, headers.authorization)) }),
   };
 
   const createSigningCertificate: FulcioHandler<'CreateSigningCertificate'> = async (req, res) => {
-    const issued = await ca.issueSigningCertificate(parseSigningRequestV2(req.body, req.headers.authorization));
-    res.status(200).json(signingCertificateV2(issued));
+    const answer = await issueV2(req.body, req.headers.authorization);
+    res.status(200).json(answer);
   };
 
   const legacySigningCertificate: FulcioHandler<'LegacyCreateSigningCertificate'> = async (req, res) => {
-    const issued = await ca.issueSigningCertificate(parseSigningRequestV1(req.body, req.headers.authorization));
-    res.status(201).type(LEGACY_CHAIN_TYPE).send(legacyChain(issued));
+    // Issued first: a type set before a refusal would stay on the error answer (res.json keeps a set type).
+    const chain = await issueV1(req.body, req.headers.authorization);
+    res.status(201).type(LEGACY_CHAIN_TYPE).send(chain);
   };
 
   const trustBundle: FulcioHandler<'GetTrustBundle'> = (_req, res) => {

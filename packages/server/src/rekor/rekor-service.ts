@@ -1,7 +1,7 @@
 import type { RekorV1Handler } from '@sigbox/api';
 import type { RekorLog } from '@sigbox/rekor';
 import { rekorErrorFormat } from '../error-formats.js';
-import type { FastRoute } from '../fast-lane.js';
+import { type FastRoute, JSON_CONTENT_TYPE } from '../fast-lane.js';
 import type { Service } from '../service.js';
 import { int64Query, requiredBody } from './query-params.js';
 import { mapRekorError } from './rekor-errors.js';
@@ -20,7 +20,7 @@ function entryByIndexFastRoute(log: RekorLog): FastRoute {
     async answer(query) {
       const match = PLAIN_LOG_INDEX_QUERY.exec(query);
       const body = match ? await log.getEntryTextByIndex(BigInt(match[1] as string)) : undefined;
-      return body === undefined ? undefined : { status: 200, contentType: 'application/json; charset=utf-8', body };
+      return body === undefined ? undefined : { status: 200, contentType: JSON_CONTENT_TYPE, body };
     },
   };
 }
