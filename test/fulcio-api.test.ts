@@ -129,24 +129,25 @@ describe('POST /api/v1/signingCert (cosign v2 legacy)', () => {
     }
   });
 
-  it('answers alike in the fast lane and through Express (a gzipped body, which only Express reads)', async () => {
+  it('answers a gzipped body exactly as the same body sent plain', async () => {
     const key = clientKey('P-256');
     const body = JSON.stringify({ publicKey: { content: b64(key.pem) }, signedEmailAddress: proofOfPossession(key, EMAIL) });
     const send = (token: string, gzip: boolean) =>
       gzip
         ? v1().set({ Authorization: `Bearer ${token}`, 'Content-Encoding': 'gzip' }).serialize((x: unknown) => x as string).send(gzipSync(body))
         : v1().set('Authorization', `Bearer ${token}`).serialize((x: unknown) => x as string).send(body);
-    const [fast, slow] = [await send(emailToken(), false), await send(emailToken(), true)];
-    for (const res of [fast, slow]) {
+    const [plain, gzipped] = [await send(emailToken(), false), await send(emailToken(), true)];
+    for (const res of [plain, gzipped]) {
       expect(res.status).toBe(201);
       const pems = res.text.split(/\n(?=-----BEGIN)/);
       expect(pems.slice(1)).toEqual([trimmed(fulcio.chain.intermediatePem), trimmed(fulcio.chain.rootPem)]);
       verifyLeaf(certificatesOf(pems)[0] as X509Certificate, fulcio.chain, key.publicKey);
     }
-    expect(fast.headers['content-type']).toBe(slow.headers['content-type']);
-    const [badFast, badSlow] = [await send('not-a-token', false), await send('not-a-token', true)];
-    expectFulcioError(badFast, 400, 3, INVALID_TOKEN);
-    expect([badSlow.status, badSlow.headers['content-type'], badSlow.text]).toEqual([badFast.status, badFast.headers['content-type'], badFast.text]);
+    expect(plain.headers['content-type']).toBe('application/pem-certificate-chain; charset=utf-8');
+    expect(gzipped.headers['content-type']).toBe(plain.headers['content-type']);
+    const [badPlain, badGzipped] = [await send('not-a-token', false), await send('not-a-token', true)];
+    expectFulcioError(badPlain, 400, 3, INVALID_TOKEN);
+    expect([badGzipped.status, badGzipped.headers['content-type'], badGzipped.text]).toEqual([badPlain.status, badPlain.headers['content-type'], badPlain.text]);
   });
 
   it('reads the token from the header only, and needs a key or a CSR', async () => {

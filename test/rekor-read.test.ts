@@ -53,7 +53,7 @@ describe.each(databaseEngines())('Rekor v1 reads on %s', (engine) => {
       }
     });
 
-    it('answers byte for byte what the entry serializes to, as retrieve (the Express lane) answers it', async () => {
+    it('answers byte for byte what the entry serializes to, as retrieve answers it', async () => {
       for (const index of all().keys()) {
         const res = await request(app()).get(`/api/v1/log/entries?logIndex=${index}`).expect(200);
         expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -63,7 +63,7 @@ describe.each(databaseEngines())('Rekor v1 reads on %s', (engine) => {
       }
     });
 
-    it('leaves odd queries to the Express route: 422 for a bad index, 404 with no body beyond the tree', async () => {
+    it('answers 422 for a bad index and 404 with no body beyond the tree', async () => {
       await request(app()).get('/api/v1/log/entries?logIndex=-1').expect(422);
       await request(app()).get('/api/v1/log/entries?logIndex=x').expect(422);
       const beyond = await request(app()).get(`/api/v1/log/entries?logIndex=${all().length}`).expect(404);

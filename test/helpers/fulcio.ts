@@ -1,5 +1,5 @@
 // Shared fixtures of the Fulcio HTTP suite: a CA chain with ephemeral keys, four real OIDC issuers of different
-// identity types, the real app around createFulcioService, and client-side builders for keys, proofs of
+// identity types, the real app around createFulcioApi, and client-side builders for keys, proofs of
 // possession and CSRs made the way cosign, sigstore-js and sigstore-python make them (ca-fulcio.md §2.7).
 import 'reflect-metadata';
 import crypto, { type KeyObject, X509Certificate } from 'node:crypto';
@@ -11,10 +11,10 @@ import { expect } from 'vitest';
 import { type Signer, createEphemeralSigner } from '@sigbox/core';
 import { createCaService } from '@sigbox/ca';
 import { createIssuerRegistry, parseIssuerConfig } from '@sigbox/oidc';
-import { createApp } from '@sigbox/server';
+import { createApp, createFulcioApi } from '@sigbox/server';
 import { type OidcIssuer, startOidcIssuer } from '@sigbox/testkit';
 import { createIntermediateCa, createRootCa } from '@sigbox/x509';
-import { createFulcioService } from '../../packages/server/src/fulcio/fulcio-service.js';
+
 
 /** Fulcio's generic token refusal (pkg/server/error.go invalidIdentityToken). */
 export const INVALID_TOKEN = 'There was an error processing the identity token';
@@ -108,7 +108,7 @@ export async function startFulcio(): Promise<FulcioHarness> {
   const issuing = counting(createEphemeralSigner('ecdsa-p384'));
   const chain = await makeChain(issuing.signer);
   const ca = createCaService({ issuers, signer: issuing.signer, chainDer: [chain.intermediateDer, chain.rootDer] });
-  const app = createApp({ logger: pino({ enabled: false }), services: [createFulcioService(ca)] });
+  const app = createApp({ logger: pino({ enabled: false }), apis: [createFulcioApi(ca)] });
   return {
     app,
     idps: { email, uri, kubernetes, github },

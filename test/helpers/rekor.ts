@@ -9,7 +9,7 @@ import { type Signer, createEphemeralSigner, encoding, sha256, spkiDer } from '@
 import type { Engine } from '@sigbox/db';
 import { type VerifiedCheckpoint, createNoteVerifier, isValidInclusion, openCheckpoint, parseSignedNote } from '@sigbox/merkle';
 import { type LogEntryAnon, type RekorLog, type RekorLogOptions, createRekorLog, verifyEntryTimestamp } from '@sigbox/rekor';
-import { createApp, createRekorService } from '@sigbox/server';
+import { createApp, createRekorApi } from '@sigbox/server';
 import { type TestDatabase, createTestDatabase } from '@sigbox/testkit';
 import { STATEMENT, b64, dsseEnvelope, hashedrekord, keyPem, selfSignedCert, signArtifact, testKey, type TestKey } from '../../packages/rekor/src/__fixtures__/entries.js';
 
@@ -30,7 +30,7 @@ export async function startRekor(engine: Engine, options: Partial<Omit<RekorLogO
   const database: TestDatabase = await createTestDatabase({ engine });
   const signer = createEphemeralSigner('ecdsa-p256');
   const log = await createRekorLog({ ...options, database, signer, hostname: HOSTNAME });
-  const app = createApp({ logger: pino({ enabled: false }), services: [createRekorService(log)] });
+  const app = createApp({ logger: pino({ enabled: false }), apis: [createRekorApi(log)] });
   return {
     app,
     log,

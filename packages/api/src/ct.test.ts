@@ -1,7 +1,7 @@
-// Type-level tests of openapi/ct.yaml: `npx tsc -p tsconfig.check.json` fails if a @ts-expect-error below
+// Type-level tests of openapi/ct.yaml: `npm run typecheck` fails if a @ts-expect-error below
 // stops being an error, i.e. if the spec stops holding handlers to the RFC 6962 JSON that ct-go clients parse.
 import { describe, expectTypeOf, it } from 'vitest';
-import type { CtHandler, ct } from './index.js';
+import type { OperationAnswer, OperationAt, OperationHandler, PathsWith, ct } from './index.js';
 import type { PathParams, QueryParams, RequestBody, ResponseBody, SuccessBody } from './operation.js';
 
 type Ops = ct.operations;
@@ -63,55 +63,48 @@ describe('ct operations', () => {
   });
 });
 
-describe('CtHandler', () => {
+type At<P extends keyof ct.paths, M extends 'get' | 'post'> = OperationAt<ct.paths, P, M>;
+
+describe('CT answers', () => {
   it('accepts an SCT and a plain-text refusal', () => {
-    const ok: CtHandler<'addPreChain'> = (req, res) => {
-      expectTypeOf(req.body).toBeUnknown();
-      res.status(200).json(sct);
+    const ok: OperationHandler<At<'/ct/v1/add-pre-chain', 'post'>> = ({ body }) => {
+      expectTypeOf(body).toBeUnknown();
+      return { status: 200, body: sct };
     };
-    const refusing: CtHandler<'addPreChain'> = (_req, res) => {
-      res.status(400).type('text/plain; charset=utf-8').send(BAD_REQUEST);
-    };
-    expectTypeOf(ok).toEqualTypeOf(refusing);
+    const refusing: OperationAnswer<At<'/ct/v1/add-pre-chain', 'post'>> = { status: 400, body: BAD_REQUEST, contentType: 'text/plain' };
+    expectTypeOf([ok, refusing]).not.toBeAny();
   });
 
   it('rejects SCTs clients cannot parse', () => {
-    const wrong: CtHandler<'addChain'> = (_req, res) => {
-      const { extensions: _dropped, ...withoutExtensions } = sct;
-      // @ts-expect-error: ct-go reads every AddChainResponse field; extensions is "" when empty, never absent.
-      res.json(withoutExtensions);
-      // @ts-expect-error: RFC 6962 defines only sct_version 0 (v1).
-      res.json({ ...sct, sct_version: 1 });
-      // @ts-expect-error: the timestamp is a JSON number of milliseconds (uint64 upstream), not a string.
-      res.json({ ...sct, timestamp: '1767225600000' });
-      // @ts-expect-error: errors are Go http.Error text, not a JSON object.
-      res.status(400).json({ code: 400, message: 'cert chain was empty' });
-    };
-    expectTypeOf(wrong).not.toBeAny();
+    type AddChain = OperationAnswer<At<'/ct/v1/add-chain', 'post'>>;
+    const { extensions: _dropped, ...withoutExtensions } = sct;
+    // @ts-expect-error: ct-go reads every AddChainResponse field; extensions is "" when empty, never absent.
+    const noExtensions: AddChain = { status: 200, body: withoutExtensions };
+    // @ts-expect-error: RFC 6962 defines only sct_version 0 (v1).
+    const v2: AddChain = { status: 200, body: { ...sct, sct_version: 1 } };
+    // @ts-expect-error: the timestamp is a JSON number of milliseconds (uint64 upstream), not a string.
+    const textTime: AddChain = { status: 200, body: { ...sct, timestamp: '1767225600000' } };
+    // @ts-expect-error: errors are Go http.Error text, not a JSON object.
+    const jsonError: AddChain = { status: 400, body: { code: 400, message: 'cert chain was empty' } };
+    expectTypeOf([noExtensions, v2, textTime, jsonError]).not.toBeAny();
   });
 
   it('holds tree heads, proofs and entries to the RFC 6962 JSON', () => {
-    const ok: CtHandler<'getSth'> = (_req, res) => {
-      res.json(sth);
+    const ok: OperationAnswer<At<'/ct/v1/get-sth', 'get'>> = { status: 200, body: sth };
+    // @ts-expect-error: tree_size is a JSON number, not a decimal string (unlike Rekor's treeID).
+    const textSize: OperationAnswer<At<'/ct/v1/get-sth', 'get'>> = { status: 200, body: { ...sth, tree_size: '1' } };
+    const proof: OperationHandler<At<'/ct/v1/get-proof-by-hash', 'get'>> = ({ query }) => {
+      expectTypeOf(query.tree_size).toEqualTypeOf<string | string[] | undefined>();
+      return { status: 200, body: { leaf_index: 0, audit_path: [] } };
     };
-    const wrongSth: CtHandler<'getSth'> = (_req, res) => {
-      // @ts-expect-error: tree_size is a JSON number, not a decimal string (unlike Rekor's treeID).
-      res.json({ ...sth, tree_size: '1' });
-    };
-    expectTypeOf(ok).toEqualTypeOf(wrongSth);
-    const wrongProof: CtHandler<'getProofByHash'> = (req, res) => {
-      expectTypeOf(req.query.tree_size).toEqualTypeOf<string | string[] | undefined>();
-      // @ts-expect-error: an empty audit path is [], never null (ct-go emptyProof).
-      res.json({ leaf_index: 0, audit_path: null });
-    };
-    const wrongEntries: CtHandler<'getEntries'> = (_req, res) => {
-      res.json({ entries: [entry] });
-      // @ts-expect-error: every entry carries its chain in extra_data.
-      res.json({ entries: [{ leaf_input: entry.leaf_input }] });
-    };
-    expectTypeOf(wrongProof).not.toEqualTypeOf(wrongEntries);
-    // @ts-expect-error: not an operationId of openapi/ct.yaml (ours are camelCase: getSth).
-    type Missing = CtHandler<'getSTH'>;
-    expectTypeOf<Missing>().not.toBeAny();
+    // @ts-expect-error: an empty audit path is [], never null (ct-go emptyProof).
+    const nullPath: OperationAnswer<At<'/ct/v1/get-proof-by-hash', 'get'>> = { status: 200, body: { leaf_index: 0, audit_path: null } };
+    const entries: OperationAnswer<At<'/ct/v1/get-entries', 'get'>> = { status: 200, body: { entries: [entry] } };
+    // @ts-expect-error: every entry carries its chain in extra_data.
+    const noChain: OperationAnswer<At<'/ct/v1/get-entries', 'get'>> = { status: 200, body: { entries: [{ leaf_input: entry.leaf_input }] } };
+    expectTypeOf([ok, textSize, proof, nullPath, entries, noChain]).not.toBeAny();
+    // @ts-expect-error: not a path of openapi/ct.yaml (RFC 6962 names are kebab-case: get-sth).
+    const missing: PathsWith<ct.paths, 'get'> = '/ct/v1/getSTH';
+    expectTypeOf(missing).not.toBeAny();
   });
 });

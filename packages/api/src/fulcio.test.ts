@@ -1,7 +1,7 @@
-// Type-level tests of openapi/fulcio.yaml: `npx tsc -p tsconfig.check.json` fails if a @ts-expect-error below
+// Type-level tests of openapi/fulcio.yaml: `npm run typecheck` fails if a @ts-expect-error below
 // stops being an error, i.e. if the spec stops holding handlers to the fields clients rely on.
 import { describe, expectTypeOf, it } from 'vitest';
-import type { FulcioHandler, fulcio } from './index.js';
+import type { OperationAnswer, OperationAt, OperationHandler, PathsWith, fulcio } from './index.js';
 import type { PathParams, RequestBody, ResponseBody, SuccessBody } from './operation.js';
 
 type Ops = fulcio.operations;
@@ -47,36 +47,32 @@ describe('fulcio operations', () => {
   });
 });
 
-describe('FulcioHandler', () => {
+type At<P extends keyof fulcio.paths, M extends 'get' | 'post'> = OperationAt<fulcio.paths, P, M>;
+type SigningCert = At<'/api/v2/signingCert', 'post'>;
+
+describe('Fulcio answers', () => {
   it('accepts either SCT form and the Fulcio error body', () => {
-    const embedded: FulcioHandler<'CreateSigningCertificate'> = (_req, res) => {
-      expectTypeOf(_req.body).toBeUnknown();
-      res.status(200).json({ signedCertificateEmbeddedSct: { chain } });
+    const embedded: OperationHandler<SigningCert> = ({ body }) => {
+      expectTypeOf(body).toBeUnknown();
+      return { status: 200, body: { signedCertificateEmbeddedSct: { chain } } };
     };
-    const detached: FulcioHandler<'CreateSigningCertificate'> = (_req, res) => {
-      res.json({ signedCertificateDetachedSct: detachedSct });
-    };
-    const failing: FulcioHandler<'CreateSigningCertificate'> = (_req, res) => {
-      res.status(400).json(invalid);
-    };
-    expectTypeOf(embedded).toEqualTypeOf(detached);
-    expectTypeOf(failing).toEqualTypeOf(detached);
+    const detached: OperationAnswer<SigningCert> = { status: 200, body: { signedCertificateDetachedSct: detachedSct } };
+    const failing: OperationAnswer<SigningCert> = { status: 400, body: invalid };
+    expectTypeOf([embedded, detached, failing]).not.toBeAny();
   });
 
   it('rejects bodies clients cannot read', () => {
-    const wrong: FulcioHandler<'CreateSigningCertificate'> = (_req, res) => {
-      // @ts-expect-error: SigningCertificate is a oneof: one SCT form, not both.
-      res.json({ signedCertificateEmbeddedSct: { chain }, signedCertificateDetachedSct: detachedSct });
-      // @ts-expect-error: the detached form always carries signedCertificateTimestamp (proto3 emits "").
-      res.json({ signedCertificateDetachedSct: { chain } });
-      // @ts-expect-error: clients read chain.certificates[0]; a bare array is not the chain.
-      res.json({ signedCertificateEmbeddedSct: { chain: [PEM] } });
-      // @ts-expect-error: `code` is the gRPC code (3 InvalidArgument), not the HTTP status.
-      res.status(400).json({ ...invalid, code: 400 });
-      // @ts-expect-error: grpc-gateway always sends `details` (empty).
-      res.status(400).json({ code: 3, message: 'bad' });
-    };
-    expectTypeOf(wrong).not.toBeAny();
+    // @ts-expect-error: SigningCertificate is a oneof: one SCT form, not both.
+    const both: OperationAnswer<SigningCert> = { status: 200, body: { signedCertificateEmbeddedSct: { chain }, signedCertificateDetachedSct: detachedSct } };
+    // @ts-expect-error: the detached form always carries signedCertificateTimestamp (proto3 emits "").
+    const noSct: OperationAnswer<SigningCert> = { status: 200, body: { signedCertificateDetachedSct: { chain } } };
+    // @ts-expect-error: clients read chain.certificates[0]; a bare array is not the chain.
+    const bare: OperationAnswer<SigningCert> = { status: 200, body: { signedCertificateEmbeddedSct: { chain: [PEM] } } };
+    // @ts-expect-error: `code` is the gRPC code (3 InvalidArgument), not the HTTP status.
+    const httpCode: OperationAnswer<SigningCert> = { status: 400, body: { ...invalid, code: 400 } };
+    // @ts-expect-error: grpc-gateway always sends `details` (empty).
+    const noDetails: OperationAnswer<SigningCert> = { status: 400, body: { code: 3, message: 'bad' } };
+    expectTypeOf([both, noSct, bare, httpCode, noDetails]).not.toBeAny();
   });
 
   it('holds the configuration to one issuer form and every proto3 field', () => {
@@ -88,31 +84,24 @@ describe('FulcioHandler', () => {
       subjectDomain: '',
       skipEmailVerification: false,
     };
-    const ok: FulcioHandler<'GetConfiguration'> = (_req, res) => {
-      res.json({ issuers: [{ issuerUrl: 'https://idp.example', ...fields }] });
-      res.json({ issuers: [{ wildcardIssuerUrl: 'https://oidc.eks.*.amazonaws.com/id/*', ...fields }] });
-    };
-    const wrong: FulcioHandler<'GetConfiguration'> = (_req, res) => {
-      // @ts-expect-error: the oneof `issuer` holds one URL, never both.
-      res.json({ issuers: [{ issuerUrl: 'https://a.example', wildcardIssuerUrl: 'https://*.example', ...fields }] });
-      const { skipEmailVerification: _dropped, ...partial } = fields;
-      // @ts-expect-error: non-oneof fields are always emitted.
-      res.json({ issuers: [{ issuerUrl: 'https://idp.example', ...partial }] });
-    };
-    expectTypeOf(ok).toEqualTypeOf(wrong);
-    // @ts-expect-error: not an operationId of openapi/fulcio.yaml (upstream RPC names are PascalCase).
-    type Missing = FulcioHandler<'createSigningCertificate'>;
-    expectTypeOf<Missing>().not.toBeAny();
+    type Configuration = OperationAnswer<At<'/api/v2/configuration', 'get'>>;
+    const url: Configuration = { status: 200, body: { issuers: [{ issuerUrl: 'https://idp.example', ...fields }] } };
+    const wildcard: Configuration = { status: 200, body: { issuers: [{ wildcardIssuerUrl: 'https://oidc.eks.*.amazonaws.com/id/*', ...fields }] } };
+    // @ts-expect-error: the oneof `issuer` holds one URL, never both.
+    const twoUrls: Configuration = { status: 200, body: { issuers: [{ issuerUrl: 'https://a.example', wildcardIssuerUrl: 'https://*.example', ...fields }] } };
+    const { skipEmailVerification: _dropped, ...partial } = fields;
+    // @ts-expect-error: non-oneof fields are always emitted.
+    const missingField: Configuration = { status: 200, body: { issuers: [{ issuerUrl: 'https://idp.example', ...partial }] } };
+    expectTypeOf([url, wildcard, twoUrls, missingField]).not.toBeAny();
+    // @ts-expect-error: not a path of openapi/fulcio.yaml (the v2 API is /api/v2/signingCert).
+    const missing: PathsWith<fulcio.paths, 'post'> = '/api/v2/createSigningCertificate';
+    expectTypeOf(missing).not.toBeAny();
   });
 
   it('sends the legacy chain as text', () => {
-    const legacy: FulcioHandler<'LegacyCreateSigningCertificate'> = (_req, res) => {
-      res.status(201).type('application/pem-certificate-chain').send(`${PEM}\n${PEM}`);
-    };
-    const wrong: FulcioHandler<'GetTrustBundle'> = (_req, res) => {
-      // @ts-expect-error: the v2 trust bundle is JSON `{ chains }`, not PEM text.
-      res.send(`${PEM}\n`);
-    };
-    expectTypeOf(legacy).not.toEqualTypeOf(wrong);
+    const legacy: OperationAnswer<At<'/api/v1/signingCert', 'post'>> = { status: 201, body: `${PEM}\n${PEM}`, contentType: 'application/pem-certificate-chain' };
+    // @ts-expect-error: the v2 trust bundle is JSON `{ chains }`, not PEM text.
+    const wrong: OperationAnswer<At<'/api/v2/trustBundle', 'get'>> = { status: 200, body: `${PEM}\n` };
+    expectTypeOf([legacy, wrong]).not.toBeAny();
   });
 });

@@ -1,10 +1,10 @@
 /**
- * Framework-neutral views of one operation of an openapi-typescript `operations` map
- * (generated with `--root-types`, so keyed by `operationId`; see stack-notes §4).
+ * Framework-neutral views of one operation of an openapi-typescript `operations` map (generated with
+ * `--root-types`, so keyed by `operationId`; scripts/gen-api.mjs).
  *
  * Wire values are strings until a handler converts them: path parameters are always present strings, query
  * parameters are optional strings (or repeated strings), whatever type the spec gives them. Convert decimal
- * uint64s, base64 and hex to `bigint`/`Uint8Array` at the handler edge (conventions §3.8).
+ * uint64s, base64 and hex to `bigint`/`Uint8Array` at the handler edge, never deeper.
  *
  * @example
  * type P = PathParams<rekorV1.operations['getLogEntryByUUID']>;          // { entryUUID: string }
@@ -20,10 +20,10 @@ export interface OperationShape {
 
 type Keys<T> = [T] extends [never] ? never : T extends object ? keyof T : never;
 
-/** Path parameters as Express delivers them: every declared name, as a string. */
+/** Path parameters as the router delivers them: every declared name, percent-decoded, as a string. */
 export type PathParams<Op extends OperationShape> = { [K in Keys<NonNullable<Op['parameters']['path']>>]-?: string };
 
-/** Query parameters as Express delivers them: any may be missing or repeated, whatever the spec says. */
+/** Query parameters as `node:querystring` parses them: any may be missing or repeated, whatever the spec says. */
 export type QueryParams<Op extends OperationShape> = {
   [K in Keys<NonNullable<Op['parameters']['query']>>]?: string | string[];
 };

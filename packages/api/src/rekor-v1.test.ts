@@ -1,7 +1,7 @@
-// Type-level tests of openapi/rekor-v1.yaml: `npx tsc -p tsconfig.check.json` fails if a @ts-expect-error below
+// Type-level tests of openapi/rekor-v1.yaml: `npm run typecheck` fails if a @ts-expect-error below
 // stops being an error, i.e. if the spec stops holding handlers to the fields clients rely on.
 import { describe, expectTypeOf, it } from 'vitest';
-import type { RekorV1Handler, rekorV1 } from './index.js';
+import type { OperationAnswer, OperationAt, OperationHandler, PathsWith, rekorV1 } from './index.js';
 import type { PathParams, QueryParams, RequestBody, ResponseBody, SuccessBody } from './operation.js';
 
 type Ops = rekorV1.operations;
@@ -52,28 +52,28 @@ describe('rekor-v1 operations', () => {
   });
 });
 
-describe('RekorV1Handler', () => {
+type At<P extends keyof rekorV1.paths, M extends 'get' | 'post'> = OperationAt<rekorV1.paths, P, M>;
+
+describe('Rekor v1 answers', () => {
   it('accepts a complete LogEntry and rejects one without its proof', () => {
-    const ok: RekorV1Handler<'getLogEntryByUUID'> = (req, res) => {
-      expectTypeOf(req.params).toEqualTypeOf<{ entryUUID: string }>();
-      res.status(200).json({ [req.params.entryUUID]: anon });
+    const ok: OperationHandler<At<'/api/v1/log/entries/{entryUUID}', 'get'>> = ({ params }) => {
+      expectTypeOf(params).toEqualTypeOf<{ entryUUID: string }>();
+      return { status: 200, body: { [params.entryUUID]: anon } };
     };
-    const wrong: RekorV1Handler<'getLogEntryByUUID'> = (req, res) => {
-      const { verification: _dropped, ...withoutProof } = anon;
-      // @ts-expect-error: clients rely on verification (inclusion proof and SET) being present.
-      res.json({ [req.params.entryUUID]: withoutProof });
-    };
-    expectTypeOf(ok).toEqualTypeOf(wrong);
+    const { verification: _dropped, ...withoutProof } = anon;
+    // @ts-expect-error: clients rely on verification (inclusion proof and SET) being present.
+    const wrong: OperationAnswer<At<'/api/v1/log/entries/{entryUUID}', 'get'>> = { status: 200, body: { x: withoutProof } };
+    // An entry 404 has no body (Rekor answers it empty).
+    const missing: OperationAnswer<At<'/api/v1/log/entries/{entryUUID}', 'get'>> = { status: 404 };
+    expectTypeOf([ok, wrong, missing]).not.toBeAny();
   });
 
   it('holds LogInfo to the fields clients read', () => {
-    const wrong: RekorV1Handler<'getLogInfo'> = (_req, res) => {
-      // @ts-expect-error: treeID is a decimal string, and signedTreeHead is required.
-      res.json({ rootHash: '00'.repeat(32), treeSize: 1, treeID: 1 });
-    };
+    // @ts-expect-error: treeID is a decimal string, and signedTreeHead is required.
+    const wrong: OperationAnswer<At<'/api/v1/log', 'get'>> = { status: 200, body: { rootHash: '00'.repeat(32), treeSize: 1, treeID: 1 } };
     expectTypeOf(wrong).not.toBeAny();
-    // @ts-expect-error: not an operationId of openapi/rekor-v1.yaml.
-    type Missing = RekorV1Handler<'getLogEntryProof'>;
-    expectTypeOf<Missing>().not.toBeAny();
+    // @ts-expect-error: not a path of openapi/rekor-v1.yaml.
+    const missing: PathsWith<rekorV1.paths, 'get'> = '/api/v1/log/entryProof';
+    expectTypeOf(missing).not.toBeAny();
   });
 });

@@ -1,53 +1,49 @@
-import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import type { LoosePaths } from './pipeline/__fixtures__/loose-paths.js';
 import { createApp } from './app.js';
 import { fulcioErrorFormat, plainTextErrorFormat, rekorError, rekorErrorFormat } from './error-formats.js';
 import { HttpError } from './http-error.js';
+import type { Api } from './pipeline/api.js';
+import { operationsOf } from './pipeline/operation.js';
 import { TRUST_FILE_NAMES, type TrustFile } from './trust-files.js';
-import type { Service } from './service.js';
-import { captureLogger } from './test-logger.js';
+import { captureLogger } from './__fixtures__/capture-logger.js';
 
 class DomainError extends Error {}
 
-/** Two services sharing /api/v1, as Fulcio and Rekor do, plus a plain-text one. */
-const fulcio: Service = {
+const op = operationsOf<LoosePaths<'/api/v2/signingCert' | '/api/v2/boom' | '/api/v1/log/entries' | '/api/v1/log/entries/{id}' | '/api/v1/log/raw'>>();
+
+/** Two APIs sharing /api/v1, as Fulcio and Rekor do, plus a plain-text one. */
+const fulcio: Api = {
   name: 'fulcio',
   prefixes: ['/api/v2', '/api/v1/signingCert'],
   errorFormat: fulcioErrorFormat,
-  mount(router) {
-    router.post('/api/v2/signingCert', (req, res) => void res.status(201).json({ got: req.body as unknown }));
-    router.get('/api/v2/boom', () => {
+  operations: [
+    op.post('/api/v2/signingCert', { body: 'any-json' }, ({ body }) => ({ status: 201, body: { got: body } })),
+    op.get('/api/v2/boom', () => {
       throw new Error('secret backend detail');
-    });
-  },
+    }),
+  ],
 };
-const rekor: Service = {
+const rekor: Api = {
   name: 'rekor',
   prefixes: ['/api/v1/log'],
   errorFormat: rekorErrorFormat,
   mapError: (err) => (err instanceof DomainError ? rekorError(409, 'duplicate', { Location: '/x' }) : undefined),
-  mount(router, ctx) {
-    router.post('/api/v1/log/entries', (req, res) => void res.json({ size: JSON.stringify(req.body).length }));
-    router.get('/api/v1/log/entries/:id', async (req) => {
-      if (req.params.id === 'dup') throw new DomainError('dup');
+  operations: [
+    op.post('/api/v1/log/entries', { body: 'json' }, ({ body }) => ({ status: 200, body: { size: JSON.stringify(body).length } })),
+    op.get('/api/v1/log/entries/{id}', ({ params }) => {
+      if (params.id === 'dup') throw new DomainError('dup');
       throw new HttpError(404, undefined);
-    });
-    router.post('/api/v1/log/raw', express.raw({ type: () => true, limit: ctx.bodyLimit }), (req, res) => {
-      res.json({ bytes: (req.body as Buffer).length });
-    });
-  },
+    }),
+    op.post('/api/v1/log/raw', { body: 'bytes' }, ({ body }) => ({ status: 200, body: { bytes: (body as Buffer).length } })),
+  ],
 };
-const ct: Service = {
-  name: 'ct',
-  prefixes: ['/ct/v1'],
-  errorFormat: plainTextErrorFormat,
-  mount() {},
-};
+const ct: Api = { name: 'ct', prefixes: ['/ct/v1'], errorFormat: plainTextErrorFormat, operations: [] };
 
 function app(overrides: Partial<Parameters<typeof createApp>[0]> = {}) {
   const log = captureLogger();
-  return { log, app: createApp({ logger: log.logger, services: [fulcio, rekor, ct], bodyLimit: 1024, ...overrides }) };
+  return { log, app: createApp({ logger: log.logger, apis: [fulcio, rekor, ct], bodyLimit: 1024, ...overrides }) };
 }
 
 describe('createApp: own routes', () => {
@@ -61,14 +57,14 @@ describe('createApp: own routes', () => {
     expect(log.text()).toContain('db down');
   });
 
-  it('exposes request metrics by route pattern on its own registry', async () => {
+  it('exposes request metrics by route template on its own registry', async () => {
     const { app: a } = app();
     await request(a).get('/healthz').expect(200);
     await request(a).get('/api/v1/log/entries/abc').expect(404);
     const res = await request(a).get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.text).toContain('sigbox_http_requests_total{method="GET",route="/healthz",status="200"} 1');
-    expect(res.text).toContain('route="/api/v1/log/entries/:id",status="404"');
+    expect(res.text).toContain('route="/api/v1/log/entries/{id}",status="404"');
     expect(res.text).toContain('sigbox_http_request_duration_seconds_bucket');
     expect(res.text).toContain('process_cpu_user_seconds_total');
     // A second app starts from zero: no shared global registry.
@@ -98,6 +94,18 @@ describe('createApp: own routes', () => {
     }
   });
 
+  it('revalidates trust files cheaply: an ETag, and 304 while the file is unchanged', async () => {
+    let files: TrustFile[] = [{ name: 'rekor.pub', contentType: 'application/x-pem-file', body: 'one\n' }];
+    const a = app({ trustFiles: () => files }).app;
+    const first = await request(a).get('/rekor.pub').expect(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^W\/"/);
+    const unchanged = await request(a).get('/rekor.pub').set('If-None-Match', etag).expect(304);
+    expect(unchanged.text).toBe('');
+    files = [{ name: 'rekor.pub', contentType: 'application/x-pem-file', body: 'two\n' }];
+    expect((await request(a).get('/rekor.pub').set('If-None-Match', etag).expect(200)).text).toBe('two\n');
+  });
+
   it('reads the files on every request, and 404s a file it does not have', async () => {
     let files: TrustFile[] = [];
     const a = app({ trustFiles: () => files }).app;
@@ -108,23 +116,30 @@ describe('createApp: own routes', () => {
     await request(a).get('/sigbox/v1/other.pub').expect(404);
   });
 
-  it('mounts no trust routes without trust files', async () => {
+  it('serves no trust files without trust files', async () => {
     await request(app().app).get('/trusted_root.json').expect(404);
   });
 });
 
 describe('createApp: errors in the owner dialect', () => {
-  it('404s outside any service in the Sigbox shape', async () => {
+  it('404s outside any API in the Sigbox shape', async () => {
     await request(app().app).get('/nope').expect(404, { code: 404, message: 'Not Found' });
   });
 
-  it('404s under a service prefix in that service shape', async () => {
+  it('404s under an API prefix in that API shape', async () => {
     const a = app().app;
     await request(a).get('/api/v2/nope').expect(404, { code: 5, message: 'Not Found', details: [] });
     await request(a).get('/api/v1/log/nope').expect(404, { code: 404, message: 'path /api/v1/log/nope was not found' });
     const text = await request(a).get('/ct/v1/nope').expect(404);
     expect(text.headers['content-type']).toMatch(/^text\/plain/);
     expect(text.text).toBe('Not Found\n');
+  });
+
+  it('answers a known path asked with another method in the owner dialect: Fulcio 501, Rekor 404', async () => {
+    const a = app().app;
+    await request(a).get('/api/v2/signingCert').expect(501, { code: 12, message: 'Method Not Allowed', details: [] });
+    await request(a).delete('/api/v2/boom').expect(501, { code: 12, message: 'Method Not Allowed', details: [] });
+    await request(a).put('/api/v1/log/entries').expect(404, { code: 404, message: 'path /api/v1/log/entries was not found' });
   });
 
   it('passes HttpError through, body-less 404 included', async () => {

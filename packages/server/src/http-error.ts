@@ -1,7 +1,7 @@
 /**
  * The one error type the HTTP edge trusts (after hono's `HTTPException`): a status and the exact body the owning
- * service's upstream would send. Services throw it, or map their domain errors into it with their
- * {@link ErrorFormat}; anything else becomes a generic 500 (see error-handler.ts).
+ * API's upstream would send. Handlers throw it, or their API maps domain errors into it; anything else becomes a
+ * generic 500 (see pipeline/error-answer.ts).
  *
  * @example
  * throw new HttpError(409, { code: 409, message: `an equivalent entry already exists ... ${uuid}` },
@@ -27,25 +27,26 @@ export class HttpError extends Error {
 }
 
 /**
- * Failures the edge itself detects, before or around a service's handlers. Each {@link ErrorFormat} turns them into
+ * Failures the pipeline itself detects, before or around an API's handlers. Each {@link ErrorFormat} turns them into
  * its upstream's status and body.
  */
 export type ProblemKind =
-  | 'NOT_FOUND' // no route matched
-  | 'MALFORMED_BODY' // body-parser 'entity.parse.failed'
-  | 'BODY_TOO_LARGE' // body-parser 'entity.too.large'
-  | 'BAD_REQUEST' // other client errors from body-parser (unsupported charset/encoding, aborted, bad length)
+  | 'NOT_FOUND' // no operation at this path
+  | 'METHOD_NOT_ALLOWED' // operations at this path, none for this method
+  | 'MALFORMED_BODY' // a body that is not the JSON it should be
+  | 'BODY_TOO_LARGE' // over the body limit
+  | 'BAD_REQUEST' // any other unreadable request: an unsupported charset or encoding, an aborted body, a bad path escape
   | 'INTERNAL'; // anything not an HttpError: never described to the client
 
 export interface Problem {
   readonly kind: ProblemKind;
-  /** Suggested HTTP status (404, 400, 413, 4xx from body-parser, 500). */
+  /** Suggested HTTP status (404, 405, 400, 413, 415, 500). */
   readonly status: number;
   /** Request path, as some upstreams echo it (go-openapi: `path /x was not found`). */
   readonly path: string;
 }
 
-/** A service's error dialect: how its upstream words the edge's problems. */
+/** An API's error dialect: how its upstream words the pipeline's problems. */
 export interface ErrorFormat {
   readonly name: string;
   toHttpError(problem: Problem): HttpError;

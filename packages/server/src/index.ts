@@ -9,11 +9,12 @@ export {
   rekorError,
   grpcCodeFor,
 } from './error-formats.js';
-export { toHttpError } from './error-handler.js';
-export { findOwner, type Service, type MountContext } from './service.js';
-export type { FastRoute, FastJsonPost, FastAnswer } from './fast-lane.js';
-export type { HealthCheck } from './health.js';
-export { TRUSTED_ROOT_PATH, TRUSTED_ROOT_ALIAS, type TrustedRootDocument } from './trust-routes.js';
+export { type Api, findOwner } from './pipeline/api.js';
+export { type Answer, JSON_CONTENT_TYPE, serializedJson } from './pipeline/answer.js';
+export { type Operation, type OperationOptions, type BodyKind, operationsOf } from './pipeline/operation.js';
+export { type Guard, type GuardedRequest } from './pipeline/pipeline.js';
+export { RETRY_AFTER_SECONDS, toHttpError } from './pipeline/error-answer.js';
+export { TRUSTED_ROOT_PATH, TRUSTED_ROOT_ALIAS, type TrustedRootDocument, type HealthCheck } from './sigbox-api.js';
 export {
   startServer,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
@@ -23,10 +24,12 @@ export {
   type StartOptions,
   type RunningServer,
 } from './start-server.js';
-export { createDevIssuerService, signDevToken, DEV_ISSUER_PATH, type DevIssuerOptions } from './dev-issuer/dev-issuer.js';
+export { createDevIssuerApi, signDevToken, DEV_ISSUER_PATH, type DevIssuerOptions } from './dev-issuer/dev-issuer.js';
 export { mapRekorError } from './rekor/rekor-errors.js';
 export { StartError, type StartErrorCode } from './error.js';
 export { DATA_DIR_MODE } from './data-dir.js';
 export { httpUrl } from './listen.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
-export { createRekorService } from './rekor/rekor-service.js';
+export { createRekorApi } from './rekor/rekor-api.js';
+export { createFulcioApi } from './fulcio/fulcio-api.js';
+export { createCtApi } from './ct/ct-api.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StartError } from './error.js';
 import { startServer, type RunningServer, type ServerConfig } from './start-server.js';
-import { captureLogger } from './test-logger.js';
+import { captureLogger } from './__fixtures__/capture-logger.js';
 
 /** Each persistent PGlite start runs initdb or recovery: several seconds. */
 const SLOW = 90_000;

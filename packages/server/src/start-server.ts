@@ -9,11 +9,11 @@ import { ensureDataDir, writeFileAtomic } from './data-dir.js';
 import { StartError } from './error.js';
 import { type TlsFiles, closeGracefully, httpUrl, listen } from './listen.js';
 import { loadOrCreatePrivateKey } from '@sigbox/core';
-import { DEV_ISSUER_PATH, createDevIssuerService } from './dev-issuer/dev-issuer.js';
+import { DEV_ISSUER_PATH, createDevIssuerApi } from './dev-issuer/dev-issuer.js';
 import { type CtSetup, openCt } from './ct/open-ct.js';
 import { type CaSetup, openCa, openCaKeys } from './fulcio/open-ca.js';
 import { openRekor } from './rekor/open-rekor.js';
-import type { Service } from './service.js';
+import type { Api } from './pipeline/api.js';
 import { TRUST_FILE_NAMES, type TrustFile, type TrustFileRole, buildTrustFiles, sigboxSigningConfig, trustFileLocations } from './trust-files.js';
 
 /** Below Kubernetes' default 30 s termination grace period, so we finish before SIGKILL. */
@@ -93,9 +93,9 @@ async function openDatabase(config: ServerConfig): Promise<Database> {
   }
 }
 
-/** The services every `sigbox up` mounts, and the trust files that describe them. */
+/** The APIs every `sigbox up` serves, and the trust files that describe them. */
 interface Mounted {
-  services: Service[];
+  apis: Api[];
   trustFiles(publicUrl: string): TrustFile[];
   /** Once the public URL is known: trust the development issuer (with --dev); returns start-up warnings. */
   afterListen(publicUrl: string): string[];
@@ -121,15 +121,15 @@ async function mountServices(config: ServerConfig, db: Database, registry: Regis
       closers.push(() => opened.log.close());
       ct = opened;
     }
-    ca = await openCa(caKeys, { dataDir: config.dataDir, caDir: config.caDir, caPassphrase: config.caPassphrase, hsmPin: config.hsmPin, fulcioConfig: config.fulcioConfig, logger, ...(ct ? { sctIssuer: ct.log.sctIssuer } : {}) });
+    ca = await openCa(caKeys, { fulcioConfig: config.fulcioConfig, logger, ...(ct ? { sctIssuer: ct.log.sctIssuer } : {}) });
   } catch (err) {
     await closeAll();
     throw err;
   }
-  const services = [rekor.service, ca.service, ...(ct ? [ct.service] : [])];
-  if (config.dev) services.push(await openDevIssuer(config, publicUrl));
+  const apis = [rekor.api, ca.api, ...(ct ? [ct.api] : [])];
+  if (config.dev) apis.push(await openDevIssuer(config, publicUrl));
   return {
-    services,
+    apis,
     trustFiles(url) {
       const trustedRoot = buildTrustedRoot({ tlogs: [rekor.trustEntry(url)], certificateAuthorities: [ca.trustEntry(url)], ctlogs: ct ? [ct.trustEntry(url)] : [] });
       const signingConfig = sigboxSigningConfig({ publicUrl: url, oidcUrl: config.dev ? `${url}${DEV_ISSUER_PATH}` : undefined, trustedRoot });
@@ -153,9 +153,9 @@ async function mountServices(config: ServerConfig, db: Database, registry: Regis
  */
 export const DEV_ISSUER_KEY_FILE = path.join('keys', 'dev-oidc-rsa.pem');
 
-async function openDevIssuer(config: ServerConfig, publicUrl: () => string): Promise<Service> {
+async function openDevIssuer(config: ServerConfig, publicUrl: () => string): Promise<Api> {
   const privateKey = await loadOrCreatePrivateKey(path.join(config.dataDir, DEV_ISSUER_KEY_FILE), 'rsa');
-  return createDevIssuerService({ issuerUrl: () => `${publicUrl()}${DEV_ISSUER_PATH}`, privateKey });
+  return createDevIssuerApi({ issuerUrl: () => `${publicUrl()}${DEV_ISSUER_PATH}`, privateKey });
 }
 
 function tlsFiles(config: ServerConfig): TlsFiles | undefined {
@@ -189,7 +189,7 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
   const app = createApp({
     logger,
     registry,
-    services: mounted.services,
+    apis: mounted.apis,
     ...(config.bodyLimit === undefined ? {} : { bodyLimit: config.bodyLimit }),
     healthCheck: async () => void (await sql`select 1`.execute(db.kysely)),
     trustFiles: () => trustFiles,

@@ -251,6 +251,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/oidc/.well-known/openid-configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OpenID Connect discovery document of the development issuer (`--dev` only). */
+        get: operations["getDevIssuerDiscovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/jwks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The development issuer's token key as a JWK Set (RFC 7517 §5; `--dev` only). */
+        get: operations["getDevIssuerKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A signed RS256 ID token for the identity asked for (`--dev` only).
+         * @description Body `{"email": "<address>"}` (a verified email identity; `sub` defaults to the address) or `{"sub": "<subject>"}`, as JSON or form fields. Tokens live 10 minutes, as Fulcio certificates, with audience `sigstore`.
+         */
+        post: operations["createDevToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -258,6 +312,26 @@ export interface components {
         Health: {
             /** @enum {string} */
             status: "SERVING" | "NOT_SERVING";
+        };
+        DevIssuerDiscovery: {
+            issuer: string;
+            jwks_uri: string;
+            token_endpoint: string;
+            response_types_supported: string[];
+            subject_types_supported: string[];
+            id_token_signing_alg_values_supported: string[];
+            claims_supported: string[];
+        };
+        DevTokenRequest: {
+            email?: string;
+            sub?: string;
+        };
+        DevToken: {
+            id_token: string;
+            access_token: string;
+            /** @constant */
+            token_type: "Bearer";
+            expires_in: number;
         };
         /** @description Body of errors on Sigbox's own endpoints (the Rekor v1 shape). */
         Error: {
@@ -366,6 +440,9 @@ export interface components {
     pathItems: never;
 }
 export type SchemaHealth = components['schemas']['Health'];
+export type SchemaDevIssuerDiscovery = components['schemas']['DevIssuerDiscovery'];
+export type SchemaDevTokenRequest = components['schemas']['DevTokenRequest'];
+export type SchemaDevToken = components['schemas']['DevToken'];
 export type SchemaError = components['schemas']['Error'];
 export type SchemaTrustedRoot = components['schemas']['TrustedRoot'];
 export type SchemaTrustEntry = components['schemas']['TrustEntry'];
@@ -571,6 +648,95 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["PemPublicKey"];
+        };
+    };
+    getDevIssuerDiscovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The discovery document (OpenID Connect Discovery 1.0 §3). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevIssuerDiscovery"];
+                };
+            };
+        };
+    };
+    getDevIssuerKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key set. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    createDevToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DevTokenRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DevTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The token, under both OAuth 2.0 names cosign and sigstore-python read. */
+            200: {
+                headers: {
+                    /** @description `no-store` (RFC 6749 §5.1). */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevToken"];
+                };
+            };
+            /** @description Neither a well-formed email nor a subject. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body over 16 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
 }

@@ -7,15 +7,15 @@ import { type TransparencyLogInstance, ctLogInstance } from '@sigbox/trust';
 import type { Registry } from 'prom-client';
 import { StartError } from '../error.js';
 import { createLogMetrics } from '../log-metrics.js';
-import type { Service } from '../service.js';
-import { createCtService } from './ct-service.js';
+import type { Api } from '../pipeline/api.js';
+import { createCtApi } from './ct-api.js';
 
 /** The CT log key inside the data folder: distinct from the Rekor and CA keys. */
 export const CT_KEY_FILE = path.join('keys', 'ct-log.pem');
 
 export interface CtSetup {
   readonly log: CtLog;
-  readonly service: Service;
+  readonly api: Api;
   /** The ctlogs entry of trusted_root.json. */
   trustEntry(publicUrl: string): TransparencyLogInstance;
 }
@@ -41,7 +41,7 @@ export async function openCt(options: { db: Database; dataDir: string; hostname:
   const validFrom = new Date(await putSettingOnce(options.db.kysely, `ct.key.${logId}.since`, new Date().toISOString()));
   return {
     log,
-    service: createCtService(log),
+    api: createCtApi(log),
     trustEntry: (publicUrl) => ctLogInstance({ baseUrl: publicUrl, publicKey: signer.publicKey, validFrom }),
   };
 }

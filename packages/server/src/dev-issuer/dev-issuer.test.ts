@@ -3,13 +3,13 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
-import { captureLogger } from '../test-logger.js';
-import { createDevIssuerService, signDevToken } from './dev-issuer.js';
+import { captureLogger } from '../__fixtures__/capture-logger.js';
+import { createDevIssuerApi, signDevToken } from './dev-issuer.js';
 
 const issuerUrl = 'http://127.0.0.1:8080/oidc';
 const privateKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 const fixedNow = new Date('2026-11-27T12:00:00Z');
-const app = createApp({ logger: captureLogger().logger, services: [createDevIssuerService({ issuerUrl, privateKey, clock: () => fixedNow })] });
+const app = createApp({ logger: captureLogger().logger, apis: [createDevIssuerApi({ issuerUrl, privateKey, clock: () => fixedNow })] });
 
 async function verify(token: string) {
   const jwks = createLocalJWKSet((await request(app).get('/oidc/jwks').expect(200)).body);

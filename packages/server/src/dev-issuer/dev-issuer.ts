@@ -1,10 +1,11 @@
 import type { KeyObject } from 'node:crypto';
 import crypto from 'node:crypto';
 import { encoding, sha256, spkiDer } from '@sigbox/core';
-import express, { type Request, type Router } from 'express';
+import type { sigbox } from '@sigbox/api';
 import { HttpError } from '../http-error.js';
 import { sigboxErrorFormat } from '../error-formats.js';
-import type { Service } from '../service.js';
+import type { Api } from '../pipeline/api.js';
+import { operationsOf } from '../pipeline/operation.js';
 
 /** Where the development issuer lives below the public URL. */
 export const DEV_ISSUER_PATH = '/oidc';
@@ -18,6 +19,8 @@ export const DEV_TOKEN_TTL_SECONDS = 600;
  */
 export const DEV_TOKEN_ALGORITHM = 'RS256';
 const MAX_CLAIM_LENGTH = 256;
+/** Token requests are a claim or two: a small limit for a body anyone may send. */
+const TOKEN_BODY_LIMIT = 16 * 1024;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
 
 export interface DevIssuerOptions {
@@ -40,8 +43,7 @@ export function signDevToken(claims: Record<string, unknown>, privateKey: KeyObj
   return `${input}.${encoding.toBase64Url(signature)}`;
 }
 
-function requestedIdentity(req: Request): { sub: string; email?: string } {
-  const body: unknown = req.body;
+function requestedIdentity(body: unknown): { sub: string; email?: string } {
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const { email, sub } = fields;
   if (typeof email === 'string' && email.length <= MAX_CLAIM_LENGTH && EMAIL_RE.test(email)) {
@@ -56,7 +58,7 @@ function requestedIdentity(req: Request): { sub: string; email?: string } {
  * It exists so a person can try cosign against Sigbox with no identity provider; never enable it in
  * production (the start-up banner says so).
  */
-export function createDevIssuerService(options: DevIssuerOptions): Service {
+export function createDevIssuerApi(options: DevIssuerOptions): Api {
   const clock = options.clock ?? (() => new Date());
   const publicKey = crypto.createPublicKey(options.privateKey);
   // RFC 7638 thumbprints would do too; any stable ID works since there is one key.
@@ -73,25 +75,28 @@ export function createDevIssuerService(options: DevIssuerOptions): Service {
     claims_supported: ['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'email', 'email_verified'],
   });
 
-  function mount(router: Router): void {
-    router.get(`${DEV_ISSUER_PATH}/.well-known/openid-configuration`, (_req, res) => void res.json(discovery()));
-    router.get(`${DEV_ISSUER_PATH}/jwks`, (_req, res) => void res.json({ keys: [jwk] }));
-    router.post(`${DEV_ISSUER_PATH}/token`, express.urlencoded({ extended: false, limit: '16kb' }), (req, res) => {
-      const identity = requestedIdentity(req);
-      const now = Math.floor(clock().getTime() / 1000);
-      const claims = {
-        iss: issuerUrl(),
-        sub: identity.sub,
-        aud: DEV_TOKEN_AUDIENCE,
-        iat: now,
-        nbf: now,
-        exp: now + DEV_TOKEN_TTL_SECONDS,
-        ...(identity.email === undefined ? {} : { email: identity.email, email_verified: true }),
-      };
-      const token = signDevToken(claims, options.privateKey, kid);
-      res.set('Cache-Control', 'no-store').json({ id_token: token, access_token: token, token_type: 'Bearer', expires_in: DEV_TOKEN_TTL_SECONDS });
-    });
-  }
+  const op = operationsOf<sigbox.paths>();
+  const discoveryOperation = op.get('/oidc/.well-known/openid-configuration', () => ({ status: 200, body: discovery() }));
+  const keysOperation = op.get('/oidc/jwks', () => ({ status: 200, body: { keys: [jwk] } }));
+  const tokenOperation = op.post('/oidc/token', { body: 'form', bodyLimit: TOKEN_BODY_LIMIT }, ({ body }) => {
+    const identity = requestedIdentity(body);
+    const now = Math.floor(clock().getTime() / 1000);
+    const claims = {
+      iss: issuerUrl(),
+      sub: identity.sub,
+      aud: DEV_TOKEN_AUDIENCE,
+      iat: now,
+      nbf: now,
+      exp: now + DEV_TOKEN_TTL_SECONDS,
+      ...(identity.email === undefined ? {} : { email: identity.email, email_verified: true }),
+    };
+    const token = signDevToken(claims, options.privateKey, kid);
+    return {
+      status: 200,
+      body: { id_token: token, access_token: token, token_type: 'Bearer' as const, expires_in: DEV_TOKEN_TTL_SECONDS },
+      headers: { 'Cache-Control': 'no-store' },
+    };
+  });
 
-  return { name: 'dev-oidc', prefixes: [DEV_ISSUER_PATH], errorFormat: sigboxErrorFormat, mount };
+  return { name: 'dev-oidc', prefixes: [DEV_ISSUER_PATH], errorFormat: sigboxErrorFormat, operations: [discoveryOperation, keysOperation, tokenOperation] };
 }

@@ -6,18 +6,23 @@ import { type IssuerRegistry, createIssuerRegistry, loadIssuerConfig, parseIssue
 import { type CertificateAuthority, certificateAuthority } from '@sigbox/trust';
 import type { Logger } from 'pino';
 import { StartError } from '../error.js';
-import type { Service } from '../service.js';
-import { createFulcioService } from './fulcio-service.js';
+import type { Api } from '../pipeline/api.js';
+import { createFulcioApi } from './fulcio-api.js';
 
 /** The development CA's folder inside the data folder, used when no --ca-dir is given. */
 export const DEV_CA_DIR = 'ca';
 
-export interface CaSetupOptions {
+/** Where the CA's keys come from. */
+export interface CaKeyOptions {
   dataDir: string;
   /** A CA made by `sigbox ca init` (file keys or an HSM); undefined = a development CA in `<data>/ca`. */
   caDir: string | undefined;
   caPassphrase: string | undefined;
   hsmPin: string | undefined;
+}
+
+/** What the CA serves with its keys. */
+export interface CaSetupOptions {
   /** Fulcio-format issuer configuration file (JSON or YAML). */
   fulcioConfig: string | undefined;
   logger: Logger;
@@ -26,7 +31,7 @@ export interface CaSetupOptions {
 }
 
 export interface CaSetup {
-  readonly service: Service;
+  readonly api: Api;
   readonly issuers: IssuerRegistry;
   /** The certificateAuthorities entry of trusted_root.json for clients reaching the CA at `publicUrl`. */
   trustEntry(publicUrl: string): CertificateAuthority;
@@ -42,7 +47,7 @@ async function openIssuers(file: string | undefined): Promise<IssuerRegistry> {
 }
 
 /** The CA's issuing key and chain: from --ca-dir, or a development CA created once in the data folder. */
-export async function openCaKeys(options: Pick<CaSetupOptions, 'dataDir' | 'caDir' | 'caPassphrase' | 'hsmPin'>): Promise<LoadedCa> {
+export async function openCaKeys(options: CaKeyOptions): Promise<LoadedCa> {
   try {
     if (options.caDir !== undefined) return await loadCa({ dir: options.caDir, passphrase: options.caPassphrase, pin: options.hsmPin });
     return await ensureDevCa({ dir: path.join(options.dataDir, DEV_CA_DIR) });
@@ -73,7 +78,7 @@ export async function openCa(ca: LoadedCa, options: CaSetupOptions): Promise<CaS
   });
   const issuing = new X509Certificate(Buffer.from(chainDer[0] as Uint8Array));
   return {
-    service: createFulcioService(service),
+    api: createFulcioApi(service),
     issuers,
     trustEntry: (publicUrl) =>
       certificateAuthority({ subject: subjectOf(chainDer.at(-1) as Uint8Array), uri: publicUrl, chainDer, validFrom: new Date(issuing.validFrom) }),

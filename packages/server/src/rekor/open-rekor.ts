@@ -6,17 +6,17 @@ import { createRekorLog, type RekorLog } from '@sigbox/rekor';
 import { type TransparencyLogInstance, transparencyLogInstance } from '@sigbox/trust';
 import type { Registry } from 'prom-client';
 import { StartError } from '../error.js';
-import type { Service } from '../service.js';
+import type { Api } from '../pipeline/api.js';
 import { createLogMetrics } from '../log-metrics.js';
 import { mapRekorError } from './rekor-errors.js';
-import { createRekorService } from './rekor-service.js';
+import { createRekorApi } from './rekor-api.js';
 
 /** The log key's file inside the data folder when no --log-key is given. */
 export const DEFAULT_LOG_KEY_FILE = path.join('keys', 'rekor-log.pem');
 
 export interface RekorSetup {
   readonly log: RekorLog;
-  readonly service: Service;
+  readonly api: Api;
   /** The tlog entry of trusted_root.json for clients reaching the log at `publicUrl`. */
   trustEntry(publicUrl: string): TransparencyLogInstance;
 }
@@ -64,14 +64,14 @@ export async function openRekor(options: RekorSetupOptions): Promise<RekorSetup>
   }
   // validFor.start: when this key first served, written once; clients compare it with integratedTime.
   const validFrom = new Date(await putSettingOnce(options.db.kysely, `rekor.key.${log.logId}.since`, new Date().toISOString()));
-  const service = createRekorService(log);
+  const api = createRekorApi(log);
   const mapError = (err: unknown) => {
     if (err instanceof LogError && err.code === 'PROOF_SELF_CHECK_FAILED') metrics.proofSelfCheckFailed();
     return mapRekorError(err);
   };
   return {
     log,
-    service: { ...service, mapError },
+    api: { ...api, mapError },
     trustEntry: (publicUrl) => transparencyLogInstance({ baseUrl: publicUrl, publicKey: signer.publicKey, validFrom }),
   };
 }

@@ -1,11 +1,7 @@
+import type { RequestHeaders } from '@sigbox/api';
 import { MAX_INT64, parseUint64 } from '@sigbox/core';
-import type { Request } from 'express';
+import { GO_OPENAPI_CODE } from '@sigbox/rekor';
 import { HttpError } from '../http-error.js';
-
-// go-openapi/errors codes carried in the body of 422 binding failures (errors/schema.go).
-const REQUIRED = 602;
-const INVALID_TYPE = 601;
-const MINIMUM = 609;
 
 function unprocessable(code: number, message: string): HttpError {
   return new HttpError(422, { code, message });
@@ -13,23 +9,25 @@ function unprocessable(code: number, message: string): HttpError {
 
 /**
  * An int64 query parameter as go-swagger binds it: absent → `undefined` (or 422 when required), anything but
- * one decimal integer ≥ `min` → 422 with go-openapi's wording.
+ * one decimal integer ≥ `min` → 422 with go-openapi's wording and code.
  */
-export function int64Query(query: Record<string, unknown>, name: string, options: { required?: boolean; min?: bigint } = {}): bigint | undefined {
+export function int64Query(query: Readonly<Record<string, unknown>>, name: string, options: { required: true; min?: bigint }): bigint;
+export function int64Query(query: Readonly<Record<string, unknown>>, name: string, options?: { required?: false; min?: bigint }): bigint | undefined;
+export function int64Query(query: Readonly<Record<string, unknown>>, name: string, options: { required?: boolean; min?: bigint } = {}): bigint | undefined {
   const raw = query[name];
   if (raw === undefined || raw === '') {
-    if (options.required) throw unprocessable(REQUIRED, `${name} in query is required`);
+    if (options.required) throw unprocessable(GO_OPENAPI_CODE.REQUIRED, `${name} in query is required`);
     return undefined;
   }
-  if (typeof raw !== 'string') throw unprocessable(INVALID_TYPE, `${name} in query must be of type int64: ${JSON.stringify(raw)}`);
+  if (typeof raw !== 'string') throw unprocessable(GO_OPENAPI_CODE.INVALID_TYPE, `${name} in query must be of type int64: ${JSON.stringify(raw)}`);
   let value: bigint;
   try {
     value = raw.startsWith('-') ? -parseUint64(raw.slice(1), MAX_INT64 + 1n) : parseUint64(raw, MAX_INT64);
   } catch {
-    throw unprocessable(INVALID_TYPE, `${name} in query must be of type int64: "${raw}"`);
+    throw unprocessable(GO_OPENAPI_CODE.INVALID_TYPE, `${name} in query must be of type int64: "${raw}"`);
   }
   const min = options.min ?? 0n;
-  if (value < min) throw unprocessable(MINIMUM, `${name} in query should be greater than or equal to ${min}`);
+  if (value < min) throw unprocessable(GO_OPENAPI_CODE.MIN, `${name} in query should be greater than or equal to ${min}`);
   return value;
 }
 
@@ -37,7 +35,7 @@ export function int64Query(query: Record<string, unknown>, name: string, options
  * A required body parameter as go-swagger binds it: a request without a body (`runtime.HasBody` false, which
  * includes `Content-Length: 0`) is 422 `<name> in body is required` before any handler logic runs.
  */
-export function requiredBody(req: Request, name: string): unknown {
-  if (req.body === undefined || req.headers['content-length'] === '0') throw unprocessable(REQUIRED, `${name} in body is required`);
-  return req.body as unknown;
+export function requiredBody(body: unknown, headers: RequestHeaders, name: string): unknown {
+  if (body === undefined || headers['content-length'] === '0') throw unprocessable(GO_OPENAPI_CODE.REQUIRED, `${name} in body is required`);
+  return body;
 }

@@ -3,12 +3,9 @@ import { RekorError } from '@sigbox/rekor';
 import { HttpError } from '../http-error.js';
 import { rekorError } from '../error-formats.js';
 
-/** Seconds a pushed-back client should wait: about one batch's integration. */
-export const RETRY_AFTER_SECONDS = 1;
-
 /**
  * Rekor's domain errors as upstream answers them: `{"code","message"}` with upstream's status and text,
- * 409 with the existing entry's Location, 503 with Retry-After on pushback (tessera's ErrPushback).
+ * 409 with the existing entry's Location, 503 on pushback (tessera's ErrPushback; the pipeline adds Retry-After).
  */
 export function mapRekorError(err: unknown): HttpError | undefined {
   if (err instanceof RekorError) {
@@ -20,9 +17,9 @@ export function mapRekorError(err: unknown): HttpError | undefined {
   if (err instanceof LogError) {
     switch (err.code) {
       case 'PUSHBACK':
-        return rekorError(503, 'the log is busy; retry later', { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+        return rekorError(503, 'the log is busy; retry later');
       case 'CLOSED':
-        return rekorError(503, 'the log is shutting down', { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+        return rekorError(503, 'the log is shutting down');
       case 'ENTRY_TOO_LARGE':
         return rekorError(413, 'entry too large');
       case 'INDEX_OUT_OF_RANGE':

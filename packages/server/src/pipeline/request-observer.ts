@@ -3,9 +3,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry, collectDefaultMetrics } from 'prom-client';
 
-/** Fulcio propagates a client's `x-request-id` when it is at most 128 characters (ca-fulcio.md §1). */
+/** Like Fulcio's HTTP front end, a client's `x-request-id` is kept (and echoed) when it is at most 128 characters. */
 const MAX_REQUEST_ID_LENGTH = 128;
 const REQUEST_ID = /^[\w.:-]+$/;
+
+/** Label for requests no operation matched: raw paths would give attackers unbounded label cardinality. */
+export const UNMATCHED_ROUTE = '(unmatched)';
 
 /** Buckets in seconds: most calls take milliseconds, signing and proofs under a second, slow DB up to 10 s. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -17,14 +20,14 @@ function requestId(header: string | string[] | undefined): string {
 /** One request being answered: its id (echoed in `x-request-id`) and the call that records it once answered. */
 export interface Observation {
   readonly requestId: string;
-  /** Records the answered request under its route pattern (never the concrete path) and status. */
+  /** Records the answered request under its route template (never the concrete path) and status. */
   finish(route: string, status: number): void;
 }
 
 /**
- * Every answered request, whichever lane answered it, becomes one structured log line (method, path, route,
- * status, duration, request id — deliberately no headers, query strings or bodies: conventions §3.10) and one
- * sample of `sigbox_http_requests_total` / `sigbox_http_request_duration_seconds`.
+ * Every answered request becomes one structured log line (method, path, route, status, duration, request id —
+ * deliberately no headers, query strings or bodies: they carry tokens and identities) and one sample of
+ * `sigbox_http_requests_total` / `sigbox_http_request_duration_seconds`.
  */
 export interface RequestObserver {
   start(req: IncomingMessage): Observation;
@@ -50,8 +53,8 @@ export function createRequestObserver(logger: Logger, registry: Registry): Reque
     start(req) {
       const started = process.hrtime.bigint();
       const id = requestId(req.headers['x-request-id']);
-      // Sub-routers rewrite req.url; originalUrl (Express) keeps what the client asked. No query string: it may carry identifiers.
-      const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+      // No query string: it may carry identifiers.
+      const url = req.url ?? '/';
       return {
         requestId: id,
         finish(route, status) {

@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import { HttpError, type ErrorFormat, type Problem } from '../http-error.js';
+import type { Answer } from './answer.js';
+import type { Api } from './api.js';
+import { RequestProblem } from './request-problem.js';
+
+/** Seconds a client told 503 should wait before retrying: about one batch's integration in the logs. */
+export const RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Any thrown value → the answer the owning API's upstream would send: an HttpError as it is, a domain error through
+ * the owner's `mapError`, a RequestProblem and anything unknown through the owner's error format (unknown errors as
+ * its generic 500, never their message).
+ */
+export function toHttpError(err: unknown, path: string, owner: Api | undefined, fallback: ErrorFormat): HttpError {
+  if (err instanceof HttpError) return err;
+  const mapped = owner?.mapError?.(err);
+  if (mapped !== undefined) return mapped;
+  const problem: Problem = err instanceof RequestProblem ? { kind: err.kind, status: err.status, path } : { kind: 'INTERNAL', status: 500, path };
+  return (owner?.errorFormat ?? fallback).toHttpError(problem);
+}
+
+/**
+ * The one place a failure becomes an answer. Every 503 carries `Retry-After` (tessera's pushback contract: a
+ * client that is told to come back is told when), whichever API or condition produced it. Failures answered 5xx
+ * are logged with what the client is not told.
+ */
+export function errorAnswer(err: unknown, context: { method: string; path: string; owner: Api | undefined; fallback: ErrorFormat; logger: Logger }): Answer {
+  const error = toHttpError(err, context.path, context.owner, context.fallback);
+  if (error.status >= 500) context.logger.error({ err, api: context.owner?.name, method: context.method, path: context.path }, 'request failed');
+  const headers = error.status === 503 && error.headers['Retry-After'] === undefined ? { ...error.headers, 'Retry-After': String(RETRY_AFTER_SECONDS) } : error.headers;
+  return { status: error.status, body: error.body, headers };
+}

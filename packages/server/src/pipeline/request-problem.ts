@@ -1,0 +1,18 @@
+import type { ProblemKind } from '../http-error.js';
+
+/**
+ * A failure the pipeline itself detects before a handler runs: no route, a method the path does not take, a body
+ * that cannot be read. The owning API's error format words it (see error-answer.ts).
+ */
+export class RequestProblem extends Error {
+  constructor(
+    readonly kind: Exclude<ProblemKind, 'INTERNAL'>,
+    /** The HTTP status the problem suggests (404, 405, 400, 413, 415). */
+    readonly status: number,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'RequestProblem';
+  }
+}
