@@ -1,4 +1,8 @@
-export { vectorsDir, readJsonTree, toolAvailable } from './vectors.js';
+export { unavailable, toolAvailable, findTool, requirePostgres, type ToolLookup } from './prerequisites.js';
+export { vectorsDir, readJsonTree } from './vectors.js';
+export { caught } from './caught.js';
+export { createTlsCertificate, openssl, type TlsCertificateOptions } from './openssl.js';
+export { pythonModuleAvailable, runPython } from './python.js';
 export { createTestDatabase, databaseEngines, type TestDatabase, type TestDatabaseOptions } from './db.js';
 export {
   startOidcIssuer,
