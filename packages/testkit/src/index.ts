@@ -15,3 +15,4 @@ export {
   type TokenAlgorithm,
   type TokenOptions,
 } from './oidc-issuer.js';
+export { createSoftHsmToken, softHsmLibrary, type SoftHsmToken } from './softhsm.js';
