@@ -16,3 +16,14 @@ export {
   type TokenOptions,
 } from './oidc-issuer.js';
 export { createSoftHsmToken, softHsmLibrary, type SoftHsmToken } from './softhsm.js';
+export {
+  SIGBOX_START_TIMEOUT_MS,
+  spawnNode,
+  spawnSigbox,
+  startSigbox,
+  untilListening,
+  type NodeProcess,
+  type NodeProcessOptions,
+  type SigboxOptions,
+  type SigboxProcess,
+} from './sigbox-process.js';
