@@ -27,3 +27,12 @@ export {
   type SigboxOptions,
   type SigboxProcess,
 } from './sigbox-process.js';
+export { TOOL_TIMEOUT_MS, runTool, type RunToolOptions, type ToolResult } from './run-tool.js';
+export {
+  INTEROP_STACK_START_TIMEOUT_MS,
+  startInteropStack,
+  type InteropStack,
+  type InteropStackOptions,
+  type TrustFileName,
+  type TrustedRootJson,
+} from './interop-stack.js';
