@@ -36,3 +36,4 @@ export {
   type TrustFileName,
   type TrustedRootJson,
 } from './interop-stack.js';
+export { TEST_CA_TIME, TEST_CA_VALIDITY, createTestCa, validityAround, type TestCa, type TestCaOptions } from './test-ca.js';
