@@ -9,12 +9,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generatePrivateKey, privateKeyToPem } from '@sigbox/core';
 import { sql } from '@sigbox/db';
-import { type TestDatabase, createTestDatabase } from '@sigbox/testkit';
+import { type SigboxProcess, type TestDatabase, createTestDatabase, requirePostgres, startSigbox } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAcked, checkCheckpoints, checkEntriesByIndex, checkTree } from './helpers/crash-checks.js';
 import { pollCheckpoints } from './helpers/crash-checkpoints.js';
 import { prepareHashedRekords } from './helpers/crash-entries.js';
-import { SigboxProcess } from './helpers/crash-process.js';
 import { getJson, openLogCheckpoint, readFinalTree } from './helpers/crash-tree.js';
 import { runWriters } from './helpers/crash-writers.js';
 
@@ -27,13 +26,10 @@ const BOTH_UP_MS = 500;
 const ENTRY_POOL = 12_000;
 // 25-70 s measured on a busy two-core machine; process starts (≈1 s idle) slow down most under load.
 const TEST_TIMEOUT_MS = 150_000;
+/** `sigbox up` on Postgres starts in about a second; allow for a loaded CI machine. */
+const START_TIMEOUT_MS = 30_000;
 
-const databaseUrl = process.env.TEST_DATABASE_URL || undefined;
-// .ci/run's Postgres pass sets SIGBOX_REQUIRE_POSTGRES=1: there a missing database is a CI fault, not a skip.
-if (databaseUrl === undefined && process.env.CI === 'true' && process.env.SIGBOX_REQUIRE_POSTGRES === '1') {
-  throw new Error('log-crash.test.ts needs TEST_DATABASE_URL when CI=true and SIGBOX_REQUIRE_POSTGRES=1');
-}
-if (databaseUrl === undefined) console.log('log-crash.test.ts skipped: set TEST_DATABASE_URL to a PostgreSQL admin URL to run it');
+const HAS_POSTGRES = requirePostgres('log-crash.test.ts');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,11 +41,24 @@ async function unintegrated(db: TestDatabase): Promise<bigint> {
   return BigInt(rows[0]?.n ?? -1n);
 }
 
-describe.skipIf(databaseUrl === undefined)('log crash safety: two processes on one PostgreSQL, SIGKILLed in turn', () => {
+const exited = (p: SigboxProcess) => p.child.exitCode !== null || p.child.signalCode !== null;
+
+/**
+ * One of the two `sigbox up` processes, started again on a new port after each kill. `running` is set only
+ * between the `listening on` line and the kill, so writers never pick a process known to be down.
+ */
+interface CrashTarget {
+  running: SigboxProcess | undefined;
+  /** How long each start took, spawn to `listening on`, in ms. */
+  startTimes: number[];
+}
+
+describe.skipIf(!HAS_POSTGRES)('log crash safety: two processes on one PostgreSQL, SIGKILLed in turn', () => {
   let db: TestDatabase;
   let dir: string;
   let logKey: KeyObject;
-  let processes: SigboxProcess[] = [];
+  let keyFile: string;
+  const processes: CrashTarget[] = [{ running: undefined, startTimes: [] }, { running: undefined, startTimes: [] }];
   // Read by the writers and the poller; afterAll clears them too, so a failed run leaves nothing looping.
   let writing = true;
   let polling = true;
@@ -58,19 +67,34 @@ describe.skipIf(databaseUrl === undefined)('log crash safety: two processes on o
     db = await createTestDatabase({ engine: 'postgres' });
     dir = await mkdtemp(path.join(tmpdir(), 'sigbox-crash-'));
     // One key file for both, written before either starts (they must sign with the same key).
-    const keyFile = path.join(dir, 'rekor-log.pem');
+    keyFile = path.join(dir, 'rekor-log.pem');
     const key = generatePrivateKey('ecdsa-p256');
     await writeFile(keyFile, privateKeyToPem(key), { mode: 0o600 });
     logKey = crypto.createPublicKey(key);
+  });
+
+  async function start(target: CrashTarget): Promise<void> {
     // One data folder too: the CA and CT keys, created there once and race-safely, must also be shared by
     // processes on one database (a process whose key is not its tree's refuses to start).
-    processes = ['A', 'B'].map((name) => new SigboxProcess({ name, dataDir: path.join(dir, 'data'), databaseUrl: db.url as string, logKeyFile: keyFile }));
-  });
+    const started = await startSigbox({
+      dataDir: path.join(dir, 'data'), databaseUrl: db.url as string, host: '127.0.0.1', args: ['--log-key', keyFile], startTimeoutMs: START_TIMEOUT_MS,
+    });
+    target.startTimes.push(started.startMs);
+    target.running = started;
+  }
+  /** SIGKILL: no shutdown hooks, open transactions and sockets die with the process. */
+  async function kill(target: CrashTarget): Promise<void> {
+    const running = target.running;
+    target.running = undefined;
+    await running?.kill();
+  }
+  /** The processes that died without being killed by the test (crashes worth reporting), by their stderr. */
+  const crashed = () => processes.flatMap(({ running }) => (running !== undefined && exited(running) ? [running.stderr()] : []));
 
   afterAll(async () => {
     writing = false;
     polling = false;
-    await Promise.all(processes.map((p) => p.kill()));
+    await Promise.all(processes.map(kill));
     await db?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -78,28 +102,28 @@ describe.skipIf(databaseUrl === undefined)('log crash safety: two processes on o
   it('keeps every acknowledged entry once, indices gapless and every checkpoint consistent', async () => {
     const started = performance.now();
     const entries = prepareHashedRekords(ENTRY_POOL);
-    await Promise.all(processes.map((p) => p.start()));
-    const targets = () => processes.map((p) => p.url);
+    await Promise.all(processes.map(start));
+    const targets = () => processes.map((p) => p.running?.url);
     const seen = new Set<string>();
     const polls = pollCheckpoints(targets, seen, () => !polling);
     const outcomes = runWriters({ entries, writers: WRITERS, targets, stop: () => !writing });
 
-    const restarts: Array<Promise<string>> = [];
-    for (let kill = 0; kill < KILLS; kill++) {
-      const victim = processes[kill % 2] as SigboxProcess;
+    const restarts: Array<Promise<void>> = [];
+    for (let round = 0; round < KILLS; round++) {
+      const victim = processes[round % 2] as CrashTarget;
       // Kill only once the other one has served a while too: the writers then have somewhere to go, and the
       // victim dies with requests at every stage rather than with all of them queued while it served alone.
       await Promise.all([sleep(KILL_INTERVAL_MS), restarts.at(-1)?.then(() => sleep(BOTH_UP_MS))]);
-      expect(processes.filter((p) => p.crashed).map((p) => p.lastStderr)).toEqual([]);
-      await victim.kill();
-      restarts.push(victim.start());
+      expect(crashed()).toEqual([]);
+      await kill(victim);
+      restarts.push(start(victim));
     }
     await Promise.all(restarts);
     // Last, both at once: entries sequenced but not integrated now have only start-up recovery to finish them.
     await sleep(BOTH_UP_MS);
-    await Promise.all(processes.map((p) => p.kill()));
+    await Promise.all(processes.map(kill));
     const leftForRecovery = await unintegrated(db);
-    await Promise.all(processes.map((p) => p.start()));
+    await Promise.all(processes.map(start));
     await sleep(BOTH_UP_MS);
     writing = false;
     const written = await outcomes;
@@ -107,7 +131,7 @@ describe.skipIf(databaseUrl === undefined)('log crash safety: two processes on o
     await sleep(200);
     polling = false;
     const pollCount = await polls;
-    const [a, b] = processes.map((p) => p.url as string) as [string, string];
+    const [a, b] = processes.map((p) => p.running?.url as string) as [string, string];
     const tree = await readFinalTree(a, logKey);
     const headB = openLogCheckpoint((await getJson<{ signedTreeHead: string }>(`${b}/api/v1/log`)).signedTreeHead, logKey);
     const { rows } = await sql<{ next_index: bigint; entries: bigint }>`

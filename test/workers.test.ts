@@ -5,16 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isValidInclusion } from '@sigbox/merkle';
 import { encoding, sha256 } from '@sigbox/core';
-import { type TestDatabase, createTestDatabase } from '@sigbox/testkit';
+import { type SigboxProcess, type TestDatabase, createTestDatabase, requirePostgres, startSigbox } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyEntry } from './helpers/rekor.js';
-import { type SigboxProcess, startSigbox } from './interop/sigbox-process.js';
 
-const databaseUrl = process.env.TEST_DATABASE_URL || undefined;
-if (databaseUrl === undefined && process.env.CI === 'true' && process.env.SIGBOX_REQUIRE_POSTGRES === '1') {
-  throw new Error('workers.test.ts needs TEST_DATABASE_URL when CI=true and SIGBOX_REQUIRE_POSTGRES=1');
-}
-if (databaseUrl === undefined) console.log('workers.test.ts skipped: set TEST_DATABASE_URL to a PostgreSQL admin URL to run it');
+const HAS_POSTGRES = requirePostgres('workers.test.ts');
 
 const WORKERS = 2;
 const ENTRIES = 48;
@@ -47,7 +42,7 @@ function proves(entry: EntryAnswer): boolean {
   return isValidInclusion(BigInt(proof.logIndex), BigInt(proof.treeSize), leaf, proof.hashes.map(encoding.fromHex), encoding.fromHex(proof.rootHash));
 }
 
-describe.skipIf(databaseUrl === undefined)(`sigbox up --workers ${WORKERS} on PostgreSQL`, () => {
+describe.skipIf(!HAS_POSTGRES)(`sigbox up --workers ${WORKERS} on PostgreSQL`, () => {
   let db: TestDatabase;
   let dataDir: string;
   let sigbox: SigboxProcess | undefined;
@@ -62,7 +57,7 @@ describe.skipIf(databaseUrl === undefined)(`sigbox up --workers ${WORKERS} on Po
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const start = () => startSigbox({ dataDir, databaseUrl: db.url as string, args: ['--dev', '--workers', String(WORKERS)], keepRequestLog: true });
+  const start = () => startSigbox({ dataDir, databaseUrl: db.url as string, args: ['--dev', '--workers', String(WORKERS)], keepStdout: true });
 
   it('serves one log from every worker: concurrent creates land once each, gapless, provable from any worker', async () => {
     sigbox = await start();

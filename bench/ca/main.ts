@@ -10,14 +10,12 @@
  * BENCH_DATABASE_URL, else a fresh database on the local server, dropped after).
  * Numbers, no pass/fail on them (targets in README.md).
  */
-import { spawn } from 'node:child_process';
 import crypto, { X509Certificate } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { spawnSigbox, startSigbox } from '@sigbox/testkit';
 import { type BackendWatch, type BenchDatabase, openBenchDatabase, watchBackends } from '../log/database.js';
 import { formatPhase, measurePhase } from '../log/phases.js';
 import { summarise } from '../log/profile-summary.js';
@@ -43,8 +41,6 @@ const KEYS = Number(flags.keys);
 /** `sigbox up --workers N`; above 1 the server needs Postgres (BENCH_DATABASE_URL, else a fresh database). */
 const WORKERS = Number(flags.workers);
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = ['--conditions=@sigbox/source', 'packages/cli/bin/sigbox.mjs'];
 /** A first PGlite start runs initdb; a loaded 2-core machine needs a while. */
 const START_TIMEOUT_MS = 120_000;
 const EMAIL = 'bench@example.com';
@@ -56,45 +52,11 @@ function machineLine(): string {
   return `node ${process.version}, nproc ${os.availableParallelism()}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${load}`;
 }
 
-interface DevSigbox {
-  url: string;
-  pid: number;
-  stop(): Promise<number | null>;
-}
-
-/** `sigbox up --dev --port 0` on 127.0.0.1, resolved once its banner says where it listens. */
-async function startDevSigbox(dataDir: string, nodeArgs: string[], upArgs: string[]): Promise<DevSigbox> {
-  const { DATABASE_URL: _ignored, ...env } = process.env; // embedded PGlite unless --database-url is in upArgs
-  const child = spawn(process.execPath, [...nodeArgs, ...CLI, 'up', '--dev', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, ...upArgs], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'], // stdout is a JSON log line per request: drained, not kept
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
-    return child.exitCode;
-  };
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const url = /listening on (http:\/\/\S+)/.exec(stderr)?.[1];
-    if (url !== undefined) return { url, pid: child.pid as number, stop };
-    if (child.exitCode !== null) throw new Error(`sigbox exited ${child.exitCode}: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop();
-  throw new Error(`sigbox did not start: ${stderr}`);
-}
-
 /** `sigbox ca init --out DIR --algorithm A` (unencrypted file keys), for `up --ca-dir DIR`. */
 async function initCa(dir: string, algorithm: string): Promise<void> {
-  const child = spawn(process.execPath, [...CLI, 'ca', 'init', '--out', dir, '--algorithm', algorithm], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`sigbox ca init exited ${code}`);
+  const init = spawnSigbox(['ca', 'init', '--out', dir, '--algorithm', algorithm]);
+  const code = await init.exited();
+  if (code !== 0) throw new Error(`sigbox ca init exited ${code}: ${init.stderr()}`);
 }
 
 async function json(url: string, init?: RequestInit): Promise<Record<string, unknown>> {
@@ -156,7 +118,7 @@ async function main(): Promise<void> {
     upArgs.push('--workers', String(WORKERS), '--database-url', database.url);
     console.log(`server processes ${WORKERS} (sigbox up --workers ${WORKERS}, Postgres)`);
   }
-  const sigbox = await startDevSigbox(dataDir, nodeArgs, upArgs);
+  const sigbox = await startSigbox({ dataDir, host: '127.0.0.1', nodeArgs, args: ['--dev', ...upArgs], startTimeoutMs: START_TIMEOUT_MS });
   if (database) backends = watchBackends(database.url);
   let window: { fromUs: number; toUs: number } | undefined;
   try {
@@ -176,7 +138,7 @@ async function main(): Promise<void> {
 
     let i = 0;
     window = { fromUs: monotonicUs() + WARMUP * 1e6, toUs: monotonicUs() + (WARMUP + SECONDS) * 1e6 };
-    const report = await measurePhase(`sigbox v2 signingCert (200 with the CA chain and a well-formed leaf; 1 in ${LEAF_VERIFY_EVERY} leaves verified with the CA key)`, { serverPid: sigbox.pid, ...(backends ? { postgresPids: backends.pids } : {}) }, {
+    const report = await measurePhase(`sigbox v2 signingCert (200 with the CA chain and a well-formed leaf; 1 in ${LEAF_VERIFY_EVERY} leaves verified with the CA key)`, { serverPid: sigbox.child.pid as number, ...(backends ? { postgresPids: backends.pids } : {}) }, {
       url: sigbox.url, concurrency: CONCURRENCY, warmupMs: WARMUP * 1000, durationMs: SECONDS * 1000,
       next: () => ({ method: 'POST', path: '/api/v2/signingCert', body: bodies[i++ % bodies.length] as Buffer }),
       accept,
@@ -190,7 +152,7 @@ async function main(): Promise<void> {
   } finally {
     await backends?.stop();
     const code = await sigbox.stop();
-    if (code !== 0) console.error(`sigbox exited ${code}`);
+    if (code !== 0) console.error(`sigbox exited ${code}: ${sigbox.stderr()}`);
     await database?.dispose();
     if (flags.profile && window) console.log(await windowProfile(path.resolve(flags.profile), window.fromUs, window.toUs));
     await rm(dataDir, { recursive: true, force: true });

@@ -9,10 +9,9 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createCaService, parseSigningRequestV2 } from '@sigbox/ca';
-import { createEphemeralSigner } from '@sigbox/core';
 import { createIssuerRegistry, parseIssuerConfig, verifyToken } from '@sigbox/oidc';
-import { type IssuerAlgorithm, startOidcIssuer } from '@sigbox/testkit';
-import { checkKeyStrength, createIntermediateCa, createLeafIssuer, createRootCa, verifyProofOfPossession, verifyProofOfPossessionAsync } from '@sigbox/x509';
+import { type IssuerAlgorithm, createTestCa, startOidcIssuer, validityAround } from '@sigbox/testkit';
+import { checkKeyStrength, createLeafIssuer, verifyProofOfPossession, verifyProofOfPossessionAsync } from '@sigbox/x509';
 
 const { values: flags } = parseArgs({ options: { calls: { type: 'string', default: '3000' }, token: { type: 'string', default: 'RS256' } } });
 const CALLS = Number(flags.calls);
@@ -32,12 +31,9 @@ async function measure(op: (i: number) => unknown): Promise<{ mainUs: number; to
 }
 
 async function caChain() {
-  const rootSigner = createEphemeralSigner('ecdsa-p256');
-  const signer = createEphemeralSigner('ecdsa-p256'); // the development CA's algorithm
-  const validity = { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000) };
-  const root = await createRootCa({ subject: { organization: 'sigbox', commonName: 'bench root' }, signer: rootSigner, validity });
-  const issuing = await createIntermediateCa({ subject: { organization: 'sigbox', commonName: 'bench issuing' }, publicKey: signer.publicKey, parent: { certDer: root.der, signer: rootSigner }, validity });
-  return { signer, chainDer: [issuing.der, root.der] };
+  // P-256: the development CA's algorithm.
+  const ca = await createTestCa({ commonName: 'bench', organization: 'sigbox', algorithm: 'ecdsa-p256', validity: validityAround() });
+  return { signer: ca.intermediate.signer, chainDer: ca.chainDer };
 }
 
 function clientKeys(count: number) {

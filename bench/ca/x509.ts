@@ -10,7 +10,8 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as peculiar from '@peculiar/x509';
 import { type KeyAlgorithm, type Signer, createKeySigner, generatePrivateKey, spkiDer } from '@sigbox/core';
-import { FULCIO_OIDS, type CertificateIdentity, createIntermediateCa, createLeafIssuer, createRootCa, encodeSctList } from '@sigbox/x509';
+import { createTestCa, validityAround } from '@sigbox/testkit';
+import { FULCIO_OIDS, type CertificateIdentity, createLeafIssuer, encodeSctList } from '@sigbox/x509';
 
 const DURATION_MS = 2_000;
 const CONCURRENCY = 64; // requests in flight, as an HTTP server would have them
@@ -37,11 +38,10 @@ function threadPoolSigner(algorithm: KeyAlgorithm): Signer {
   };
 }
 
+/** An intermediate for `signer` under a P-384 test root. */
 async function caFor(signer: Signer) {
-  const rootSigner = createKeySigner(generatePrivateKey('ecdsa-p384'));
-  const validity = { notBefore: new Date(), notAfter: new Date(Date.now() + 365 * 86_400_000) };
-  const root = await createRootCa({ subject: { commonName: 'bench-root', organization: 'sigbox' }, signer: rootSigner, validity });
-  return createIntermediateCa({ subject: { commonName: 'bench-intermediate', organization: 'sigbox' }, publicKey: signer.publicKey, parent: { certDer: root.der, signer: rootSigner }, validity });
+  const ca = await createTestCa({ commonName: 'bench-root', organization: 'sigbox', rootAlgorithm: 'ecdsa-p384', validity: validityAround() });
+  return ca.issueIntermediate(signer.publicKey, { commonName: 'bench-intermediate', organization: 'sigbox' });
 }
 
 /** Runs `op` with CONCURRENCY in flight for DURATION_MS; returns ops/s and CPU ms per op. */

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startSigbox } from '../../test/interop/sigbox-process.js';
+import { startSigbox } from '@sigbox/testkit';
 import { hasValidInclusionProof } from './checks.js';
 import { durabilitySettings, openBenchDatabase, transactionCount, watchBackends } from './database.js';
 import { createProposedEntries } from './entries.js';
@@ -71,7 +71,7 @@ async function bareEdgePhase(pool: Buffer[]): Promise<PhaseReport> {
 async function sigboxPhases(databaseUrl: string, entries: Buffer[]): Promise<{ create: PhaseReport; proofs: PhaseReport; treeSize: number }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sigbox-bench-log-'));
   const nodeArgs = flags.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(flags.profile)] : [];
-  const sigbox = await startSigbox({ dataDir, databaseUrl, nodeArgs, args: ['--workers', String(WORKERS)] });
+  const sigbox = await startSigbox({ dataDir, databaseUrl, host: '127.0.0.1', nodeArgs, args: ['--workers', String(WORKERS)] });
   const backends = watchBackends(databaseUrl);
   const processes = { serverPid: sigbox.child.pid as number, postgresPids: backends.pids };
   try {

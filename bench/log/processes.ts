@@ -1,12 +1,10 @@
 /** The bare edge's child process, and CPU accounting for child processes and the whole machine (Linux /proc). */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnNode, untilListening } from '@sigbox/testkit';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '../..');
 const START_TIMEOUT_MS = 60_000;
 /** USER_HZ: /proc times are in clock ticks, 100 per second on Linux (man 5 proc). */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -19,26 +17,9 @@ export interface ChildServer {
 
 /** The bare edge in `workers` processes behind one port (as `sigbox up --workers N`), so both run alike. */
 export async function startBareEdge(workers = 1): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@sigbox/source', path.join(HERE, 'bare-edge.ts'), String(workers)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  };
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const url = /listening on (http:\/\/\S+)/.exec(err)?.[1];
-    if (url !== undefined) return { url, pid: child.pid as number, stop };
-    if (child.exitCode !== null) throw new Error(`bare edge exited ${child.exitCode}: ${err}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop();
-  throw new Error(`bare edge did not start: ${err}`);
+  const edge = spawnNode(['--import', 'tsx', '--conditions=@sigbox/source', path.join(HERE, 'bare-edge.ts'), String(workers)]);
+  const url = await untilListening(edge, START_TIMEOUT_MS);
+  return { url, pid: edge.child.pid as number, stop: async () => void (await edge.stop()) };
 }
 
 /** /proc/<pid>/stat after "pid (comm) ": field 3 (state) onwards. */

@@ -8,13 +8,11 @@ import type { RequestListener } from 'node:http';
 import { pino } from 'pino';
 import type request from 'supertest';
 import { expect } from 'vitest';
-import { type Signer, createEphemeralSigner } from '@sigbox/core';
+import type { Signer } from '@sigbox/core';
 import { createCaService } from '@sigbox/ca';
 import { createIssuerRegistry, parseIssuerConfig } from '@sigbox/oidc';
 import { createApp, createFulcioApi } from '@sigbox/server';
-import { type OidcIssuer, startOidcIssuer } from '@sigbox/testkit';
-import { createIntermediateCa, createRootCa } from '@sigbox/x509';
-
+import { type OidcIssuer, createTestCa, startOidcIssuer, validityAround } from '@sigbox/testkit';
 
 /** Fulcio's generic token refusal (pkg/server/error.go invalidIdentityToken). */
 export const INVALID_TOKEN = 'There was an error processing the identity token';
@@ -75,19 +73,6 @@ function counting(signer: Signer): { signer: Signer; count: () => number } {
   };
 }
 
-/** Root and issuing intermediate, both P-384 as on the public instance (ca-fulcio §3.5). */
-async function makeChain(issuing: Signer): Promise<CaChain> {
-  const rootSigner = createEphemeralSigner('ecdsa-p384');
-  const validity = { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000) };
-  const root = await createRootCa({ subject: { organization: 'sigbox', commonName: 'fulcio-api root' }, signer: rootSigner, validity });
-  const intermediate = await createIntermediateCa({
-    subject: { organization: 'sigbox', commonName: 'fulcio-api intermediate' },
-    publicKey: issuing.publicKey,
-    parent: { certDer: root.der, signer: rootSigner },
-    validity,
-  });
-  return { rootDer: root.der, intermediateDer: intermediate.der, rootPem: root.pem, intermediatePem: intermediate.pem };
-}
 
 export async function startFulcio(): Promise<FulcioHarness> {
   const [email, uri, kubernetes, github] = await Promise.all([
@@ -105,8 +90,10 @@ export async function startFulcio(): Promise<FulcioHarness> {
   issuers.addIssuer({ url: uri.url, type: 'uri', subjectDomain: URI_SUBJECT_DOMAIN });
   issuers.addIssuer({ url: kubernetes.url, type: 'kubernetes' });
 
-  const issuing = counting(createEphemeralSigner('ecdsa-p384'));
-  const chain = await makeChain(issuing.signer);
+  // Root and issuing intermediate, both P-384 as on the public instance.
+  const { root, intermediate } = await createTestCa({ commonName: 'fulcio-api', organization: 'sigbox', algorithm: 'ecdsa-p384', validity: validityAround() });
+  const chain: CaChain = { rootDer: root.der, intermediateDer: intermediate.der, rootPem: root.pem, intermediatePem: intermediate.pem };
+  const issuing = counting(intermediate.signer);
   const ca = createCaService({ issuers, signer: issuing.signer, chainDer: [chain.intermediateDer, chain.rootDer] });
   const app = createApp({ logger: pino({ enabled: false }), apis: [createFulcioApi(ca)] });
   return {

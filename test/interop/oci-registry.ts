@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { runClient } from './client-fixtures.js';
+import { runTool } from '@sigbox/testkit';
 
 /** OCI image-spec v1.1 media types (image-spec media-types.md). */
 const MEDIA = {
@@ -120,7 +120,7 @@ async function untilReady(child: ChildProcess, url: string, log: () => string): 
 /** `skopeo copy` of the layout's `tag` to `docker://<ref>` over plain HTTP; throws with skopeo's output on failure. */
 export async function pushImage(skopeo: string, layoutDir: string, tag: string, ref: string, cwd: string): Promise<void> {
   const args = ['copy', '--dest-tls-verify=false', `oci:${layoutDir}:${tag}`, `docker://${ref}`];
-  const result = await runClient(skopeo, args, { cwd, env: { HOME: cwd } });
+  const result = await runTool(skopeo, args, { cwd, env: { ...process.env, HOME: cwd } });
   if (result.code !== 0) throw new Error(`skopeo copy: ${result.code}\n${result.stderr}`);
 }
 

@@ -1,25 +1,19 @@
 // Interop: the real rekor-cli (v1.6.1) against the real `sigbox up`, on PGlite and, with TEST_DATABASE_URL,
 // on a fresh Postgres database. Tests run in order and share the log they grow (index 0, then 1–3, …).
 import crypto from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createTestDatabase, databaseEngines, type TestDatabase } from '@sigbox/testkit';
+import { INTEROP_STACK_START_TIMEOUT_MS, type InteropStack, TOOL_TIMEOUT_MS, type ToolResult, databaseEngines, findTool, startInteropStack } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ArtifactKey,
-  type CliResult,
-  createArtifactKey,
-  findRekorCli,
-  REKOR_CLI_TIMEOUT_MS,
-  runRekorCli,
-  type SignedArtifact,
-  signArtifact,
-} from './rekor-cli-fixtures.js';
-import { SIGBOX_START_TIMEOUT_MS, type SigboxProcess, startSigbox } from './sigbox-process.js';
+import { closeStack, expectSuccess } from './fixture.js';
+import { type ArtifactKey, type SignedArtifact, createArtifactKey, signArtifact } from './signed-artifacts.js';
 
-const REKOR_CLI = findRekorCli();
-const STEP_TIMEOUT_MS = 4 * REKOR_CLI_TIMEOUT_MS;
+const REKOR_CLI = findTool({
+  env: 'REKOR_CLI',
+  command: 'rekor-cli',
+  why: 'Rekor v1 interop with the real client; set REKOR_CLI=/path/to/rekor-cli or put rekor-cli on PATH',
+});
+const STEP_TIMEOUT_MS = 4 * TOOL_TIMEOUT_MS;
 const ENTRY_ID_RE = /^[0-9a-f]{80}$/;
 
 /** rekor-cli `get --format json` (cmd/rekor-cli/app/get.go getCmdOutput). */
@@ -31,55 +25,39 @@ interface GetOutput {
   LogID: string;
 }
 
-function ok(result: CliResult): string {
-  expect(result, result.stderr).toMatchObject({ code: 0 });
-  return result.stdout;
-}
-
 describe.skipIf(REKOR_CLI === undefined).each(databaseEngines())('rekor-cli against sigbox up on %s', (engine) => {
-  let dir: string;
-  let home: string;
-  let database: TestDatabase | undefined;
-  let sigbox: SigboxProcess;
+  let stack: InteropStack;
   let key: ArtifactKey;
   let first: SignedArtifact;
   let firstEntryId: string;
   let startedAt: number;
-  const cli = (...args: string[]) => runRekorCli(REKOR_CLI as string, sigbox.url, home, args);
-  const logInfo = async () => (await (await fetch(`${sigbox.url}/api/v1/log`)).json()) as { rootHash: string; treeID: string };
+  /** rekor-cli keeps ~/.rekor/state.json: in the stack's HOME, never the user's. */
+  const cli = (...args: string[]) => stack.runClient(REKOR_CLI as string, [...args, '--rekor_server', stack.url]);
+  const ok = (result: ToolResult) => expectSuccess(result, stack);
+  const logInfo = async () => (await (await fetch(`${stack.url}/api/v1/log`)).json()) as { rootHash: string; treeID: string };
   const hashedrekord = (a: SignedArtifact) => ['--type', 'hashedrekord', '--artifact', a.artifact, '--signature', a.signature, '--public-key', a.publicKey];
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'sigbox-rekor-cli-'));
-    home = path.join(dir, 'home'); // rekor-cli keeps ~/.rekor/state.json: never the user's
-    // No migrations here: `sigbox up` must bring an empty database up itself.
-    database = engine === 'postgres' ? await createTestDatabase({ engine, migrate: false }) : undefined;
     startedAt = Math.floor(Date.now() / 1000);
-    sigbox = await startSigbox({ dataDir: path.join(dir, 'data'), ...(database?.url ? { databaseUrl: database.url } : {}) });
-    key = await createArtifactKey(dir, 'signer');
-    first = await signArtifact(dir, 'first.txt', 'hello from rekor-cli\n', key);
-  }, SIGBOX_START_TIMEOUT_MS + 30_000);
-
-  afterAll(async () => {
-    const code = await sigbox?.stop();
-    await database?.close();
-    await rm(dir, { recursive: true, force: true });
-    expect(code).toBe(0); // a clean SIGTERM shutdown
-  });
+    stack = await startInteropStack(engine, { name: 'rekor-cli', dev: false });
+    key = await createArtifactKey(stack.work, 'signer');
+    first = await signArtifact(stack.work, 'first.txt', 'hello from rekor-cli\n', key);
+  }, INTEROP_STACK_START_TIMEOUT_MS);
+  afterAll(() => closeStack(stack));
 
   it('uploads a hashedrekord entry: index 0, at the entry ID made of tree ID and UUID', async () => {
     const out = ok(await cli('upload', ...hashedrekord(first)));
     const match = /^Created entry at index 0, available at: (\S+)$/m.exec(out);
     expect(match, out).not.toBeNull();
     const location = new URL(match?.[1] as string);
-    expect(location.origin).toBe(sigbox.url);
+    expect(location.origin).toBe(stack.url);
     firstEntryId = location.pathname.replace('/api/v1/log/entries/', '');
     expect(firstEntryId).toMatch(ENTRY_ID_RE);
     expect(firstEntryId.slice(16)).toBe(first.uuid);
   }, STEP_TIMEOUT_MS);
 
   it('gets the entry by index, by UUID and by entry ID, with the log ID of the served key', async () => {
-    const pem = await (await fetch(`${sigbox.url}/api/v1/log/publicKey`)).text();
+    const pem = await (await fetch(`${stack.url}/api/v1/log/publicKey`)).text();
     const spki = crypto.createPublicKey(pem).export({ type: 'spki', format: 'der' });
     const logId = crypto.createHash('sha256').update(spki).digest('hex');
 
@@ -110,7 +88,7 @@ describe.skipIf(REKOR_CLI === undefined).each(databaseEngines())('rekor-cli agai
     expect(tampered.code).toBe(1);
     expect(tampered.stderr).toContain('invalid signature');
 
-    const unlogged = await signArtifact(dir, 'unlogged.txt', 'never uploaded\n', key);
+    const unlogged = await signArtifact(stack.work, 'unlogged.txt', 'never uploaded\n', key);
     const missing = await cli('verify', ...hashedrekord(unlogged));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('entry in log cannot be located');
@@ -120,11 +98,11 @@ describe.skipIf(REKOR_CLI === undefined).each(databaseEngines())('rekor-cli agai
     const before = await cli('loginfo', '--format', 'json');
     expect(JSON.parse(ok(before))).toMatchObject({ TotalTreeSize: 1, ActiveTreeSize: 1 });
     expect(before.stderr).toContain('No previous log state stored');
-    const state = path.join(home, '.rekor', 'state.json');
-    expect(Object.keys(JSON.parse(await readFile(state, 'utf8')) as object)).toContain(sigbox.url);
+    const state = path.join(stack.home, '.rekor', 'state.json');
+    expect(Object.keys(JSON.parse(await readFile(state, 'utf8')) as object)).toContain(stack.url);
 
     for (const i of [1, 2, 3]) {
-      const artifact = await signArtifact(dir, `more-${i}.txt`, `entry ${i}\n`, key);
+      const artifact = await signArtifact(stack.work, `more-${i}.txt`, `entry ${i}\n`, key);
       expect(ok(await cli('upload', ...hashedrekord(artifact)))).toMatch(new RegExp(`^Created entry at index ${i}, `));
     }
     const after = await cli('loginfo', '--format', 'json');
@@ -134,17 +112,17 @@ describe.skipIf(REKOR_CLI === undefined).each(databaseEngines())('rekor-cli agai
   }, STEP_TIMEOUT_MS);
 
   it('fails loginfo when its stored state is not a prefix of the log (the consistency proof is checked)', async () => {
-    const state = path.join(home, '.rekor', 'state.json');
+    const state = path.join(stack.home, '.rekor', 'state.json');
     const saved = await readFile(state, 'utf8');
     const states = JSON.parse(saved) as Record<string, string>;
     // rekor-cli keys its state by server URL and by tree ID: fork both. The stored size-4 checkpoint gets
     // another root, as if the log had been rewritten behind the client's back.
-    expect(Object.keys(states).sort()).toEqual([sigbox.url, (await logInfo()).treeID].sort());
+    expect(Object.keys(states).sort()).toEqual([stack.url, (await logInfo()).treeID].sort());
     const fake = Buffer.alloc(32, 7).toString('base64');
     const forked = Object.fromEntries(Object.entries(states).map(([k, note]) => [k, note.replace(/^(.*\n4\n)\S+\n/, `$1${fake}\n`)]));
     expect(Object.values(forked).every((note) => note.includes(`\n4\n${fake}\n`))).toBe(true);
     await writeFile(state, JSON.stringify(forked));
-    const fifth = await signArtifact(dir, 'fifth.txt', 'entry 4\n', key);
+    const fifth = await signArtifact(stack.work, 'fifth.txt', 'entry 4\n', key);
     expect(ok(await cli('upload', ...hashedrekord(fifth)))).toMatch(/^Created entry at index 4, /);
 
     const refused = await cli('loginfo');
@@ -160,13 +138,13 @@ describe.skipIf(REKOR_CLI === undefined).each(databaseEngines())('rekor-cli agai
 
   it('answers a duplicate upload with the existing entry', async () => {
     const out = ok(await cli('upload', ...hashedrekord(first)));
-    expect(out).toBe(`Entry already exists; available at: ${sigbox.url}/api/v1/log/entries/${firstEntryId}\n`);
+    expect(out).toBe(`Entry already exists; available at: ${stack.url}/api/v1/log/entries/${firstEntryId}\n`);
     const json = JSON.parse(ok(await cli('upload', ...hashedrekord(first), '--format', 'json'))) as Record<string, unknown>;
     expect(json).toEqual({ AlreadyExists: true, Location: `/api/v1/log/entries/${firstEntryId}`, Index: 0 });
   }, STEP_TIMEOUT_MS);
 
   it('searches by public key and by artifact', async () => {
-    const other = await signArtifact(dir, 'other.txt', 'another signer\n', await createArtifactKey(dir, 'other'));
+    const other = await signArtifact(stack.work, 'other.txt', 'another signer\n', await createArtifactKey(stack.work, 'other'));
     ok(await cli('upload', ...hashedrekord(other)));
 
     const byKey = JSON.parse(ok(await cli('search', '--public-key', key.publicKeyPath, '--format', 'json'))) as { UUIDs: string[] };

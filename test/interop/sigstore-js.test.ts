@@ -2,18 +2,15 @@
 // `sigbox up --dev`, on PGlite and, with TEST_DATABASE_URL, on a fresh Postgres database. Signing uses the URL
 // options and the signing config Sigbox writes; verification uses only its trusted_root.json (trust-and-clients
 // §5.3: `sigstore.verify()` always goes through TUF, so file-based trust means @sigstore/verify's Verifier).
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { type SerializedBundle, bundleFromJSON, bundleToJSON } from '@sigstore/bundle';
 import { SigningConfig, TrustedRoot } from '@sigstore/protobuf-specs';
 import { bundleBuilderFromSigningConfig } from '@sigstore/sign';
 import { type VerificationPolicy, Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
-import { createTestDatabase, databaseEngines, type TestDatabase } from '@sigbox/testkit';
+import { INTEROP_STACK_START_TIMEOUT_MS, type InteropStack, databaseEngines, startInteropStack } from '@sigbox/testkit';
 import { attest, sign } from 'sigstore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devToken, loggedBody } from './client-fixtures.js';
-import { SIGBOX_START_TIMEOUT_MS, type SigboxProcess, startSigbox } from './sigbox-process.js';
+import { type TlogEntryJson, closeStack, expectLogged } from './fixture.js';
 
 const EMAIL = 'you@example.com';
 const ARTIFACT = Buffer.from('hello from sigstore-js\n');
@@ -29,29 +26,17 @@ const statement = Buffer.from(JSON.stringify({
 }));
 
 describe.each(databaseEngines())('sigstore-js against sigbox up --dev on %s', (engine) => {
-  let dir: string;
-  let database: TestDatabase | undefined;
-  let sigbox: SigboxProcess;
-  let rootJson: { tlogs: Array<{ logId: { keyId: string } }>; ctlogs: unknown[] };
+  let stack: InteropStack;
   let verifier: Verifier;
   let policy: VerificationPolicy;
   let messageBundle: SerializedBundle;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'sigbox-sigstore-js-'));
-    database = engine === 'postgres' ? await createTestDatabase({ engine, migrate: false }) : undefined;
-    sigbox = await startSigbox({ dataDir: path.join(dir, 'data'), args: ['--dev'], ...(database?.url ? { databaseUrl: database.url } : {}) });
-    rootJson = JSON.parse(await readFile(path.join(dir, 'data', 'trusted_root.json'), 'utf8')) as typeof rootJson;
-    verifier = verifierFor(rootJson);
-    policy = { subjectAlternativeName: EMAIL, extensions: { issuer: `${sigbox.url}/oidc` } };
-  }, SIGBOX_START_TIMEOUT_MS + 30_000);
-
-  afterAll(async () => {
-    const code = await sigbox?.stop();
-    await database?.close();
-    await rm(dir, { recursive: true, force: true });
-    expect(code).toBe(0);
-  });
+    stack = await startInteropStack(engine, { name: 'sigstore-js' });
+    verifier = verifierFor(stack.trustedRoot);
+    policy = { subjectAlternativeName: EMAIL, extensions: { issuer: stack.issuer } };
+  }, INTEROP_STACK_START_TIMEOUT_MS);
+  afterAll(() => closeStack(stack));
 
   /** Every signature needs a tlog entry and an SCT, as sigstore-js's own `verify()` requires by default. */
   function verifierFor(root: object): Verifier {
@@ -61,22 +46,15 @@ describe.each(databaseEngines())('sigstore-js against sigbox up --dev on %s', (e
     by.verify(toSignedEntity(bundleFromJSON(bundle), data), as);
 
   /** One entry of the expected kind, in Sigbox's log (per the server, not the bundle), under the trusted log ID. */
-  async function expectLogged(bundle: SerializedBundle, kind: string): Promise<void> {
-    const entries = bundle.verificationMaterial.tlogEntries;
-    expect(entries).toHaveLength(1);
-    const entry = entries[0] as (typeof entries)[number];
-    expect(entry.kindVersion).toEqual({ kind, version: '0.0.1' });
-    expect(entry.logId.keyId).toBe(rootJson.tlogs[0]?.logId.keyId);
-    // proto3 JSON leaves out zero values: the log's first entry has no `logIndex` field (whatever the type says).
-    expect(await loggedBody(sigbox.url, (entry.logIndex as string | undefined) ?? '0')).toBe(entry.canonicalizedBody);
-  }
+  const expectBundleLogged = (bundle: SerializedBundle, kind: string) =>
+    expectLogged(stack, bundle.verificationMaterial.tlogEntries as TlogEntryJson[], kind);
 
   it('signs with sign() (Fulcio v2 with the token in the body, Rekor v1) and verifies with the trusted root', async () => {
-    messageBundle = await sign(ARTIFACT, { fulcioURL: sigbox.url, rekorURL: sigbox.url, identityToken: await devToken(sigbox.url, EMAIL) });
+    messageBundle = await sign(ARTIFACT, { fulcioURL: stack.url, rekorURL: stack.url, identityToken: await stack.devToken(EMAIL) });
     expect(messageBundle.mediaType).toBe('application/vnd.dev.sigstore.bundle+json;version=0.2');
-    await expectLogged(messageBundle, 'hashedrekord');
+    await expectBundleLogged(messageBundle, 'hashedrekord');
     const signer = verify(messageBundle, ARTIFACT);
-    expect(signer.identity).toMatchObject({ subjectAlternativeName: EMAIL, extensions: { issuer: `${sigbox.url}/oidc` } });
+    expect(signer.identity).toMatchObject({ subjectAlternativeName: EMAIL, extensions: { issuer: stack.issuer } });
   }, STEP_TIMEOUT_MS);
 
   it('refuses a tampered artifact, another identity and another issuer', () => {
@@ -90,29 +68,29 @@ describe.each(databaseEngines())('sigstore-js against sigbox up --dev on %s', (e
   });
 
   it('checks the embedded SCT and the tlog key: trust material missing either refuses the bundle', () => {
-    expect(() => verify(messageBundle, ARTIFACT, verifierFor({ ...rootJson, ctlogs: [] }))).toThrow(expect.objectContaining({ code: 'CERTIFICATE_ERROR' }));
-    expect(() => verify(messageBundle, ARTIFACT, verifierFor({ ...rootJson, tlogs: [] }))).toThrow(expect.objectContaining({ code: 'TLOG_INCLUSION_PROMISE_ERROR' }));
+    expect(() => verify(messageBundle, ARTIFACT, verifierFor({ ...stack.trustedRoot, ctlogs: [] }))).toThrow(expect.objectContaining({ code: 'CERTIFICATE_ERROR' }));
+    expect(() => verify(messageBundle, ARTIFACT, verifierFor({ ...stack.trustedRoot, tlogs: [] }))).toThrow(expect.objectContaining({ code: 'TLOG_INCLUSION_PROMISE_ERROR' }));
   });
 
   it('attests an in-toto statement with attest() (a dsse entry) and verifies it', async () => {
-    const bundle = await attest(statement, IN_TOTO, { fulcioURL: sigbox.url, rekorURL: sigbox.url, identityToken: await devToken(sigbox.url, EMAIL) });
-    await expectLogged(bundle, 'dsse');
+    const bundle = await attest(statement, IN_TOTO, { fulcioURL: stack.url, rekorURL: stack.url, identityToken: await stack.devToken(EMAIL) });
+    await expectBundleLogged(bundle, 'dsse');
     expect(verify(bundle).identity?.subjectAlternativeName).toBe(EMAIL);
   }, STEP_TIMEOUT_MS);
 
   it('signs from signing_config.v0.2.json (message signature and DSSE) and verifies both', async () => {
-    const signingConfig = SigningConfig.fromJSON(JSON.parse(await readFile(path.join(dir, 'data', 'signing_config.v0.2.json'), 'utf8')));
-    const identityProvider = { getToken: () => devToken(sigbox.url, EMAIL) };
+    const signingConfig = SigningConfig.fromJSON(JSON.parse(await readFile(stack.trustFile('signing_config.v0.2.json'), 'utf8')));
+    const identityProvider = { getToken: () => stack.devToken(EMAIL) };
 
     const message = bundleBuilderFromSigningConfig({ signingConfig, identityProvider, bundleType: 'messageSignature' });
     const signed = bundleToJSON(await message.create({ data: ARTIFACT })) as SerializedBundle;
-    await expectLogged(signed, 'hashedrekord');
+    await expectBundleLogged(signed, 'hashedrekord');
     verify(signed, ARTIFACT);
 
     const dsse = bundleBuilderFromSigningConfig({ signingConfig, identityProvider, bundleType: 'dsseEnvelope' });
     const attested = bundleToJSON(await dsse.create({ data: statement, type: IN_TOTO })) as SerializedBundle;
     expect(attested.mediaType).toBe('application/vnd.dev.sigstore.bundle.v0.3+json');
-    await expectLogged(attested, 'dsse');
+    await expectBundleLogged(attested, 'dsse');
     verify(attested);
   }, STEP_TIMEOUT_MS);
 });

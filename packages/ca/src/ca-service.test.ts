@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import crypto, { X509Certificate } from 'node:crypto';
 import * as peculiar from '@peculiar/x509';
-import { createEphemeralSigner, encoding } from '@sigbox/core';
+import { encoding } from '@sigbox/core';
 import { createIssuerRegistry, parseIssuerConfig } from '@sigbox/oidc';
-import { type OidcIssuer, startOidcIssuer } from '@sigbox/testkit';
-import { createIntermediateCa, createRootCa, decodeSctList } from '@sigbox/x509';
+import { type OidcIssuer, type TestCa, createTestCa, startOidcIssuer, validityAround } from '@sigbox/testkit';
+import { decodeSctList } from '@sigbox/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaService } from './ca-service.js';
 import { CaError } from './errors.js';
@@ -13,28 +13,18 @@ import { parseSigningRequestV2 } from './signing-request.js';
 
 const OID_SCT_LIST = '1.3.6.1.4.1.11129.2.4.2';
 let idp: OidcIssuer;
-const rootSigner = createEphemeralSigner('ecdsa-p384');
-const issuingSigner = createEphemeralSigner('ecdsa-p384');
-let chainDer: Uint8Array[];
+let testCa: TestCa;
 
 beforeAll(async () => {
   idp = await startOidcIssuer();
-  const validity = { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000) };
-  const root = await createRootCa({ subject: { organization: 'sigbox', commonName: 'test root' }, signer: rootSigner, validity });
-  const intermediate = await createIntermediateCa({
-    subject: { organization: 'sigbox', commonName: 'test intermediate' },
-    publicKey: issuingSigner.publicKey,
-    parent: { certDer: root.der, signer: rootSigner },
-    validity,
-  });
-  chainDer = [intermediate.der, root.der];
+  testCa = await createTestCa({ algorithm: 'ecdsa-p384', validity: validityAround() });
 });
 afterAll(() => idp?.close());
 
 function ca(sctIssuer?: SctIssuer) {
   const issuers = createIssuerRegistry(parseIssuerConfig({}));
   issuers.addIssuer({ url: idp.url, type: 'email' });
-  return createCaService({ issuers, signer: issuingSigner, chainDer, ...(sctIssuer ? { sctIssuer } : {}) });
+  return createCaService({ issuers, signer: testCa.intermediate.signer, chainDer: testCa.chainDer, ...(sctIssuer ? { sctIssuer } : {}) });
 }
 
 function keyRequest(challenge: string, key = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })) {
@@ -55,9 +45,9 @@ describe('CA service', () => {
     const token = idp.issueToken({ email: 'dev@example.com' });
     const issued = await ca().issueSigningCertificate(parseSigningRequestV2(body, `Bearer ${token}`));
     expect(issued.embeddedSct).toBe(false);
-    expect(issued.chainDer.slice(1)).toEqual(chainDer);
+    expect(issued.chainDer.slice(1)).toEqual(testCa.chainDer);
     const leaf = new X509Certificate(Buffer.from(issued.chainDer[0]!));
-    const intermediate = new X509Certificate(Buffer.from(chainDer[0]!));
+    const intermediate = new X509Certificate(Buffer.from(testCa.intermediate.der));
     expect(leaf.checkIssued(intermediate)).toBe(true);
     expect(leaf.verify(intermediate.publicKey)).toBe(true);
     expect(leaf.subjectAltName).toBe('email:dev@example.com');

@@ -1,19 +1,15 @@
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEphemeralSigner } from '@sigbox/core';
-import { createIntermediateCa, createRootCa, parseCsr } from '@sigbox/x509';
+import { caught, createTestCa, spawnSigbox, validityAround } from '@sigbox/testkit';
+import { parseCsr } from '@sigbox/x509';
 import { type CaCommand, loadCaConfig } from './ca-config.js';
 import { loadConfig } from './config.js';
 import { ConfigError } from './error.js';
 import { run } from './run.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CWD = '/srv/sigbox';
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'sigbox-cli-ca-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
@@ -24,15 +20,7 @@ function ca(argv: string[], env: Record<string, string> = {}): CaCommand {
   return config.ca;
 }
 
-function failure(argv: string[], env: Record<string, string> = {}): ConfigError {
-  try {
-    loadCaConfig(argv, env, CWD);
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const failure = (argv: string[], env: Record<string, string> = {}) => caught(ConfigError, () => loadCaConfig(argv, env, CWD));
 
 describe('sigbox ca: flags and environment', () => {
   it('defaults to file keys, P-384, O=sigbox CN=sigbox, and resolves --out against the working folder', () => {
@@ -78,10 +66,8 @@ describe('sigbox ca: running the ceremony in process', () => {
     expect(csr.out.stdout).toBe(fs.readFileSync(path.join(dir, 'intermediate.csr.pem'), 'utf8'));
     expect(csr.out.stderr).toMatch(/sigbox ca import/);
 
-    const rootSigner = createEphemeralSigner('ecdsa-p384');
-    const validity = { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000) };
-    const root = await createRootCa({ subject: { commonName: 'corp-root' }, signer: rootSigner, validity });
-    const issued = await createIntermediateCa({ subject: { commonName: 'sigbox' }, publicKey: parseCsr(csr.out.stdout).publicKey, parent: { certDer: root.der, signer: rootSigner }, validity });
+    const { root, issueIntermediate } = await createTestCa({ commonName: 'corp-root', algorithm: 'ecdsa-p384', validity: validityAround() });
+    const issued = await issueIntermediate(parseCsr(csr.out.stdout).publicKey, { commonName: 'sigbox' });
     fs.writeFileSync(path.join(temp, 'issued.pem'), issued.pem);
     fs.writeFileSync(path.join(temp, 'root.pem'), root.pem);
 
@@ -104,10 +90,10 @@ describe('sigbox ca: running the ceremony in process', () => {
 });
 
 describe('sigbox ca: the real command', () => {
-  const sigbox = (args: string[], env: Record<string, string> = {}) =>
-    promisify(execFile)(process.execPath, ['--conditions=@sigbox/source', 'packages/cli/bin/sigbox.mjs', ...args], { cwd: ROOT, env: { ...process.env, ...env } })
-      .then((r) => ({ code: 0, ...r }))
-      .catch((err: { code: number; stdout: string; stderr: string }) => err);
+  const sigbox = async (args: string[], env: Record<string, string> = {}) => {
+    const run = spawnSigbox(args, { env, keepStdout: true });
+    return { code: await run.exited(), stdout: run.stdout(), stderr: run.stderr() };
+  };
 
   it('ca init --out DIR exits 0 with the CA files in place (passphrase from the environment)', async () => {
     const dir = path.join(temp, 'e2e-ca');

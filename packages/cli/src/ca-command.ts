@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type CaName, createCaCsr, importIntermediate, initCa } from '@sigbox/ca';
 import { BaseError, encoding, sha256 } from '@sigbox/core';
 import type { CaCommand } from './ca-config.js';
-import type { CliIo } from './run.js';
+import type { CliIo } from './io.js';
 
 /** The ceremony ran and failed (existing CA, wrong passphrase, token error …): the command line itself was fine. */
 export const EXIT_CA_FAILED = 1;

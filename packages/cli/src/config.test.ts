@@ -1,3 +1,4 @@
+import { caught } from '@sigbox/testkit';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 import { ConfigError } from './error.js';
@@ -10,15 +11,7 @@ function up(argv: string[], env: Record<string, string> = {}) {
   return config.server;
 }
 
-function failure(argv: string[], env: Record<string, string> = {}): ConfigError {
-  try {
-    loadConfig(argv, env, CWD);
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const failure = (argv: string[], env: Record<string, string> = {}) => caught(ConfigError, () => loadConfig(argv, env, CWD));
 
 describe('loadConfig', () => {
   it('applies safe defaults', () => {

@@ -1,8 +1,9 @@
-import { StartError, createLogger, startServer, type Logger } from '@sigbox/server';
+import { StartError, createLogger, startServer } from '@sigbox/server';
 import { formatBanner } from './banner.js';
 import { runCaCommand } from './ca-command.js';
 import { loadConfig } from './config.js';
 import { ConfigError } from './error.js';
+import type { CliIo } from './io.js';
 import { USAGE } from './usage.js';
 import { isClusterWorker, reportServing, runPrimary } from './workers.js';
 
@@ -10,13 +11,6 @@ import { isClusterWorker, reportServing, runPrimary } from './workers.js';
 export const EXIT_OK = 0;
 export const EXIT_START_FAILED = 1;
 export const EXIT_USAGE = 2;
-
-export interface CliIo {
-  /** Human-facing text (help on stdout, banner and errors on stderr); stdout carries the JSON log lines. */
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly logger?: Logger;
-}
 
 /**
  * The `sigbox` command: parse, start, print the banner, then wait until a signal has shut the server down.

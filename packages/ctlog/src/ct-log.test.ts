@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEphemeralSigner, encoding, sha256, spkiDer } from '@sigbox/core';
 import { hashLeaf, verifyInclusion } from '@sigbox/merkle';
-import { type TestDatabase, createTestDatabase, databaseEngines, toolAvailable } from '@sigbox/testkit';
+import { type TestCa, type TestDatabase, createTestCa, createTestDatabase, databaseEngines, openssl, pythonModuleAvailable, runPython, toolAvailable } from '@sigbox/testkit';
 import { OID, encodeSctList, parseCertificate, removeExtension } from '@sigbox/x509';
-import { type TestCa, createTestCa, openssl, pythonCryptographyAvailable, runPython } from './__fixtures__/ca.js';
 import { type CtLog, createCtLog } from './ct-log.js';
 import { decodeDigitallySigned } from './digitally-signed.js';
 import { CtError } from './errors.js';
@@ -11,6 +10,7 @@ import { encodeMerkleTreeLeaf } from './merkle-tree-leaf.js';
 import { decodeSct, verifySct } from './sct.js';
 import { verifyTreeHead } from './tree-head.js';
 
+const PYTHON_WHY = 'verifies SCTs as sigstore-python does (pip install cryptography)';
 /**
  * sigstore-python's check (sigstore/_internal/sct.py): the SCT from the final certificate's extension, the signed
  * data rebuilt from `tbs_precertificate_bytes` and the issuer's key hash, verified with the CT key.
@@ -86,7 +86,7 @@ describe.each(databaseEngines())('CT log on %s', (engine) => {
     expect(verifySct(ca.intermediate.signer.publicKey, sct, { entry })).toBe(false);
   });
 
-  it.skipIf(!pythonCryptographyAvailable())("verifies with Python's cryptography as sigstore-python does", async () => {
+  it.skipIf(!pythonModuleAvailable('cryptography', PYTHON_WHY))("verifies with Python's cryptography as sigstore-python does", async () => {
     const { draft, added } = await submitPrecert();
     const final = await draft.certificate(encodeSctList([added.sct]));
     const input = { cert: hex(final.der), issuer: hex(ca.intermediate.der), key: hex(spkiDer(signer.publicKey)) };
@@ -163,7 +163,7 @@ describe.each(databaseEngines())('CT log on %s', (engine) => {
     };
 
     it('a chain to an unknown root', async () => {
-      const other = await createTestCa('other');
+      const other = await createTestCa({ commonName: 'other' });
       const precert = await other.draft().precertificate();
       await rejects(() => log.addPreChain([precert.der, other.intermediate.der, other.root.der]), /accepted root/);
       await rejects(() => log.addPreChain([precert.der, other.intermediate.der]), /accepted root/);

@@ -2,7 +2,7 @@ import crypto, { type KeyObject } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type KeyAlgorithm, createEphemeralSigner, signerKeyForThreads, spkiDer } from '@sigbox/core';
 import { FULCIO_OIDS, OID, parseCertificate, removeExtension, subjectKeyId } from '@sigbox/x509';
-import { type TestCa, createTestCa } from './__fixtures__/ca.js';
+import { type TestCa, createTestCa } from '@sigbox/testkit';
 import { type AcceptedRoots, prepareRoots, validateChain } from './chain.js';
 import { MAX_REMEMBERED_CHAINS, type PrecertValidator, createPrecertValidator } from './precert-validator.js';
 
@@ -211,12 +211,12 @@ describe('createPrecertValidator: the in-process add-pre-chain', () => {
   });
 
   it.each(['ecdsa-p384', 'ed25519', 'rsa'] satisfies KeyAlgorithm[])('decides quickly under a %s issuer too', async (algorithm) => {
-    const other = await createTestCa('sigbox', algorithm);
+    const other = await createTestCa({ algorithm });
     const validate = createPrecertValidator(prepareRoots([other.root.der]));
     const chain = [other.intermediate.der, other.root.der];
     await validate((await other.draft().precertificate()).der, chain);
     const precert = (await other.draft().precertificate()).der;
-    const lookalikePrecert = (await (await createTestCa('sigbox', algorithm)).draft().precertificate()).der;
+    const lookalikePrecert = (await (await createTestCa({ algorithm })).draft().precertificate()).der;
     const parsed = vi.spyOn(crypto, 'X509Certificate');
     expect((await validate(precert, chain)).path).toEqual([precert, ...chain]);
     await expect(validate(lookalikePrecert, chain)).rejects.toThrow('certificate 0 is not issued by certificate 1');
@@ -253,7 +253,7 @@ describe('createPrecertValidator: the in-process add-pre-chain', () => {
 
   it('validates fully, every time, chains it cannot or may not remember', async () => {
     const validate = createPrecertValidator(roots);
-    const other = await createTestCa('other');
+    const other = await createTestCa({ commonName: 'other' });
     const foreign = (await other.draft().precertificate()).der;
     for (let i = 0; i < 2; i++) await expect(validate(foreign, [other.intermediate.der, other.root.der])).rejects.toThrow(/accepted root/);
   });

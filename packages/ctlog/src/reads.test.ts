@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEphemeralSigner, encoding, sha256 } from '@sigbox/core';
 import { EMPTY_ROOT, hashLeaf, isValidConsistency, isValidInclusion } from '@sigbox/merkle';
-import { type TestDatabase, createTestDatabase, databaseEngines } from '@sigbox/testkit';
+import { type TestCa, type TestDatabase, createTestCa, createTestDatabase, databaseEngines } from '@sigbox/testkit';
 import { OID, parseCertificate, removeExtension } from '@sigbox/x509';
-import { type TestCa, createTestCa } from './__fixtures__/ca.js';
 import { type CtLog, createCtLog } from './ct-log.js';
 import { decodeDigitallySigned } from './digitally-signed.js';
 import { decodePrecertExtraData, decodeX509ExtraData } from './extra-data.js';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encoding, verifySignature } from '@sigbox/core';
+import { type SoftHsmToken, createSoftHsmToken, softHsmLibrary } from '@sigbox/testkit';
 import { generatePkcs11Key } from './generate.js';
 import { acquireModule } from './module.js';
 import { CURVES } from './public-key.js';
 import { openPkcs11Signer } from './signer.js';
-import { type SoftHsmToken, createSoftHsmToken, softHsmLibrary } from './softhsm-fixture.js';
 import { closeSession, findSlot, openLoggedInSession } from './token.js';
 
 const library = softHsmLibrary();

@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGNATURE_DIGEST, encoding, spkiDer, verifySignature } from '@sigbox/core';
+import { type SoftHsmToken, createSoftHsmToken, softHsmLibrary } from '@sigbox/testkit';
 import { Pkcs11Error } from './error.js';
 import { type GeneratedPkcs11Key, generatePkcs11Key } from './generate.js';
 import { acquireModule } from './module.js';
 import { findKey } from './objects.js';
 import type { Pkcs11KeyAlgorithm } from './public-key.js';
 import { openPkcs11Signer } from './signer.js';
-import { type SoftHsmToken, createSoftHsmToken, softHsmLibrary } from './softhsm-fixture.js';
 import { closeSession, findSlot, openLoggedInSession } from './token.js';
 
 const library = softHsmLibrary();

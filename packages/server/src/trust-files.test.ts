@@ -1,5 +1,6 @@
 import { X509Certificate, createPublicKey } from 'node:crypto';
 import { createEphemeralSigner, parsePemBlocks, spkiDer, toPem } from '@sigbox/core';
+import { createTestCa } from '@sigbox/testkit';
 import {
   TrustError,
   buildTrustedRoot,
@@ -9,7 +10,6 @@ import {
   transparencyLogInstance,
   type TrustedRoot,
 } from '@sigbox/trust';
-import { createIntermediateCa, createRootCa } from '@sigbox/x509';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TRUST_FILE_NAMES, buildTrustFiles, earliestStart, sigboxSigningConfig, trustFileLocations, type TrustFile } from './trust-files.js';
 
@@ -24,16 +24,7 @@ let chainDer: Uint8Array[];
 let root: TrustedRoot;
 
 beforeAll(async () => {
-  const rootSigner = createEphemeralSigner();
-  const validity = { notBefore: CA_START, notAfter: new Date('2036-01-01T00:00:00Z') };
-  const rootCa = await createRootCa({ subject: { commonName: 'sigbox root', organization: 'sigbox' }, signer: rootSigner, validity });
-  const issuing = await createIntermediateCa({
-    subject: { commonName: 'sigbox intermediate', organization: 'sigbox' },
-    publicKey: createEphemeralSigner().publicKey,
-    parent: { certDer: rootCa.der, signer: rootSigner },
-    validity,
-  });
-  chainDer = [issuing.der, rootCa.der];
+  ({ chainDer } = await createTestCa({ commonName: 'sigbox root', organization: 'sigbox', validity: { notBefore: CA_START, notAfter: new Date('2036-01-01T00:00:00Z') } }));
   root = buildTrustedRoot({
     tlogs: [transparencyLogInstance({ baseUrl: URL_, publicKey: rekorSigner.publicKey, validFrom: REKOR_START })],
     certificateAuthorities: [certificateAuthority({ subject: { organization: 'sigbox', commonName: 'sigbox root' }, uri: URL_, chainDer, validFrom: CA_START })],

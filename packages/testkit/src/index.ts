@@ -1,4 +1,8 @@
-export { vectorsDir, readJsonTree, toolAvailable } from './vectors.js';
+export { unavailable, toolAvailable, findTool, requirePostgres, type ToolLookup } from './prerequisites.js';
+export { vectorsDir, readJsonTree } from './vectors.js';
+export { caught } from './caught.js';
+export { createTlsCertificate, openssl, type TlsCertificateOptions } from './openssl.js';
+export { pythonModuleAvailable, runPython } from './python.js';
 export { createTestDatabase, databaseEngines, type TestDatabase, type TestDatabaseOptions } from './db.js';
 export {
   startOidcIssuer,
@@ -11,3 +15,25 @@ export {
   type TokenAlgorithm,
   type TokenOptions,
 } from './oidc-issuer.js';
+export { createSoftHsmToken, softHsmLibrary, type SoftHsmToken } from './softhsm.js';
+export {
+  SIGBOX_START_TIMEOUT_MS,
+  spawnNode,
+  spawnSigbox,
+  startSigbox,
+  untilListening,
+  type NodeProcess,
+  type NodeProcessOptions,
+  type SigboxOptions,
+  type SigboxProcess,
+} from './sigbox-process.js';
+export { TOOL_TIMEOUT_MS, runTool, type RunToolOptions, type ToolResult } from './run-tool.js';
+export {
+  INTEROP_STACK_START_TIMEOUT_MS,
+  startInteropStack,
+  type InteropStack,
+  type InteropStackOptions,
+  type TrustFileName,
+  type TrustedRootJson,
+} from './interop-stack.js';
+export { TEST_CA_TIME, TEST_CA_VALIDITY, createTestCa, validityAround, type TestCa, type TestCaOptions } from './test-ca.js';

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEphemeralSigner, createKeySigner, generatePrivateKey, spkiDer } from '@sigbox/core';
-import { toolAvailable, vectorsDir } from '@sigbox/testkit';
-import { AT, VALIDITY, type TestCa, createTestCa, openssl, peculiar } from './__fixtures__/ca.js';
+import { TEST_CA_TIME, TEST_CA_VALIDITY, type TestCa, createTestCa, openssl, toolAvailable, vectorsDir } from '@sigbox/testkit';
+import { peculiar } from './__fixtures__/peculiar.js';
 import { createIntermediateCa, createRootCa, keyIdentifier } from './ca-chain.js';
 import { parseCertificate, subjectKeyId } from './certificate.js';
 import { OID } from './oids.js';
@@ -15,7 +15,7 @@ const extensionsOf = (der: Uint8Array) => parseCertificate(der).extensions;
 
 let ca: TestCa;
 beforeAll(async () => {
-  ca = await createTestCa('ecdsa-p384');
+  ca = await createTestCa({ algorithm: 'ecdsa-p384' });
 });
 
 describe('createRootCa / createIntermediateCa', () => {
@@ -45,8 +45,8 @@ describe('createRootCa / createIntermediateCa', () => {
   it('refuses a parent signer that does not hold the parent certificate key, and empty validity', async () => {
     const other = createEphemeralSigner('ecdsa-p384');
     const subject = { commonName: 'x' };
-    await expect(createIntermediateCa({ subject, publicKey: other.publicKey, parent: { certDer: ca.root.der, signer: other }, validity: VALIDITY })).rejects.toMatchObject({ code: 'INVALID_CHAIN' });
-    await expect(createRootCa({ subject, signer: other, validity: { notBefore: VALIDITY.notAfter, notAfter: VALIDITY.notBefore } })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(createIntermediateCa({ subject, publicKey: other.publicKey, parent: { certDer: ca.root.der, signer: other }, validity: TEST_CA_VALIDITY })).rejects.toMatchObject({ code: 'INVALID_CHAIN' });
+    await expect(createRootCa({ subject, signer: other, validity: { notBefore: TEST_CA_VALIDITY.notAfter, notAfter: TEST_CA_VALIDITY.notBefore } })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
   });
 
   const sigstore = vectorsDir('sigstore');
@@ -58,7 +58,7 @@ describe('createRootCa / createIntermediateCa', () => {
       subject: { commonName: 'sigstore-intermediate', organization: 'sigstore.dev' },
       publicKey: signer.publicKey,
       parent: { certDer: ca.root.der, signer: ca.root.signer },
-      validity: VALIDITY,
+      validity: TEST_CA_VALIDITY,
     });
     const pick = (der: Uint8Array) =>
       extensionsOf(der)
@@ -72,12 +72,12 @@ describe('createRootCa / createIntermediateCa', () => {
 
 describe('validateCaChain', () => {
   it('accepts intermediate → root with the intermediate signer, and a lone root with its signer', () => {
-    expect(() => validateCaChain([ca.intermediate.der, ca.root.der], ca.intermediate.signer.publicKey, AT)).not.toThrow();
-    expect(() => validateCaChain([ca.root.der], ca.root.signer.publicKey, AT)).not.toThrow();
+    expect(() => validateCaChain([ca.intermediate.der, ca.root.der], ca.intermediate.signer.publicKey, TEST_CA_TIME)).not.toThrow();
+    expect(() => validateCaChain([ca.root.der], ca.root.signer.publicKey, TEST_CA_TIME)).not.toThrow();
   });
 
   it('rejects the wrong signer key, a broken order, an expired chain and an empty chain', () => {
-    const reject = (chain: Uint8Array[], key: crypto.KeyObject, at = AT) => expect(() => validateCaChain(chain, key, at)).toThrow(expect.objectContaining({ code: 'INVALID_CHAIN' }));
+    const reject = (chain: Uint8Array[], key: crypto.KeyObject, at = TEST_CA_TIME) => expect(() => validateCaChain(chain, key, at)).toThrow(expect.objectContaining({ code: 'INVALID_CHAIN' }));
     reject([ca.intermediate.der, ca.root.der], ca.root.signer.publicKey);
     reject([ca.root.der, ca.intermediate.der], ca.root.signer.publicKey);
     reject([ca.intermediate.der, ca.root.der], ca.intermediate.signer.publicKey, new Date('2040-01-01'));
@@ -87,23 +87,23 @@ describe('validateCaChain', () => {
   it('rejects a non-CA first certificate and an intermediate whose EKU excludes codeSigning', async () => {
     const rootKey = generatePrivateKey('ecdsa-p256');
     const rootSigner = createKeySigner(rootKey);
-    const root = await createRootCa({ subject: { commonName: 'r' }, signer: rootSigner, validity: VALIDITY });
+    const root = await createRootCa({ subject: { commonName: 'r' }, signer: rootSigner, validity: TEST_CA_VALIDITY });
     const signingKey = rootKey.toCryptoKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
     const childKeys = (await crypto.webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
     const issue = async (isCa: boolean, ekus: string[]) =>
       new Uint8Array((await peculiar.X509CertificateGenerator.create({
-        issuer: new peculiar.X509Certificate(root.der).subject, subject: 'CN=child', serialNumber: '0a', notBefore: VALIDITY.notBefore, notAfter: VALIDITY.notAfter,
+        issuer: new peculiar.X509Certificate(root.der).subject, subject: 'CN=child', serialNumber: '0a', notBefore: TEST_CA_VALIDITY.notBefore, notAfter: TEST_CA_VALIDITY.notAfter,
         publicKey: childKeys.publicKey, signingKey, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
         extensions: [new peculiar.BasicConstraintsExtension(isCa, undefined, true), new peculiar.ExtendedKeyUsageExtension(ekus),
           new peculiar.AuthorityKeyIdentifierExtension(hex(subjectKeyId(parseCertificate(root.der))))],
       })).rawData);
     const childKey = crypto.KeyObject.from(childKeys.publicKey);
     const good = await issue(true, [OID.codeSigning]);
-    expect(() => validateCaChain([good, root.der], childKey, AT)).not.toThrow(); // the control: only one property changes below
+    expect(() => validateCaChain([good, root.der], childKey, TEST_CA_TIME)).not.toThrow(); // the control: only one property changes below
     const notCa = await issue(false, [OID.codeSigning]);
     const serverAuthOnly = await issue(true, ['1.3.6.1.5.5.7.3.1']);
-    expect(() => validateCaChain([notCa, root.der], childKey, AT)).toThrow(/not a CA/);
-    expect(() => validateCaChain([serverAuthOnly, root.der], childKey, AT)).toThrow(/code signing/);
+    expect(() => validateCaChain([notCa, root.der], childKey, TEST_CA_TIME)).toThrow(/not a CA/);
+    expect(() => validateCaChain([serverAuthOnly, root.der], childKey, TEST_CA_TIME)).toThrow(/code signing/);
   });
 });
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEphemeralSigner, spkiDer } from '@sigbox/core';
-import { AT, type TestCa, createTestCa } from './__fixtures__/ca.js';
+import { TEST_CA_TIME, type TestCa, createTestCa } from '@sigbox/testkit';
 import { type CertificateParts, extKeyUsages, parseCertificate, removeExtension, subjectKeyId } from './certificate.js';
 import { encode, oid, sequence, tlv } from './der.js';
 import { keyIdentifier } from './ca-chain.js';
@@ -11,7 +11,7 @@ import { decodeSctList, encodeSctList } from './sct-list.js';
 
 let ca: TestCa;
 beforeAll(async () => {
-  ca = await createTestCa('ecdsa-p256', 'ecdsa-p256');
+  ca = await createTestCa();
 });
 
 describe('parseCertificate', () => {
@@ -38,7 +38,7 @@ describe('extKeyUsages', () => {
   });
 
   it('reads the EKU OIDs as node:crypto does, undefined without the extension', async () => {
-    const leafs = createLeafIssuer({ issuerCertDer: ca.intermediate.der, signer: ca.intermediate.signer, clock: () => AT });
+    const leafs = createLeafIssuer({ issuerCertDer: ca.intermediate.der, signer: ca.intermediate.signer, clock: () => TEST_CA_TIME });
     const identity = { san: { kind: 'email' as const, value: 'alice@example.com' }, extensions: [] };
     const leaf = await leafs.issue({ publicKeySpki: spkiDer(createEphemeralSigner().publicKey), identity });
     for (const der of [leaf.der, ca.intermediate.der, ca.root.der]) {
@@ -67,7 +67,7 @@ describe('extKeyUsages', () => {
 
 describe('removeExtension', () => {
   it('drops one extension, re-encodes the lengths, and leaves a TBS without it unchanged', async () => {
-    const leafs = createLeafIssuer({ issuerCertDer: ca.intermediate.der, signer: ca.intermediate.signer, clock: () => AT });
+    const leafs = createLeafIssuer({ issuerCertDer: ca.intermediate.der, signer: ca.intermediate.signer, clock: () => TEST_CA_TIME });
     const identity = { san: { kind: 'uri' as const, value: `https://example.com/${'x'.repeat(300)}` }, extensions: [{ oid: FULCIO_OIDS.issuerV2, value: 'https://iss' }] };
     const draft = leafs.draft({ publicKeySpki: spkiDer(createEphemeralSigner().publicKey), identity });
     const [pre, plain] = [await draft.precertificate(), await draft.certificate()];

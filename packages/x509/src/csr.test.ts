@@ -1,8 +1,8 @@
 import crypto, { type webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createEphemeralSigner, fromPem, spkiDer, toPem } from '@sigbox/core';
-import { toolAvailable } from '@sigbox/testkit';
-import { openssl, peculiar } from './__fixtures__/ca.js';
+import { openssl, toolAvailable } from '@sigbox/testkit';
+import { peculiar } from './__fixtures__/peculiar.js';
 import { createIntermediateCsr, parseCsr } from './csr.js';
 
 type Params = webcrypto.EcKeyGenParams | webcrypto.RsaHashedKeyGenParams | webcrypto.Algorithm;

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type Signer, createEphemeralSigner } from '@sigbox/core';
 import { vectorsDir } from '@sigbox/testkit';
-import { peculiar } from './__fixtures__/ca.js';
+import { peculiar } from './__fixtures__/peculiar.js';
 import { parseCertificate, removeExtension } from './certificate.js';
 import { readWhole } from './der-reader.js';
 import { type CertificateIdentity } from './identity.js';

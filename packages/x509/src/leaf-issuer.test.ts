@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type KeyAlgorithm, createEphemeralSigner, spkiDer } from '@sigbox/core';
-import { toolAvailable } from '@sigbox/testkit';
-import { AT, type TestCa, createTestCa, openssl, peculiar } from './__fixtures__/ca.js';
+import { TEST_CA_TIME, type TestCa, createTestCa, openssl, toolAvailable } from '@sigbox/testkit';
+import { peculiar } from './__fixtures__/peculiar.js';
 import { parseCertificate, removeExtension } from './certificate.js';
 import { encode, integer } from './der.js';
 import { type CertificateIdentity } from './identity.js';
@@ -21,11 +21,11 @@ const identity: CertificateIdentity = {
 };
 const leafSpki = () => spkiDer(createEphemeralSigner('ecdsa-p256').publicKey);
 const sctList = encodeSctList([crypto.randomBytes(118)]);
-const clock = () => AT;
+const clock = () => TEST_CA_TIME;
 
 let ca: TestCa;
 beforeAll(async () => {
-  ca = await createTestCa('ecdsa-p384');
+  ca = await createTestCa({ algorithm: 'ecdsa-p384' });
 });
 
 describe('createLeafIssuer', () => {
@@ -41,7 +41,7 @@ describe('createLeafIssuer', () => {
 
     const pLeaf = new peculiar.X509Certificate(der);
     const pInter = new peculiar.X509Certificate(ca.intermediate.der);
-    expect(await pLeaf.verify({ publicKey: pInter, date: new Date(AT.getTime() + 60_000) })).toBe(true);
+    expect(await pLeaf.verify({ publicKey: pInter, date: new Date(TEST_CA_TIME.getTime() + 60_000) })).toBe(true);
     expect(await pLeaf.verify({ publicKey: new peculiar.X509Certificate(ca.root.der), signatureOnly: true })).toBe(false);
     const chain = await new peculiar.X509ChainBuilder({ certificates: [pInter, new peculiar.X509Certificate(ca.root.der)] }).build(pLeaf);
     expect(chain.map((c) => c.subject)).toEqual(['', 'O=sigbox.dev, CN=sigbox-intermediate', 'O=sigbox.dev, CN=sigbox']);
@@ -111,7 +111,7 @@ describe('createLeafIssuer', () => {
     ['rsa', OID.sha256WithRsa],
     ['ed25519', OID.ed25519],
   ])('signs with a %s CA key under %s', async (algorithm, sigOid) => {
-    const own = await createTestCa(algorithm, 'ecdsa-p256');
+    const own = await createTestCa({ algorithm, rootAlgorithm: 'ecdsa-p256' });
     const leafs = createLeafIssuer({ issuerCertDer: own.intermediate.der, signer: own.intermediate.signer, clock });
     const { der } = await leafs.issue({ publicKeySpki: leafSpki(), identity });
     expect(parseCertificate(der).signatureAlgorithm).toBe(sigOid);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type KeyAlgorithm, createEphemeralSigner, spkiDer } from '@sigbox/core';
-import { AT, type TestCa, createTestCa } from './__fixtures__/ca.js';
+import { TEST_CA_TIME, type TestCa, createTestCa } from '@sigbox/testkit';
 import { parseCertificate, subjectKeyId } from './certificate.js';
 import { DER_NULL, type Der, bitString, encode, explicit, extension, integer, octetString, oid, sequence, time, tlv, utf8String } from './der.js';
 import { createLeafIssuer } from './leaf-issuer.js';
@@ -14,7 +14,7 @@ const read = (der: Uint8Array) => readUnambiguousLeaf(der, parseCertificate(der)
 
 let ca: TestCa;
 beforeAll(async () => {
-  ca = await createTestCa('ecdsa-p256', 'ecdsa-p256');
+  ca = await createTestCa();
 });
 
 describe('readUnambiguousLeaf', () => {
@@ -29,7 +29,7 @@ describe('readUnambiguousLeaf', () => {
       integer(0x1234n),
       SIG_ALG,
       parseCertificate(ca.intermediate.der).subject,
-      sequence(time(AT), time(new Date(AT.getTime() + 600_000))),
+      sequence(time(TEST_CA_TIME), time(new Date(TEST_CA_TIME.getTime() + 600_000))),
       edit.subject ?? encode(sequence()),
       edit.spki ?? spkiDer(createEphemeralSigner().publicKey),
       explicit(3, sequence(...extensions)),
@@ -38,7 +38,7 @@ describe('readUnambiguousLeaf', () => {
   }
 
   it('reads the leaves the issuer writes, as OpenSSL does', async () => {
-    const leafs = createLeafIssuer({ issuerCertDer: ca.intermediate.der, signer: ca.intermediate.signer, clock: () => AT });
+    const leafs = createLeafIssuer({ issuerCertDer: ca.intermediate.der, signer: ca.intermediate.signer, clock: () => TEST_CA_TIME });
     const sans = [
       { kind: 'email', value: 'alice@example.com' },
       { kind: 'uri', value: 'https://github.com/octo/repo/.github/workflows/release.yml@refs/heads/main' },

@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Signer, createEphemeralSigner, encoding, verifySignature } from '@sigbox/core';
-import { type CaCertificate, createIntermediateCa, createRootCa, parseCsr } from '@sigbox/x509';
+import { encoding, verifySignature } from '@sigbox/core';
+import { type TestCa, createTestCa } from '@sigbox/testkit';
+import { parseCsr } from '@sigbox/x509';
 import { createCaCsr } from './csr.js';
 import { importIntermediate } from './import.js';
 import { loadCa } from './load.js';
@@ -16,17 +17,14 @@ const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'sigbox-ceremony-csr-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
 
 /** The external root's side of the exchange: sign whatever key the CSR carries, with the §3.5 intermediate profile. */
-async function externalRootSigns(root: { cert: CaCertificate; signer: Signer }, csrPem: string): Promise<string> {
-  const { publicKey } = parseCsr(csrPem);
-  const parent = { certDer: root.cert.der, signer: root.signer };
-  return (await createIntermediateCa({ subject: { organization: 'corp', commonName: 'sigbox-issuing' }, publicKey, parent, validity: VALIDITY })).pem;
+async function externalRootSigns(corp: TestCa, csrPem: string): Promise<string> {
+  return (await corp.issueIntermediate(parseCsr(csrPem).publicKey, { organization: 'corp', commonName: 'sigbox-issuing' })).pem;
 }
 
 describe('createCaCsr + importIntermediate with an external root', () => {
-  const rootSigner = createEphemeralSigner('ecdsa-p384');
-  let root: { cert: CaCertificate; signer: Signer };
+  let corp: TestCa;
   beforeAll(async () => {
-    root = { cert: await createRootCa({ subject: { organization: 'corp', commonName: 'corp-root' }, signer: rootSigner, validity: VALIDITY }), signer: rootSigner };
+    corp = await createTestCa({ commonName: 'corp-root', organization: 'corp', algorithm: 'ecdsa-p384', validity: VALIDITY });
   });
 
   it('completes a CA that loads and signs with the key the CSR was made for', async () => {
@@ -37,17 +35,17 @@ describe('createCaCsr + importIntermediate with an external root', () => {
     expect(fs.readFileSync(paths.intermediateKey, 'utf8')).toMatch(/ENCRYPTED PRIVATE KEY/);
     await expect(loadCa({ dir, passphrase: 'pw', clock })).rejects.toMatchObject({ code: 'CA_NOT_FOUND', message: expect.stringMatching(/sigbox ca import/) });
 
-    const certPem = await externalRootSigns(root, csrPem);
-    const { chainDer } = await importIntermediate({ dir, certPem, rootPem: root.cert.pem, clock });
-    expect(fs.readFileSync(paths.chain, 'utf8')).toBe(certPem + root.cert.pem);
-    expect(fs.readFileSync(paths.rootCert, 'utf8')).toBe(root.cert.pem);
+    const certPem = await externalRootSigns(corp, csrPem);
+    const { chainDer } = await importIntermediate({ dir, certPem, rootPem: corp.root.pem, clock });
+    expect(fs.readFileSync(paths.chain, 'utf8')).toBe(certPem + corp.root.pem);
+    expect(fs.readFileSync(paths.rootCert, 'utf8')).toBe(corp.root.pem);
     expect(fs.readFileSync(paths.intermediateCert, 'utf8')).toBe(certPem);
-    expect(new crypto.X509Certificate(chainDer[0]!).verify(rootSigner.publicKey)).toBe(true);
+    expect(new crypto.X509Certificate(chainDer[0]!).verify(corp.root.signer.publicKey)).toBe(true);
 
     const loaded = await loadCa({ dir, passphrase: 'pw', clock });
     const data = encoding.utf8('leaf tbs');
     expect(verifySignature(new crypto.X509Certificate(certPem).publicKey, data, await loaded.signer.sign(data))).toBe(true);
-    await expect(importIntermediate({ dir, certPem, rootPem: root.cert.pem, clock })).rejects.toMatchObject({ code: 'CA_EXISTS' });
+    await expect(importIntermediate({ dir, certPem, rootPem: corp.root.pem, clock })).rejects.toMatchObject({ code: 'CA_EXISTS' });
     await expect(createCaCsr({ dir, subject: { commonName: 'x' }, keys: { kind: 'file', passphrase: 'pw' } })).rejects.toMatchObject({ code: 'CA_EXISTS' });
   });
 
@@ -65,12 +63,12 @@ describe('createCaCsr + importIntermediate with an external root', () => {
     const dir = path.join(temp, 'wrong-key');
     await createCaCsr({ dir, subject: { commonName: 'sigbox' }, keys: { kind: 'file' } });
     const otherCsr = (await createCaCsr({ dir: path.join(temp, 'other'), subject: { commonName: 'other' }, keys: { kind: 'file' } })).csrPem;
-    const foreign = await externalRootSigns(root, otherCsr);
-    await expect(importIntermediate({ dir, certPem: foreign, rootPem: root.cert.pem, clock })).rejects.toMatchObject({ code: 'INVALID_CA', message: expect.stringMatching(/signer's key/) });
-    const strangerRoot = (await createRootCa({ subject: { commonName: 'stranger' }, signer: createEphemeralSigner('ecdsa-p384'), validity: VALIDITY })).pem;
-    const mine = await externalRootSigns(root, fs.readFileSync(path.join(dir, 'intermediate.csr.pem'), 'utf8'));
+    const foreign = await externalRootSigns(corp, otherCsr);
+    await expect(importIntermediate({ dir, certPem: foreign, rootPem: corp.root.pem, clock })).rejects.toMatchObject({ code: 'INVALID_CA', message: expect.stringMatching(/signer's key/) });
+    const strangerRoot = (await createTestCa({ commonName: 'stranger', algorithm: 'ecdsa-p384', validity: VALIDITY })).root.pem;
+    const mine = await externalRootSigns(corp, fs.readFileSync(path.join(dir, 'intermediate.csr.pem'), 'utf8'));
     await expect(importIntermediate({ dir, certPem: mine, rootPem: strangerRoot, clock })).rejects.toMatchObject({ code: 'INVALID_CA' });
     expect(fs.existsSync(path.join(dir, 'chain.pem'))).toBe(false);
-    await expect(importIntermediate({ dir: path.join(temp, 'nothing'), certPem: mine, rootPem: root.cert.pem })).rejects.toMatchObject({ code: 'CSR_NOT_FOUND' });
+    await expect(importIntermediate({ dir: path.join(temp, 'nothing'), certPem: mine, rootPem: corp.root.pem })).rejects.toMatchObject({ code: 'CSR_NOT_FOUND' });
   });
 });

@@ -2,14 +2,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spkiDer } from '@sigbox/core';
+import { spawnNode } from '@sigbox/testkit';
 import { ensureDevCa } from './dev.js';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'sigbox-ceremony-dev-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
 const keyHex = (ca: { signer: { publicKey: crypto.KeyObject } }) => Buffer.from(spkiDer(ca.signer.publicKey)).toString('hex');
@@ -42,8 +40,12 @@ describe('ensureDevCa', () => {
       const ca = await ensureDevCa({ dir: ${JSON.stringify(dir)} });
       console.log(JSON.stringify({ created: ca.created, chain: Buffer.from(ca.chainDer[0]).toString('hex') }));`;
     const args = ['--import', 'tsx', '--conditions=@sigbox/source', '--input-type=module', '-e', script];
-    const runs = await Promise.all(Array.from({ length: 3 }, () => promisify(execFile)(process.execPath, args, { cwd: ROOT })));
-    const results = runs.map((r) => JSON.parse(r.stdout) as { created: boolean; chain: string });
+    const runs = await Promise.all(Array.from({ length: 3 }, async () => {
+      const run = spawnNode(args, { keepStdout: true });
+      expect(await run.exited(), run.stderr()).toBe(0);
+      return run.stdout();
+    }));
+    const results = runs.map((stdout) => JSON.parse(stdout) as { created: boolean; chain: string });
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.chain)).size).toBe(1);
   });

@@ -5,9 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encoding, spkiDer, verifySignature } from '@sigbox/core';
 import { openPkcs11Signer } from '@sigbox/pkcs11';
+import { type SoftHsmToken, createSoftHsmToken, softHsmLibrary } from '@sigbox/testkit';
 import { parseCsr } from '@sigbox/x509';
-// Test-only fixture of the pkcs11 package (deliberately not part of its public surface).
-import { type SoftHsmToken, createSoftHsmToken, softHsmLibrary } from '../../../pkcs11/src/softhsm-fixture.js';
 import { createCaCsr } from './csr.js';
 import { initCa, type InitializedCa } from './init.js';
 import { loadCa } from './load.js';

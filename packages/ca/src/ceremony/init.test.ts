@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encoding, verifySignature } from '@sigbox/core';
-import { toolAvailable } from '@sigbox/testkit';
+import { openssl, toolAvailable } from '@sigbox/testkit';
 import { initCa, type InitializedCa } from './init.js';
 import { loadCa } from './load.js';
 
@@ -53,7 +52,7 @@ describe('initCa with file keys', () => {
   });
 
   it.skipIf(!toolAvailable('openssl', 'the CA chain is cross-checked with openssl'))('passes openssl: pathlen 1 / pathlen 0, EKU Code Signing, chain verifies', () => {
-    const text = (file: string) => execFileSync('openssl', ['x509', '-noout', '-text', '-in', file], { encoding: 'utf8' });
+    const text = (file: string) => openssl(['x509', '-noout', '-text', '-in', file]);
     const root = text(ca.paths.rootCert);
     const intermediate = text(ca.paths.intermediateCert);
     expect(root).toMatch(/CA:TRUE, pathlen:1/);
@@ -62,7 +61,7 @@ describe('initCa with file keys', () => {
     expect(intermediate).toMatch(/CA:TRUE, pathlen:0/);
     expect(intermediate).toMatch(/X509v3 Extended Key Usage: *\n *Code Signing/);
     const at = String(Math.floor(AT.getTime() / 1000) + 60);
-    const verified = execFileSync('openssl', ['verify', '-attime', at, '-CAfile', ca.paths.rootCert, ca.paths.intermediateCert], { encoding: 'utf8' });
+    const verified = openssl(['verify', '-attime', at, '-CAfile', ca.paths.rootCert, ca.paths.intermediateCert]);
     expect(verified).toMatch(/: OK/);
   });
 

@@ -1,50 +1,8 @@
-/**
- * What the rekor-cli interop test needs around the binary: locating it, running it time-bound with its own
- * HOME, and signed artifacts on disk.
- */
+/** Signed artifacts on disk for the rekor-cli interop test, and the hashedrekord leaf each one becomes. */
 import crypto from 'node:crypto';
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalize } from '@sigbox/core';
-import { toolAvailable } from '@sigbox/testkit';
-
-/** Every rekor-cli call is killed after this: a hung client must fail the test, not the suite timeout. */
-export const REKOR_CLI_TIMEOUT_MS = 30_000;
-const WHY = 'Rekor v1 interop with the real client; set REKOR_CLI=/path/to/rekor-cli or put rekor-cli on PATH';
-
-/**
- * The rekor-cli binary: `REKOR_CLI` (a path; it must then be executable) or `rekor-cli` on PATH. Undefined
- * skips the suite with a message; under CI=true an absent client fails (testkit `toolAvailable`).
- */
-export function findRekorCli(): string | undefined {
-  const fromEnv = process.env.REKOR_CLI;
-  if (fromEnv !== undefined && fromEnv !== '') {
-    fs.accessSync(fromEnv, fs.constants.X_OK); // a wrong REKOR_CLI is a set-up error, not a reason to skip
-    return fromEnv;
-  }
-  return toolAvailable('rekor-cli', WHY) ? 'rekor-cli' : undefined;
-}
-
-export interface CliResult {
-  /** Exit status; `timeout` when killed after REKOR_CLI_TIMEOUT_MS. */
-  code: number | 'timeout';
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs rekor-cli against `server` with HOME (hence ~/.rekor/state.json) in `home`; never rejects. */
-export function runRekorCli(binary: string, server: string, home: string, args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, HOME: home };
-    execFile(binary, [...args, '--rekor_server', server], { env, timeout: REKOR_CLI_TIMEOUT_MS }, (error, stdout, stderr) => {
-      const failed = error as (Error & { code?: number | string; killed?: boolean }) | null;
-      const code = failed === null ? 0 : failed.killed ? 'timeout' : typeof failed.code === 'number' ? failed.code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** An artifact, its detached signature and key on disk, and the hashedrekord leaf they become. */
 export interface SignedArtifact {

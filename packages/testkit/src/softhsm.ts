@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { toolAvailable } from '@sigbox/testkit';
+import { toolAvailable, unavailable } from './prerequisites.js';
 
 /**
- * Test support (not exported from the package): throwaway SoftHSM v2 tokens. Debian's `softhsm2` package
- * installs the library at /usr/lib/softhsm/libsofthsm2.so (a link into the multiarch folder);
- * SOFTHSM2_MODULE overrides the search.
+ * Throwaway SoftHSM v2 tokens, for PKCS#11 code against a real token. Debian's `softhsm2` package installs the
+ * library at /usr/lib/softhsm/libsofthsm2.so (a link into the multiarch folder); SOFTHSM2_MODULE overrides the
+ * search.
  */
 const LIBRARY_CANDIDATES = [
   '/usr/lib/softhsm/libsofthsm2.so', // Debian, Ubuntu
@@ -19,15 +19,12 @@ const LIBRARY_CANDIDATES = [
   '/opt/homebrew/lib/softhsm/libsofthsm2.so', // macOS
 ];
 
-/** The SoftHSM library path, or undefined (skip locally; under CI=true its absence fails the run). */
+/** The SoftHSM library's path, or undefined (a skip; under CI=true a failure). */
 export function softHsmLibrary(): string | undefined {
   const why = 'PKCS#11 signer tests run against SoftHSM (apt-get install softhsm2)';
   if (!toolAvailable('softhsm2-util', why)) return undefined;
   const library = [process.env.SOFTHSM2_MODULE, ...LIBRARY_CANDIDATES].find((p) => p !== undefined && fs.existsSync(p));
-  if (library) return library;
-  if (process.env.CI === 'true') throw new Error(`libsofthsm2.so is required under CI=true (${why}); set SOFTHSM2_MODULE`);
-  console.warn(`skipping: libsofthsm2.so not found (${why}); set SOFTHSM2_MODULE`);
-  return undefined;
+  return library ?? unavailable('libsofthsm2.so not found (set SOFTHSM2_MODULE)', why);
 }
 
 export interface SoftHsmToken {
