@@ -14,5 +14,6 @@ export {
   DEFAULT_MAX_ENTRY_SIZE,
 } from './log-tree.js';
 export type { IntegratedState, IntegrationRound } from './integrator.js';
-export type { StoredEntry, TreeReader } from './tree-reader.js';
+export type { TreeReader } from './tree-reader.js';
+export type { StoredEntry } from './storage.js';
 export { createBatcher, type Batcher, type BatcherOptions } from './batcher.js';
