@@ -3,7 +3,7 @@ import { type Database } from '@sigbox/db';
 import { type NoteSigner, hashLeaf } from '@sigbox/merkle';
 import { LogError } from './errors.js';
 import { type IntegratedState, type IntegrationRound, signEmptyCheckpoint } from './integrator.js';
-import { openThreadWriter, threadSigners } from './thread-writer.js';
+import { openWriterThread, threadSigners } from './writer-thread-client.js';
 import type { EntryToSequence, Sequenced } from './sequencer.js';
 import { type TreeReader, createTreeReader } from './tree-reader.js';
 import { type WriterEvents, type WriterSettings, openLocalWriter } from './tree-writer.js';
@@ -154,7 +154,7 @@ export async function openLogTree(database: Database, options: OpenTreeOptions):
   const signersForThread = threadDatabase && threadSigners(options.signers);
   const onThread = threadDatabase !== undefined && signersForThread !== undefined;
   const writer = onThread
-    ? await openThreadWriter({ database: threadDatabase, settings, signers: signersForThread }, events)
+    ? await openWriterThread({ database: threadDatabase, settings, signers: signersForThread }, events)
     : await openLocalWriter(db, { ...settings, signers: options.signers, clock }, events);
 
   return {

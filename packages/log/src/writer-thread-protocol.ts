@@ -5,7 +5,7 @@ import type { EntryToSequence, Sequenced } from './sequencer.js';
 import type { WriterSettings, WrittenEntry } from './tree-writer.js';
 
 /** What a writer thread starts with (`workerData`): plain data and KeyObjects, which cross threads. */
-export interface ThreadWriterData {
+export interface WriterThreadData {
   database: { url: string };
   maxConnections: number;
   settings: WriterSettings;

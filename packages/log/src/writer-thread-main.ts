@@ -1,5 +1,5 @@
 /**
- * Entry point of a writer thread (see thread-writer.ts): the tree's sequencer and integrator with a database
+ * Entry point of a writer thread (see writer-thread-client.ts): the tree's sequencer and integrator with a database
  * pool of their own, driven by messages from the thread that opened the tree.
  */
 import type { KeyObject } from 'node:crypto';
@@ -9,10 +9,10 @@ import { createDb } from '@sigbox/db';
 import { createNoteSigner } from '@sigbox/merkle';
 import type { LogDb } from './storage.js';
 import type { LogTables } from './tables.js';
-import { type FromWriter, type Outcome, type ThreadWriterData, type ToWriter, serializeError } from './thread-writer-protocol.js';
+import { type FromWriter, type Outcome, type ToWriter, type WriterThreadData, serializeError } from './writer-thread-protocol.js';
 import { openLocalWriter } from './tree-writer.js';
 
-const data = workerData as ThreadWriterData;
+const data = workerData as WriterThreadData;
 const port = parentPort as NonNullable<typeof parentPort>;
 const post = (message: FromWriter): void => port.postMessage(message);
 
