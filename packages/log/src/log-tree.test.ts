@@ -193,6 +193,35 @@ describe.each(variants)('log engine on $label', ({ engine, writerThread }) => {
     expect(await tree.integratedEntries(size, size + 5n)).toEqual([]);
   });
 
+  it('takes a leaf hash its caller computed as given, without hashing the data again', async () => {
+    const given = await openLogTree(db, treeOptions('given-leaf-hash'));
+    const data = utf8('hashed by the personality');
+    const right = await given.add({ data, leafHash: hashLeaf(data) });
+    expect(right.leafHash).toEqual(hashLeaf(data));
+    // What the engine stores and integrates is the hash it was handed: a second hash of the data would have
+    // replaced this one (which is why only a hash of the very bytes may be passed).
+    const other = hashLeaf(utf8('some other leaf'));
+    const trusted = await given.add({ data: utf8('a leaf with a foreign hash'), leafHash: other });
+    expect((await given.leafHashesAt([trusted.index])).get(trusted.index)).toEqual(other);
+    const latest = await given.latest();
+    expect(latest.rootHash).toEqual(integrate(0n, [hashLeaf(data), other], createMemoryTileStore().readTile).root);
+    await given.close();
+  });
+
+  it('tells its hook about an inclusion proof that fails its self-check, and never returns the proof', async () => {
+    let failures = 0;
+    const checked = await openLogTree(db, treeOptions('self-check', { onProofSelfCheckFailed: () => void failures++ }));
+    const added = await checked.add({ data: utf8('proven') });
+    await checked.add({ data: utf8('neighbour') });
+    const state = await checked.latest();
+    expect(await checked.proveInclusion(added.index, added.leafHash, state)).toHaveLength(1);
+    expect(failures).toBe(0);
+    // A proof for another leaf than the one at the index does not lead to the checkpoint's root.
+    await expect(checked.proveInclusion(added.index, hashLeaf(utf8('not the leaf')), state)).rejects.toMatchObject({ code: 'PROOF_SELF_CHECK_FAILED' });
+    expect(failures).toBe(1);
+    await checked.close();
+  });
+
   it('refuses oversized entries and changes nothing', async () => {
     const before = await tree.latest();
     await expect(tree.add({ data: new Uint8Array(65_536) })).rejects.toMatchObject({ code: 'ENTRY_TOO_LARGE' });

@@ -48,6 +48,11 @@ export interface OpenTreeOptions {
   /** Told about every sequenced batch (metrics). */
   onSequenced?: (batchSize: number) => void;
   /**
+   * Told about every inclusion proof that did not verify against the checkpoint it was built for (metrics). The
+   * proof is never returned: `proveInclusion` rejects with PROOF_SELF_CHECK_FAILED.
+   */
+  onProofSelfCheckFailed?: () => void;
+  /**
    * Sequence and integrate on a worker thread with its own pool (default true). Taken only where another thread
    * can reach the database (PostgreSQL, not PGlite) and make the same signers (keys in memory, not an HSM), and
    * without an injected `clock`, which cannot cross threads.
@@ -57,6 +62,15 @@ export interface OpenTreeOptions {
 
 export interface AddEntry {
   data: Uint8Array;
+  /**
+   * The RFC 6962 leaf hash of `data` (merkle's `hashLeaf`), when the caller has it already: a personality hashes
+   * its leaf while canonicalizing it (a Rekor entry's UUID), and hashing the same bytes again would cost every
+   * create a second pass. Taken as given: a hash that is not `data`'s would put into the tree a leaf its stored
+   * data cannot be proven by, so pass only the one computed from these very bytes. Only code of this process
+   * can pass it (the engine takes no entry from the network), and the personalities' suites check every proof
+   * they answer against the hash of the data they stored.
+   */
+  leafHash?: Uint8Array;
   /** What makes two entries the same; defaults to the leaf hash. */
   identity?: Uint8Array;
   /** Search keys written with the entry, in the same transaction. */
@@ -112,7 +126,7 @@ function entryToSequence(entry: AddEntry, maxEntrySize: number): EntryToSequence
   if (entry.data.length > maxEntrySize) {
     throw new LogError('ENTRY_TOO_LARGE', `entry of ${entry.data.length} bytes exceeds ${maxEntrySize}`);
   }
-  const leafHash = hashLeaf(entry.data);
+  const leafHash = entry.leafHash ?? hashLeaf(entry.data);
   return { data: entry.data, leafHash, identity: entry.identity ?? leafHash, extra: entry.extra, keys: entry.keys ?? [] };
 }
 
@@ -130,7 +144,7 @@ export async function openLogTree(database: Database, options: OpenTreeOptions):
   }
   const { treeId, origin } = row;
   const maxEntrySize = options.maxEntrySize ?? DEFAULT_MAX_ENTRY_SIZE;
-  const reader = createTreeReader(db, treeId);
+  const reader = createTreeReader(db, treeId, { onProofSelfCheckFailed: options.onProofSelfCheckFailed });
   const settings: WriterSettings = {
     treeId,
     origin,

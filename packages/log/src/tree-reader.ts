@@ -82,7 +82,13 @@ export interface TreeReader {
   tile(level: number, index: bigint, width: number): Promise<Uint8Array | undefined>;
 }
 
-export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
+/** What a reader tells its tree as it goes (metrics). */
+export interface ReaderEvents {
+  /** An inclusion proof did not verify against the checkpoint it was built for (and was not returned). */
+  onProofSelfCheckFailed?: (() => void) | undefined;
+}
+
+export function createTreeReader(db: LogDb, treeId: bigint, events: ReaderEvents = {}): TreeReader {
   const cache = createTileCache();
   let knownSize = 0n;
   let knownState: IntegratedState | undefined;
@@ -166,6 +172,7 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
     async proveInclusion(index, leafHash, state) {
       const proof = await inclusion(index, state.size);
       if (!isValidInclusion(index, state.size, leafHash, proof, state.rootHash)) {
+        events.onProofSelfCheckFailed?.();
         throw new LogError('PROOF_SELF_CHECK_FAILED', `inclusion proof for ${index} does not verify at size ${state.size}`);
       }
       return proof;

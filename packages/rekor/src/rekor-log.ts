@@ -123,7 +123,7 @@ export async function createRekorLog(options: RekorLogOptions): Promise<RekorLog
     publicKeyPem,
     async createEntry(body) {
       const entry = parseProposedEntry(body);
-      const added = await tree.add({ data: entry.canonicalBody, keys: entry.indexKeys });
+      const added = await tree.add({ data: entry.canonicalBody, leafHash: entry.leafHash, keys: entry.indexKeys });
       const id = entryId(treeId, entry.leafHash);
       if (added.duplicate) {
         throw new RekorError('DUPLICATE_ENTRY', `an equivalent entry already exists in the transparency log with UUID ${id}`, { details: { entryId: id } });
