@@ -8,10 +8,12 @@ import { expect } from 'vitest';
 import { type Signer, createEphemeralSigner, encoding, sha256, spkiDer } from '@sigbox/core';
 import type { Engine } from '@sigbox/db';
 import { type VerifiedCheckpoint, createNoteVerifier, isValidInclusion, openCheckpoint, parseSignedNote } from '@sigbox/merkle';
-import { type LogEntryAnon, type RekorLog, type RekorLogOptions, createRekorLog, verifyEntryTimestamp } from '@sigbox/rekor';
+import type { TreeEngineOptions } from '@sigbox/log';
+import { type LogEntryAnon, type RekorLog, verifyEntryTimestamp } from '@sigbox/rekor';
 import { createApp, createRekorService } from '@sigbox/server';
 import { type TestDatabase, createTestDatabase } from '@sigbox/testkit';
 import { STATEMENT, b64, dsseEnvelope, hashedrekord, keyPem, selfSignedCert, signArtifact, testKey, type TestKey } from '../../packages/rekor/src/__fixtures__/entries.js';
+import { openRekorLog } from '../../packages/rekor/src/__fixtures__/rekor-log.js';
 
 export { b64, keyPem, selfSignedCert, signArtifact, testKey, type TestKey };
 
@@ -25,18 +27,21 @@ export interface RekorHarness {
   close(): Promise<void>;
 }
 
-/** A fresh database, a Rekor log with an ephemeral P-256 key, and the app that serves it (never listening). */
-export async function startRekor(engine: Engine, options: Partial<Omit<RekorLogOptions, 'database' | 'signer' | 'hostname'>> = {}): Promise<RekorHarness> {
+/**
+ * A fresh database, a Rekor log with an ephemeral P-256 key on a tree opened with the given engine settings, and
+ * the app that serves it (never listening).
+ */
+export async function startRekor(engine: Engine, engineOptions: TreeEngineOptions = {}): Promise<RekorHarness> {
   const database: TestDatabase = await createTestDatabase({ engine });
   const signer = createEphemeralSigner('ecdsa-p256');
-  const log = await createRekorLog({ ...options, database, signer, hostname: HOSTNAME });
+  const { tree, log } = await openRekorLog(database, { signer, hostname: HOSTNAME, engine: engineOptions });
   const app = createApp({ logger: pino({ enabled: false }), services: [createRekorService(log)] });
   return {
     app,
     log,
     signer,
     async close() {
-      await log.close();
+      await tree.close();
       await database.close();
     },
   };

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEphemeralSigner, encoding, sha256 } from '@sigbox/core';
 import { EMPTY_ROOT, hashLeaf, isValidConsistency, isValidInclusion } from '@sigbox/merkle';
-import { type TestDatabase, createTestDatabase, databaseEngines } from '@sigbox/testkit';
+import { createTestDatabase, databaseEngines } from '@sigbox/testkit';
 import { OID, parseCertificate, removeExtension } from '@sigbox/x509';
-import { type TestCa, createTestCa } from './__fixtures__/ca.js';
-import { type CtLog, createCtLog } from './ct-log.js';
+import type { TestCa } from './__fixtures__/ca.js';
+import { type CtLogHarness, startCtLog } from './__fixtures__/ct-log.js';
+import type { CtLog } from './ct-log.js';
 import { decodeDigitallySigned } from './digitally-signed.js';
 import { decodePrecertExtraData, decodeX509ExtraData } from './extra-data.js';
 import { decodeMerkleTreeLeaf } from './merkle-tree-leaf.js';
@@ -15,7 +16,7 @@ import { verifyTreeHead } from './tree-head.js';
 const b64 = encoding.fromBase64;
 
 describe.each(databaseEngines())('CT read endpoints on %s', (engine) => {
-  let db: TestDatabase;
+  let ct: CtLogHarness;
   let ca: TestCa;
   let log: CtLog;
   const signer = createEphemeralSigner('ecdsa-p256');
@@ -23,14 +24,10 @@ describe.each(databaseEngines())('CT read endpoints on %s', (engine) => {
   const added: AddedChain[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase({ engine });
-    ca = await createTestCa();
-    log = await createCtLog({ database: db, signer, hostname: 'ct.sigbox.test', roots: [ca.root.der], batchMaxAgeMs: 5 });
+    ct = await startCtLog(await createTestDatabase({ engine }), signer);
+    ({ ca, log } = ct);
   });
-  afterAll(async () => {
-    await log?.close();
-    await db?.close();
-  });
+  afterAll(() => ct?.close());
 
   const verifySth = (sth: Awaited<ReturnType<CtLog['getSth']>>) =>
     verifyTreeHead(signer.publicKey, { timestamp: sth.timestamp, treeSize: BigInt(sth.tree_size), rootHash: b64(sth.sha256_root_hash) }, decodeDigitallySigned(b64(sth.tree_head_signature)));
@@ -78,7 +75,7 @@ describe.each(databaseEngines())('CT read endpoints on %s', (engine) => {
   });
 
   it('get-entry-and-proof and get-proof-by-hash verify against the tree at the requested size', async () => {
-    const root3 = await log.tree.rootAt(3n);
+    const root3 = await ct.tree.rootAt(3n);
     const got = await log.getEntryAndProof('1', '3');
     const leafHash = hashLeaf(b64(got.leaf_input));
     expect(isValidInclusion(1n, 3n, leafHash, got.audit_path.map(b64), root3)).toBe(true);
@@ -90,7 +87,7 @@ describe.each(databaseEngines())('CT read endpoints on %s', (engine) => {
     const { tree_size: size, sha256_root_hash: root } = await log.getSth();
     for (let first = 1; first < size; first++) {
       const { consistency } = await log.getSthConsistency(String(first), String(size));
-      expect(isValidConsistency(BigInt(first), BigInt(size), consistency.map(b64), await log.tree.rootAt(BigInt(first)), b64(root))).toBe(true);
+      expect(isValidConsistency(BigInt(first), BigInt(size), consistency.map(b64), await ct.tree.rootAt(BigInt(first)), b64(root))).toBe(true);
     }
     expect(await log.getSthConsistency('0', String(size))).toEqual({ consistency: [] });
     expect(await log.getSthConsistency(String(size), String(size))).toEqual({ consistency: [] });

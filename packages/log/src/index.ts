@@ -1,18 +1,16 @@
 export { LogError, type LogErrorCode } from './errors.js';
 export type { LogTables } from './tables.js';
+export { type AddEntry, type AddedEntry, type LogTree, type SequencedEntry, openLogTree } from './log-tree.js';
 export {
-  type AddEntry,
-  type AddedEntry,
-  type LogTree,
-  type SequencedEntry,
+  type TreeDescription,
+  type TreeEngineOptions,
   type OpenTreeOptions,
-  openLogTree,
   DEFAULT_BATCH_SIZE,
   DEFAULT_BATCH_MAX_AGE_MS,
   DEFAULT_BATCH_QUIET_MS,
   DEFAULT_MAX_PENDING,
   DEFAULT_MAX_ENTRY_SIZE,
-} from './log-tree.js';
+} from './tree-options.js';
 export type { IntegratedState, IntegrationRound } from './integrator.js';
 export type { TreeReader } from './tree-reader.js';
 export type { StoredEntry } from './storage.js';

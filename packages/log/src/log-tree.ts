@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { type Database } from '@sigbox/db';
-import { type NoteSigner, hashLeaf } from '@sigbox/merkle';
+import { hashLeaf } from '@sigbox/merkle';
 import { LogError } from './errors.js';
 import { type IntegratedState, type IntegrationRound, signEmptyCheckpoint } from './integrator.js';
 import { openWriterThread, threadSigners } from './writer-thread-client.js';
@@ -9,56 +9,15 @@ import { type TreeReader, createTreeReader } from './tree-reader.js';
 import { type WriterEvents, type WriterSettings, openLocalWriter } from './tree-writer.js';
 import { type LogDb, findTree, insertTree } from './storage.js';
 import type { LogTables } from './tables.js';
-
-/** Defaults after tessera (`WithBatching(256, …)`, `WithPushback(4096)`) with a shorter linger for latency. */
-export const DEFAULT_BATCH_SIZE = 256;
-export const DEFAULT_BATCH_MAX_AGE_MS = 20;
-/**
- * A batch goes once nothing has joined it for this long: a burst is sequenced as it ends rather than when its
- * first entry is 20 ms old. Short enough to save most of the age, long enough that a steady stream still batches.
- */
-export const DEFAULT_BATCH_QUIET_MS = 2;
-export const DEFAULT_MAX_PENDING = 4096;
-export const DEFAULT_MAX_PER_ROUND = 16_384;
-/** C2SP tlog-tiles entry bundles prefix each entry with a uint16 length. */
-export const DEFAULT_MAX_ENTRY_SIZE = 65_535;
-
-export interface OpenTreeOptions {
-  /** Unique name of the tree in the database, e.g. `rekor` or `ct`. */
-  name: string;
-  /** The checkpoint origin, decided once when the tree is created from its new tree ID. */
-  origin: (treeId: bigint) => string;
-  /** Who signs checkpoints (each adds a signature line). */
-  signers: readonly NoteSigner[];
-  batchSize?: number;
-  batchMaxAgeMs?: number;
-  /** 0 = batches go by size and age only. */
-  batchQuietMs?: number;
-  /**
-   * Least time between the starts of two integration rounds (default 0: back to back while there is work). A log
-   * whose writers wait only for sequencing (CT, whose SCT is the promise) can integrate less often and save a
-   * round's fixed cost; those waiting for integration wait up to this much longer.
-   */
-  integrationIntervalMs?: number;
-  maxPending?: number;
-  maxEntrySize?: number;
-  clock?: () => Date;
-  /** Told about every integration round this process ran (metrics). */
-  onIntegrated?: (round: IntegrationRound, durationMs: number) => void;
-  /** Told about every sequenced batch (metrics). */
-  onSequenced?: (batchSize: number) => void;
-  /**
-   * Told about every inclusion proof that did not verify against the checkpoint it was built for (metrics). The
-   * proof is never returned: `proveInclusion` rejects with PROOF_SELF_CHECK_FAILED.
-   */
-  onProofSelfCheckFailed?: () => void;
-  /**
-   * Sequence and integrate on a worker thread with its own pool (default true). Taken only where another thread
-   * can reach the database (PostgreSQL, not PGlite) and make the same signers (keys in memory, not an HSM), and
-   * without an injected `clock`, which cannot cross threads.
-   */
-  writerThread?: boolean;
-}
+import {
+  DEFAULT_BATCH_MAX_AGE_MS,
+  DEFAULT_BATCH_QUIET_MS,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_MAX_ENTRY_SIZE,
+  DEFAULT_MAX_PENDING,
+  DEFAULT_MAX_PER_ROUND,
+  type OpenTreeOptions,
+} from './tree-options.js';
 
 export interface AddEntry {
   data: Uint8Array;

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { type Signer, loadFileSigner, loadOrCreateFileSigner } from '@sigbox/core';
 import { type Database, putSettingOnce } from '@sigbox/db';
-import { LogError } from '@sigbox/log';
-import { createRekorLog, type RekorLog } from '@sigbox/rekor';
+import { LogError, openLogTree } from '@sigbox/log';
+import { createRekorLog, rekorTreeDescription, type RekorLog } from '@sigbox/rekor';
 import { type TransparencyLogInstance, transparencyLogInstance } from '@sigbox/trust';
 import type { Registry } from 'prom-client';
 import { StartError } from '../error.js';
@@ -19,6 +19,8 @@ export interface RekorSetup {
   readonly service: Service;
   /** The tlog entry of trusted_root.json for clients reaching the log at `publicUrl`. */
   trustEntry(publicUrl: string): TransparencyLogInstance;
+  /** Closes the log's tree once the entries it took are integrated. */
+  close(): Promise<void>;
 }
 
 export interface RekorSetupOptions {
@@ -50,16 +52,15 @@ async function loadLogKey(options: RekorSetupOptions): Promise<Signer> {
 export async function openRekor(options: RekorSetupOptions): Promise<RekorSetup> {
   const signer = await loadLogKey(options);
   const metrics = createLogMetrics(options.registry, 'rekor');
-  const log = await createRekorLog({
-    database: options.db,
-    signer,
-    hostname: options.hostname,
+  const tree = await openLogTree(options.db, {
+    ...rekorTreeDescription({ hostname: options.hostname, signer }),
     onSequenced: metrics.onSequenced,
     onIntegrated: metrics.onIntegrated,
   });
+  const log = createRekorLog({ tree, signer });
   const keyOfTree = await putSettingOnce(options.db.kysely, `rekor.tree.${log.treeId}.logId`, log.logId);
   if (keyOfTree !== log.logId) {
-    await log.close();
+    await tree.close();
     throw new StartError('KEY_UNUSABLE', `the log key (logID ${log.logId}) is not the key of tree ${log.treeId} (logID ${String(keyOfTree)})`);
   }
   // validFor.start: when this key first served, written once; clients compare it with integratedTime.
@@ -73,5 +74,6 @@ export async function openRekor(options: RekorSetupOptions): Promise<RekorSetup>
     log,
     service: { ...service, mapError },
     trustEntry: (publicUrl) => transparencyLogInstance({ baseUrl: publicUrl, publicKey: signer.publicKey, validFrom }),
+    close: () => tree.close(),
   };
 }

@@ -1,0 +1,45 @@
+import type { Signer } from '@sigbox/core';
+import { type LogTree, type TreeEngineOptions, openLogTree } from '@sigbox/log';
+import { type CtLog, type CtLogOptions, createCtLog } from '../ct-log.js';
+import { ctTreeDescription } from '../ct-tree.js';
+import { type TestCa, createTestCa } from './ca.js';
+
+export const CT_HOSTNAME = 'ct.sigbox.test';
+
+/** The database a tree is opened on (a test's own, which the harness closes). */
+type TreeDatabase = Parameters<typeof openLogTree>[0];
+
+/** A CT log opened as the server opens it — the tree first, then the log on it — with a CA whose root it accepts. */
+export interface CtLogHarness {
+  readonly ca: TestCa;
+  readonly tree: LogTree;
+  readonly log: CtLog;
+  /**
+   * Another handle on the same tree, as a second process would open it, with other engine settings or log
+   * options; closed with the harness.
+   */
+  open(engine: TreeEngineOptions, options?: Partial<Pick<CtLogOptions, 'clock' | 'sctTimeoutMs'>>): Promise<{ tree: LogTree; log: CtLog }>;
+  close(): Promise<void>;
+}
+
+export async function startCtLog(db: TreeDatabase, signer: Signer): Promise<CtLogHarness> {
+  const ca = await createTestCa();
+  const trees: LogTree[] = [];
+  async function open(engine: TreeEngineOptions, logOptions: Partial<Pick<CtLogOptions, 'clock' | 'sctTimeoutMs'>> = {}) {
+    const tree = await openLogTree(db, { ...ctTreeDescription({ hostname: CT_HOSTNAME, signer }), ...engine });
+    trees.push(tree);
+    return { tree, log: createCtLog({ ...logOptions, tree, signer, roots: [ca.root.der] }) };
+  }
+  // A short linger: each test waits for its own entries only.
+  const { tree, log } = await open({ batchMaxAgeMs: 5 });
+  return {
+    ca,
+    tree,
+    log,
+    open,
+    async close() {
+      for (const opened of trees) await opened.close();
+      await db.close();
+    },
+  };
+}
