@@ -5,7 +5,7 @@ import type { RequestListener } from 'node:http';
 import { pino } from 'pino';
 import request from 'supertest';
 import { expect } from 'vitest';
-import { type Signer, createEphemeralSigner, encoding, sha256, spkiDer } from '@sigbox/core';
+import { type Signer, createKeySigner, encoding, generatePrivateKey, sha256, spkiDer } from '@sigbox/core';
 import type { Engine } from '@sigbox/db';
 import { type VerifiedCheckpoint, createNoteVerifier, isValidInclusion, openCheckpoint, parseSignedNote } from '@sigbox/merkle';
 import type { TreeEngineOptions } from '@sigbox/log';
@@ -33,13 +33,13 @@ export interface RekorHarness {
  */
 export async function startRekor(engine: Engine, engineOptions: TreeEngineOptions = {}): Promise<RekorHarness> {
   const database: TestDatabase = await createTestDatabase({ engine });
-  const signer = createEphemeralSigner('ecdsa-p256');
-  const { tree, log } = await openRekorLog(database, { signer, hostname: HOSTNAME, engine: engineOptions });
+  const privateKey = generatePrivateKey('ecdsa-p256');
+  const { tree, log } = await openRekorLog(database, { privateKey, hostname: HOSTNAME, engine: engineOptions });
   const app = createApp({ logger: pino({ enabled: false }), services: [createRekorService(log)] });
   return {
     app,
     log,
-    signer,
+    signer: createKeySigner(privateKey),
     async close() {
       await tree.close();
       await database.close();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEphemeralSigner, encoding, sha256, spkiDer } from '@sigbox/core';
+import { createEphemeralSigner, createKeySigner, encoding, generatePrivateKey, sha256, spkiDer } from '@sigbox/core';
 import { hashLeaf, verifyInclusion } from '@sigbox/merkle';
 import { createTestDatabase, databaseEngines, toolAvailable } from '@sigbox/testkit';
 import { OID, encodeSctList, parseCertificate, removeExtension } from '@sigbox/x509';
@@ -50,10 +50,11 @@ describe.each(databaseEngines())('CT log on %s', (engine) => {
   let ct: CtLogHarness;
   let ca: TestCa;
   let log: CtLog;
-  const signer = createEphemeralSigner('ecdsa-p256');
+  const privateKey = generatePrivateKey('ecdsa-p256');
+  const signer = createKeySigner(privateKey);
 
   beforeAll(async () => {
-    ct = await startCtLog(await createTestDatabase({ engine }), signer);
+    ct = await startCtLog(await createTestDatabase({ engine }), privateKey);
     ({ ca, log } = ct);
   });
   afterAll(() => ct?.close());

@@ -1,6 +1,4 @@
-import type { Signer } from '@sigbox/core';
-import type { TreeDescription, TreeEngineOptions } from '@sigbox/log';
-import { createNoteSigner } from '@sigbox/merkle';
+import { type CheckpointKey, type TreeDescription, type TreeEngineOptions, checkpointPublicKey } from '@sigbox/log';
 import { checkLogKey } from './digitally-signed.js';
 
 /** The tree's name in the log engine's database. */
@@ -14,8 +12,8 @@ export const DEFAULT_CT_INTEGRATION_INTERVAL_MS = 50;
 export interface CtTreeOptions {
   /** Hostname of the public URL: the engine's checkpoints are signed as origin `<hostname>/ct`. */
   hostname: string;
-  /** The CT log key (ECDSA P-256), which also signs SCTs and STHs. */
-  signer: Signer;
+  /** The CT log key (ECDSA P-256), which also signs SCTs and STHs (as the `signer` of `createCtLog`). */
+  key: CheckpointKey;
 }
 
 /**
@@ -24,12 +22,12 @@ export interface CtTreeOptions {
  * under the origin `<hostname>/ct`.
  */
 export function ctTreeDescription(options: CtTreeOptions): TreeDescription & Required<Pick<TreeEngineOptions, 'integrationIntervalMs'>> {
-  checkLogKey(options.signer.publicKey);
+  checkLogKey(checkpointPublicKey(options.key));
   const origin = `${options.hostname}/ct`;
   return {
     name: CT_TREE_NAME,
     origin: () => origin,
-    signers: [createNoteSigner(origin, options.signer)],
+    signers: [{ ...options.key, name: origin }],
     integrationIntervalMs: DEFAULT_CT_INTEGRATION_INTERVAL_MS,
   };
 }

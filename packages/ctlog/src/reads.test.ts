@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEphemeralSigner, encoding, sha256 } from '@sigbox/core';
+import { createKeySigner, encoding, generatePrivateKey, sha256 } from '@sigbox/core';
 import { EMPTY_ROOT, hashLeaf, isValidConsistency, isValidInclusion } from '@sigbox/merkle';
 import { createTestDatabase, databaseEngines } from '@sigbox/testkit';
 import { OID, parseCertificate, removeExtension } from '@sigbox/x509';
@@ -19,12 +19,13 @@ describe.each(databaseEngines())('CT read endpoints on %s', (engine) => {
   let ct: CtLogHarness;
   let ca: TestCa;
   let log: CtLog;
-  const signer = createEphemeralSigner('ecdsa-p256');
+  const privateKey = generatePrivateKey('ecdsa-p256');
+  const signer = createKeySigner(privateKey);
   const precerts: Uint8Array[] = [];
   const added: AddedChain[] = [];
 
   beforeAll(async () => {
-    ct = await startCtLog(await createTestDatabase({ engine }), signer);
+    ct = await startCtLog(await createTestDatabase({ engine }), privateKey);
     ({ ca, log } = ct);
   });
   afterAll(() => ct?.close());

@@ -13,5 +13,6 @@ export {
 } from './tree-options.js';
 export type { IntegratedState, IntegrationRound } from './integrator.js';
 export type { TreeReader } from './tree-reader.js';
+export { type CheckpointKey, type CheckpointSigner, checkpointPublicKey } from './checkpoint-signers.js';
 export type { StoredEntry } from './storage.js';
 export { createBatcher, type Batcher, type BatcherOptions } from './batcher.js';

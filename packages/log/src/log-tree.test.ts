@@ -1,9 +1,8 @@
-import { createEphemeralSigner, encoding } from '@sigbox/core';
+import { type Signer, createKeySigner, encoding, generatePrivateKey } from '@sigbox/core';
 
 const utf8 = encoding.utf8;
 import {
   createMemoryTileStore,
-  createNoteSigner,
   createNoteVerifier,
   hashLeaf,
   integrate,
@@ -22,12 +21,12 @@ import { sequenceBatch } from './sequencer.js';
 import type { LogDb } from './storage.js';
 import type { LogTables } from './tables.js';
 
-const key = createEphemeralSigner('ecdsa-p256');
-const noteSigner = createNoteSigner('log.example', key);
-const verifier = createNoteVerifier('log.example', key.publicKey);
+// The checkpoint key in memory, as the server loads it: a writer thread can sign with it too.
+const privateKey = generatePrivateKey('ecdsa-p256');
+const verifier = createNoteVerifier('log.example', privateKey);
 
 function options(name: string, extra: Partial<OpenTreeOptions> = {}): OpenTreeOptions {
-  return { name, origin: (id) => `log.example - ${id}`, signers: [noteSigner], batchMaxAgeMs: 2, ...extra };
+  return { name, origin: (id) => `log.example - ${id}`, signers: [{ name: 'log.example', privateKey }], batchMaxAgeMs: 2, ...extra };
 }
 
 /** The root and tiles an independent in-memory build gives for the same leaves. */
@@ -273,10 +272,27 @@ describe.each(variants)('log engine on $label', ({ engine, writerThread }) => {
     await quick.close();
   });
 
+  it('signs each checkpoint with every key it was handed, on whichever thread writes the tree', async () => {
+    const witnessKey = generatePrivateKey('ed25519');
+    const signers = [
+      { name: 'log.example', privateKey },
+      { name: 'witness.example', privateKey: witnessKey },
+    ];
+    const cosigned = await openLogTree(db, treeOptions('two-keys', { signers }));
+    // On PostgreSQL the keys went to the writer thread as given: it signed what this test verifies.
+    expect(cosigned.writerThread).toBe(writerThread);
+    await cosigned.add({ data: utf8('cosigned') });
+    const opened = openCheckpoint((await cosigned.latest()).checkpoint, [verifier, createNoteVerifier('witness.example', witnessKey)]);
+    expect(opened.size).toBe(1n);
+    expect(opened.verifiedBy.map((v) => v.name).sort()).toEqual(['log.example', 'witness.example']);
+    await cosigned.close();
+  });
+
   it('keeps the writer on this thread when a checkpoint key is out of its reach (an HSM)', async () => {
-    // A note signer not made by createNoteSigner over an in-memory key: no other thread could make it again.
-    const hsmLike = { name: noteSigner.name, keyHint: noteSigner.keyHint, sign: (message: Uint8Array) => noteSigner.sign(message) };
-    const held = await openLogTree(db, treeOptions('key-held-elsewhere', { signers: [hsmLike] }));
+    // A signer that only signs, as an HSM's does: no private key to hand to another thread.
+    const inMemory = createKeySigner(privateKey);
+    const hsmLike: Signer = { algorithm: inMemory.algorithm, publicKey: inMemory.publicKey, sign: (data) => inMemory.sign(data) };
+    const held = await openLogTree(db, treeOptions('key-held-elsewhere', { signers: [{ name: 'log.example', signer: hsmLike }] }));
     expect(held.writerThread).toBe(false);
     expect((await held.add({ data: utf8('signed on this thread') })).index).toBe(0n);
     expect(openCheckpoint((await held.latest()).checkpoint, [verifier]).size).toBe(1n);

@@ -3,7 +3,8 @@ import { type Database } from '@sigbox/db';
 import { hashLeaf } from '@sigbox/merkle';
 import { LogError } from './errors.js';
 import { type IntegratedState, type IntegrationRound, signEmptyCheckpoint } from './integrator.js';
-import { openWriterThread, threadSigners } from './writer-thread-client.js';
+import { createCheckpointNoteSigners, threadCheckpointSigners } from './checkpoint-signers.js';
+import { openWriterThread } from './writer-thread-client.js';
 import type { EntryToSequence, Sequenced } from './sequencer.js';
 import { type TreeReader, createTreeReader } from './tree-reader.js';
 import { type WriterEvents, type WriterSettings, openLocalWriter } from './tree-writer.js';
@@ -93,11 +94,12 @@ function entryToSequence(entry: AddEntry, maxEntrySize: number): EntryToSequence
 export async function openLogTree(database: Database, options: OpenTreeOptions): Promise<LogTree> {
   const db = database.kysely.withTables<LogTables>() as unknown as LogDb;
   const clock = options.clock ?? (() => new Date());
+  const signers = createCheckpointNoteSigners(options.signers);
   let row = await findTree(db, options.name);
   if (!row) {
     const treeId = randomTreeId();
     const origin = options.origin(treeId);
-    await insertTree(db, { treeId, name: options.name, origin, emptyCheckpoint: (o) => signEmptyCheckpoint(o, options.signers) });
+    await insertTree(db, { treeId, name: options.name, origin, emptyCheckpoint: (o) => signEmptyCheckpoint(o, signers) });
     row = await findTree(db, options.name);
     if (!row) throw new LogError('TREE_CONFLICT', `tree ${options.name} could not be created`);
   }
@@ -124,11 +126,11 @@ export async function openLogTree(database: Database, options: OpenTreeOptions):
     onSequenced: (batchSize) => options.onSequenced?.(batchSize),
   };
   const threadDatabase = (options.writerThread ?? true) && !options.clock ? database.threadOptions : undefined;
-  const signersForThread = threadDatabase && threadSigners(options.signers);
+  const signersForThread = threadDatabase && threadCheckpointSigners(options.signers);
   const onThread = threadDatabase !== undefined && signersForThread !== undefined;
   const writer = onThread
     ? await openWriterThread({ database: threadDatabase, settings, signers: signersForThread }, events)
-    : await openLocalWriter(db, { ...settings, signers: options.signers, clock }, events);
+    : await openLocalWriter(db, { ...settings, signers, clock }, events);
 
   return {
     ...reader,

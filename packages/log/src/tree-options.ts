@@ -1,4 +1,4 @@
-import type { NoteSigner } from '@sigbox/merkle';
+import type { CheckpointSigner } from './checkpoint-signers.js';
 import type { IntegrationRound } from './integrator.js';
 
 /** Defaults after tessera (`WithBatching(256, …)`, `WithPushback(4096)`) with a shorter linger for latency. */
@@ -21,7 +21,7 @@ export interface TreeDescription {
   /** The checkpoint origin, decided once when the tree is created from its new tree ID. */
   origin: (treeId: bigint) => string;
   /** Who signs checkpoints (each adds a signature line). */
-  signers: readonly NoteSigner[];
+  signers: readonly CheckpointSigner[];
 }
 
 /** How the engine runs a tree — batching, pushback, threads, event hooks: decided by whoever opens it. */
@@ -50,8 +50,8 @@ export interface TreeEngineOptions {
   onProofSelfCheckFailed?: () => void;
   /**
    * Sequence and integrate on a worker thread with its own pool (default true). Taken only where another thread
-   * can reach the database (PostgreSQL, not PGlite) and make the same signers (keys in memory, not an HSM), and
-   * without an injected `clock`, which cannot cross threads.
+   * can reach the database (PostgreSQL, not PGlite) and sign with the same keys (every signer given as a private
+   * key in memory, none as an HSM's signer), and without an injected `clock`, which cannot cross threads.
    */
   writerThread?: boolean;
 }

@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { signerKeyForThreads } from '@sigbox/core';
-import { type NoteSigner, noteSignerParts } from '@sigbox/merkle';
+import type { ThreadCheckpointSigner } from './checkpoint-signers.js';
 import { LogError } from './errors.js';
 import type { EntryToSequence, Sequenced } from './sequencer.js';
 import { type FromWriter, type SerializedError, type ToWriter, type Until, type WriterThreadData, deserializeError } from './writer-thread-protocol.js';
@@ -20,21 +19,6 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WRITER_THREAD_URL = new URL(FROM_SOURCE ? './writer-thread-main.ts' : './writer-thread-main.js', import.meta.url);
 const sourceExecArgv = (): string[] => ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, '--conditions=@sigbox/source'];
 
-/**
- * The signers as a writer thread can re-create them (name and private key), or undefined when one of them
- * keeps its key out of reach (an HSM): such a tree is written on the thread that opened it.
- */
-export function threadSigners(signers: readonly NoteSigner[]): WriterThreadData['signers'] | undefined {
-  const out: WriterThreadData['signers'] = [];
-  for (const signer of signers) {
-    const parts = noteSignerParts(signer);
-    const key = parts && signerKeyForThreads(parts.signer);
-    if (!parts || !key) return undefined;
-    out.push({ name: parts.name, key });
-  }
-  return out;
-}
-
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -48,7 +32,7 @@ interface Pending {
  * integration round (state and tiles) before the entries it integrated.
  */
 export async function openWriterThread(
-  options: { database: { url: string }; settings: WriterSettings; signers: WriterThreadData['signers'] },
+  options: { database: { url: string }; settings: WriterSettings; signers: readonly ThreadCheckpointSigner[] },
   events: WriterEvents,
 ): Promise<TreeWriter> {
   const data: WriterThreadData = { ...options, maxConnections: WRITER_THREAD_CONNECTIONS };

@@ -2,11 +2,9 @@
  * Entry point of a writer thread (see writer-thread-client.ts): the tree's sequencer and integrator with a database
  * pool of their own, driven by messages from the thread that opened the tree.
  */
-import type { KeyObject } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createKeySigner } from '@sigbox/core';
 import { createDb } from '@sigbox/db';
-import { createNoteSigner } from '@sigbox/merkle';
+import { createCheckpointNoteSigners } from './checkpoint-signers.js';
 import type { LogDb } from './storage.js';
 import type { LogTables } from './tables.js';
 import { type FromWriter, type Outcome, type ToWriter, type WriterThreadData, serializeError } from './writer-thread-protocol.js';
@@ -18,7 +16,8 @@ const post = (message: FromWriter): void => port.postMessage(message);
 
 const database = createDb({ url: data.database.url, maxConnections: data.maxConnections });
 const db = database.kysely.withTables<LogTables>() as unknown as LogDb;
-const signers = data.signers.map((s: { name: string; key: KeyObject }) => createNoteSigner(s.name, createKeySigner(s.key)));
+// The keys the opening thread was given, so every checkpoint is signed as it would have signed it.
+const signers = createCheckpointNoteSigners(data.signers);
 
 try {
   const writer = await openLocalWriter(

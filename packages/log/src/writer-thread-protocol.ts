@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import type { ThreadCheckpointSigner } from './checkpoint-signers.js';
 import { LogError, type LogErrorCode } from './errors.js';
 import type { IntegrationRound } from './integrator.js';
 import type { EntryToSequence, Sequenced } from './sequencer.js';
@@ -9,7 +9,7 @@ export interface WriterThreadData {
   database: { url: string };
   maxConnections: number;
   settings: WriterSettings;
-  signers: Array<{ name: string; key: KeyObject }>;
+  signers: readonly ThreadCheckpointSigner[];
 }
 
 /** Adds travel in one message per event-loop turn each way: a message wakes the other thread, which costs more than copying. */

@@ -1,7 +1,7 @@
 // A process that did not create the entries (another worker, a restart) reads them from the database, a
 // bundle at a time: the answers must be the ones the creating process gives, SETs aside (ECDSA signatures are
 // randomised), and every SET must verify.
-import { createEphemeralSigner, encoding } from '@sigbox/core';
+import { createKeySigner, encoding, generatePrivateKey } from '@sigbox/core';
 import { createTestDatabase, type TestDatabase } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashedrekord, keyPem, signArtifact, testKey } from './__fixtures__/entries.js';
@@ -12,7 +12,8 @@ import { type OpenedRekorLog, openRekorLog } from './__fixtures__/rekor-log.js';
 /** Two bundles and a partial third. */
 const ENTRIES = 600;
 const key = testKey('ecdsa-p256');
-const signer = createEphemeralSigner('ecdsa-p256');
+const privateKey = generatePrivateKey('ecdsa-p256');
+const signer = createKeySigner(privateKey);
 
 function entry(i: number) {
   const artifact = encoding.utf8(`read-ahead artifact ${i}\n`);
@@ -32,9 +33,9 @@ describe('reading entries another process created', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase({ engine: 'pglite' });
-    writer = await openRekorLog(db, { signer, hostname: 'rekor.test' });
+    writer = await openRekorLog(db, { privateKey, hostname: 'rekor.test' });
     for (let i = 0; i < ENTRIES; i += 100) await Promise.all(Array.from({ length: 100 }, (_, j) => writer.log.createEntry(entry(i + j))));
-    reader = await openRekorLog(db, { signer, hostname: 'rekor.test' });
+    reader = await openRekorLog(db, { privateKey, hostname: 'rekor.test' });
   }, 120_000);
   afterAll(async () => {
     await reader?.tree.close();

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import { type Signer, keyAlgorithm } from '@sigbox/core';
-import type { TreeDescription } from '@sigbox/log';
-import { createNoteSigner, rekorV1Origin } from '@sigbox/merkle';
+import { keyAlgorithm } from '@sigbox/core';
+import { type CheckpointKey, type TreeDescription, checkpointPublicKey } from '@sigbox/log';
+import { rekorV1Origin } from '@sigbox/merkle';
 import { RekorError } from './errors.js';
 
 /** The tree's name in the log engine's database. */
@@ -15,8 +15,8 @@ export function checkRekorLogKey(publicKey: KeyObject): void {
 export interface RekorTreeOptions {
   /** Hostname of the public URL: the checkpoint origin is `<hostname> - <treeID>` and signatures carry this name. */
   hostname: string;
-  /** The log key, which also signs the entries' SETs. */
-  signer: Signer;
+  /** The log key, which also signs the entries' SETs (as the `signer` of `createRekorLog`). */
+  key: CheckpointKey;
 }
 
 /**
@@ -24,11 +24,11 @@ export interface RekorTreeOptions {
  * ID (rekor `pkg/api/tlog.go`), and the log key alone signs checkpoints, under the hostname.
  */
 export function rekorTreeDescription(options: RekorTreeOptions): TreeDescription {
-  checkRekorLogKey(options.signer.publicKey);
+  checkRekorLogKey(checkpointPublicKey(options.key));
   return {
     name: REKOR_TREE_NAME,
     origin: (treeId) => rekorV1Origin(options.hostname, treeId),
     // v1 checkpoints carry the log's signature only (rekor SignedNote.Verify rejects any other line).
-    signers: [createNoteSigner(options.hostname, options.signer)],
+    signers: [{ ...options.key, name: options.hostname }],
   };
 }

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { type KeyAlgorithm, type Signer, createEphemeralSigner, spkiDer } from '@sigbox/core';
+import type { KeyObject } from 'node:crypto';
+import { type KeyAlgorithm, type Signer, createEphemeralSigner, createKeySigner, generatePrivateKey, spkiDer } from '@sigbox/core';
 import { type LeafDraft, type LeafIssuer, FULCIO_OIDS, createIntermediateCa, createLeafIssuer, createRootCa } from '@sigbox/x509';
 
 const VALIDITY = { notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2035-01-01T00:00:00Z') };
@@ -7,7 +8,8 @@ const VALIDITY = { notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Da
 /** A Fulcio-shaped CA: root → intermediate (issuing) → leaves with codeSigning, precert + final pair. */
 export interface TestCa {
   root: { der: Uint8Array; signer: Signer };
-  intermediate: { der: Uint8Array; signer: Signer };
+  /** The issuing CA, with its private key for tests that sign certificates of their own making. */
+  intermediate: { der: Uint8Array; signer: Signer; privateKey: KeyObject };
   leaves: LeafIssuer;
   /** A fresh leaf draft for a new key: `precertificate()` for add-pre-chain, `certificate(sctList)` after. */
   draft(email?: string): LeafDraft;
@@ -15,7 +17,8 @@ export interface TestCa {
 
 export async function createTestCa(commonName = 'sigbox', algorithm: KeyAlgorithm = 'ecdsa-p256'): Promise<TestCa> {
   const rootSigner = createEphemeralSigner(algorithm);
-  const interSigner = createEphemeralSigner(algorithm);
+  const interKey = generatePrivateKey(algorithm);
+  const interSigner = createKeySigner(interKey);
   const root = await createRootCa({ subject: { commonName, organization: 'sigbox.dev' }, signer: rootSigner, validity: VALIDITY });
   const intermediate = await createIntermediateCa({
     subject: { commonName: `${commonName}-intermediate`, organization: 'sigbox.dev' },
@@ -26,7 +29,7 @@ export async function createTestCa(commonName = 'sigbox', algorithm: KeyAlgorith
   const leaves = createLeafIssuer({ issuerCertDer: intermediate.der, signer: interSigner });
   return {
     root: { der: root.der, signer: rootSigner },
-    intermediate: { der: intermediate.der, signer: interSigner },
+    intermediate: { der: intermediate.der, signer: interSigner, privateKey: interKey },
     leaves,
     draft: (email = 'alice@example.com') =>
       leaves.draft({

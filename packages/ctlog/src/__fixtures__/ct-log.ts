@@ -1,4 +1,5 @@
-import type { Signer } from '@sigbox/core';
+import type { KeyObject } from 'node:crypto';
+import { createKeySigner } from '@sigbox/core';
 import { type LogTree, type TreeEngineOptions, openLogTree } from '@sigbox/log';
 import { type CtLog, type CtLogOptions, createCtLog } from '../ct-log.js';
 import { ctTreeDescription } from '../ct-tree.js';
@@ -22,11 +23,13 @@ export interface CtLogHarness {
   close(): Promise<void>;
 }
 
-export async function startCtLog(db: TreeDatabase, signer: Signer): Promise<CtLogHarness> {
+/** The log key is given as a KeyObject in memory, as the server loads it: on PostgreSQL the tree's writer thread runs. */
+export async function startCtLog(db: TreeDatabase, privateKey: KeyObject): Promise<CtLogHarness> {
   const ca = await createTestCa();
+  const signer = createKeySigner(privateKey);
   const trees: LogTree[] = [];
   async function open(engine: TreeEngineOptions, logOptions: Partial<Pick<CtLogOptions, 'clock' | 'sctTimeoutMs'>> = {}) {
-    const tree = await openLogTree(db, { ...ctTreeDescription({ hostname: CT_HOSTNAME, signer }), ...engine });
+    const tree = await openLogTree(db, { ...ctTreeDescription({ hostname: CT_HOSTNAME, key: { privateKey } }), ...engine });
     trees.push(tree);
     return { tree, log: createCtLog({ ...logOptions, tree, signer, roots: [ca.root.der] }) };
   }

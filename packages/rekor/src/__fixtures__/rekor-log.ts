@@ -1,4 +1,5 @@
-import type { Signer } from '@sigbox/core';
+import type { KeyObject } from 'node:crypto';
+import { createKeySigner } from '@sigbox/core';
 import { type LogTree, type TreeEngineOptions, openLogTree } from '@sigbox/log';
 import { type RekorLog, createRekorLog } from '../rekor-log.js';
 import { rekorTreeDescription } from '../rekor-tree.js';
@@ -9,10 +10,14 @@ export interface OpenedRekorLog {
 }
 
 /**
- * A Rekor log on `db` opened as the server opens it: the tree from the personality's description and the given
- * engine settings, then the log on that tree. The caller closes the tree.
+ * A Rekor log on `db` opened as the server opens it: the tree from the personality's description, the log key in
+ * memory (so on PostgreSQL its writer thread runs) and the given engine settings, then the log on that tree.
+ * The caller closes the tree.
  */
-export async function openRekorLog(db: Parameters<typeof openLogTree>[0], options: { signer: Signer; hostname: string; engine?: TreeEngineOptions }): Promise<OpenedRekorLog> {
-  const tree = await openLogTree(db, { ...rekorTreeDescription({ hostname: options.hostname, signer: options.signer }), ...options.engine });
-  return { tree, log: createRekorLog({ tree, signer: options.signer }) };
+export async function openRekorLog(
+  db: Parameters<typeof openLogTree>[0],
+  options: { privateKey: KeyObject; hostname: string; engine?: TreeEngineOptions },
+): Promise<OpenedRekorLog> {
+  const tree = await openLogTree(db, { ...rekorTreeDescription({ hostname: options.hostname, key: { privateKey: options.privateKey } }), ...options.engine });
+  return { tree, log: createRekorLog({ tree, signer: createKeySigner(options.privateKey) }) };
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadOrCreateFileSigner } from '@sigbox/core';
+import { createKeySigner, loadOrCreatePrivateKey } from '@sigbox/core';
 import { createCtLog, ctTreeDescription, type CtLog } from '@sigbox/ctlog';
 import { openLogTree } from '@sigbox/log';
 import { type Database, putSettingOnce } from '@sigbox/db';
@@ -29,12 +29,14 @@ export interface CtSetup {
  * tree's key is refused at start.
  */
 export async function openCt(options: { db: Database; dataDir: string; hostname: string; roots: readonly Uint8Array[]; registry: Registry }): Promise<CtSetup> {
-  const signer = await loadOrCreateFileSigner(path.join(options.dataDir, CT_KEY_FILE), 'ecdsa-p256').catch((cause: unknown) => {
+  // A KeyObject in this process's memory: the tree's writer thread signs with it too.
+  const privateKey = await loadOrCreatePrivateKey(path.join(options.dataDir, CT_KEY_FILE), 'ecdsa-p256').catch((cause: unknown) => {
     throw new StartError('KEY_UNUSABLE', `cannot load the CT log key: ${String(cause)}`, { cause });
   });
+  const signer = createKeySigner(privateKey);
   const metrics = createLogMetrics(options.registry, 'ct');
   const tree = await openLogTree(options.db, {
-    ...ctTreeDescription({ hostname: options.hostname, signer }),
+    ...ctTreeDescription({ hostname: options.hostname, key: { privateKey } }),
     onSequenced: metrics.onSequenced,
     onIntegrated: metrics.onIntegrated,
   });

@@ -1,5 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import path from 'node:path';
-import { type Signer, loadFileSigner, loadOrCreateFileSigner } from '@sigbox/core';
+import { createKeySigner, loadOrCreatePrivateKey, loadPrivateKey } from '@sigbox/core';
 import { type Database, putSettingOnce } from '@sigbox/db';
 import { LogError, openLogTree } from '@sigbox/log';
 import { createRekorLog, rekorTreeDescription, type RekorLog } from '@sigbox/rekor';
@@ -33,12 +34,13 @@ export interface RekorSetupOptions {
   logKeyPassphrase?: string | undefined;
 }
 
-async function loadLogKey(options: RekorSetupOptions): Promise<Signer> {
+/** The log key as a KeyObject: in this process's memory, so the tree's writer thread can sign with it too. */
+async function loadLogKey(options: RekorSetupOptions): Promise<KeyObject> {
   const passphrase = options.logKeyPassphrase === undefined ? {} : { passphrase: options.logKeyPassphrase };
   try {
     return options.logKeyFile === undefined
-      ? await loadOrCreateFileSigner(path.join(options.dataDir, DEFAULT_LOG_KEY_FILE), 'ecdsa-p256', passphrase)
-      : await loadFileSigner(options.logKeyFile, passphrase);
+      ? await loadOrCreatePrivateKey(path.join(options.dataDir, DEFAULT_LOG_KEY_FILE), 'ecdsa-p256', passphrase)
+      : await loadPrivateKey(options.logKeyFile, passphrase);
   } catch (cause) {
     throw new StartError('KEY_UNUSABLE', `cannot load the log key: ${String(cause)}`, { cause });
   }
@@ -50,10 +52,11 @@ async function loadLogKey(options: RekorSetupOptions): Promise<Signer> {
  * refused rather than producing checkpoints and SETs no client would accept.
  */
 export async function openRekor(options: RekorSetupOptions): Promise<RekorSetup> {
-  const signer = await loadLogKey(options);
+  const privateKey = await loadLogKey(options);
+  const signer = createKeySigner(privateKey);
   const metrics = createLogMetrics(options.registry, 'rekor');
   const tree = await openLogTree(options.db, {
-    ...rekorTreeDescription({ hostname: options.hostname, signer }),
+    ...rekorTreeDescription({ hostname: options.hostname, key: { privateKey } }),
     onSequenced: metrics.onSequenced,
     onIntegrated: metrics.onIntegrated,
   });
