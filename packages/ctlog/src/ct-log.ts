@@ -1,8 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 import { type Signer, spkiDer, toPem } from '@sigbox/core';
-import type { LogTree } from '@sigbox/log';
+import { type LogTree, mapLogErrors } from '@sigbox/log';
 import { prepareRoots, validateChain } from './chain.js';
 import { checkLogKey } from './digitally-signed.js';
+import { ctErrorOf } from './engine-errors.js';
 import { CtError } from './errors.js';
 import type { CtParam } from './params.js';
 import { createPrecertValidator } from './precert-validator.js';
@@ -41,7 +42,10 @@ export interface CtLogOptions {
   sctTimeoutMs?: number;
 }
 
-/** The RFC 6962 API's logic on the log engine; the HTTP edge only moves JSON in and out. */
+/**
+ * The RFC 6962 API's logic on the log engine; the HTTP edge only moves JSON in and out. Its operations fail with
+ * CtErrors only (the engine's errors are mapped here); anything else is an unexpected failure (a generic 500).
+ */
 export interface CtLog {
   readonly publicKey: KeyObject;
   readonly publicKeyPem: string;
@@ -79,18 +83,25 @@ export function createCtLog(options: CtLogOptions): CtLog {
   const submit = createSubmitter({ tree, sctSigner: createSctSigner(signer), clock });
   const toAdded = ({ sct, leafIndex, duplicate }: Submitted): AddedChain => addedChain(sct, leafIndex, duplicate);
   const validatePrecert = createPrecertValidator(roots);
+  const answered = <A extends unknown[], R>(operation: (...args: A) => Promise<R>) => mapLogErrors(operation, ctErrorOf);
   // The functions below are async so that a validation failure rejects rather than throws at the caller.
-  const logPrecertificate = async (precert: Uint8Array, issuerChain: readonly Uint8Array[]) =>
-    encodeSct((await submit(await validatePrecert(precert, issuerChain), 'sequenced')).sct);
+  const logPrecertificate = answered(async (precert: Uint8Array, issuerChain: readonly Uint8Array[]) =>
+    encodeSct((await submit(await validatePrecert(precert, issuerChain), 'sequenced')).sct),
+  );
+  const reads = createReads(tree, roots);
 
   return {
     publicKey: signer.publicKey,
     publicKeyPem: toPem('PUBLIC KEY', spkiDer(signer.publicKey)),
     logId: logIdOf(signer.publicKey),
     sctIssuer: { logPrecertificate: (precert, issuerChain) => withTimeout(logPrecertificate(precert, issuerChain), sctTimeoutMs) },
-    addChain: async (chainDer) => toAdded(await submit(validateChain(chainDer, roots, 'x509'), 'integrated')),
-    addPreChain: async (chainDer) => toAdded(await submit(validateChain(chainDer, roots, 'precert'), 'integrated')),
-    getSth: createSthSource(tree, signer, clock),
-    ...createReads(tree, roots),
+    addChain: answered(async (chainDer: readonly Uint8Array[]) => toAdded(await submit(validateChain(chainDer, roots, 'x509'), 'integrated'))),
+    addPreChain: answered(async (chainDer: readonly Uint8Array[]) => toAdded(await submit(validateChain(chainDer, roots, 'precert'), 'integrated'))),
+    getSth: answered(createSthSource(tree, signer, clock)),
+    getSthConsistency: answered(reads.getSthConsistency),
+    getProofByHash: answered(reads.getProofByHash),
+    getEntries: answered(reads.getEntries),
+    getRoots: reads.getRoots,
+    getEntryAndProof: answered(reads.getEntryAndProof),
   };
 }

@@ -1,4 +1,4 @@
-export { LogError, type LogErrorCode } from './errors.js';
+export { LogError, type LogErrorCode, mapLogErrors } from './errors.js';
 export type { LogTables } from './tables.js';
 export { type AddEntry, type AddedEntry, type LogTree, type SequencedEntry, openLogTree } from './log-tree.js';
 export {

@@ -1,7 +1,8 @@
 import { type Signer, encoding, spkiDer, toPem } from '@sigbox/core';
-import type { IntegratedState, LogTree } from '@sigbox/log';
+import { type IntegratedState, type LogTree, mapLogErrors } from '@sigbox/log';
 import type { EntryFacts } from './entry-cache.js';
 import { createEntryFactsStore } from './entry-facts.js';
+import { rekorErrorOf } from './engine-errors.js';
 import { entryId, logIdHex, parseEntryRef } from './entry-id.js';
 import { RekorError } from './errors.js';
 import { indexQueryKeys } from './index-query.js';
@@ -25,7 +26,10 @@ export interface LogInfo {
   treeID: string;
 }
 
-/** The Rekor v1 API's logic on the log engine; the HTTP edge only moves JSON in and out. */
+/**
+ * The Rekor v1 API's logic on the log engine; the HTTP edge only moves JSON in and out. Its operations fail with
+ * RekorErrors only (the engine's errors are mapped here); anything else is an unexpected failure (a generic 500).
+ */
 export interface RekorLog {
   /** The tree it serves (the C2SP tlog-tiles reads go to it directly). */
   readonly tree: LogTree;
@@ -46,6 +50,9 @@ export interface RekorLog {
   logProof(firstSize: bigint, lastSize: bigint, treeId?: bigint): Promise<{ rootHash: string; hashes: string[] }>;
   publicKey(treeId?: bigint): string;
 }
+
+/** The operations that reach the engine: their engine errors are mapped to RekorErrors on the way out. */
+type EngineOperations = Omit<RekorLog, 'tree' | 'treeId' | 'logId' | 'publicKeyPem' | 'publicKey'>;
 
 export function createRekorLog(options: RekorLogOptions): RekorLog {
   checkRekorLogKey(options.signer.publicKey);
@@ -97,11 +104,7 @@ export function createRekorLog(options: RekorLogOptions): RekorLog {
     if (id !== undefined && id !== treeId) throw new RekorError('INVALID_REQUEST', `unknown tree ID ${id}`);
   }
 
-  return {
-    tree,
-    treeId,
-    logId,
-    publicKeyPem,
+  const operations: EngineOperations = {
     async createEntry(body) {
       const entry = parseProposedEntry(body);
       const added = await tree.add({ data: entry.canonicalBody, leafHash: entry.leafHash, keys: entry.indexKeys });
@@ -157,6 +160,22 @@ export function createRekorLog(options: RekorLogOptions): RekorLog {
       const hashes = firstSize === lastSize ? [] : await tree.consistencyProof(firstSize, lastSize);
       return { rootHash: encoding.toHex(await tree.rootAt(lastSize)), hashes: hashes.map((h) => encoding.toHex(h)) };
     },
+  };
+
+  const answered = <A extends unknown[], R>(operation: (...args: A) => Promise<R>) => mapLogErrors(operation, rekorErrorOf);
+  return {
+    tree,
+    treeId,
+    logId,
+    publicKeyPem,
+    createEntry: answered(operations.createEntry),
+    getEntryByIndex: answered(operations.getEntryByIndex),
+    getEntryTextByIndex: answered(operations.getEntryTextByIndex),
+    getEntryByRef: answered(operations.getEntryByRef),
+    searchLogQuery: answered(operations.searchLogQuery),
+    searchIndex: answered(operations.searchIndex),
+    logInfo: answered(operations.logInfo),
+    logProof: answered(operations.logProof),
     publicKey(requestedTree) {
       checkTreeId(requestedTree);
       return publicKeyPem;

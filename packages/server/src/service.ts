@@ -21,7 +21,7 @@ export interface MountContext {
  * @example
  * const rekor: Service = {
  *   name: 'rekor', prefixes: ['/api/v1/log', '/api/v1/index'], errorFormat: rekorErrorFormat,
- *   mapError: (err) => err instanceof LogError && err.code === 'PUSHBACK' ? rekorError(503, 'busy') : undefined,
+ *   mapError: (err) => err instanceof RekorError && err.code === 'UNAVAILABLE' ? rekorError(503, 'busy') : undefined,
  *   mount(router) { router.get('/api/v1/log', getLogInfo); },
  * };
  */

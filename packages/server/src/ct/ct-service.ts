@@ -1,6 +1,5 @@
 import type { CtHandler } from '@sigbox/api';
 import { CT_ERROR_STATUS, CtError, type CtLog, parseChainRequest } from '@sigbox/ctlog';
-import { LogError } from '@sigbox/log';
 import express, { type Router } from 'express';
 import { HttpError } from '../http-error.js';
 import { plainTextErrorFormat } from '../error-formats.js';
@@ -9,13 +8,11 @@ import type { Service } from '../service.js';
 /** Seconds a pushed-back submitter should wait. */
 const RETRY_AFTER_SECONDS = '1';
 
-/** RFC 6962 logs answer like Go's http.Error: a status and a line of text. */
+/** RFC 6962 logs answer like Go's http.Error: a status and a line of text; a pushed-back submitter is told when to retry. */
 export function mapCtError(err: unknown): HttpError | undefined {
-  if (err instanceof CtError) return new HttpError(CT_ERROR_STATUS[err.code], `${err.message}\n`, { cause: err });
-  if (err instanceof LogError && (err.code === 'PUSHBACK' || err.code === 'CLOSED')) {
-    return new HttpError(503, 'log busy; retry later\n', { headers: { 'Retry-After': RETRY_AFTER_SECONDS } });
-  }
-  return undefined;
+  if (!(err instanceof CtError)) return undefined;
+  const headers: Record<string, string> = err.code === 'UNAVAILABLE' ? { 'Retry-After': RETRY_AFTER_SECONDS } : {};
+  return new HttpError(CT_ERROR_STATUS[err.code], `${err.message}\n`, { headers, cause: err });
 }
 
 const query = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);

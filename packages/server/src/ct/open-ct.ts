@@ -35,11 +35,7 @@ export async function openCt(options: { db: Database; dataDir: string; hostname:
   });
   const signer = createKeySigner(privateKey);
   const metrics = createLogMetrics(options.registry, 'ct');
-  const tree = await openLogTree(options.db, {
-    ...ctTreeDescription({ hostname: options.hostname, key: { privateKey } }),
-    onSequenced: metrics.onSequenced,
-    onIntegrated: metrics.onIntegrated,
-  });
+  const tree = await openLogTree(options.db, { ...ctTreeDescription({ hostname: options.hostname, key: { privateKey } }), ...metrics });
   const log = createCtLog({ tree, signer, roots: options.roots });
   const logId = encoding.toHex(log.logId);
   const keyOfTree = await putSettingOnce(options.db.kysely, `ct.tree.${tree.treeId}.logId`, logId);

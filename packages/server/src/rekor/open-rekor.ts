@@ -2,14 +2,13 @@ import type { KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { createKeySigner, loadOrCreatePrivateKey, loadPrivateKey } from '@sigbox/core';
 import { type Database, putSettingOnce } from '@sigbox/db';
-import { LogError, openLogTree } from '@sigbox/log';
+import { openLogTree } from '@sigbox/log';
 import { createRekorLog, rekorTreeDescription, type RekorLog } from '@sigbox/rekor';
 import { type TransparencyLogInstance, transparencyLogInstance } from '@sigbox/trust';
 import type { Registry } from 'prom-client';
 import { StartError } from '../error.js';
 import type { Service } from '../service.js';
 import { createLogMetrics } from '../log-metrics.js';
-import { mapRekorError } from './rekor-errors.js';
 import { createRekorService } from './rekor-service.js';
 
 /** The log key's file inside the data folder when no --log-key is given. */
@@ -54,12 +53,9 @@ async function loadLogKey(options: RekorSetupOptions): Promise<KeyObject> {
 export async function openRekor(options: RekorSetupOptions): Promise<RekorSetup> {
   const privateKey = await loadLogKey(options);
   const signer = createKeySigner(privateKey);
+  // The engine counts what it sees (batches, rounds, proofs that fail their self-check) into the tree's metrics.
   const metrics = createLogMetrics(options.registry, 'rekor');
-  const tree = await openLogTree(options.db, {
-    ...rekorTreeDescription({ hostname: options.hostname, key: { privateKey } }),
-    onSequenced: metrics.onSequenced,
-    onIntegrated: metrics.onIntegrated,
-  });
+  const tree = await openLogTree(options.db, { ...rekorTreeDescription({ hostname: options.hostname, key: { privateKey } }), ...metrics });
   const log = createRekorLog({ tree, signer });
   const keyOfTree = await putSettingOnce(options.db.kysely, `rekor.tree.${log.treeId}.logId`, log.logId);
   if (keyOfTree !== log.logId) {
@@ -68,14 +64,9 @@ export async function openRekor(options: RekorSetupOptions): Promise<RekorSetup>
   }
   // validFor.start: when this key first served, written once; clients compare it with integratedTime.
   const validFrom = new Date(await putSettingOnce(options.db.kysely, `rekor.key.${log.logId}.since`, new Date().toISOString()));
-  const service = createRekorService(log);
-  const mapError = (err: unknown) => {
-    if (err instanceof LogError && err.code === 'PROOF_SELF_CHECK_FAILED') metrics.proofSelfCheckFailed();
-    return mapRekorError(err);
-  };
   return {
     log,
-    service: { ...service, mapError },
+    service: createRekorService(log),
     trustEntry: (publicUrl) => transparencyLogInstance({ baseUrl: publicUrl, publicKey: signer.publicKey, validFrom }),
     close: () => tree.close(),
   };
