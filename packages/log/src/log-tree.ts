@@ -10,15 +10,20 @@ import { type TreeReader, createTreeReader } from './tree-reader.js';
 import { type WriterEvents, type WriterSettings, openLocalWriter } from './tree-writer.js';
 import { type LogDb, findTree, insertTree } from './storage.js';
 import type { LogTables } from './tables.js';
-import {
-  DEFAULT_BATCH_MAX_AGE_MS,
-  DEFAULT_BATCH_QUIET_MS,
-  DEFAULT_BATCH_SIZE,
-  DEFAULT_MAX_ENTRY_SIZE,
-  DEFAULT_MAX_PENDING,
-  DEFAULT_MAX_PER_ROUND,
-  type OpenTreeOptions,
-} from './tree-options.js';
+import type { OpenTreeOptions } from './tree-options.js';
+
+/** Defaults after tessera (`WithBatching(256, …)`, `WithPushback(4096)`) with a shorter linger for latency. */
+export const DEFAULT_BATCH_SIZE = 256;
+export const DEFAULT_BATCH_MAX_AGE_MS = 20;
+/**
+ * A batch goes once nothing has joined it for this long: a burst is sequenced as it ends rather than when its
+ * first entry is 20 ms old. Short enough to save most of the age, long enough that a steady stream still batches.
+ */
+export const DEFAULT_BATCH_QUIET_MS = 2;
+export const DEFAULT_MAX_PENDING = 4096;
+export const DEFAULT_MAX_PER_ROUND = 16_384;
+/** C2SP tlog-tiles entry bundles prefix each entry with a uint16 length. */
+export const DEFAULT_MAX_ENTRY_SIZE = 65_535;
 
 export interface AddEntry {
   data: Uint8Array;

@@ -1,19 +1,6 @@
 import type { CheckpointSigner } from './checkpoint-signers.js';
 import type { IntegrationRound } from './integrator.js';
 
-/** Defaults after tessera (`WithBatching(256, …)`, `WithPushback(4096)`) with a shorter linger for latency. */
-export const DEFAULT_BATCH_SIZE = 256;
-export const DEFAULT_BATCH_MAX_AGE_MS = 20;
-/**
- * A batch goes once nothing has joined it for this long: a burst is sequenced as it ends rather than when its
- * first entry is 20 ms old. Short enough to save most of the age, long enough that a steady stream still batches.
- */
-export const DEFAULT_BATCH_QUIET_MS = 2;
-export const DEFAULT_MAX_PENDING = 4096;
-export const DEFAULT_MAX_PER_ROUND = 16_384;
-/** C2SP tlog-tiles entry bundles prefix each entry with a uint16 length. */
-export const DEFAULT_MAX_ENTRY_SIZE = 65_535;
-
 /** What a tree is: decided by the personality that serves it. */
 export interface TreeDescription {
   /** Unique name of the tree in the database, e.g. `rekor` or `ct`. */

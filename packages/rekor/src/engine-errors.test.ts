@@ -9,7 +9,10 @@ import { type OpenedRekorLog, openRekorLog } from './__fixtures__/rekor-log.js';
 import { rekorErrorOf } from './engine-errors.js';
 import { RekorError } from './errors.js';
 
-/** Every engine code (the Record type fails to compile when the engine adds one) and what a client is told. */
+/**
+ * Every engine code and what a client is told (the Record type fails to compile when the engine adds a code, which
+ * the mapping would otherwise answer as an internal failure).
+ */
 const ANSWERS: Record<LogErrorCode, { code: string; status: number; message: string | undefined }> = {
   PUSHBACK: { code: 'UNAVAILABLE', status: 503, message: 'the log is busy; retry later' },
   CLOSED: { code: 'UNAVAILABLE', status: 503, message: 'the log is shutting down' },

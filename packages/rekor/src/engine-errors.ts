@@ -4,10 +4,7 @@ import { RekorError } from './errors.js';
 /** The text of a 500: what the edge's generic answer says, so a mapped engine failure reads the same to clients. */
 export const INTERNAL_ERROR_MESSAGE = 'Internal Server Error';
 
-/**
- * What an error of the log engine means to a Rekor client. Every engine code is placed here (the switch is
- * exhaustive), so a new one cannot reach the edge unanswered.
- */
+/** What an error of the log engine means to a Rekor client. */
 export function rekorErrorOf(error: LogError): RekorError {
   switch (error.code) {
     // tessera's ErrPushback: the client retries.
@@ -20,10 +17,9 @@ export function rekorErrorOf(error: LogError): RekorError {
     case 'INDEX_OUT_OF_RANGE':
     case 'SIZE_OUT_OF_RANGE':
       return new RekorError('INVALID_REQUEST', error.message, { cause: error });
-    // The log's own failures: the client learns nothing of them, the cause goes to the server's log.
-    case 'TREE_CONFLICT':
-    case 'CORRUPT_STATE':
-    case 'PROOF_SELF_CHECK_FAILED':
+    default:
+      // The log's own failures (a corrupt state, a proof that failed its self-check): the client learns nothing
+      // of them, the cause goes to the server's log.
       return new RekorError('INTERNAL', INTERNAL_ERROR_MESSAGE, { cause: error });
   }
 }
