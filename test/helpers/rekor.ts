@@ -1,5 +1,5 @@
 // Shared fixtures of the Rekor v1 HTTP suites: a log on a test database behind the real app, entry builders,
-// and a verifier that checks a LogEntry response the way rekor-cli / sigstore-go do (reference log-rekor-v1.md §8).
+// and a verifier that checks a LogEntry response the way rekor-cli / sigstore-go do.
 import crypto from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import { pino } from 'pino';

@@ -6,7 +6,7 @@ import { ENTRY_TYPE, type EntryType, type TimestampedEntry, decodeMerkleTreeLeaf
 import type { Sct, SctSigner } from './sct.js';
 import { TlsWriter } from './tls.js';
 
-/** Sigbox's SCTs carry no extensions (ct-log.md §1: clients accept TesseraCT's leaf-index extension, but need none). */
+/** Sigbox's SCTs carry no extensions (RFC 6962 §3.2 `CtExtensions`: clients accept TesseraCT's leaf-index extension, but need none). */
 const NO_EXTENSIONS = new Uint8Array(0);
 
 export interface SubmitDeps {

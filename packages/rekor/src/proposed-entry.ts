@@ -7,7 +7,7 @@ import { parseHashedrekord } from './kinds/hashedrekord.js';
 import { parseIntoto } from './kinds/intoto.js';
 import type { EntryMode, ParseSpec } from './kinds/kind.js';
 
-/** Kinds and versions Sigbox accepts (reference log-rekor-v1.md §5). */
+/** The kinds and versions Sigbox accepts; the other kinds upstream knows are answered as disabled (see parserFor). */
 const SUPPORTED: Readonly<Record<string, Readonly<Record<string, ParseSpec>>>> = {
   hashedrekord: { '0.0.1': parseHashedrekord },
   dsse: { '0.0.1': parseDsse },
