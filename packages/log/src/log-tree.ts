@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { type Database } from '@sigbox/db';
 import { hashLeaf } from '@sigbox/merkle';
 import { LogError } from './errors.js';
-import { type IntegratedState, type IntegrationRound, signEmptyCheckpoint } from './integrator.js';
+import { type IntegratedState, signEmptyCheckpoint } from './integrator.js';
 import { createCheckpointNoteSigners, threadCheckpointSigners } from './checkpoint-signers.js';
 import { openWriterThread } from './writer-thread-client.js';
 import type { EntryToSequence, Sequenced } from './sequencer.js';
