@@ -8,12 +8,11 @@ import { expect } from 'vitest';
 import { type Signer, createKeySigner, encoding, generatePrivateKey, sha256, spkiDer } from '@sigbox/core';
 import type { Engine } from '@sigbox/db';
 import { type VerifiedCheckpoint, createNoteVerifier, isValidInclusion, openCheckpoint, parseSignedNote } from '@sigbox/merkle';
-import type { TreeEngineOptions } from '@sigbox/log';
-import { type LogEntryAnon, type RekorLog, verifyEntryTimestamp } from '@sigbox/rekor';
+import { type TreeEngineOptions, openLogTree } from '@sigbox/log';
+import { type LogEntryAnon, type RekorLog, createRekorLog, rekorTreeDescription, verifyEntryTimestamp } from '@sigbox/rekor';
 import { createApp, createRekorService } from '@sigbox/server';
 import { type TestDatabase, createTestDatabase } from '@sigbox/testkit';
 import { STATEMENT, b64, dsseEnvelope, hashedrekord, keyPem, selfSignedCert, signArtifact, testKey, type TestKey } from '../../packages/rekor/src/__fixtures__/entries.js';
-import { openRekorLog } from '../../packages/rekor/src/__fixtures__/rekor-log.js';
 
 export { b64, keyPem, selfSignedCert, signArtifact, testKey, type TestKey };
 
@@ -33,13 +32,16 @@ export interface RekorHarness {
  */
 export async function startRekor(engine: Engine, engineOptions: TreeEngineOptions = {}): Promise<RekorHarness> {
   const database: TestDatabase = await createTestDatabase({ engine });
+  // The key in memory, as the server loads it: on PostgreSQL the tree is written on its own thread.
   const privateKey = generatePrivateKey('ecdsa-p256');
-  const { tree, log } = await openRekorLog(database, { privateKey, hostname: HOSTNAME, engine: engineOptions });
+  const signer = createKeySigner(privateKey);
+  const tree = await openLogTree(database, { ...rekorTreeDescription({ hostname: HOSTNAME, key: { privateKey } }), ...engineOptions });
+  const log = createRekorLog({ tree, signer });
   const app = createApp({ logger: pino({ enabled: false }), services: [createRekorService(log)] });
   return {
     app,
     log,
-    signer: createKeySigner(privateKey),
+    signer,
     async close() {
       await tree.close();
       await database.close();
