@@ -1,14 +1,15 @@
 // Shared fixtures of the Rekor v1 HTTP suites: a log on a test database behind the real app, entry builders,
-// and a verifier that checks a LogEntry response the way rekor-cli / sigstore-go do (reference log-rekor-v1.md §8).
+// and a verifier that checks a LogEntry response the way rekor-cli / sigstore-go do.
 import crypto from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import { pino } from 'pino';
 import request from 'supertest';
 import { expect } from 'vitest';
-import { type Signer, createEphemeralSigner, encoding, sha256, spkiDer } from '@sigbox/core';
+import { type Signer, createKeySigner, encoding, generatePrivateKey, sha256, spkiDer } from '@sigbox/core';
 import type { Engine } from '@sigbox/db';
 import { type VerifiedCheckpoint, createNoteVerifier, isValidInclusion, openCheckpoint, parseSignedNote } from '@sigbox/merkle';
-import { type LogEntryAnon, type RekorLog, type RekorLogOptions, createRekorLog, verifyEntryTimestamp } from '@sigbox/rekor';
+import { type TreeEngineOptions, openLogTree } from '@sigbox/log';
+import { type LogEntryAnon, type RekorLog, createRekorLog, rekorTreeDescription, verifyEntryTimestamp } from '@sigbox/rekor';
 import { createApp, createRekorApi } from '@sigbox/server';
 import { type TestDatabase, createTestDatabase } from '@sigbox/testkit';
 import { STATEMENT, b64, dsseEnvelope, hashedrekord, keyPem, selfSignedCert, signArtifact, testKey, type TestKey } from '../../packages/rekor/src/__fixtures__/entries.js';
@@ -25,18 +26,24 @@ export interface RekorHarness {
   close(): Promise<void>;
 }
 
-/** A fresh database, a Rekor log with an ephemeral P-256 key, and the app that serves it (never listening). */
-export async function startRekor(engine: Engine, options: Partial<Omit<RekorLogOptions, 'database' | 'signer' | 'hostname'>> = {}): Promise<RekorHarness> {
+/**
+ * A fresh database, a Rekor log with an ephemeral P-256 key on a tree opened with the given engine settings, and
+ * the app that serves it (never listening).
+ */
+export async function startRekor(engine: Engine, engineOptions: TreeEngineOptions = {}): Promise<RekorHarness> {
   const database: TestDatabase = await createTestDatabase({ engine });
-  const signer = createEphemeralSigner('ecdsa-p256');
-  const log = await createRekorLog({ ...options, database, signer, hostname: HOSTNAME });
+  // The key in memory, as the server loads it: on PostgreSQL the tree is written on its own thread.
+  const privateKey = generatePrivateKey('ecdsa-p256');
+  const signer = createKeySigner(privateKey);
+  const tree = await openLogTree(database, { ...rekorTreeDescription({ hostname: HOSTNAME, key: { privateKey } }), ...engineOptions });
+  const log = createRekorLog({ tree, signer });
   const app = createApp({ logger: pino({ enabled: false }), apis: [createRekorApi(log)] });
   return {
     app,
     log,
     signer,
     async close() {
-      await log.close();
+      await tree.close();
       await database.close();
     },
   };

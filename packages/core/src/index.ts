@@ -22,7 +22,7 @@ export {
   loadFileSigner,
   loadOrCreateFileSigner,
   loadOrCreatePrivateKey,
-  signerKeyForThreads,
+  loadPrivateKey,
   verifySignature,
 } from './signer.js';
 export { derToP1363, p1363ToDer } from './ecdsa-signature.js';

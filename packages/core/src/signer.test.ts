@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { utf8 } from './encoding.js';
 import { CoreError } from './error.js';
 import { type KeyAlgorithm, generatePrivateKey, keyAlgorithm, parsePrivateKey, parsePublicKey, privateKeyToPem, spkiDer } from './keys.js';
-import { createEphemeralSigner, createKeySigner, loadFileSigner, loadOrCreateFileSigner, verifySignature } from './signer.js';
+import { createEphemeralSigner, createKeySigner, loadFileSigner, loadOrCreateFileSigner, loadPrivateKey, verifySignature } from './signer.js';
 import { toPem } from './pem.js';
 
 const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sigbox-core-'));
@@ -87,5 +87,15 @@ describe('file signers', () => {
     await fs.writeFile(file, privateKeyToPem(generatePrivateKey('ecdsa-p384'), 's3cret'));
     expect((await loadFileSigner(file, { passphrase: 's3cret' })).algorithm).toBe('ecdsa-p384');
     await expect(loadFileSigner(file, { passphrase: 'nope' })).rejects.toThrow(CoreError);
+  });
+
+  it('loads the private key itself, for a caller that hands it on (a worker thread)', async () => {
+    const file = path.join(tmp, 'plain.pem');
+    const key = generatePrivateKey('ecdsa-p256');
+    await fs.writeFile(file, privateKeyToPem(key));
+    const loaded = await loadPrivateKey(file);
+    expect(loaded.type).toBe('private');
+    expect(loaded.equals(key)).toBe(true);
+    await expect(loadPrivateKey(path.join(tmp, 'absent.pem'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -15,24 +15,13 @@ export interface Signer {
   sign(data: Uint8Array): Promise<Uint8Array>;
 }
 
-// Signers over an in-memory key, by the key: another thread of this process can make the same signer from it.
-const keysOfSigners = new WeakMap<Signer, KeyObject>();
-
-/**
- * The private key of a signer made by {@link createKeySigner}, for making the same signer in a worker thread of
- * this process (a KeyObject crosses `postMessage`); undefined for any other signer (an HSM keeps its key).
- */
-export function signerKeyForThreads(signer: Signer): KeyObject | undefined {
-  return keysOfSigners.get(signer);
-}
-
 /** A signer over a private key already parsed into a KeyObject (parsed once, never per call). */
 export function createKeySigner(privateKey: KeyObject): Signer {
   if (privateKey.type !== 'private') throw new CoreError('INVALID_KEY', 'a signer needs a private key');
   const algorithm = keyAlgorithm(privateKey);
   const digest = SIGNATURE_DIGEST[algorithm];
   const publicKey = crypto.createPublicKey(privateKey);
-  const signer: Signer = {
+  return {
     algorithm,
     publicKey,
     // The callback form runs on libuv's thread pool: a P-384 or RSA signature (≈1 ms) must not block the event
@@ -42,8 +31,6 @@ export function createKeySigner(privateKey: KeyObject): Signer {
         crypto.sign(digest, data, privateKey, (err, signature) => (err ? reject(err) : resolve(asBytes(signature))));
       }),
   };
-  keysOfSigners.set(signer, privateKey);
-  return signer;
 }
 
 /** A signer over a fresh in-memory key: for development and tests only. */
@@ -51,10 +38,14 @@ export function createEphemeralSigner(algorithm: KeyAlgorithm = 'ecdsa-p256'): S
   return createKeySigner(generatePrivateKey(algorithm));
 }
 
+/** The private key in a PKCS#8 PEM file, optionally encrypted with `passphrase`. */
+export async function loadPrivateKey(file: string, options: { passphrase?: string } = {}): Promise<KeyObject> {
+  return parsePrivateKey(await fs.readFile(file, 'utf8'), options.passphrase);
+}
+
 /** A signer over a PKCS#8 PEM file, optionally encrypted with `passphrase`. */
 export async function loadFileSigner(file: string, options: { passphrase?: string } = {}): Promise<Signer> {
-  const pem = await fs.readFile(file, 'utf8');
-  return createKeySigner(parsePrivateKey(pem, options.passphrase));
+  return createKeySigner(await loadPrivateKey(file, options));
 }
 
 /**

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEphemeralSigner, encoding, sha256, spkiDer } from '@sigbox/core';
+import { createEphemeralSigner, createKeySigner, encoding, generatePrivateKey, sha256, spkiDer } from '@sigbox/core';
 import { hashLeaf, verifyInclusion } from '@sigbox/merkle';
-import { type TestCa, type TestDatabase, createTestCa, createTestDatabase, databaseEngines, openssl, pythonModuleAvailable, runPython, toolAvailable } from '@sigbox/testkit';
+import { type TestCa, createTestCa, createTestDatabase, databaseEngines, openssl, pythonModuleAvailable, runPython, toolAvailable } from '@sigbox/testkit';
 import { OID, encodeSctList, parseCertificate, removeExtension } from '@sigbox/x509';
-import { type CtLog, createCtLog } from './ct-log.js';
+import { type CtLogHarness, startCtLog } from './__fixtures__/ct-log.js';
+import type { CtLog } from './ct-log.js';
 import { decodeDigitallySigned } from './digitally-signed.js';
 import { CtError } from './errors.js';
 import { encodeMerkleTreeLeaf } from './merkle-tree-leaf.js';
@@ -46,20 +47,17 @@ print(json.dumps({"timestamp": ms}))
 const hex = encoding.toHex;
 
 describe.each(databaseEngines())('CT log on %s', (engine) => {
-  let db: TestDatabase;
+  let ct: CtLogHarness;
   let ca: TestCa;
   let log: CtLog;
-  const signer = createEphemeralSigner('ecdsa-p256');
+  const privateKey = generatePrivateKey('ecdsa-p256');
+  const signer = createKeySigner(privateKey);
 
   beforeAll(async () => {
-    db = await createTestDatabase({ engine });
-    ca = await createTestCa();
-    log = await createCtLog({ database: db, signer, hostname: 'ct.sigbox.test', roots: [ca.root.der], batchMaxAgeMs: 5 });
+    ct = await startCtLog(await createTestDatabase({ engine }), privateKey);
+    ({ ca, log } = ct);
   });
-  afterAll(async () => {
-    await log?.close();
-    await db?.close();
-  });
+  afterAll(() => ct?.close());
 
   async function submitPrecert() {
     const draft = ca.draft();
@@ -123,13 +121,13 @@ describe.each(databaseEngines())('CT log on %s', (engine) => {
 
   it('gives a resubmitted precertificate its original SCT timestamp and index, logging nothing new', async () => {
     const { precert, added } = await submitPrecert();
-    const before = await log.tree.latest();
+    const before = await ct.tree.latest();
     await new Promise((resolve) => setTimeout(resolve, 5)); // a later clock reading for the second submission
     const again = await log.addPreChain([precert.der, ca.intermediate.der]); // another chain for the same leaf
     expect(again.duplicate).toBe(true);
     expect(again.leafIndex).toBe(added.leafIndex);
     expect(again.response.timestamp).toBe(added.response.timestamp);
-    expect((await log.tree.latest()).size).toBe(before.size);
+    expect((await ct.tree.latest()).size).toBe(before.size);
     const viaIssuer = await log.sctIssuer.logPrecertificate(precert.der, [ca.intermediate.der, ca.root.der]);
     expect(decodeSct(viaIssuer).timestamp).toBe(added.response.timestamp);
   });
@@ -154,12 +152,12 @@ describe.each(databaseEngines())('CT log on %s', (engine) => {
 
   describe('rejections leave the tree unchanged', () => {
     const rejects = async (submit: () => Promise<unknown>, message: RegExp) => {
-      const before = await log.tree.latest();
+      const before = await ct.tree.latest();
       const error = await submit().then(() => undefined, (err: unknown) => err);
       expect(error).toBeInstanceOf(CtError);
       expect(error).toMatchObject({ code: 'BAD_CHAIN', message: expect.stringMatching(message) });
-      await log.tree.integrate();
-      expect((await log.tree.latest()).size).toBe(before.size);
+      await ct.tree.integrate();
+      expect((await ct.tree.latest()).size).toBe(before.size);
     };
 
     it('a chain to an unknown root', async () => {
@@ -190,12 +188,8 @@ describe.each(databaseEngines())('CT log on %s', (engine) => {
   });
 
   it('bounds the in-process SCT issuer with a typed timeout', async () => {
-    const slow = await createCtLog({ database: db, signer, hostname: 'ct.sigbox.test', roots: [ca.root.der], batchMaxAgeMs: 300, batchQuietMs: 0, sctTimeoutMs: 20 });
-    try {
-      const precert = await ca.draft().precertificate();
-      await expect(slow.sctIssuer.logPrecertificate(precert.der, [ca.intermediate.der, ca.root.der])).rejects.toMatchObject({ code: 'TIMEOUT' });
-    } finally {
-      await slow.close();
-    }
+    const slow = (await ct.open({ batchMaxAgeMs: 300, batchQuietMs: 0 }, { sctTimeoutMs: 20 })).log;
+    const precert = await ca.draft().precertificate();
+    await expect(slow.sctIssuer.logPrecertificate(precert.der, [ca.intermediate.der, ca.root.der])).rejects.toMatchObject({ code: 'TIMEOUT' });
   });
 });

@@ -17,9 +17,13 @@ export type CtErrorCode =
   /** Bytes that are not the TLS structure they claim to be (decoding SCTs, leaves, extra data). */
   | 'MALFORMED'
   /** Configuration errors at start-up: a log key that is not ECDSA P-256, no or unparsable roots. */
-  | 'INVALID_CONFIG';
+  | 'INVALID_CONFIG'
+  /** The log takes no entry now (its queue is full, or it is shutting down): a retryable 503. */
+  | 'UNAVAILABLE'
+  /** The log failed in a way the client is not told about (the cause is logged): a 500 with the generic text. */
+  | 'INTERNAL';
 
-/** HTTP status per code, as ctfe answers (handlers.go; TIMEOUT as a retryable 503 for jsonclient). */
+/** HTTP status per code, as ctfe answers (handlers.go; TIMEOUT and UNAVAILABLE as retryable 503s for jsonclient). */
 export const CT_ERROR_STATUS: Readonly<Record<CtErrorCode, number>> = {
   BAD_CHAIN: 400,
   BAD_REQUEST: 400,
@@ -27,6 +31,8 @@ export const CT_ERROR_STATUS: Readonly<Record<CtErrorCode, number>> = {
   TIMEOUT: 503,
   MALFORMED: 400,
   INVALID_CONFIG: 500,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
 };
 
 export class CtError extends BaseError<CtErrorCode> {}

@@ -1,13 +1,6 @@
 export { CtError, CT_ERROR_STATUS, type CtErrorCode } from './errors.js';
-export {
-  createCtLog,
-  CT_TREE_NAME,
-  DEFAULT_SCT_TIMEOUT_MS,
-  DEFAULT_CT_INTEGRATION_INTERVAL_MS,
-  type CtLog,
-  type CtLogOptions,
-  type SctIssuer,
-} from './ct-log.js';
+export { createCtLog, DEFAULT_SCT_TIMEOUT_MS, type CtLog, type CtLogOptions, type SctIssuer } from './ct-log.js';
+export { ctTreeDescription, CT_TREE_NAME, DEFAULT_CT_INTEGRATION_INTERVAL_MS, type CtTreeOptions } from './ct-tree.js';
 export {
   ENTRY_TYPE,
   type EntryType,

@@ -1,6 +1,6 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type KeyAlgorithm, createEphemeralSigner, signerKeyForThreads, spkiDer } from '@sigbox/core';
+import { type KeyAlgorithm, createEphemeralSigner, spkiDer } from '@sigbox/core';
 import { FULCIO_OIDS, OID, parseCertificate, removeExtension, subjectKeyId } from '@sigbox/x509';
 import { type TestCa, createTestCa } from '@sigbox/testkit';
 import { type AcceptedRoots, prepareRoots, validateChain } from './chain.js';
@@ -89,7 +89,7 @@ describe('createPrecertValidator: the in-process add-pre-chain', () => {
   beforeAll(async () => {
     [ca, lookalike] = await Promise.all([createTestCa(), createTestCa()]);
     roots = prepareRoots([ca.root.der]);
-    caKey = signerKeyForThreads(ca.intermediate.signer) as KeyObject;
+    caKey = ca.intermediate.privateKey;
     good = await ca.draft().precertificate();
   });
 

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEphemeralSigner, encoding, sha256 } from '@sigbox/core';
+import { createKeySigner, encoding, generatePrivateKey, sha256 } from '@sigbox/core';
 import { EMPTY_ROOT, hashLeaf, isValidConsistency, isValidInclusion } from '@sigbox/merkle';
-import { type TestCa, type TestDatabase, createTestCa, createTestDatabase, databaseEngines } from '@sigbox/testkit';
+import { type TestCa, createTestDatabase, databaseEngines } from '@sigbox/testkit';
 import { OID, parseCertificate, removeExtension } from '@sigbox/x509';
-import { type CtLog, createCtLog } from './ct-log.js';
+import { type CtLogHarness, startCtLog } from './__fixtures__/ct-log.js';
+import type { CtLog } from './ct-log.js';
 import { decodeDigitallySigned } from './digitally-signed.js';
 import { decodePrecertExtraData, decodeX509ExtraData } from './extra-data.js';
 import { decodeMerkleTreeLeaf } from './merkle-tree-leaf.js';
@@ -14,22 +15,19 @@ import { verifyTreeHead } from './tree-head.js';
 const b64 = encoding.fromBase64;
 
 describe.each(databaseEngines())('CT read endpoints on %s', (engine) => {
-  let db: TestDatabase;
+  let ct: CtLogHarness;
   let ca: TestCa;
   let log: CtLog;
-  const signer = createEphemeralSigner('ecdsa-p256');
+  const privateKey = generatePrivateKey('ecdsa-p256');
+  const signer = createKeySigner(privateKey);
   const precerts: Uint8Array[] = [];
   const added: AddedChain[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase({ engine });
-    ca = await createTestCa();
-    log = await createCtLog({ database: db, signer, hostname: 'ct.sigbox.test', roots: [ca.root.der], batchMaxAgeMs: 5 });
+    ct = await startCtLog(await createTestDatabase({ engine }), privateKey);
+    ({ ca, log } = ct);
   });
-  afterAll(async () => {
-    await log?.close();
-    await db?.close();
-  });
+  afterAll(() => ct?.close());
 
   const verifySth = (sth: Awaited<ReturnType<CtLog['getSth']>>) =>
     verifyTreeHead(signer.publicKey, { timestamp: sth.timestamp, treeSize: BigInt(sth.tree_size), rootHash: b64(sth.sha256_root_hash) }, decodeDigitallySigned(b64(sth.tree_head_signature)));
@@ -77,7 +75,7 @@ describe.each(databaseEngines())('CT read endpoints on %s', (engine) => {
   });
 
   it('get-entry-and-proof and get-proof-by-hash verify against the tree at the requested size', async () => {
-    const root3 = await log.tree.rootAt(3n);
+    const root3 = await ct.tree.rootAt(3n);
     const got = await log.getEntryAndProof('1', '3');
     const leafHash = hashLeaf(b64(got.leaf_input));
     expect(isValidInclusion(1n, 3n, leafHash, got.audit_path.map(b64), root3)).toBe(true);
@@ -89,7 +87,7 @@ describe.each(databaseEngines())('CT read endpoints on %s', (engine) => {
     const { tree_size: size, sha256_root_hash: root } = await log.getSth();
     for (let first = 1; first < size; first++) {
       const { consistency } = await log.getSthConsistency(String(first), String(size));
-      expect(isValidConsistency(BigInt(first), BigInt(size), consistency.map(b64), await log.tree.rootAt(BigInt(first)), b64(root))).toBe(true);
+      expect(isValidConsistency(BigInt(first), BigInt(size), consistency.map(b64), await ct.tree.rootAt(BigInt(first)), b64(root))).toBe(true);
     }
     expect(await log.getSthConsistency('0', String(size))).toEqual({ consistency: [] });
     expect(await log.getSthConsistency(String(size), String(size))).toEqual({ consistency: [] });

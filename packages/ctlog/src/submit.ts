@@ -1,13 +1,12 @@
 import { sha256 } from '@sigbox/core';
 import { LogError, type LogTree } from '@sigbox/log';
 import type { ValidatedChain } from './chain.js';
-import { CtError } from './errors.js';
 import { encodePrecertExtraData, encodeX509ExtraData } from './extra-data.js';
 import { ENTRY_TYPE, type EntryType, type TimestampedEntry, decodeMerkleTreeLeaf, encodeMerkleTreeLeaf } from './merkle-tree-leaf.js';
 import type { Sct, SctSigner } from './sct.js';
 import { TlsWriter } from './tls.js';
 
-/** Sigbox's SCTs carry no extensions (ct-log.md §1: clients accept TesseraCT's leaf-index extension, but need none). */
+/** Sigbox's SCTs carry no extensions (RFC 6962 §3.2 `CtExtensions`: clients accept TesseraCT's leaf-index extension, but need none). */
 const NO_EXTENSIONS = new Uint8Array(0);
 
 export interface SubmitDeps {
@@ -56,11 +55,7 @@ export function createSubmitter(deps: SubmitDeps): (validated: ValidatedChain, u
     // The timestamp is fixed before sequencing and is part of the leaf: the SCT promises exactly this leaf.
     const timestamped: TimestampedEntry = { timestamp: deps.clock().getTime(), entry, extensions: NO_EXTENSIONS };
     const toLog = { data: encodeMerkleTreeLeaf(timestamped), identity: entryIdentity(entry.type, path[0] as Uint8Array), extra: extraData(entry.type, path) };
-    const added = await (until === 'sequenced' ? deps.tree.sequence(toLog) : deps.tree.add(toLog))
-      .catch((err: unknown) => {
-        if (err instanceof LogError && err.code === 'ENTRY_TOO_LARGE') throw new CtError('BAD_CHAIN', 'certificate too large', { cause: err });
-        throw err;
-      });
+    const added = await (until === 'sequenced' ? deps.tree.sequence(toLog) : deps.tree.add(toLog));
     // A resubmission gets its original SCT back (ctfe: "Always use the returned leaf as the basis for an SCT"):
     // same timestamp, same signed data, so any signature over it is that SCT.
     const logged = added.duplicate ? await loggedEntry(added.index) : timestamped;

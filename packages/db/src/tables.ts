@@ -31,8 +31,10 @@ export interface SettingsTable {
 }
 
 /**
- * Every table Sigbox owns, as Kysely sees it. Later migrations add their tables here; the column types are
- * the normalised JS types (see type-parsers.ts): int8 → bigint, bytea → Uint8Array, timestamptz → Date.
+ * The tables this package itself reads and writes, as Kysely sees them. A package that owns tables of a later
+ * migration declares them beside the code that queries them and adds them with `kysely.withTables<…>()` (the log
+ * engine's are @sigbox/log's `LogTables`). Column types are the normalised JS types (see type-parsers.ts): int8 →
+ * bigint, bytea → Uint8Array, timestamptz → Date.
  */
 export interface Tables {
   sigbox_settings: SettingsTable;

@@ -15,3 +15,17 @@ export type LogErrorCode =
   | 'PROOF_SELF_CHECK_FAILED';
 
 export class LogError extends BaseError<LogErrorCode> {}
+
+/**
+ * `operation` with the engine's errors turned by `map` into the caller's own: a personality's public operations
+ * throw only the errors its edge knows how to answer. Any other error (a driver failure, a bug) passes unchanged.
+ */
+export function mapLogErrors<A extends unknown[], R>(operation: (...args: A) => Promise<R>, map: (error: LogError) => Error): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      return await operation(...args);
+    } catch (error) {
+      throw error instanceof LogError ? map(error) : error;
+    }
+  };
+}

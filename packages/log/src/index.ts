@@ -1,11 +1,10 @@
-export { LogError, type LogErrorCode } from './errors.js';
+export { LogError, type LogErrorCode, mapLogErrors } from './errors.js';
 export type { LogTables } from './tables.js';
 export {
   type AddEntry,
   type AddedEntry,
   type LogTree,
   type SequencedEntry,
-  type OpenTreeOptions,
   openLogTree,
   DEFAULT_BATCH_SIZE,
   DEFAULT_BATCH_MAX_AGE_MS,
@@ -13,6 +12,9 @@ export {
   DEFAULT_MAX_PENDING,
   DEFAULT_MAX_ENTRY_SIZE,
 } from './log-tree.js';
+export type { TreeDescription, TreeEngineOptions, OpenTreeOptions } from './tree-options.js';
 export type { IntegratedState, IntegrationRound } from './integrator.js';
-export type { StoredEntry, TreeReader } from './tree-reader.js';
+export type { TreeReader } from './tree-reader.js';
+export { type CheckpointKey, type CheckpointSigner, checkpointPublicKey } from './checkpoint-signers.js';
+export type { StoredEntry } from './storage.js';
 export { createBatcher, type Batcher, type BatcherOptions } from './batcher.js';

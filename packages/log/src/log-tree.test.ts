@@ -1,9 +1,8 @@
-import { createEphemeralSigner, encoding } from '@sigbox/core';
+import { type Signer, createKeySigner, encoding, generatePrivateKey } from '@sigbox/core';
 
 const utf8 = encoding.utf8;
 import {
   createMemoryTileStore,
-  createNoteSigner,
   createNoteVerifier,
   hashLeaf,
   integrate,
@@ -16,17 +15,18 @@ import type { Engine } from '@sigbox/db';
 import { type TestDatabase, createTestDatabase, databaseEngines } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogError } from './errors.js';
-import { type LogTree, type OpenTreeOptions, openLogTree } from './log-tree.js';
+import { type LogTree, openLogTree } from './log-tree.js';
+import type { OpenTreeOptions } from './tree-options.js';
 import { sequenceBatch } from './sequencer.js';
 import type { LogDb } from './storage.js';
 import type { LogTables } from './tables.js';
 
-const key = createEphemeralSigner('ecdsa-p256');
-const noteSigner = createNoteSigner('log.example', key);
-const verifier = createNoteVerifier('log.example', key.publicKey);
+// The checkpoint key in memory, as the server loads it: a writer thread can sign with it too.
+const privateKey = generatePrivateKey('ecdsa-p256');
+const verifier = createNoteVerifier('log.example', privateKey);
 
 function options(name: string, extra: Partial<OpenTreeOptions> = {}): OpenTreeOptions {
-  return { name, origin: (id) => `log.example - ${id}`, signers: [noteSigner], batchMaxAgeMs: 2, ...extra };
+  return { name, origin: (id) => `log.example - ${id}`, signers: [{ name: 'log.example', privateKey }], batchMaxAgeMs: 2, ...extra };
 }
 
 /** The root and tiles an independent in-memory build gives for the same leaves. */
@@ -193,6 +193,35 @@ describe.each(variants)('log engine on $label', ({ engine, writerThread }) => {
     expect(await tree.integratedEntries(size, size + 5n)).toEqual([]);
   });
 
+  it('takes a leaf hash its caller computed as given, without hashing the data again', async () => {
+    const given = await openLogTree(db, treeOptions('given-leaf-hash'));
+    const data = utf8('hashed by the personality');
+    const right = await given.add({ data, leafHash: hashLeaf(data) });
+    expect(right.leafHash).toEqual(hashLeaf(data));
+    // What the engine stores and integrates is the hash it was handed: a second hash of the data would have
+    // replaced this one (which is why only a hash of the very bytes may be passed).
+    const other = hashLeaf(utf8('some other leaf'));
+    const trusted = await given.add({ data: utf8('a leaf with a foreign hash'), leafHash: other });
+    expect((await given.leafHashesAt([trusted.index])).get(trusted.index)).toEqual(other);
+    const latest = await given.latest();
+    expect(latest.rootHash).toEqual(integrate(0n, [hashLeaf(data), other], createMemoryTileStore().readTile).root);
+    await given.close();
+  });
+
+  it('tells its hook about an inclusion proof that fails its self-check, and never returns the proof', async () => {
+    let failures = 0;
+    const checked = await openLogTree(db, treeOptions('self-check', { onProofSelfCheckFailed: () => void failures++ }));
+    const added = await checked.add({ data: utf8('proven') });
+    await checked.add({ data: utf8('neighbour') });
+    const state = await checked.latest();
+    expect(await checked.proveInclusion(added.index, added.leafHash, state)).toHaveLength(1);
+    expect(failures).toBe(0);
+    // A proof for another leaf than the one at the index does not lead to the checkpoint's root.
+    await expect(checked.proveInclusion(added.index, hashLeaf(utf8('not the leaf')), state)).rejects.toMatchObject({ code: 'PROOF_SELF_CHECK_FAILED' });
+    expect(failures).toBe(1);
+    await checked.close();
+  });
+
   it('refuses oversized entries and changes nothing', async () => {
     const before = await tree.latest();
     await expect(tree.add({ data: new Uint8Array(65_536) })).rejects.toMatchObject({ code: 'ENTRY_TOO_LARGE' });
@@ -243,10 +272,27 @@ describe.each(variants)('log engine on $label', ({ engine, writerThread }) => {
     await quick.close();
   });
 
+  it('signs each checkpoint with every key it was handed, on whichever thread writes the tree', async () => {
+    const witnessKey = generatePrivateKey('ed25519');
+    const signers = [
+      { name: 'log.example', privateKey },
+      { name: 'witness.example', privateKey: witnessKey },
+    ];
+    const cosigned = await openLogTree(db, treeOptions('two-keys', { signers }));
+    // On PostgreSQL the keys went to the writer thread as given: it signed what this test verifies.
+    expect(cosigned.writerThread).toBe(writerThread);
+    await cosigned.add({ data: utf8('cosigned') });
+    const opened = openCheckpoint((await cosigned.latest()).checkpoint, [verifier, createNoteVerifier('witness.example', witnessKey)]);
+    expect(opened.size).toBe(1n);
+    expect(opened.verifiedBy.map((v) => v.name).sort()).toEqual(['log.example', 'witness.example']);
+    await cosigned.close();
+  });
+
   it('keeps the writer on this thread when a checkpoint key is out of its reach (an HSM)', async () => {
-    // A note signer not made by createNoteSigner over an in-memory key: no other thread could make it again.
-    const hsmLike = { name: noteSigner.name, keyHint: noteSigner.keyHint, sign: (message: Uint8Array) => noteSigner.sign(message) };
-    const held = await openLogTree(db, treeOptions('key-held-elsewhere', { signers: [hsmLike] }));
+    // A signer that only signs, as an HSM's does: no private key to hand to another thread.
+    const inMemory = createKeySigner(privateKey);
+    const hsmLike: Signer = { algorithm: inMemory.algorithm, publicKey: inMemory.publicKey, sign: (data) => inMemory.sign(data) };
+    const held = await openLogTree(db, treeOptions('key-held-elsewhere', { signers: [{ name: 'log.example', signer: hsmLike }] }));
     expect(held.writerThread).toBe(false);
     expect((await held.add({ data: utf8('signed on this thread') })).index).toBe(0n);
     expect(openCheckpoint((await held.latest()).checkpoint, [verifier]).size).toBe(1n);

@@ -1,14 +1,16 @@
 import crypto from 'node:crypto';
 import { type Database } from '@sigbox/db';
-import { type NoteSigner, hashLeaf } from '@sigbox/merkle';
+import { hashLeaf } from '@sigbox/merkle';
 import { LogError } from './errors.js';
-import { type IntegratedState, type IntegrationRound, signEmptyCheckpoint } from './integrator.js';
-import { openThreadWriter, threadSigners } from './thread-writer.js';
+import { type IntegratedState, signEmptyCheckpoint } from './integrator.js';
+import { createCheckpointNoteSigners, threadCheckpointSigners } from './checkpoint-signers.js';
+import { openWriterThread } from './writer-thread-client.js';
 import type { EntryToSequence, Sequenced } from './sequencer.js';
 import { type TreeReader, createTreeReader } from './tree-reader.js';
 import { type WriterEvents, type WriterSettings, openLocalWriter } from './tree-writer.js';
 import { type LogDb, findTree, insertTree } from './storage.js';
 import type { LogTables } from './tables.js';
+import type { OpenTreeOptions } from './tree-options.js';
 
 /** Defaults after tessera (`WithBatching(256, …)`, `WithPushback(4096)`) with a shorter linger for latency. */
 export const DEFAULT_BATCH_SIZE = 256;
@@ -23,40 +25,17 @@ export const DEFAULT_MAX_PER_ROUND = 16_384;
 /** C2SP tlog-tiles entry bundles prefix each entry with a uint16 length. */
 export const DEFAULT_MAX_ENTRY_SIZE = 65_535;
 
-export interface OpenTreeOptions {
-  /** Unique name of the tree in the database, e.g. `rekor` or `ct`. */
-  name: string;
-  /** The checkpoint origin, decided once when the tree is created from its new tree ID. */
-  origin: (treeId: bigint) => string;
-  /** Who signs checkpoints (each adds a signature line). */
-  signers: readonly NoteSigner[];
-  batchSize?: number;
-  batchMaxAgeMs?: number;
-  /** 0 = batches go by size and age only. */
-  batchQuietMs?: number;
-  /**
-   * Least time between the starts of two integration rounds (default 0: back to back while there is work). A log
-   * whose writers wait only for sequencing (CT, whose SCT is the promise) can integrate less often and save a
-   * round's fixed cost; those waiting for integration wait up to this much longer.
-   */
-  integrationIntervalMs?: number;
-  maxPending?: number;
-  maxEntrySize?: number;
-  clock?: () => Date;
-  /** Told about every integration round this process ran (metrics). */
-  onIntegrated?: (round: IntegrationRound, durationMs: number) => void;
-  /** Told about every sequenced batch (metrics). */
-  onSequenced?: (batchSize: number) => void;
-  /**
-   * Sequence and integrate on a worker thread with its own pool (default true). Taken only where another thread
-   * can reach the database (PostgreSQL, not PGlite) and make the same signers (keys in memory, not an HSM), and
-   * without an injected `clock`, which cannot cross threads.
-   */
-  writerThread?: boolean;
-}
-
 export interface AddEntry {
   data: Uint8Array;
+  /**
+   * The RFC 6962 leaf hash of `data` (merkle's `hashLeaf`), when the caller has it already: a personality hashes
+   * its leaf while canonicalizing it (a Rekor entry's UUID), and hashing the same bytes again would cost every
+   * create a second pass. Taken as given: a hash that is not `data`'s would put into the tree a leaf its stored
+   * data cannot be proven by, so pass only the one computed from these very bytes. Only code of this process
+   * can pass it (the engine takes no entry from the network), and the personalities' suites check every proof
+   * they answer against the hash of the data they stored.
+   */
+  leafHash?: Uint8Array;
   /** What makes two entries the same; defaults to the leaf hash. */
   identity?: Uint8Array;
   /** Search keys written with the entry, in the same transaction. */
@@ -112,7 +91,7 @@ function entryToSequence(entry: AddEntry, maxEntrySize: number): EntryToSequence
   if (entry.data.length > maxEntrySize) {
     throw new LogError('ENTRY_TOO_LARGE', `entry of ${entry.data.length} bytes exceeds ${maxEntrySize}`);
   }
-  const leafHash = hashLeaf(entry.data);
+  const leafHash = entry.leafHash ?? hashLeaf(entry.data);
   return { data: entry.data, leafHash, identity: entry.identity ?? leafHash, extra: entry.extra, keys: entry.keys ?? [] };
 }
 
@@ -120,17 +99,18 @@ function entryToSequence(entry: AddEntry, maxEntrySize: number): EntryToSequence
 export async function openLogTree(database: Database, options: OpenTreeOptions): Promise<LogTree> {
   const db = database.kysely.withTables<LogTables>() as unknown as LogDb;
   const clock = options.clock ?? (() => new Date());
+  const signers = createCheckpointNoteSigners(options.signers);
   let row = await findTree(db, options.name);
   if (!row) {
     const treeId = randomTreeId();
     const origin = options.origin(treeId);
-    await insertTree(db, { treeId, name: options.name, origin, emptyCheckpoint: (o) => signEmptyCheckpoint(o, options.signers) });
+    await insertTree(db, { treeId, name: options.name, origin, emptyCheckpoint: (o) => signEmptyCheckpoint(o, signers) });
     row = await findTree(db, options.name);
     if (!row) throw new LogError('TREE_CONFLICT', `tree ${options.name} could not be created`);
   }
   const { treeId, origin } = row;
   const maxEntrySize = options.maxEntrySize ?? DEFAULT_MAX_ENTRY_SIZE;
-  const reader = createTreeReader(db, treeId);
+  const reader = createTreeReader(db, treeId, { onProofSelfCheckFailed: options.onProofSelfCheckFailed });
   const settings: WriterSettings = {
     treeId,
     origin,
@@ -151,11 +131,11 @@ export async function openLogTree(database: Database, options: OpenTreeOptions):
     onSequenced: (batchSize) => options.onSequenced?.(batchSize),
   };
   const threadDatabase = (options.writerThread ?? true) && !options.clock ? database.threadOptions : undefined;
-  const signersForThread = threadDatabase && threadSigners(options.signers);
+  const signersForThread = threadDatabase && threadCheckpointSigners(options.signers);
   const onThread = threadDatabase !== undefined && signersForThread !== undefined;
   const writer = onThread
-    ? await openThreadWriter({ database: threadDatabase, settings, signers: signersForThread }, events)
-    : await openLocalWriter(db, { ...settings, signers: options.signers, clock }, events);
+    ? await openWriterThread({ database: threadDatabase, settings, signers: signersForThread }, events)
+    : await openLocalWriter(db, { ...settings, signers, clock }, events);
 
   return {
     ...reader,

@@ -1,6 +1,6 @@
-import { createEphemeralSigner, encoding } from '@sigbox/core';
+import { encoding, generatePrivateKey } from '@sigbox/core';
 import { sql } from '@sigbox/db';
-import { createNoteSigner, hashLeaf } from '@sigbox/merkle';
+import { hashLeaf } from '@sigbox/merkle';
 import { type TestDatabase, createTestDatabase, databaseEngines } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLogTree } from './log-tree.js';
@@ -24,7 +24,7 @@ describe.each(databaseEngines())('sequenceBatch on %s', (engine) => {
     db = await createTestDatabase({ engine });
     kysely = db.kysely.withTables<LogTables>() as unknown as LogDb;
     // A tree of its own, closed at once: this suite writes its sequence directly.
-    const tree = await openLogTree(db, { name: 'sequencer', origin: (id) => `seq - ${id}`, signers: [createNoteSigner('seq', createEphemeralSigner('ecdsa-p256'))], writerThread: false });
+    const tree = await openLogTree(db, { name: 'sequencer', origin: (id) => `seq - ${id}`, signers: [{ name: 'seq', privateKey: generatePrivateKey('ecdsa-p256') }], writerThread: false });
     treeId = tree.treeId;
     await tree.close();
   });

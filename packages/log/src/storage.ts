@@ -3,9 +3,10 @@ import { type Kysely, type Transaction, sql } from '@sigbox/db';
 import type { LogTables } from './tables.js';
 
 /**
- * The engine's SQL, one function per statement or small group of statements, so the rest of the engine
- * reads as logic. Bulk statements pass arrays of hex text through `unnest`: text arrays behave the same on
- * pg and PGlite, bytea arrays do not.
+ * All of the engine's SQL, so the rest of the engine reads as logic: each exported function runs one statement
+ * (or one short transaction: a tree's creation, a batch's entries with their keys) and returns plain values.
+ * Bulk statements pass arrays of hex text through `unnest`: text arrays behave the same on pg and PGlite, bytea
+ * arrays do not.
  */
 export type LogDb = Kysely<LogTables>;
 export type LogTx = Transaction<LogTables>;
@@ -126,7 +127,7 @@ export async function readProgress(db: Queryable, treeId: bigint): Promise<Integ
  * smallest size above its index. This query finds that checkpoint; everything that reads integration times
  * builds on it.
  */
-export function firstCoveringCheckpoint(db: Queryable, treeId: bigint, index: bigint) {
+function firstCoveringCheckpoint(db: Queryable, treeId: bigint, index: bigint) {
   return db.selectFrom('log_checkpoints').where('log_checkpoints.tree_id', '=', treeId).where('log_checkpoints.size', '>', index).orderBy('log_checkpoints.size').limit(1);
 }
 
@@ -215,4 +216,70 @@ export async function writeTileRows(tx: LogTx, treeId: bigint, tiles: readonly T
         .where(sql<boolean>`length(log_tiles.hashes) <= length(excluded.hashes)`),
     )
     .execute();
+}
+
+/** The checkpoint signed for exactly `size`, if the tree was ever integrated to that size. */
+export async function readCheckpointAt(db: Queryable, treeId: bigint, size: bigint): Promise<IntegrationRow | undefined> {
+  const row = await db.selectFrom('log_checkpoints').select(['size', 'root_hash', 'note']).where('tree_id', '=', treeId).where('size', '=', size).executeTakeFirst();
+  return row && { size: row.size, rootHash: row.root_hash, checkpoint: row.note };
+}
+
+/** An entry as stored: the leaf, its hash, and what the personality kept beside it. */
+export interface StoredEntry {
+  index: bigint;
+  data: Uint8Array;
+  leafHash: Uint8Array;
+  /** What the personality kept beside the leaf, if anything. */
+  extra: Uint8Array | undefined;
+}
+
+const selectEntries = (db: Queryable, treeId: bigint) => db.selectFrom('log_entries').select(['idx', 'data', 'leaf_hash', 'extra']).where('tree_id', '=', treeId);
+
+function toStoredEntry(row: { idx: bigint; data: Uint8Array; leaf_hash: Uint8Array; extra: Uint8Array | null }): StoredEntry {
+  return { index: row.idx, data: row.data, leafHash: row.leaf_hash, extra: row.extra ?? undefined };
+}
+
+export async function readEntry(db: Queryable, treeId: bigint, index: bigint): Promise<StoredEntry | undefined> {
+  const row = await selectEntries(db, treeId).where('idx', '=', index).executeTakeFirst();
+  return row && toStoredEntry(row);
+}
+
+/** The entry with its integration time (undefined while no checkpoint covers it), in one query. */
+export async function readEntryWithIntegrationTime(db: Queryable, treeId: bigint, index: bigint): Promise<(StoredEntry & { integratedAt: Date | undefined }) | undefined> {
+  const row = await selectEntries(db, treeId)
+    .select(firstCoveringCheckpoint(db, treeId, index).select('log_checkpoints.created_at').as('integrated_at'))
+    .where('idx', '=', index)
+    .executeTakeFirst();
+  return row && { ...toStoredEntry(row), integratedAt: row.integrated_at ?? undefined };
+}
+
+/** The stored entries with indices in [from, to), ascending. */
+export async function readEntries(db: Queryable, treeId: bigint, from: bigint, to: bigint): Promise<StoredEntry[]> {
+  const rows = await selectEntries(db, treeId).where('idx', '>=', from).where('idx', '<', to).orderBy('idx').execute();
+  return rows.map(toStoredEntry);
+}
+
+export async function findIndexByIdentity(db: Queryable, treeId: bigint, identity: Uint8Array): Promise<bigint | undefined> {
+  const row = await db.selectFrom('log_entries').select('idx').where('tree_id', '=', treeId).where('identity', '=', identity).executeTakeFirst();
+  return row?.idx;
+}
+
+/** The lowest index whose leaf has this hash (identities, not leaves, are unique: two entries may share a leaf). */
+export async function findIndexByLeafHash(db: Queryable, treeId: bigint, leafHash: Uint8Array): Promise<bigint | undefined> {
+  const row = await db.selectFrom('log_entries').select('idx').where('tree_id', '=', treeId).where('leaf_hash', '=', leafHash).orderBy('idx').limit(1).executeTakeFirst();
+  return row?.idx;
+}
+
+/** Every (key, index) pair of entries carrying one of `keys`, by ascending index. */
+export async function findIndicesByKeys(db: Queryable, treeId: bigint, keys: readonly string[]): Promise<Array<{ key: string; index: bigint }>> {
+  if (keys.length === 0) return [];
+  const rows = await db.selectFrom('log_entry_keys').select(['key', 'idx']).where('tree_id', '=', treeId).where('key', 'in', [...keys]).orderBy('idx').execute();
+  return rows.map((r) => ({ key: r.key, index: r.idx }));
+}
+
+/** The leaf hashes of those of `indices` that exist. */
+export async function readLeafHashesAt(db: Queryable, treeId: bigint, indices: readonly bigint[]): Promise<Map<bigint, Uint8Array>> {
+  if (indices.length === 0) return new Map();
+  const rows = await db.selectFrom('log_entries').select(['idx', 'leaf_hash']).where('tree_id', '=', treeId).where('idx', 'in', [...indices]).execute();
+  return new Map(rows.map((r) => [r.idx, r.leaf_hash]));
 }

@@ -16,16 +16,23 @@ import {
 import { LogError } from './errors.js';
 import type { IntegratedState } from './integrator.js';
 import { coalesce } from './coalesce.js';
-import { type LogDb, coveringTime, firstCoveringCheckpoint, readCoveringCheckpoints, readIntegration, readTileRows } from './storage.js';
+import {
+  type LogDb,
+  type StoredEntry,
+  coveringTime,
+  findIndexByIdentity,
+  findIndexByLeafHash,
+  findIndicesByKeys,
+  readCheckpointAt,
+  readCoveringCheckpoints,
+  readEntries,
+  readEntry,
+  readEntryWithIntegrationTime,
+  readIntegration,
+  readLeafHashesAt,
+  readTileRows,
+} from './storage.js';
 import { createTileCache, tileKey } from './tile-cache.js';
-
-export interface StoredEntry {
-  index: bigint;
-  data: Uint8Array;
-  leafHash: Uint8Array;
-  /** What the personality kept beside the leaf, if anything. */
-  extra: Uint8Array | undefined;
-}
 
 /** Reads of a tree: committed, immutable rows only, so no locks. */
 export interface TreeReader {
@@ -75,7 +82,13 @@ export interface TreeReader {
   tile(level: number, index: bigint, width: number): Promise<Uint8Array | undefined>;
 }
 
-export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
+/** What a reader tells its tree as it goes (metrics). */
+export interface ReaderEvents {
+  /** An inclusion proof did not verify against the checkpoint it was built for (and was not returned). */
+  onProofSelfCheckFailed?: (() => void) | undefined;
+}
+
+export function createTreeReader(db: LogDb, treeId: bigint, events: ReaderEvents = {}): TreeReader {
   const cache = createTileCache();
   let knownSize = 0n;
   let knownState: IntegratedState | undefined;
@@ -144,13 +157,6 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
       return time ? [[index.toString(), time] as const] : [];
     }));
   });
-  const selectEntries = () => db.selectFrom('log_entries').select(['idx', 'data', 'leaf_hash', 'extra']).where('tree_id', '=', treeId);
-  const toEntry = (r: { idx: bigint; data: Uint8Array; leaf_hash: Uint8Array; extra: Uint8Array | null }): StoredEntry => ({
-    index: r.idx,
-    data: r.data,
-    leafHash: r.leaf_hash,
-    extra: r.extra ?? undefined,
-  });
 
   return {
     observeIntegration(state, tiles) {
@@ -161,14 +167,12 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
     },
     known: () => knownState,
     latest,
-    async checkpointAt(size) {
-      const row = await db.selectFrom('log_checkpoints').select(['size', 'root_hash', 'note']).where('tree_id', '=', treeId).where('size', '=', size).executeTakeFirst();
-      return row && { size: row.size, rootHash: row.root_hash, checkpoint: row.note };
-    },
+    checkpointAt: (size) => readCheckpointAt(db, treeId, size),
     inclusionProof: inclusion,
     async proveInclusion(index, leafHash, state) {
       const proof = await inclusion(index, state.size);
       if (!isValidInclusion(index, state.size, leafHash, proof, state.rootHash)) {
+        events.onProofSelfCheckFailed?.();
         throw new LogError('PROOF_SELF_CHECK_FAILED', `inclusion proof for ${index} does not verify at size ${state.size}`);
       }
       return proof;
@@ -178,31 +182,25 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
       await requireIntegrated(size2);
       return consistencyProof(size1, size2, await readTiles(consistencyProofTiles(size1, size2)));
     },
-    async entry(index) {
-      const row = await selectEntries().where('idx', '=', index).executeTakeFirst();
-      return row && toEntry(row);
-    },
+    entry: (index) => readEntry(db, treeId, index),
     async integratedEntry(index) {
-      const row = await selectEntries()
-        .select(firstCoveringCheckpoint(db, treeId, index).select('log_checkpoints.created_at').as('integrated_at'))
-        .where('idx', '=', index)
-        .executeTakeFirst();
-      if (!row?.integrated_at) return undefined;
-      return { ...toEntry(row), integratedAt: row.integrated_at };
+      const found = await readEntryWithIntegrationTime(db, treeId, index);
+      const integratedAt = found?.integratedAt;
+      return found && integratedAt ? { ...found, integratedAt } : undefined;
     },
     async entries(from, to) {
       const end = await integratedEnd(to);
       if (from >= end) return [];
-      return (await selectEntries().where('idx', '>=', from).where('idx', '<', end).orderBy('idx').execute()).map(toEntry);
+      return readEntries(db, treeId, from, end);
     },
     async integratedEntries(from, to) {
       const end = await integratedEnd(to);
       if (from >= end) return [];
-      const rows = await selectEntries().where('idx', '>=', from).where('idx', '<', end).orderBy('idx').execute();
+      const stored = await readEntries(db, treeId, from, end);
       const times = await readCoveringCheckpoints(db, treeId, from, end - 1n);
-      return rows.flatMap((row) => {
-        const integratedAt = coveringTime(times, row.idx);
-        return integratedAt ? [{ ...toEntry(row), integratedAt }] : [];
+      return stored.flatMap((entry) => {
+        const integratedAt = coveringTime(times, entry.index);
+        return integratedAt ? [{ ...entry, integratedAt }] : [];
       });
     },
     async integratedAt(index) {
@@ -210,33 +208,14 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
       if (!time) throw new LogError('INDEX_OUT_OF_RANGE', `entry ${index} is not integrated`);
       return time;
     },
-    async findByIdentity(identity) {
-      const row = await db.selectFrom('log_entries').select('idx').where('tree_id', '=', treeId).where('identity', '=', identity).executeTakeFirst();
-      return row?.idx;
-    },
-    async findByLeafHash(leafHash) {
-      const row = await db
-        .selectFrom('log_entries')
-        .select('idx')
-        .where('tree_id', '=', treeId)
-        .where('leaf_hash', '=', leafHash)
-        .orderBy('idx')
-        .limit(1)
-        .executeTakeFirst();
-      return row?.idx;
-    },
+    findByIdentity: (identity) => findIndexByIdentity(db, treeId, identity),
+    findByLeafHash: (leafHash) => findIndexByLeafHash(db, treeId, leafHash),
     async findByKeys(keys) {
       const out = new Map<string, bigint[]>(keys.map((k) => [k, []]));
-      if (keys.length === 0) return out;
-      const rows = await db.selectFrom('log_entry_keys').select(['key', 'idx']).where('tree_id', '=', treeId).where('key', 'in', [...keys]).orderBy('idx').execute();
-      for (const r of rows) out.get(r.key)?.push(r.idx);
+      for (const hit of await findIndicesByKeys(db, treeId, keys)) out.get(hit.key)?.push(hit.index);
       return out;
     },
-    async leafHashesAt(indices) {
-      if (indices.length === 0) return new Map();
-      const rows = await db.selectFrom('log_entries').select(['idx', 'leaf_hash']).where('tree_id', '=', treeId).where('idx', 'in', [...indices]).execute();
-      return new Map(rows.map((r) => [r.idx, r.leaf_hash]));
-    },
+    leafHashesAt: (indices) => readLeafHashesAt(db, treeId, indices),
     async rootAt(size) {
       await requireIntegrated(size);
       return rootFromTiles(size, await readTiles(tilesNeededForAppend(size)));
@@ -244,9 +223,9 @@ export function createTreeReader(db: LogDb, treeId: bigint): TreeReader {
     async entryBundle(index, width) {
       if (!(await reaches(0, index, width))) return undefined;
       const from = index * BigInt(TILE_WIDTH);
-      const rows = await selectEntries().where('idx', '>=', from).where('idx', '<', from + BigInt(width)).orderBy('idx').execute();
-      if (rows.length !== width) throw new LogError('CORRUPT_STATE', `entry bundle ${index} has ${rows.length} of ${width} entries`);
-      return encodeEntryBundle(rows.map((r) => r.data));
+      const stored = await readEntries(db, treeId, from, from + BigInt(width));
+      if (stored.length !== width) throw new LogError('CORRUPT_STATE', `entry bundle ${index} has ${stored.length} of ${width} entries`);
+      return encodeEntryBundle(stored.map((e) => e.data));
     },
     async tile(level, index, width) {
       if (!(await reaches(level, index, width))) return undefined;

@@ -90,19 +90,9 @@ export function createNoteVerifier(name: string, publicKey: KeyObject): NoteKey 
   };
 }
 
-// What each note signer was made of, so another thread of this process can make the same one.
-const partsOfNoteSigners = new WeakMap<NoteSigner, { name: string; signer: Signer }>();
-
 /** A note signer over a core `Signer` (a file key, an HSM, memory) under key name `name`. */
 export function createNoteSigner(name: string, signer: Signer): NoteSigner & { readonly keyId: Uint8Array } {
   checkName(name);
   const keyId = noteKeyId(name, signer.publicKey);
-  const noteSigner = { name, keyId, keyHint: keyId.slice(0, KEY_HINT_LENGTH), sign: (message: Uint8Array) => signer.sign(message) };
-  partsOfNoteSigners.set(noteSigner, { name, signer });
-  return noteSigner;
-}
-
-/** The key name and core signer a note signer was made from by {@link createNoteSigner}; undefined otherwise. */
-export function noteSignerParts(noteSigner: NoteSigner): { readonly name: string; readonly signer: Signer } | undefined {
-  return partsOfNoteSigners.get(noteSigner);
+  return { name, keyId, keyHint: keyId.slice(0, KEY_HINT_LENGTH), sign: (message: Uint8Array) => signer.sign(message) };
 }

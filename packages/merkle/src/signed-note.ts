@@ -26,7 +26,6 @@ export {
   noteKeyId,
   createNoteVerifier,
   createNoteSigner,
-  noteSignerParts,
 } from './note-keys.js';
 export { formatVerifierKey, parseVerifierKey } from './note-vkey.js';
 

@@ -30,7 +30,13 @@ export type RekorErrorCode =
   /** 400 for bad query parameters (proof sizes, unknown tree IDs, log indexes). */
   | 'INVALID_REQUEST'
   /** 422 `more than max allowed 10 entries in request` (searchLogQuery). */
-  | 'TOO_MANY_ENTRIES';
+  | 'TOO_MANY_ENTRIES'
+  /** 503: the log takes no entry now (its queue is full, or it is shutting down); the client retries. */
+  | 'UNAVAILABLE'
+  /** 413 `entry too large`: the canonical entry exceeds what the log stores per entry. */
+  | 'ENTRY_TOO_LARGE'
+  /** 500 with the generic text: the log failed in a way the client is not told about (the cause is logged). */
+  | 'INTERNAL';
 
 /** HTTP status per code, as upstream answers (pkg/api/error.go, go-openapi/errors for binding failures). */
 export const REKOR_ERROR_STATUS: Readonly<Record<RekorErrorCode, number>> = {
@@ -47,6 +53,9 @@ export const REKOR_ERROR_STATUS: Readonly<Record<RekorErrorCode, number>> = {
   DUPLICATE_ENTRY: 409,
   INVALID_REQUEST: 400,
   TOO_MANY_ENTRIES: 422,
+  UNAVAILABLE: 503,
+  ENTRY_TOO_LARGE: 413,
+  INTERNAL: 500,
 };
 
 /**

@@ -16,5 +16,6 @@ export { entryTimestampPayload, signEntryTimestamp, verifyEntryTimestamp, type E
 export { logEntryJson, type LogEntryParts, type LogEntryAnon, type LogEntryMap } from './log-entry.js';
 export { indexQueryKeys, type IndexQuery } from './index-query.js';
 export { preAuthEncoding } from './dsse-envelope.js';
-export { createRekorLog, REKOR_TREE_NAME, type RekorLog, type RekorLogOptions, type LogInfo } from './rekor-log.js';
+export { createRekorLog, type RekorLog, type RekorLogOptions, type LogInfo } from './rekor-log.js';
+export { rekorTreeDescription, REKOR_TREE_NAME, type RekorTreeOptions } from './rekor-tree.js';
 export { parseSearchLogQuery, MAX_SEARCH_ITEMS, type SearchLogQuery } from './search-query.js';

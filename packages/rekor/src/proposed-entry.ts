@@ -1,4 +1,5 @@
-import { canonicalize, encoding, sha256 } from '@sigbox/core';
+import { canonicalize, encoding } from '@sigbox/core';
+import { hashLeaf } from '@sigbox/merkle';
 import { EntryValidationError, GO_OPENAPI_CODE, RekorError } from './errors.js';
 import { isObject, patternMismatch, required } from './go-validate.js';
 import { parseDsse } from './kinds/dsse.js';
@@ -6,7 +7,7 @@ import { parseHashedrekord } from './kinds/hashedrekord.js';
 import { parseIntoto } from './kinds/intoto.js';
 import type { EntryMode, ParseSpec } from './kinds/kind.js';
 
-/** Kinds and versions Sigbox accepts (reference log-rekor-v1.md §5). */
+/** The kinds and versions Sigbox accepts; the other kinds upstream knows are answered as disabled (see parserFor). */
 const SUPPORTED: Readonly<Record<string, Readonly<Record<string, ParseSpec>>>> = {
   hashedrekord: { '0.0.1': parseHashedrekord },
   dsse: { '0.0.1': parseDsse },
@@ -25,7 +26,7 @@ export interface CanonicalEntry {
   apiVersion: string;
   /** RFC 8785 JCS of `{"apiVersion","kind","spec"}`: the leaf, and (base64) the LogEntry `body`. */
   canonicalBody: Uint8Array;
-  /** SHA-256(0x00 ‖ canonicalBody): the entry UUID's bytes. */
+  /** SHA-256(0x00 ‖ canonicalBody), RFC 6962's leaf hash: the entry UUID's bytes, handed to the engine as is. */
   leafHash: Uint8Array;
   /** Search-index keys, lower-cased (write side of /api/v1/index/retrieve). */
   indexKeys: string[];
@@ -72,7 +73,7 @@ function canonicalEntry(json: unknown, mode: EntryMode): CanonicalEntry {
   try {
     const result = parserFor(kind, apiVersion, mode)(spec, mode);
     const canonicalBody = encoding.utf8(canonicalize({ apiVersion, kind, spec: result.spec }));
-    const leafHash = sha256(new Uint8Array([0]), canonicalBody);
+    const leafHash = hashLeaf(canonicalBody);
     return { kind, apiVersion, canonicalBody, leafHash, indexKeys: [...new Set(result.indexKeys.map((k) => k.toLowerCase()))] };
   } catch (err) {
     if (err instanceof RekorError) throw err;

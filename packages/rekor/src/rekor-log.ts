@@ -1,32 +1,22 @@
-import { type Signer, encoding, keyAlgorithm, spkiDer, toPem } from '@sigbox/core';
-import type { Database } from '@sigbox/db';
-import { type IntegratedState, type IntegrationRound, type LogTree, openLogTree } from '@sigbox/log';
-import { createNoteSigner, rekorV1Origin } from '@sigbox/merkle';
+import { type Signer, encoding, spkiDer, toPem } from '@sigbox/core';
+import { type IntegratedState, type LogTree, mapLogErrors } from '@sigbox/log';
 import type { EntryFacts } from './entry-cache.js';
 import { createEntryFactsStore } from './entry-facts.js';
+import { rekorErrorOf } from './engine-errors.js';
 import { entryId, logIdHex, parseEntryRef } from './entry-id.js';
 import { RekorError } from './errors.js';
 import { indexQueryKeys } from './index-query.js';
 import { type LogEntryMap, logEntryJson } from './log-entry.js';
 import { checkpointJsonBytes, logEntryText } from './log-entry-text.js';
 import { canonicalizeSearchEntry, parseProposedEntry } from './proposed-entry.js';
+import { checkRekorLogKey } from './rekor-tree.js';
 import { parseSearchLogQuery } from './search-query.js';
 
-/** The tree's name in the log engine's database. */
-export const REKOR_TREE_NAME = 'rekor';
-
 export interface RekorLogOptions {
-  database: Database;
-  /** The log key: ECDSA (sigstore-go verifies SETs only with ECDSA keys), kept across restarts. */
+  /** The tree the log serves, opened from `rekorTreeDescription` by whoever owns (and closes) it. */
+  tree: LogTree;
+  /** The log key, which signs the tree's checkpoints too: ECDSA, kept across restarts. */
   signer: Signer;
-  /** Hostname of the public URL: the checkpoint origin is `<hostname> - <treeID>` and signatures carry this name. */
-  hostname: string;
-  clock?: () => Date;
-  batchSize?: number;
-  batchMaxAgeMs?: number;
-  maxPending?: number;
-  onIntegrated?: (round: IntegrationRound, durationMs: number) => void;
-  onSequenced?: (batchSize: number) => void;
 }
 
 export interface LogInfo {
@@ -36,8 +26,12 @@ export interface LogInfo {
   treeID: string;
 }
 
-/** The Rekor v1 API's logic on the log engine; the HTTP edge only moves JSON in and out. */
+/**
+ * The Rekor v1 API's logic on the log engine; the HTTP edge only moves JSON in and out. Its operations fail with
+ * RekorErrors only (the engine's errors are mapped here); anything else is an unexpected failure (a generic 500).
+ */
 export interface RekorLog {
+  /** The tree it serves (the C2SP tlog-tiles reads go to it directly). */
   readonly tree: LogTree;
   readonly treeId: bigint;
   /** Hex SHA-256 of the log key's SPKI (Rekor's logID). */
@@ -55,20 +49,14 @@ export interface RekorLog {
   logInfo(): Promise<LogInfo>;
   logProof(firstSize: bigint, lastSize: bigint, treeId?: bigint): Promise<{ rootHash: string; hashes: string[] }>;
   publicKey(treeId?: bigint): string;
-  close(): Promise<void>;
 }
 
-export async function createRekorLog(options: RekorLogOptions): Promise<RekorLog> {
-  if (!keyAlgorithm(options.signer.publicKey).startsWith('ecdsa')) {
-    throw new RekorError('UNSUPPORTED_SIGNER', 'the Rekor log key must be ECDSA');
-  }
-  const tree = await openLogTree(options.database, {
-    name: REKOR_TREE_NAME,
-    origin: (treeId) => rekorV1Origin(options.hostname, treeId),
-    // v1 checkpoints carry the log's signature only (rekor SignedNote.Verify rejects any other line).
-    signers: [createNoteSigner(options.hostname, options.signer)],
-    ...pick(options, ['clock', 'batchSize', 'batchMaxAgeMs', 'maxPending', 'onIntegrated', 'onSequenced']),
-  });
+/** The operations that reach the engine: their engine errors are mapped to RekorErrors on the way out. */
+type EngineOperations = Omit<RekorLog, 'tree' | 'treeId' | 'logId' | 'publicKeyPem' | 'publicKey'>;
+
+export function createRekorLog(options: RekorLogOptions): RekorLog {
+  checkRekorLogKey(options.signer.publicKey);
+  const { tree } = options;
   const logId = logIdHex(options.signer.publicKey);
   const publicKeyPem = toPem('PUBLIC KEY', spkiDer(options.signer.publicKey));
   const { treeId } = tree;
@@ -116,14 +104,10 @@ export async function createRekorLog(options: RekorLogOptions): Promise<RekorLog
     if (id !== undefined && id !== treeId) throw new RekorError('INVALID_REQUEST', `unknown tree ID ${id}`);
   }
 
-  return {
-    tree,
-    treeId,
-    logId,
-    publicKeyPem,
+  const operations: EngineOperations = {
     async createEntry(body) {
       const entry = parseProposedEntry(body);
-      const added = await tree.add({ data: entry.canonicalBody, keys: entry.indexKeys });
+      const added = await tree.add({ data: entry.canonicalBody, leafHash: entry.leafHash, keys: entry.indexKeys });
       const id = entryId(treeId, entry.leafHash);
       if (added.duplicate) {
         throw new RekorError('DUPLICATE_ENTRY', `an equivalent entry already exists in the transparency log with UUID ${id}`, { details: { entryId: id } });
@@ -176,17 +160,26 @@ export async function createRekorLog(options: RekorLogOptions): Promise<RekorLog
       const hashes = firstSize === lastSize ? [] : await tree.consistencyProof(firstSize, lastSize);
       return { rootHash: encoding.toHex(await tree.rootAt(lastSize)), hashes: hashes.map((h) => encoding.toHex(h)) };
     },
+  };
+
+  const answered = <A extends unknown[], R>(operation: (...args: A) => Promise<R>) => mapLogErrors(operation, rekorErrorOf);
+  return {
+    tree,
+    treeId,
+    logId,
+    publicKeyPem,
+    createEntry: answered(operations.createEntry),
+    getEntryByIndex: answered(operations.getEntryByIndex),
+    getEntryTextByIndex: answered(operations.getEntryTextByIndex),
+    getEntryByRef: answered(operations.getEntryByRef),
+    searchLogQuery: answered(operations.searchLogQuery),
+    searchIndex: answered(operations.searchIndex),
+    logInfo: answered(operations.logInfo),
+    logProof: answered(operations.logProof),
     publicKey(requestedTree) {
       checkTreeId(requestedTree);
       return publicKeyPem;
     },
-    close: () => tree.close(),
   };
-}
-
-function pick<T extends object, K extends keyof T>(obj: T, keys: readonly K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
-  return out;
 }
 

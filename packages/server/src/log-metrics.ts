@@ -1,12 +1,11 @@
-import type { IntegrationRound } from '@sigbox/log';
+import type { TreeEngineOptions } from '@sigbox/log';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
-/** The log's own metrics: appends, batch sizes, integration latency, proof self-check failures. */
-export interface LogMetrics {
-  onSequenced(batchSize: number): void;
-  onIntegrated(round: IntegrationRound, durationMs: number): void;
-  proofSelfCheckFailed(): void;
-}
+/**
+ * The log's own metrics: appends, batch sizes, integration latency, proof self-check failures. They are the
+ * tree's event hooks, given to the engine where the tree is opened.
+ */
+export type LogMetrics = Required<Pick<TreeEngineOptions, 'onSequenced' | 'onIntegrated' | 'onProofSelfCheckFailed'>>;
 
 type Families = ReturnType<typeof createFamilies>;
 // One set of metric families per registry, shared by every tree (Rekor, CT), told apart by the `tree` label.
@@ -52,6 +51,6 @@ export function createLogMetrics(registry: Registry, tree: string): LogMetrics {
       integrated.inc({ tree }, Number(round.size - round.previousSize));
       integration.observe({ tree }, durationMs / 1000);
     },
-    proofSelfCheckFailed: () => selfCheck.inc({ tree }),
+    onProofSelfCheckFailed: () => selfCheck.inc({ tree }),
   };
 }

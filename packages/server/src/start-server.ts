@@ -106,7 +106,7 @@ async function mountServices(config: ServerConfig, db: Database, registry: Regis
   // Known before listening even with port 0: only the hostname names the log (origin, signature name).
   const hostname = new URL(config.publicUrl ?? httpUrl(config.host, config.port || 1)).hostname;
   const rekor = await openRekor({ db, dataDir: config.dataDir, hostname, registry, logKeyFile: config.logKeyFile, logKeyPassphrase: config.logKeyPassphrase });
-  const closers: Array<() => Promise<void>> = [() => rekor.log.close()];
+  const closers: Array<() => Promise<void>> = [() => rekor.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close();
   };
@@ -118,7 +118,7 @@ async function mountServices(config: ServerConfig, db: Database, registry: Regis
     closers.push(() => caKeys.close());
     if (config.ctLog !== false) {
       const opened = await openCt({ db, dataDir: config.dataDir, hostname, roots: [caKeys.chainDer.at(-1) as Uint8Array], registry });
-      closers.push(() => opened.log.close());
+      closers.push(() => opened.close());
       ct = opened;
     }
     ca = await openCa(caKeys, { fulcioConfig: config.fulcioConfig, logger, ...(ct ? { sctIssuer: ct.log.sctIssuer } : {}) });

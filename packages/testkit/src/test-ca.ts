@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { type KeyAlgorithm, type Signer, createEphemeralSigner, spkiDer } from '@sigbox/core';
+import { type KeyAlgorithm, type Signer, createEphemeralSigner, createKeySigner, generatePrivateKey, spkiDer } from '@sigbox/core';
 import {
   type CaCertificate,
   type CaSubject,
@@ -38,7 +38,8 @@ export interface TestCaOptions {
 /** A Fulcio-shaped CA on fresh keys: root → intermediate (issuing) → code-signing leaves. */
 export interface TestCa {
   root: CaCertificate & { signer: Signer };
-  intermediate: CaCertificate & { signer: Signer };
+  /** The issuing CA, with its private key for tests that sign certificates of their own making. */
+  intermediate: CaCertificate & { signer: Signer; privateKey: KeyObject };
   /** `[intermediate, root]`, as the CA serves its chain. */
   chainDer: Uint8Array[];
   validity: Validity;
@@ -60,7 +61,8 @@ export interface TestCa {
 export async function createTestCa(options: TestCaOptions = {}): Promise<TestCa> {
   const { commonName = 'sigbox', organization = 'sigbox.dev', algorithm = 'ecdsa-p256', validity = TEST_CA_VALIDITY } = options;
   const rootSigner = createEphemeralSigner(options.rootAlgorithm ?? algorithm);
-  const intermediateSigner = createEphemeralSigner(algorithm);
+  const intermediateKey = generatePrivateKey(algorithm);
+  const intermediateSigner = createKeySigner(intermediateKey);
   const root = await createRootCa({ subject: { commonName, organization }, signer: rootSigner, validity });
   const issueIntermediate = (publicKey: KeyObject, subject: CaSubject) =>
     createIntermediateCa({ subject, publicKey, parent: { certDer: root.der, signer: rootSigner }, validity });
@@ -68,7 +70,7 @@ export async function createTestCa(options: TestCaOptions = {}): Promise<TestCa>
   const leaves = createLeafIssuer({ issuerCertDer: intermediate.der, signer: intermediateSigner });
   return {
     root: { ...root, signer: rootSigner },
-    intermediate: { ...intermediate, signer: intermediateSigner },
+    intermediate: { ...intermediate, signer: intermediateSigner, privateKey: intermediateKey },
     chainDer: [intermediate.der, root.der],
     validity,
     leaves,

@@ -1,16 +1,16 @@
 import type { ct } from '@sigbox/api';
 import { CT_ERROR_STATUS, CtError, type CtLog, parseChainRequest } from '@sigbox/ctlog';
-import { LogError } from '@sigbox/log';
 import { plainTextErrorFormat } from '../error-formats.js';
 import { HttpError } from '../http-error.js';
 import type { Api } from '../pipeline/api.js';
 import { operationsOf } from '../pipeline/operation.js';
 
-/** RFC 6962 logs answer like Go's http.Error: a status and a line of text. */
+/**
+ * RFC 6962 logs answer like Go's http.Error: a status and a line of text. The personality has already mapped the
+ * engine's errors (a pushed-back submitter gets 503, and the pipeline tells it when to retry).
+ */
 export function mapCtError(err: unknown): HttpError | undefined {
-  if (err instanceof CtError) return new HttpError(CT_ERROR_STATUS[err.code], `${err.message}\n`, { cause: err });
-  if (err instanceof LogError && (err.code === 'PUSHBACK' || err.code === 'CLOSED')) return new HttpError(503, 'log busy; retry later\n', { cause: err });
-  return undefined;
+  return err instanceof CtError ? new HttpError(CT_ERROR_STATUS[err.code], `${err.message}\n`, { cause: err }) : undefined;
 }
 
 const query = (value: string | string[] | undefined): string | undefined => (typeof value === 'string' ? value : undefined);

@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { loadOrCreateFileSigner } from '@sigbox/core';
-import { createCtLog, type CtLog } from '@sigbox/ctlog';
+import { createKeySigner, loadOrCreatePrivateKey } from '@sigbox/core';
+import { createCtLog, ctTreeDescription, type CtLog } from '@sigbox/ctlog';
+import { openLogTree } from '@sigbox/log';
 import { type Database, putSettingOnce } from '@sigbox/db';
 import { encoding } from '@sigbox/core';
 import { type TransparencyLogInstance, ctLogInstance } from '@sigbox/trust';
@@ -18,6 +19,8 @@ export interface CtSetup {
   readonly api: Api;
   /** The ctlogs entry of trusted_root.json. */
   trustEntry(publicUrl: string): TransparencyLogInstance;
+  /** Closes the log's tree once the entries it took are integrated. */
+  close(): Promise<void>;
 }
 
 /**
@@ -26,16 +29,19 @@ export interface CtSetup {
  * tree's key is refused at start.
  */
 export async function openCt(options: { db: Database; dataDir: string; hostname: string; roots: readonly Uint8Array[]; registry: Registry }): Promise<CtSetup> {
-  const signer = await loadOrCreateFileSigner(path.join(options.dataDir, CT_KEY_FILE), 'ecdsa-p256').catch((cause: unknown) => {
+  // A KeyObject in this process's memory: the tree's writer thread signs with it too.
+  const privateKey = await loadOrCreatePrivateKey(path.join(options.dataDir, CT_KEY_FILE), 'ecdsa-p256').catch((cause: unknown) => {
     throw new StartError('KEY_UNUSABLE', `cannot load the CT log key: ${String(cause)}`, { cause });
   });
+  const signer = createKeySigner(privateKey);
   const metrics = createLogMetrics(options.registry, 'ct');
-  const log = await createCtLog({ database: options.db, signer, hostname: options.hostname, roots: options.roots, onSequenced: metrics.onSequenced, onIntegrated: metrics.onIntegrated });
+  const tree = await openLogTree(options.db, { ...ctTreeDescription({ hostname: options.hostname, key: { privateKey } }), ...metrics });
+  const log = createCtLog({ tree, signer, roots: options.roots });
   const logId = encoding.toHex(log.logId);
-  const keyOfTree = await putSettingOnce(options.db.kysely, `ct.tree.${log.tree.treeId}.logId`, logId);
+  const keyOfTree = await putSettingOnce(options.db.kysely, `ct.tree.${tree.treeId}.logId`, logId);
   if (keyOfTree !== logId) {
-    await log.close();
-    throw new StartError('KEY_UNUSABLE', `the CT log key (log ID ${logId}) is not the key of CT tree ${log.tree.treeId}`);
+    await tree.close();
+    throw new StartError('KEY_UNUSABLE', `the CT log key (log ID ${logId}) is not the key of CT tree ${tree.treeId}`);
   }
   // validFor.start must precede every SCT: the time this key first served, written once.
   const validFrom = new Date(await putSettingOnce(options.db.kysely, `ct.key.${logId}.since`, new Date().toISOString()));
@@ -43,5 +49,6 @@ export async function openCt(options: { db: Database; dataDir: string; hostname:
     log,
     api: createCtApi(log),
     trustEntry: (publicUrl) => ctLogInstance({ baseUrl: publicUrl, publicKey: signer.publicKey, validFrom }),
+    close: () => tree.close(),
   };
 }

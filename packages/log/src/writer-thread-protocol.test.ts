@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LogError } from './errors.js';
-import { deserializeError, serializeError } from './thread-writer-protocol.js';
+import { deserializeError, serializeError } from './writer-thread-protocol.js';
 
 /** What crosses a thread boundary: `postMessage` clones with the structured clone algorithm. */
 const across = (error: unknown) => deserializeError(structuredClone(serializeError(error)));

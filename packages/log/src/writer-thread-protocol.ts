@@ -1,15 +1,15 @@
-import type { KeyObject } from 'node:crypto';
+import type { ThreadCheckpointSigner } from './checkpoint-signers.js';
 import { LogError, type LogErrorCode } from './errors.js';
 import type { IntegrationRound } from './integrator.js';
 import type { EntryToSequence, Sequenced } from './sequencer.js';
 import type { WriterSettings, WrittenEntry } from './tree-writer.js';
 
 /** What a writer thread starts with (`workerData`): plain data and KeyObjects, which cross threads. */
-export interface ThreadWriterData {
+export interface WriterThreadData {
   database: { url: string };
   maxConnections: number;
   settings: WriterSettings;
-  signers: Array<{ name: string; key: KeyObject }>;
+  signers: readonly ThreadCheckpointSigner[];
 }
 
 /** Adds travel in one message per event-loop turn each way: a message wakes the other thread, which costs more than copying. */

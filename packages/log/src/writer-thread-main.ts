@@ -1,24 +1,23 @@
 /**
- * Entry point of a writer thread (see thread-writer.ts): the tree's sequencer and integrator with a database
+ * Entry point of a writer thread (see writer-thread-client.ts): the tree's sequencer and integrator with a database
  * pool of their own, driven by messages from the thread that opened the tree.
  */
-import type { KeyObject } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createKeySigner } from '@sigbox/core';
 import { createDb } from '@sigbox/db';
-import { createNoteSigner } from '@sigbox/merkle';
+import { createCheckpointNoteSigners } from './checkpoint-signers.js';
 import type { LogDb } from './storage.js';
 import type { LogTables } from './tables.js';
-import { type FromWriter, type Outcome, type ThreadWriterData, type ToWriter, serializeError } from './thread-writer-protocol.js';
+import { type FromWriter, type Outcome, type ToWriter, type WriterThreadData, serializeError } from './writer-thread-protocol.js';
 import { openLocalWriter } from './tree-writer.js';
 
-const data = workerData as ThreadWriterData;
+const data = workerData as WriterThreadData;
 const port = parentPort as NonNullable<typeof parentPort>;
 const post = (message: FromWriter): void => port.postMessage(message);
 
 const database = createDb({ url: data.database.url, maxConnections: data.maxConnections });
 const db = database.kysely.withTables<LogTables>() as unknown as LogDb;
-const signers = data.signers.map((s: { name: string; key: KeyObject }) => createNoteSigner(s.name, createKeySigner(s.key)));
+// The keys the opening thread was given, so every checkpoint is signed as it would have signed it.
+const signers = createCheckpointNoteSigners(data.signers);
 
 try {
   const writer = await openLocalWriter(

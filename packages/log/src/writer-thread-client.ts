@@ -1,11 +1,10 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { signerKeyForThreads } from '@sigbox/core';
-import { type NoteSigner, noteSignerParts } from '@sigbox/merkle';
+import type { ThreadCheckpointSigner } from './checkpoint-signers.js';
 import { LogError } from './errors.js';
 import type { EntryToSequence, Sequenced } from './sequencer.js';
-import { type FromWriter, type SerializedError, type ThreadWriterData, type ToWriter, type Until, deserializeError } from './thread-writer-protocol.js';
+import { type FromWriter, type SerializedError, type ToWriter, type Until, type WriterThreadData, deserializeError } from './writer-thread-protocol.js';
 import type { TreeWriter, WriterEvents, WriterSettings, WrittenEntry } from './tree-writer.js';
 
 /**
@@ -17,23 +16,8 @@ const WRITER_THREAD_CONNECTIONS = 4;
 // Run from TypeScript sources (tsx; tests, `npm start`), the thread needs the same loader and export
 // condition this thread has; run from the build, it is a plain module.
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WRITER_THREAD_URL = new URL(FROM_SOURCE ? './writer-thread.ts' : './writer-thread.js', import.meta.url);
+const WRITER_THREAD_URL = new URL(FROM_SOURCE ? './writer-thread-main.ts' : './writer-thread-main.js', import.meta.url);
 const sourceExecArgv = (): string[] => ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, '--conditions=@sigbox/source'];
-
-/**
- * The signers as a writer thread can re-create them (name and private key), or undefined when one of them
- * keeps its key out of reach (an HSM): such a tree is written on the thread that opened it.
- */
-export function threadSigners(signers: readonly NoteSigner[]): ThreadWriterData['signers'] | undefined {
-  const out: ThreadWriterData['signers'] = [];
-  for (const signer of signers) {
-    const parts = noteSignerParts(signer);
-    const key = parts && signerKeyForThreads(parts.signer);
-    if (!parts || !key) return undefined;
-    out.push({ name: parts.name, key });
-  }
-  return out;
-}
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -47,11 +31,11 @@ interface Pending {
  * it queued), here only behind the database. This thread hands entries over and gets the results back, each
  * integration round (state and tiles) before the entries it integrated.
  */
-export async function openThreadWriter(
-  options: { database: { url: string }; settings: WriterSettings; signers: ThreadWriterData['signers'] },
+export async function openWriterThread(
+  options: { database: { url: string }; settings: WriterSettings; signers: readonly ThreadCheckpointSigner[] },
   events: WriterEvents,
 ): Promise<TreeWriter> {
-  const data: ThreadWriterData = { ...options, maxConnections: WRITER_THREAD_CONNECTIONS };
+  const data: WriterThreadData = { ...options, maxConnections: WRITER_THREAD_CONNECTIONS };
   const worker = new Worker(WRITER_THREAD_URL, { workerData: data, ...(FROM_SOURCE ? { execArgv: sourceExecArgv() } : {}) });
   const pending = new Map<number, Pending>();
   let nextId = 0;

@@ -1,0 +1,25 @@
+import type { LogError } from '@sigbox/log';
+import { RekorError } from './errors.js';
+
+/** The text of a 500: what the edge's generic answer says, so a mapped engine failure reads the same to clients. */
+export const INTERNAL_ERROR_MESSAGE = 'Internal Server Error';
+
+/** What an error of the log engine means to a Rekor client. */
+export function rekorErrorOf(error: LogError): RekorError {
+  switch (error.code) {
+    // tessera's ErrPushback: the client retries.
+    case 'PUSHBACK':
+      return new RekorError('UNAVAILABLE', 'the log is busy; retry later', { cause: error });
+    case 'CLOSED':
+      return new RekorError('UNAVAILABLE', 'the log is shutting down', { cause: error });
+    case 'ENTRY_TOO_LARGE':
+      return new RekorError('ENTRY_TOO_LARGE', 'entry too large', { cause: error });
+    case 'INDEX_OUT_OF_RANGE':
+    case 'SIZE_OUT_OF_RANGE':
+      return new RekorError('INVALID_REQUEST', error.message, { cause: error });
+    default:
+      // The log's own failures (a corrupt state, a proof that failed its self-check): the client learns nothing
+      // of them, the cause goes to the server's log.
+      return new RekorError('INTERNAL', INTERNAL_ERROR_MESSAGE, { cause: error });
+  }
+}

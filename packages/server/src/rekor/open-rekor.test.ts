@@ -1,0 +1,90 @@
+// The composition root's part in the Rekor log: it opens the tree with the log key in memory (so on PostgreSQL
+// the tree is written on its own thread) and wires the engine's events to the metrics, including the proofs
+// that fail their self-check, which the client sees as the generic 500.
+import crypto from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from '@sigbox/db';
+import { createTestDatabase, databaseEngines, type TestDatabase } from '@sigbox/testkit';
+import { Registry } from 'prom-client';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../app.js';
+import { captureLogger } from '../__fixtures__/capture-logger.js';
+import { type RekorSetup, openRekor } from './open-rekor.js';
+
+const SELF_CHECK_FAILURES = 'sigbox_log_proof_self_check_failures_total';
+
+/** A hashedrekord 0.0.1 over a fresh artifact, signed with a fresh P-256 key. */
+function hashedrekord(): unknown {
+  const artifact = crypto.randomBytes(32);
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64');
+  return {
+    kind: 'hashedrekord',
+    apiVersion: '0.0.1',
+    spec: {
+      signature: { content: b64(crypto.sign('sha256', artifact, privateKey)), publicKey: { content: b64(publicKey.export({ type: 'spki', format: 'pem' })) } },
+      data: { hash: { algorithm: 'sha256', value: crypto.hash('sha256', artifact, 'hex') } },
+    },
+  };
+}
+
+async function failuresCounted(registry: Registry): Promise<number> {
+  const metric = await registry.getSingleMetric(SELF_CHECK_FAILURES)?.get();
+  return metric?.values.find((v) => v.labels.tree === 'rekor')?.value ?? 0;
+}
+
+describe.each(databaseEngines())('opening the Rekor log on %s', (engine) => {
+  let db: TestDatabase;
+  let dataDir: string;
+  const setups: RekorSetup[] = [];
+  const open = async (registry = new Registry()) => {
+    const setup = await openRekor({ db, dataDir, hostname: 'rekor.test', registry });
+    setups.push(setup);
+    return setup;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ engine });
+    dataDir = await mkdtemp(path.join(tmpdir(), 'sigbox-open-rekor-'));
+  });
+  afterAll(async () => {
+    for (const setup of setups) await setup.close();
+    await db?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('hands the tree the log key itself: on PostgreSQL the tree is written on a thread of its own', async () => {
+    const { log } = await open();
+    expect(log.tree.writerThread).toBe(engine === 'postgres');
+    await log.createEntry(hashedrekord());
+    await log.createEntry(hashedrekord());
+    expect((await log.logInfo()).treeSize).toBe(2);
+  });
+
+  it('counts a proof that fails its self-check where it fails, and answers the client the generic 500', async () => {
+    const writer = setups[0] as RekorSetup;
+    // Entry 0's proof in the tree of size 2 is entry 1's leaf hash, read from tile 0/0: damage that hash.
+    const { rows } = await sql<{ hashes: Uint8Array }>`SELECT hashes FROM log_tiles WHERE tree_id = ${writer.log.treeId} AND level = 0 AND idx = 0`.execute(db.kysely);
+    const damaged = Uint8Array.from(rows[0]?.hashes ?? [], (b, i) => (i === 32 ? b ^ 0xff : b));
+    await sql`UPDATE log_tiles SET hashes = ${damaged} WHERE tree_id = ${writer.log.treeId} AND level = 0 AND idx = 0`.execute(db.kysely);
+
+    // Another process (nothing cached) reads the damaged tile.
+    const registry = new Registry();
+    const reader = await open(registry);
+    await expect(reader.log.getEntryByIndex(0n)).rejects.toMatchObject({ name: 'RekorError', code: 'INTERNAL', status: 500 });
+    expect(await failuresCounted(registry)).toBe(1);
+
+    const { logger } = captureLogger();
+    const app = createApp({ logger, registry, apis: [reader.api] });
+    const res = await request(app).get('/api/v1/log/entries').query({ logIndex: 0 });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ code: 500, message: 'Internal Server Error' });
+    // One more failed proof, counted once: the request took one path.
+    expect(await failuresCounted(registry)).toBe(2);
+    // The proof was never sent: entry 1's proof needs no damaged hash and still verifies.
+    expect((await request(app).get('/api/v1/log/entries').query({ logIndex: 1 })).status).toBe(200);
+  });
+});
