@@ -71,8 +71,9 @@ describe('certificate SANs as sigstore lists them (rekor index keys)', () => {
     expect(await subjectsOf(generalNames(twoValues))).toEqual(['u']);
   });
 
-  it('decodes text byte for byte: IA5 octets as Latin-1, broken UTF-8 as U+FFFD', async () => {
-    expect(await subjectsOf(generalNames(gn.email('é@example.com'), gn.username(Uint8Array.of(0x61, 0xff, 0x62))))).toEqual(['é@example.com', 'a\uFFFDb']);
+  it('decodes text byte for byte: IA5 octets as WHATWG latin1 (windows-1252), broken UTF-8 as U+FFFD', async () => {
+    const names = generalNames(gn.email('é@example.com'), gn.uri('\x97'), gn.username(Uint8Array.of(0x61, 0xff, 0x62)));
+    expect(await subjectsOf(names)).toEqual(['é@example.com', '\u2014', 'a\uFFFDb']);
   });
 
   it('lists the names of every subjectAltName extension, in order, and nothing without one', async () => {
@@ -103,6 +104,18 @@ describe('certificate SANs as sigstore lists them (rekor index keys)', () => {
     ['an otherName value tagged [0] but primitive', generalNames(tlv(0xa0, oid(FULCIO_USERNAME), tlv(0x80, utf8String('u'))))],
   ])('refuses a certificate whose subjectAltName has %s', async (_, value) => {
     const verifier = verifierOf((await testCertificate({ subjectAltNames: [value] })).pem);
+    expect(() => verifier.subjects()).toThrow();
+  });
+
+  it.each([
+    ['keyUsage', '2.5.29.15', Uint8Array.of(0x04, 0x00)],
+    ['extKeyUsage', '2.5.29.37', Uint8Array.of(0x04, 0x00)],
+    ['basicConstraints', '2.5.29.19', Uint8Array.of(0x04, 0x00)],
+    ['subjectKeyIdentifier', '2.5.29.14', tlv(0x30)],
+    ['authorityKeyIdentifier', '2.5.29.35', tlv(0x04)],
+  ])('refuses a certificate whose %s does not decode, though OpenSSL parses it', async (_, oidText, value) => {
+    const cert = await testCertificate({ subjectAltNames: [generalNames(gn.email('a@example.com'))], extensions: [{ oid: oidText, value }] });
+    const verifier = verifierOf(cert.pem);
     expect(() => verifier.subjects()).toThrow();
   });
 });

@@ -18,7 +18,7 @@ export interface TestCertificate {
   privateKey: crypto.KeyObject;
   publicKey: crypto.KeyObject;
   /** The same pair for @peculiar/x509, to sign certificates this one issues. */
-  keys: CryptoKeyPair;
+  keys: crypto.webcrypto.CryptoKeyPair;
   name: string;
 }
 
@@ -33,17 +33,18 @@ export interface CertificateOptions {
   notAfter?: Date;
   /** Raw extnValue of each subjectAltName extension (several make a certificate with repeated extensions). */
   subjectAltNames?: Uint8Array[];
-  extensions?: x509.Extension[];
+  /** Other extensions, by OID and raw extnValue. */
+  extensions?: Array<{ oid: string; value: Uint8Array }>;
 }
 
 /** A P-256 certificate as `options` describe it; self-signed, valid 2024–2034, by default. */
 export async function testCertificate(options: CertificateOptions = {}): Promise<TestCertificate> {
   const name = options.name ?? 'CN=sigbox test';
-  const keys = (await crypto.webcrypto.subtle.generateKey(EC_P256, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await crypto.webcrypto.subtle.generateKey(EC_P256, true, ['sign', 'verify'])) as crypto.webcrypto.CryptoKeyPair;
   const extensions = [
     ...(options.ca ? [new x509.BasicConstraintsExtension(true, undefined, true)] : []),
     ...(options.subjectAltNames ?? []).map((value) => new x509.Extension(OID_SUBJECT_ALT_NAME, false, value)),
-    ...(options.extensions ?? []),
+    ...(options.extensions ?? []).map(({ oid, value }) => new x509.Extension(oid, false, value)),
   ];
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: crypto.randomBytes(8).toString('hex').replace(/^[89a-f]/, '1'),
