@@ -47,7 +47,9 @@ function fail(message: string): never {
 /**
  * OtherName ::= SEQUENCE { type-id OBJECT IDENTIFIER, value [0] EXPLICIT ANY } (IMPLICIT [0] in GeneralName).
  * Fields after the value, and elements after the first inside `[0]`, are read as DER and otherwise ignored, as
- * Go's encoding/asn1 reads a SEQUENCE into a struct (sigstore reads its otherName SAN that way).
+ * Go's encoding/asn1 reads a SEQUENCE into a struct ("We allow extra bytes at the end of the SEQUENCE",
+ * https://github.com/golang/go/blob/go1.24.0/src/encoding/asn1/asn1.go), which is how sigstore's Go code reads
+ * the username otherName.
  */
 function otherName(bytes: Uint8Array, name: Element): GeneralName {
   const [typeId, value] = children(bytes, name);

@@ -66,7 +66,7 @@ const CHECKS: Readonly<Record<string, (value: Uint8Array) => unknown>> = {
 /**
  * Decodes every RFC 5280 extension that X.509 libraries read as they parse (keyUsage, extKeyUsage, the key
  * identifiers, basicConstraints, the alternative names) and throws X509Error for one that does not decode: Go's
- * x509.ParseCertificate and @peculiar/x509 refuse such a certificate, while OpenSSL parses it and flags it invalid
+ * x509.ParseCertificate or @peculiar/x509 refuses such a certificate, while OpenSSL parses it and flags it invalid
  * only when the extension is used.
  */
 export function checkStandardExtensions(parts: CertificateParts): void {
