@@ -17,8 +17,15 @@ function derInteger(bytes: Uint8Array): number[] {
   return [0x02, ...derLength(body.length), ...body];
 }
 
-/** Raw `r ‖ s` (each `size` bytes) to DER. */
-export function p1363ToDer(signature: Uint8Array): Uint8Array {
+/**
+ * Raw `r ‖ s` to DER. With `size` (32 for P-256, 48 for P-384, 66 for P-521) each half must be exactly that
+ * wide, as a producer that knows its curve answers (PKCS#11 v2.40 curr. mech. §2.3.1 for CKM_ECDSA); any
+ * other length is the producer's fault, not another reading of the signature.
+ */
+export function p1363ToDer(signature: Uint8Array, size?: number): Uint8Array {
+  if (size !== undefined && signature.length !== 2 * size) {
+    throw new CoreError('INVALID_ENCODING', `ECDSA signature of ${signature.length} bytes, expected ${2 * size}`);
+  }
   if (signature.length === 0 || signature.length % 2 !== 0) throw new CoreError('INVALID_ENCODING', 'raw ECDSA signature has odd length');
   const half = signature.length / 2;
   const body = [...derInteger(signature.subarray(0, half)), ...derInteger(signature.subarray(half))];

@@ -15,23 +15,13 @@ import {
 } from './checkpoint.js';
 import {
   NoteError,
-  type NoteErrorCode,
   createNoteSigner,
   createNoteVerifier,
   openNote,
   parseSignedNote,
   signNote,
 } from './signed-note.js';
-
-function errorCode(fn: () => unknown): NoteErrorCode {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof NoteError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a NoteError');
-}
+import { errorCode } from './__fixtures__/error-code.js';
 
 const ROOT = Uint8Array.from({ length: 32 }, (_, i) => i);
 const ROOT_B64 = encoding.toBase64(ROOT);

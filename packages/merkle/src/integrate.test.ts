@@ -1,6 +1,5 @@
 import { encoding } from '@sigbox/core';
 import { describe, expect, it } from 'vitest';
-import { MerkleError } from './errors.js';
 import { EMPTY_ROOT, hashLeaf } from './hasher.js';
 import { inclusionProof } from './inclusion.js';
 import { integrate, tilesNeededForAppend } from './integrate.js';
@@ -8,18 +7,10 @@ import { createMemoryTileStore } from './memory-tiles.js';
 import { rootFromTiles } from './node-reader.js';
 import type { Tile, TileId, TileReader } from './tile.js';
 import { verifyInclusion } from './verify-inclusion.js';
+import { errorCode } from './__fixtures__/error-code.js';
 
 const leaves = (from: number, count: number) => Array.from({ length: count }, (_, i) => hashLeaf(encoding.utf8(`leaf ${from + i}`)));
 const ids = (tiles: readonly Tile[]) => tiles.map((t) => `${t.level}/${t.index}/${t.hashes.length}`);
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof MerkleError ? err.code : err;
-  }
-  return 'no error';
-};
-
 function treeOf(size: number) {
   const store = createMemoryTileStore();
   store.writeTiles(integrate(0n, leaves(0, size), store.readTile).tiles);
@@ -65,15 +56,15 @@ describe('integrate', () => {
 
   it('fails with MISSING_TILE when the partial tile is absent or too narrow', () => {
     const store = treeOf(300);
-    expect(code(() => integrate(300n, leaves(300, 1), () => undefined))).toBe('MISSING_TILE');
-    expect(code(() => integrate(301n, leaves(301, 1), store.readTile))).toBe('MISSING_TILE');
-    expect(code(() => rootFromTiles(301n, store.readTile))).toBe('MISSING_TILE');
+    expect(errorCode(() => integrate(300n, leaves(300, 1), () => undefined))).toBe('MISSING_TILE');
+    expect(errorCode(() => integrate(301n, leaves(301, 1), store.readTile))).toBe('MISSING_TILE');
+    expect(errorCode(() => rootFromTiles(301n, store.readTile))).toBe('MISSING_TILE');
   });
 
   it('rejects leaf hashes that are not 32 bytes and sizes it cannot address', () => {
-    expect(code(() => integrate(0n, [new Uint8Array(31)], () => undefined))).toBe('INVALID_HASH');
-    expect(code(() => integrate(-1n, [], () => undefined))).toBe('INDEX_OUT_OF_RANGE');
-    expect(code(() => integrate(2n ** 53n, [], () => undefined))).toBe('SIZE_TOO_LARGE');
+    expect(errorCode(() => integrate(0n, [new Uint8Array(31)], () => undefined))).toBe('INVALID_HASH');
+    expect(errorCode(() => integrate(-1n, [], () => undefined))).toBe('INDEX_OUT_OF_RANGE');
+    expect(errorCode(() => integrate(2n ** 53n, [], () => undefined))).toBe('SIZE_TOO_LARGE');
   });
 
   it('never lets later appends or callers change earlier tiles, leaves or proofs', () => {

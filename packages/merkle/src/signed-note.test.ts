@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createEphemeralSigner, encoding } from '@sigbox/core';
 import {
-  NoteError,
-  type NoteErrorCode,
   type NoteVerifier,
   createNoteSigner,
   createNoteVerifier,
@@ -13,22 +11,13 @@ import {
   parseVerifierKey,
   signNote,
 } from './signed-note.js';
+import { errorCode } from './__fixtures__/error-code.js';
 
 // golang.org/x/mod/sumdb/note package documentation (note.go): a note, its vkey, and a re-signed copy.
 const PETER_VKEY = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
 const PETER_TEXT = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
 const PETER_SIG = '— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
 const ENOCH_SIG = '— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n';
-
-function errorCode(fn: () => unknown): NoteErrorCode {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof NoteError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a NoteError');
-}
 
 function keyPair(name: string, algorithm: 'ed25519' | 'ecdsa-p256' = 'ed25519') {
   const signer = createEphemeralSigner(algorithm);

@@ -1,17 +1,8 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MerkleError } from './errors.js';
 import { TILE_WIDTH, partialTileWidth, tileFromBytes, tileToBytes, tileWidth, tilesOfTree } from './tile.js';
 import { encodeTileIndex, entryBundlePath, parseTilePath, tilePath } from './tile-path.js';
-
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof MerkleError ? err.code : err;
-  }
-  return 'no error';
-};
+import { errorCode } from './__fixtures__/error-code.js';
 
 describe('tile paths (C2SP tlog-tiles)', () => {
   it('encodes indices in 3-digit groups, x-prefixed but the last', () => {
@@ -43,13 +34,13 @@ describe('tile paths (C2SP tlog-tiles)', () => {
     '/tile/0/005',
     'tile/entries/005.p/',
   ])('rejects %s', (path) => {
-    expect(code(() => parseTilePath(path))).toBe('INVALID_TILE');
+    expect(errorCode(() => parseTilePath(path))).toBe('INVALID_TILE');
   });
 
   it('rejects widths and levels it cannot write', () => {
-    expect(code(() => tilePath({ level: 0, index: 0n, width: 0 }))).toBe('INVALID_TILE');
-    expect(code(() => tilePath({ level: 64, index: 0n, width: 1 }))).toBe('INVALID_TILE');
-    expect(code(() => encodeTileIndex(-1n))).toBe('INVALID_TILE');
+    expect(errorCode(() => tilePath({ level: 0, index: 0n, width: 0 }))).toBe('INVALID_TILE');
+    expect(errorCode(() => tilePath({ level: 64, index: 0n, width: 1 }))).toBe('INVALID_TILE');
+    expect(errorCode(() => encodeTileIndex(-1n))).toBe('INVALID_TILE');
   });
 });
 
@@ -87,6 +78,6 @@ describe('tile bodies', () => {
   });
 
   it.each([0, 31, 33, 257 * 32])('rejects a body of %i bytes', (n) => {
-    expect(code(() => tileFromBytes(0, 0n, new Uint8Array(n)))).toBe('INVALID_TILE');
+    expect(errorCode(() => tileFromBytes(0, 0n, new Uint8Array(n)))).toBe('INVALID_TILE');
   });
 });

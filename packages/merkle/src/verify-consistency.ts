@@ -1,7 +1,7 @@
 import { bytesEqual } from '@sigbox/core';
 import { MerkleError } from './errors.js';
 import { defaultHasher, type Hasher } from './hasher.js';
-import { requireHash, succeeds } from './verify-inclusion.js';
+import { requireHash, succeeds, walkPath } from './verify-path.js';
 
 function checkSizes(size1: bigint, size2: bigint): void {
   // 0 → anything (0 → 0 included) proves nothing: transparency-dev/merkle `proof/verify.go` rejects it.
@@ -23,25 +23,9 @@ function rootsFromProof(size1: bigint, size2: bigint, proof: readonly Uint8Array
     sn >>= 1n;
   }
   let fr = chain[0] as Uint8Array;
-  let sr = fr;
-  for (const c of chain.slice(1)) {
-    if (sn === 0n) throw new MerkleError('INVALID_PROOF', 'consistency proof is too long');
-    if ((fn & 1n) === 1n || fn === sn) {
-      fr = hasher.hashChildren(c, fr);
-      sr = hasher.hashChildren(c, sr);
-      if ((fn & 1n) === 0n) {
-        do {
-          fn >>= 1n;
-          sn >>= 1n;
-        } while ((fn & 1n) === 0n && fn !== 0n);
-      }
-    } else {
-      sr = hasher.hashChildren(sr, c);
-    }
-    fn >>= 1n;
-    sn >>= 1n;
-  }
-  if (sn !== 0n) throw new MerkleError('INVALID_PROOF', 'consistency proof is too short');
+  const sr = walkPath(fn, sn, fr, chain.slice(1), hasher, 'consistency', (node) => {
+    fr = hasher.hashChildren(node, fr);
+  });
   return [fr, sr];
 }
 

@@ -23,6 +23,11 @@ export function requiredStringClaim(claims: Claims, name: string): string {
   return value;
 }
 
+/** {@link requiredStringClaim} of each name in turn (the first missing one fails), by name. */
+export function requiredStringClaims<const Name extends string>(claims: Claims, names: readonly Name[]): Record<Name, string> {
+  return Object.fromEntries(names.map((name) => [name, requiredStringClaim(claims, name)])) as Record<Name, string>;
+}
+
 /**
  * `email_verified` as fulcio pkg/oauthflow `stringAsBool`: true, "true", "True" (and the false forms); missing is
  * false; anything else fails decoding (some IdPs, e.g. AWS Cognito, send the string form).

@@ -45,3 +45,11 @@ export function makePrincipal(parts: {
     extensions: renderExtensions({ ...parts.extensions, Subject: parts.subject }),
   };
 }
+
+/**
+ * The principal of the identity types whose challenge is the token's `sub` (fulcio's CI types, kubernetes, spiffe,
+ * uri and username): `subject` is that claim, `issuerUrl` the Issuer extension beside the type's own.
+ */
+export function subjectPrincipal(issuerUrl: string, subject: string, san: SubjectAlternativeName, extensions: ExtensionValues = {}): Principal {
+  return makePrincipal({ subject, challenge: subject, san, extensions: { ...extensions, Issuer: issuerUrl } });
+}

@@ -4,4 +4,3 @@ export { generatePkcs11Key, DEFAULT_RSA_BITS, type GeneratedPkcs11Key, type Pkcs
 export type { TokenSelector } from './token.js';
 export type { KeySelector } from './objects.js';
 export type { Pkcs11KeyAlgorithm } from './public-key.js';
-export { p1363ToDer } from './ecdsa-signature.js';

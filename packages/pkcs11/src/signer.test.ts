@@ -82,6 +82,26 @@ describe.skipIf(!library)('openPkcs11Signer on SoftHSM', () => {
     }
   });
 
+  it('reports an ECDSA answer of the wrong width as DEVICE_ERROR, with the width in its cause', async () => {
+    const signer = await open('ecdsa-p256');
+    const module = acquireModule(token.module); // the signer's own loaded library: one per path
+    const { api } = module;
+    const sign = api.C_Sign;
+    const signSync = sign.bind(api) as (session: Buffer, input: Buffer, output: Buffer) => Buffer;
+    // A token answering one byte short of the curve's 64.
+    api.C_Sign = ((session: Buffer, input: Buffer, output: Buffer) => signSync(session, input, output).subarray(1)) as typeof sign;
+    try {
+      const failure = await signer.sign(data).catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(Pkcs11Error);
+      expect(failure).toMatchObject({ code: 'DEVICE_ERROR', message: 'the token could not sign' });
+      expect((failure as Error).cause).toMatchObject({ code: 'INVALID_ENCODING', message: 'ECDSA signature of 63 bytes, expected 64' });
+    } finally {
+      api.C_Sign = sign;
+      module.release();
+      await signer.close();
+    }
+  });
+
   it('refuses to sign once closed; close is idempotent', async () => {
     const signer = await open('ecdsa-p384');
     await signer.close();

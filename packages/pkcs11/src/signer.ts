@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
-import { type Signer, SIGNATURE_DIGEST, encoding, verifySignature } from '@sigbox/core';
-import { p1363ToDer } from './ecdsa-signature.js';
+import { type Signer, SIGNATURE_DIGEST, encoding, p1363ToDer, verifySignature } from '@sigbox/core';
 import { Pkcs11Error, tokenError } from './error.js';
 import { type Handle, type Pkcs11Module, acquireModule } from './module.js';
 import type { KeySelector } from './objects.js';
@@ -96,7 +95,9 @@ interface SigningMethod {
 }
 
 // What core's Signer promises: ECDSA is DER over the curve's digest (CKM_ECDSA signs a given digest, so
-// node hashes), RSA is PKCS#1 v1.5 with SHA-256 (CKM_SHA256_RSA_PKCS hashes in the token).
+// node hashes), RSA is PKCS#1 v1.5 with SHA-256 (CKM_SHA256_RSA_PKCS hashes in the token). CKM_ECDSA answers
+// r‖s, each as wide as the curve order (PKCS#11 v2.40 curr. mech. §2.3.1); an answer of another width fails
+// p1363ToDer's width check, which `sign` reports as the token's DEVICE_ERROR.
 function signingMethod(module: Pkcs11Module, key: TokenKey): SigningMethod {
   const { pk } = module;
   if (key.algorithm === 'rsa') {

@@ -28,9 +28,9 @@ function load(bundle: string, root: string) {
 
 describe.skipIf(!dir)('real Sigstore bundles', () => {
   it.each([
-    ['bundle_v3.txt.sigstore', 'bundle_v3.txt', 'staging.trusted_root.json'],
-    ['bundle_v3_github.whl.sigstore', 'bundle_v3_github.whl', 'production.trusted_root.json'],
-  ])('%s: body round-trips, verifies, and its SET checks out', (bundle, artifact, root) => {
+    ['bundle_v3.txt.sigstore', 'bundle_v3.txt', 'staging.trusted_root.json', 'william@yossarian.net'],
+    ['bundle_v3_github.whl.sigstore', 'bundle_v3_github.whl', 'production.trusted_root.json', 'https://github.com/trailofbits/rfc8785.py/.github/workflows/release.yml@refs/tags/v0.1.2'],
+  ])('%s: body round-trips, verifies, and its SET checks out', (bundle, artifact, root, san) => {
     const { entry, key } = load(bundle, root);
     const body = encoding.fromBase64(entry.canonicalizedBody);
     const stored = JSON.parse(encoding.fromUtf8(body));
@@ -42,7 +42,9 @@ describe.skipIf(!dir)('real Sigstore bundles', () => {
     const parsed = parseProposedEntry(stored); // verifies the real signature against the Fulcio certificate
     expect(parsed.canonicalBody).toEqual(body);
     expect(parsed.leafHash).toEqual(sha256(new Uint8Array([0]), body));
-    expect(parsed.indexKeys).toContain(`sha256:${digest}`);
+    // Index keys: the submitted certificate's hash, its SAN (the signer's identity), the artifact digest.
+    const certificateHash = encoding.toHex(sha256(encoding.fromBase64(stored.spec.signature.publicKey.content)));
+    expect(parsed.indexKeys).toEqual([certificateHash, san, `sha256:${digest}`]);
 
     const fields: EntryTimestampFields = {
       body: entry.canonicalizedBody,

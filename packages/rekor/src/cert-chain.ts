@@ -1,10 +1,10 @@
-import crypto from 'node:crypto';
+import { type Certificate, readCertificate } from '@sigbox/x509';
 
 // Go crypto/x509 Verify's error for a chain that does not lead to the given root.
 const UNKNOWN_AUTHORITY = 'x509: certificate signed by unknown authority';
 
-function validAt(cert: crypto.X509Certificate, time: Date): boolean {
-  return cert.validFromDate.getTime() <= time.getTime() && time.getTime() <= cert.validToDate.getTime();
+function validAt(cert: Certificate, time: Date): boolean {
+  return cert.notBefore.getTime() <= time.getTime() && time.getTime() <= cert.notAfter.getTime();
 }
 
 /**
@@ -18,13 +18,11 @@ export function verifyCertificateChain(ders: readonly Uint8Array[]): void {
   if (ders.length === 1) return;
   // Go checks the root pool first: a leaf that is itself the root is trusted as-is.
   if (Buffer.compare(ders[0] as Uint8Array, ders[ders.length - 1] as Uint8Array) === 0) return;
-  const certs = ders.map((d) => new crypto.X509Certificate(d));
-  const time = (certs[0] as crypto.X509Certificate).validFromDate;
+  const certs = ders.map(readCertificate);
+  const time = (certs[0] as Certificate).notBefore;
   // Go trusts a pool root as-is (no self-signature check) but still wants it valid and a CA.
-  if (!certs.every((c, i) => validAt(c, time) && (i === 0 || c.ca))) throw new Error(UNKNOWN_AUTHORITY);
+  if (!certs.every((c, i) => validAt(c, time) && (i === 0 || c.isCa))) throw new Error(UNKNOWN_AUTHORITY);
   for (let i = 0; i + 1 < certs.length; i++) {
-    const cert = certs[i] as crypto.X509Certificate;
-    const issuer = certs[i + 1] as crypto.X509Certificate;
-    if (!cert.checkIssued(issuer) || !cert.verify(issuer.publicKey)) throw new Error(UNKNOWN_AUTHORITY);
+    if (!(certs[i] as Certificate).isIssuedBy(certs[i + 1] as Certificate)) throw new Error(UNKNOWN_AUTHORITY);
   }
 }

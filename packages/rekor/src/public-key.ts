@@ -1,5 +1,6 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import { keyAlgorithm, parsePemBlocks, spkiDer, toPem, type KeyAlgorithm } from '@sigbox/core';
+import { type Certificate, readCertificate } from '@sigbox/x509';
 import { subjectAlternativeNames } from './sans.js';
 import { verifyCertificateChain } from './cert-chain.js';
 
@@ -24,9 +25,9 @@ export interface X509Verifier {
 
 const latin1 = new TextDecoder('latin1');
 
-function parseCertificate(der: Uint8Array): crypto.X509Certificate {
+function parseCertificate(der: Uint8Array): Certificate {
   try {
-    return new crypto.X509Certificate(der);
+    return readCertificate(der);
   } catch (cause) {
     throw new Error('x509: malformed certificate', { cause });
   }
@@ -42,8 +43,7 @@ function supportedKey(key: KeyObject): KeyAlgorithm {
 
 function fromCertificates(ders: Uint8Array[]): X509Verifier {
   const certs = ders.map(parseCertificate);
-  const leaf = certs[0] as crypto.X509Certificate;
-  const leafDer = ders[0] as Uint8Array;
+  const leaf = certs[0] as Certificate;
   return {
     form: ders.length === 1 ? 'certificate' : 'chain',
     publicKey: leaf.publicKey,
@@ -52,7 +52,7 @@ function fromCertificates(ders: Uint8Array[]): X509Verifier {
     },
     certificates: ders,
     canonicalPem: ders.map((d) => toPem('CERTIFICATE', d)).join(''),
-    subjects: () => subjectAlternativeNames(leafDer),
+    subjects: () => subjectAlternativeNames(leaf),
   };
 }
 

@@ -1,29 +1,4 @@
-import 'reflect-metadata';
-import { X509Certificate as PeculiarCertificate } from '@peculiar/x509';
-import { derChildren, decodeOid, readDerNodes, type DerNode } from './der.js';
-
-const OID_SUBJECT_ALT_NAME = '2.5.29.17'; // RFC 5280 §4.2.1.6
-// Fulcio's username SAN (sigstore/sigstore pkg/cryptoutils/sans.go OIDOtherName).
-const OID_FULCIO_OTHERNAME = '1.3.6.1.4.1.57264.1.7';
-
-// GeneralName context tags (RFC 5280 §4.2.1.6).
-const GN_OTHER_NAME = 0xa0;
-const GN_RFC822 = 0x81;
-const GN_DNS = 0x82;
-const GN_URI = 0x86;
-const GN_IP = 0x87;
-const TAG_UTF8_STRING = 0x0c;
-
-const latin1 = new TextDecoder('latin1');
-const utf8 = new TextDecoder('utf-8');
-
-interface SanLists {
-  dns: string[];
-  emails: string[];
-  ips: string[];
-  uris: string[];
-  otherNames: Array<string | null>;
-}
+import { FULCIO_OIDS, type Certificate, type GeneralName } from '@sigbox/x509';
 
 /** IPv4 dotted quad, or IPv6 in Go's `net.IP.String()` form (RFC 5952 shortening). */
 function formatIp(bytes: Uint8Array): string {
@@ -43,25 +18,9 @@ function formatIp(bytes: Uint8Array): string {
   return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
 }
 
-/** The Fulcio username, or null for any other OtherName (which makes sigstore skip otherNames entirely). */
-function otherNameValue(node: DerNode): string | null {
-  // OtherName ::= SEQUENCE { type-id OID, value [0] EXPLICIT UTF8String } (implicitly tagged [0] in GeneralName)
-  const [oid, wrapped] = derChildren(node);
-  if (oid === undefined || wrapped === undefined || decodeOid(oid.content) !== OID_FULCIO_OTHERNAME) return null;
-  const [value] = derChildren(wrapped);
-  return value?.tag === TAG_UTF8_STRING ? utf8.decode(value.content) : null;
-}
-
-function collect(extension: Uint8Array, out: SanLists): void {
-  const [seq] = readDerNodes(extension);
-  if (seq === undefined) return;
-  for (const name of derChildren(seq)) {
-    if (name.tag === GN_DNS) out.dns.push(latin1.decode(name.content));
-    else if (name.tag === GN_RFC822) out.emails.push(latin1.decode(name.content));
-    else if (name.tag === GN_IP) out.ips.push(formatIp(name.content));
-    else if (name.tag === GN_URI) out.uris.push(latin1.decode(name.content));
-    else if (name.tag === GN_OTHER_NAME) out.otherNames.push(otherNameValue(name));
-  }
+/** The text of each name of one kind, in certificate order. */
+function texts(names: GeneralName[], kind: 'dns' | 'email' | 'uri'): string[] {
+  return names.flatMap((name) => (name.kind === kind ? [name.value] : []));
 }
 
 /**
@@ -69,14 +28,12 @@ function collect(extension: Uint8Array, out: SanLists): void {
  * them: DNS names, emails, IPs, URIs, then the Fulcio username otherName (only when there is exactly one).
  * These become Rekor search-index keys (rekor pkg/pki/x509 `Subjects`).
  */
-export function subjectAlternativeNames(certDer: Uint8Array): string[] {
-  const cert = new PeculiarCertificate(certDer);
-  const out: SanLists = { dns: [], emails: [], ips: [], uris: [], otherNames: [] };
-  for (const ext of cert.extensions) {
-    if (ext.type === OID_SUBJECT_ALT_NAME) collect(new Uint8Array(ext.value), out);
-  }
-  // sigstore UnmarshalOtherNameSAN: exactly one OtherName, and it must carry the Fulcio OID.
-  const only = out.otherNames.length === 1 ? out.otherNames[0] : null;
-  const other = typeof only === 'string' ? [only] : [];
-  return [...out.dns, ...out.emails, ...out.ips, ...out.uris, ...other];
+export function subjectAlternativeNames(certificate: Certificate): string[] {
+  const names = certificate.subjectAltNames();
+  const ips = names.flatMap((name) => (name.kind === 'ip' ? [formatIp(name.octets)] : []));
+  // sigstore UnmarshalOtherNameSAN: exactly one OtherName, and it must carry the Fulcio OID and a UTF8String.
+  const otherNames = names.filter((name) => name.kind === 'otherName');
+  const only = otherNames.length === 1 ? otherNames[0] : undefined;
+  const username = only?.typeId === FULCIO_OIDS.otherName && only.utf8String !== undefined ? [only.utf8String] : [];
+  return [...texts(names, 'dns'), ...texts(names, 'email'), ...ips, ...texts(names, 'uri'), ...username];
 }

@@ -62,21 +62,29 @@ export function parseCertificate(der: Uint8Array): CertificateParts {
   };
 }
 
-/** The subjectKeyIdentifier (RFC 5280 §4.2.1.2) key ID, or undefined when the certificate has none. */
+/** A subjectKeyIdentifier extnValue's key ID (RFC 5280 §4.2.1.2: KeyIdentifier ::= OCTET STRING). */
+export function decodeSubjectKeyId(value: Uint8Array): Uint8Array {
+  return content(value, readWhole(value, TAG.OCTET_STRING));
+}
+
+/** The subjectKeyIdentifier key ID, or undefined when the certificate has none. */
 export function subjectKeyId(parts: CertificateParts): Uint8Array | undefined {
   const ski = parts.extensions.find((e) => e.oid === OID.subjectKeyIdentifier);
-  if (!ski) return undefined;
-  return content(ski.value, readWhole(ski.value, TAG.OCTET_STRING));
+  return ski && decodeSubjectKeyId(ski.value);
 }
 
 /**
- * The OIDs of the extKeyUsage extension (RFC 5280 §4.2.1.12), or undefined when the certificate has none. Each
- * KeyPurposeId must be an OBJECT IDENTIFIER in DER; anything else throws, as OpenSSL then reads no EKU at all.
+ * An extKeyUsage extnValue's OIDs (RFC 5280 §4.2.1.12). Each KeyPurposeId must be an OBJECT IDENTIFIER in DER;
+ * anything else throws, as OpenSSL then reads no EKU at all.
  */
+export function decodeExtKeyUsage(value: Uint8Array): string[] {
+  return children(value, readWhole(value, TAG.SEQUENCE)).map((el) => decodeOid(content(value, expect(el, TAG.OID, 'KeyPurposeId'))));
+}
+
+/** The OIDs of the extKeyUsage extension, or undefined when the certificate has none. */
 export function extKeyUsages(parts: CertificateParts): string[] | undefined {
   const eku = parts.extensions.find((e) => e.oid === OID.extKeyUsage);
-  if (!eku) return undefined;
-  return children(eku.value, readWhole(eku.value, TAG.SEQUENCE)).map((el) => decodeOid(content(eku.value, expect(el, TAG.OID, 'KeyPurposeId'))));
+  return eku && decodeExtKeyUsage(eku.value);
 }
 
 /**

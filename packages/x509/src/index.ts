@@ -12,6 +12,8 @@ export {
 export { encodeSctList, decodeSctList } from './sct-list.js';
 export { randomSerial } from './serial.js';
 export { parseCertificate, removeExtension, subjectKeyId, extKeyUsages, type CertificateParts, type CertificateExtension } from './certificate.js';
+export { readCertificate, type Certificate } from './read-certificate.js';
+export { type GeneralName } from './general-names.js';
 export { readUnambiguousLeaf, type UnambiguousLeaf } from './unambiguous-leaf.js';
 export { certificateSignatureCheck, type SignatureCheck } from './signature-algorithm.js';
 export { createRootCa, createIntermediateCa, keyIdentifier, type CaCertificate, type Validity } from './ca-chain.js';

@@ -38,13 +38,14 @@ export const FULCIO_ARC = '1.3.6.1.4.1.57264.1';
 /** Last arc number whose value is raw UTF-8 rather than a DER UTF8String. */
 export const FULCIO_LAST_RAW_ARC = 6;
 
-/** Standard OIDs the profile uses (RFC 5280 §4.2.1, RFC 6962 §3.1, RFC 5758 §3.2, RFC 8410 §3, RFC 4055, RFC 5480 §2.1.1). */
+/** Standard OIDs the profile uses and reads (RFC 5280 §4.2.1, RFC 6962 §3.1, RFC 5758 §3.2, RFC 8410 §3, RFC 4055, RFC 5480 §2.1.1). */
 export const OID = {
   keyUsage: '2.5.29.15',
   extKeyUsage: '2.5.29.37',
   subjectKeyIdentifier: '2.5.29.14',
   authorityKeyIdentifier: '2.5.29.35',
   subjectAltName: '2.5.29.17',
+  issuerAltName: '2.5.29.18',
   basicConstraints: '2.5.29.19',
   codeSigning: '1.3.6.1.5.5.7.3.3',
   anyExtendedKeyUsage: '2.5.29.37.0',

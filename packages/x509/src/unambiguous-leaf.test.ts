@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type KeyAlgorithm, createEphemeralSigner, spkiDer } from '@sigbox/core';
 import { TEST_CA_TIME, type TestCa, createTestCa } from '@sigbox/testkit';
+import { unsignedCertificate } from './__fixtures__/unsigned-certificate.js';
 import { parseCertificate, subjectKeyId } from './certificate.js';
-import { DER_NULL, type Der, bitString, encode, explicit, extension, integer, octetString, oid, sequence, time, tlv, utf8String } from './der.js';
+import { DER_NULL, type Der, bitString, encode, extension, octetString, oid, sequence, tlv, utf8String } from './der.js';
 import { createLeafIssuer } from './leaf-issuer.js';
 import { FULCIO_OIDS, OID } from './oids.js';
 import { encodeSctList } from './sct-list.js';
@@ -23,19 +24,8 @@ describe('readUnambiguousLeaf', () => {
   const POISON = extension(oid(OID.ctPoison), true, DER_NULL);
 
   /** A leaf of `ca`'s shape with these extensions (signature not checked here: any bytes). */
-  function leaf(extensions: Der[], edit: { subject?: Uint8Array; spki?: Uint8Array; trailing?: Der[] } = {}): Uint8Array {
-    const tbs = sequence(
-      explicit(0, integer(2n)),
-      integer(0x1234n),
-      SIG_ALG,
-      parseCertificate(ca.intermediate.der).subject,
-      sequence(time(TEST_CA_TIME), time(new Date(TEST_CA_TIME.getTime() + 600_000))),
-      edit.subject ?? encode(sequence()),
-      edit.spki ?? spkiDer(createEphemeralSigner().publicKey),
-      explicit(3, sequence(...extensions)),
-    );
-    return encode(sequence(tbs, SIG_ALG, bitString(new Uint8Array(70)), ...(edit.trailing ?? [])));
-  }
+  const leaf = (extensions: Der[], edit: { subject?: Uint8Array; spki?: Uint8Array; trailing?: Der[] } = {}) =>
+    unsignedCertificate({ extensions, issuer: parseCertificate(ca.intermediate.der).subject, notBefore: TEST_CA_TIME, ...edit });
 
   it('reads the leaves the issuer writes, as OpenSSL does', async () => {
     const leafs = createLeafIssuer({ issuerCertDer: ca.intermediate.der, signer: ca.intermediate.signer, clock: () => TEST_CA_TIME });

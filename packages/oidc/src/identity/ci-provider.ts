@@ -1,7 +1,7 @@
 import { claimsToStrings, stringClaim } from '../claims.js';
 import { OidcError } from '../error.js';
 import type { ExtensionField, ExtensionValues } from '../extensions.js';
-import { type IdentityInput, type Principal, makePrincipal } from '../principal.js';
+import { type IdentityInput, type Principal, subjectPrincipal } from '../principal.js';
 import { TemplateError, compileTemplate } from '../template.js';
 
 /**
@@ -27,8 +27,7 @@ export function ciProviderPrincipal({ issuer, claims, metadata }: IdentityInput)
     if (template.trim() === '' || field === 'Issuer' || field === 'Subject') continue;
     values[field] = apply(template, field);
   }
-  const subject = stringClaim(claims, 'sub');
-  return makePrincipal({ subject, challenge: subject, san: { kind: 'uri', value: san }, extensions: { ...values, Issuer: issuer.issuerUrl } });
+  return subjectPrincipal(issuer.issuerUrl, stringClaim(claims, 'sub'), { kind: 'uri', value: san }, values);
 }
 
 function failure(detail: string, cause?: unknown): OidcError {

@@ -1,6 +1,6 @@
 import { ClaimError, stringClaim } from '../claims.js';
 import { joinUrlPath } from '../go-url.js';
-import { type IdentityInput, type Principal, makePrincipal } from '../principal.js';
+import { type IdentityInput, type Principal, subjectPrincipal } from '../principal.js';
 
 const DEFAULT_PLATFORM_URL = 'https://g.codefresh.io'; // fulcio pkg/identity/codefresh DefaultPlatformURL
 
@@ -20,20 +20,13 @@ export function codefreshWorkflowPrincipal({ issuer, claims }: IdentityInput): P
   // Names are mutable, IDs are not: the SAN carries both so policies can pin either.
   const san = joinUrlPath(platform, stringClaim(claims, 'account_name'), `${pipelineName}:${accountId}/${pipelineId}`);
   const build = joinUrlPath(platform, 'build', workflowId);
-  const subject = stringClaim(claims, 'sub');
-  return makePrincipal({
-    subject,
-    challenge: subject,
-    san: { kind: 'uri', value: san },
-    extensions: {
-      Issuer: issuer.issuerUrl,
-      BuildSignerURI: build,
-      RunnerEnvironment: stringClaim(claims, 'runner_environment'),
-      SourceRepositoryURI: stringClaim(claims, 'scm_repo_url'),
-      SourceRepositoryRef: stringClaim(claims, 'scm_ref'),
-      BuildConfigURI: joinUrlPath(platform, 'api', 'pipelines', pipelineId),
-      RunInvocationURI: build,
-    },
+  return subjectPrincipal(issuer.issuerUrl, stringClaim(claims, 'sub'), { kind: 'uri', value: san }, {
+    BuildSignerURI: build,
+    RunnerEnvironment: stringClaim(claims, 'runner_environment'),
+    SourceRepositoryURI: stringClaim(claims, 'scm_repo_url'),
+    SourceRepositoryRef: stringClaim(claims, 'scm_ref'),
+    BuildConfigURI: joinUrlPath(platform, 'api', 'pipelines', pipelineId),
+    RunInvocationURI: build,
   });
 }
 

@@ -1,6 +1,6 @@
-import { ClaimError, requiredStringClaim, stringClaim } from '../claims.js';
+import { ClaimError, requiredStringClaims, stringClaim } from '../claims.js';
 import { escapeGoPath, joinUrlPath } from '../go-url.js';
-import { type IdentityInput, type Principal, makePrincipal } from '../principal.js';
+import { type IdentityInput, type Principal, subjectPrincipal } from '../principal.js';
 
 const GITLAB_URL = 'https://gitlab.com/';
 
@@ -11,7 +11,7 @@ const REQUIRED = [
 
 /** Deprecated `gitlab-pipeline` type (fulcio pkg/identity/gitlabcom/principal.go); gitlab.com URLs are fixed. */
 export function gitlabPipelinePrincipal({ issuer, claims }: IdentityInput): Principal {
-  const c = Object.fromEntries(REQUIRED.map((name) => [name, requiredStringClaim(claims, name)])) as Record<(typeof REQUIRED)[number], string>;
+  const c = requiredStringClaims(claims, REQUIRED);
   // runner_id is an int64 in the Go struct: a non-integer fails decoding, 0 counts as missing.
   const runnerId = claims.runner_id ?? 0;
   if (typeof runnerId !== 'number' || !Number.isInteger(runnerId)) throw new ClaimError('claim runner_id must be an integer');
@@ -22,26 +22,20 @@ export function gitlabPipelinePrincipal({ issuer, claims }: IdentityInput): Prin
   const configUri = `https://${escapeGoPath(c.ci_config_ref_uri)}`;
   const configSha = stringClaim(claims, 'ci_config_sha');
   const subject = stringClaim(claims, 'sub');
-  return makePrincipal({
-    subject,
-    challenge: subject,
-    san: { kind: 'uri', value: configUri },
-    extensions: {
-      Issuer: issuer.issuerUrl,
-      BuildSignerURI: configUri,
-      BuildSignerDigest: configSha,
-      RunnerEnvironment: c.runner_environment,
-      SourceRepositoryURI: joinUrlPath(GITLAB_URL, c.project_path),
-      SourceRepositoryDigest: c.sha,
-      SourceRepositoryRef: ref,
-      SourceRepositoryIdentifier: c.project_id,
-      SourceRepositoryOwnerURI: joinUrlPath(GITLAB_URL, c.namespace_path),
-      SourceRepositoryOwnerIdentifier: c.namespace_id,
-      BuildConfigURI: configUri,
-      BuildConfigDigest: configSha,
-      BuildTrigger: c.pipeline_source,
-      RunInvocationURI: joinUrlPath(GITLAB_URL, c.project_path, '/-/jobs/', c.job_id),
-      SourceRepositoryVisibilityAtSigning: stringClaim(claims, 'project_visibility'),
-    },
+  return subjectPrincipal(issuer.issuerUrl, subject, { kind: 'uri', value: configUri }, {
+    BuildSignerURI: configUri,
+    BuildSignerDigest: configSha,
+    RunnerEnvironment: c.runner_environment,
+    SourceRepositoryURI: joinUrlPath(GITLAB_URL, c.project_path),
+    SourceRepositoryDigest: c.sha,
+    SourceRepositoryRef: ref,
+    SourceRepositoryIdentifier: c.project_id,
+    SourceRepositoryOwnerURI: joinUrlPath(GITLAB_URL, c.namespace_path),
+    SourceRepositoryOwnerIdentifier: c.namespace_id,
+    BuildConfigURI: configUri,
+    BuildConfigDigest: configSha,
+    BuildTrigger: c.pipeline_source,
+    RunInvocationURI: joinUrlPath(GITLAB_URL, c.project_path, '/-/jobs/', c.job_id),
+    SourceRepositoryVisibilityAtSigning: stringClaim(claims, 'project_visibility'),
   });
 }

@@ -1,17 +1,13 @@
 import { ClaimError, type Claims, stringClaim } from '../claims.js';
 import { isEmail } from '../email-address.js';
 import { parseGoUrl } from '../go-url.js';
-import { type IdentityInput, type Principal, type SubjectAlternativeName, makePrincipal } from '../principal.js';
+import { type IdentityInput, type Principal, subjectPrincipal } from '../principal.js';
 import { parseSpiffeId, parseTrustDomain } from '../spiffe-id.js';
 
 /**
  * Identity types whose certificate carries only 1.1, 1.8 and 1.24 and whose challenge is `sub`:
  * kubernetes, spiffe, uri, username (fulcio pkg/identity/{kubernetes,spiffe,uri,username}/principal.go).
  */
-
-function subjectPrincipal(issuerUrl: string, subject: string, san: SubjectAlternativeName): Principal {
-  return makePrincipal({ subject, challenge: subject, san, extensions: { Issuer: issuerUrl } });
-}
 
 /** Kubernetes service-account tokens: SAN from the `kubernetes.io` claim (no emptiness check upstream). */
 export function kubernetesPrincipal({ issuer, claims }: IdentityInput): Principal {

@@ -1,9 +1,8 @@
-import 'reflect-metadata';
 import crypto, { type KeyObject } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
 import { ed25519ph } from '@noble/curves/ed25519.js';
 import { encoding, generatePrivateKey, spkiDer, toPem, type KeyAlgorithm } from '@sigbox/core';
 import { preAuthEncoding } from '../dsse-envelope.js';
+import { generalName, generalNames, testCertificate } from './certificates.js';
 
 /** Test-only builders of signed entries with fresh keys; nothing here is used at run time. */
 export const b64 = (text: string | Uint8Array) => encoding.toBase64(typeof text === 'string' ? encoding.utf8(text) : text);
@@ -19,26 +18,11 @@ export function testKey(alg: KeyAlgorithm): TestKey {
   return { privateKey, publicKey: crypto.createPublicKey(privateKey) };
 }
 
-/** A self-signed ECDSA P-256 leaf with the given email and URI SANs (and optionally a Fulcio username SAN). */
+/** A self-signed ECDSA P-256 leaf with the given DNS, email and URI SANs. */
 export async function selfSignedCert(sans: { email?: string; uri?: string; dns?: string }): Promise<{ key: TestKey; der: Uint8Array; pem: string }> {
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = (await crypto.webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as crypto.webcrypto.CryptoKeyPair;
-  const names: x509.JsonGeneralName[] = [];
-  if (sans.dns) names.push({ type: 'dns', value: sans.dns });
-  if (sans.email) names.push({ type: 'email', value: sans.email });
-  if (sans.uri) names.push({ type: 'url', value: sans.uri });
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: 'CN=sigbox test',
-    notBefore: new Date('2024-01-01T00:00:00Z'),
-    notAfter: new Date('2034-01-01T00:00:00Z'),
-    keys,
-    signingAlgorithm: alg,
-    extensions: [new x509.SubjectAlternativeNameExtension(names)],
-  });
-  const der = new Uint8Array(cert.rawData);
-  const privateKey = crypto.KeyObject.from(keys.privateKey);
-  return { key: { privateKey, publicKey: crypto.createPublicKey(privateKey) }, der, pem: toPem('CERTIFICATE', der) };
+  const names = (['dns', 'email', 'uri'] as const).flatMap((kind) => (sans[kind] ? [generalName[kind](sans[kind])] : []));
+  const cert = await testCertificate({ subjectAltNames: [generalNames(...names)] });
+  return { key: { privateKey: cert.privateKey, publicKey: cert.publicKey }, der: cert.der, pem: cert.pem };
 }
 
 export type Digest = 'sha256' | 'sha384' | 'sha512';
