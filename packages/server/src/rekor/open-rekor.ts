@@ -1,27 +1,20 @@
 import type { KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { createKeySigner, loadOrCreatePrivateKey, loadPrivateKey } from '@sigbox/core';
-import { type Database, putSettingOnce } from '@sigbox/db';
+import type { Database } from '@sigbox/db';
 import { openLogTree } from '@sigbox/log';
 import { createRekorLog, rekorTreeDescription, type RekorLog } from '@sigbox/rekor';
-import { type TransparencyLogInstance, transparencyLogInstance } from '@sigbox/trust';
+import { transparencyLogInstance } from '@sigbox/trust';
 import type { Registry } from 'prom-client';
 import { StartError } from '../error.js';
-import type { Api } from '../pipeline/api.js';
 import { createLogMetrics } from '../log-metrics.js';
+import { type LogSetup, bindKeyToTree } from '../log-setup.js';
 import { createRekorApi } from './rekor-api.js';
 
 /** The log key's file inside the data folder when no --log-key is given. */
 export const DEFAULT_LOG_KEY_FILE = path.join('keys', 'rekor-log.pem');
 
-export interface RekorSetup {
-  readonly log: RekorLog;
-  readonly api: Api;
-  /** The tlog entry of trusted_root.json for clients reaching the log at `publicUrl`. */
-  trustEntry(publicUrl: string): TransparencyLogInstance;
-  /** Closes the log's tree once the entries it took are integrated. */
-  close(): Promise<void>;
-}
+export type RekorSetup = LogSetup<RekorLog>;
 
 export interface RekorSetupOptions {
   db: Database;
@@ -57,13 +50,10 @@ export async function openRekor(options: RekorSetupOptions): Promise<RekorSetup>
   const metrics = createLogMetrics(options.registry, 'rekor');
   const tree = await openLogTree(options.db, { ...rekorTreeDescription({ hostname: options.hostname, key: { privateKey } }), ...metrics });
   const log = createRekorLog({ tree, signer });
-  const keyOfTree = await putSettingOnce(options.db.kysely, `rekor.tree.${log.treeId}.logId`, log.logId);
-  if (keyOfTree !== log.logId) {
+  const validFrom = await bindKeyToTree(options.db, 'rekor', log.treeId, log.logId).catch(async (err: unknown) => {
     await tree.close();
-    throw new StartError('KEY_UNUSABLE', `the log key (logID ${log.logId}) is not the key of tree ${log.treeId} (logID ${String(keyOfTree)})`);
-  }
-  // validFor.start: when this key first served, written once; clients compare it with integratedTime.
-  const validFrom = new Date(await putSettingOnce(options.db.kysely, `rekor.key.${log.logId}.since`, new Date().toISOString()));
+    throw err;
+  });
   return {
     log,
     api: createRekorApi(log),
