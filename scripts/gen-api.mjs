@@ -1,5 +1,6 @@
 // Generates packages/api/src/__generated__/<name>.ts from every openapi/<name>.yaml with openapi-typescript
-// (stack-notes §4: `--root-types`, so `operations` are keyed by operationId).
+// (`operations` keyed by operationId; `rootTypes` also exports each component schema at the top level, e.g.
+// `SchemaError`: openapi-typescript 7.13 `--root-types`).
 //   node scripts/gen-api.mjs           write the files
 //   node scripts/gen-api.mjs --check   exit 1 if any generated file is missing, stale or orphaned (CI)
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';

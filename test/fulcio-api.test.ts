@@ -1,5 +1,7 @@
-// The Fulcio API over HTTP, as each client sends it (ca-fulcio.md §2.7), and every refusal with Fulcio's exact
-// status and body (§1, §2.1, §5). Certificates are checked with node:crypto, @peculiar/x509 and openssl.
+// The Fulcio API over HTTP, as each client sends it (cosign v2's legacy v1 call, sigstore-go, sigstore-js,
+// sigstore-python), and every refusal with Fulcio's exact status and body (the messages of fulcio
+// pkg/server/error.go at v1.8.8, as grpc-gateway writes them). Certificates are checked with node:crypto,
+// @peculiar/x509 and openssl.
 import crypto, { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -204,7 +206,7 @@ describe('the issued leaf, read independently', () => {
       15: '74', 16: 'https://github.com/octo-org', 17: '65', 18: workflow, 19: 'b5f8a0c1', 20: 'push',
       21: 'https://github.com/octo-org/octo-repo/actions/runs/9876543210/attempts/1', 22: 'public', 24: GITHUB_CLAIMS.sub,
     });
-    // Fulcio order: 1.1–1.6, then 1.8 upwards (ca-fulcio §3.2).
+    // Fulcio order: 1.1–1.6, then 1.8 upwards (fulcio pkg/certificate/extensions.go `Render` at v1.8.8).
     expect(Object.keys(values).map(Number)).toEqual([...Object.keys(values).map(Number)].sort((a, b) => a - b));
     expect(leafExtensions(leaf.raw).filter((e) => e.text !== undefined).map((e) => e.oid.split('.').at(-1))).toEqual(Object.keys(values));
   });
@@ -387,12 +389,13 @@ describe('refusals: Fulcio status and body, and no certificate', () => {
     expectFulcioError(await request(fulcio.app).get('/api/v2/trustBundle/x'), 404, 5, 'Not Found');
   });
 
-  // The Fulcio service owns /api/v2 (a Rekor v2 at /api/v2/log would still win as the longer prefix).
+  // The Fulcio API owns /api/v2 (a Rekor v2 at /api/v2/log would still win as the longer prefix).
   it('404 NotFound for any unknown path under /api/v2', async () => {
     expectFulcioError(await request(fulcio.app).post('/api/v2/nope').send({}), 404, 5, 'Not Found');
   });
 
-  // A known path with the wrong method is grpc-gateway's 501 Unimplemented `Method Not Allowed` (ca-fulcio §1).
+  // A known path with the wrong method is grpc-gateway's 501 Unimplemented `Method Not Allowed` (runtime/errors.go
+  // DefaultRoutingErrorHandler at v2.29.0, the version fulcio v1.8.8 builds with).
   it('501 Unimplemented for a known path with the wrong method', async () => {
     expectFulcioError(await request(fulcio.app).get('/api/v2/signingCert'), 501, 12, 'Method Not Allowed');
   });

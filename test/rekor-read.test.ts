@@ -147,7 +147,8 @@ describe.each(databaseEngines())('Rekor v1 reads on %s', (engine) => {
       expect((await search({ subject: 'alice@example.com' })).body).toEqual([byCert.entryId]);
       const dsse = JSON.parse(encoding.fromUtf8(others[1]?.body as Uint8Array)) as { spec: { payloadHash: { value: string }; signatures: Array<{ verifier: string }> } };
       expect((await search({ hash: `sha256:${dsse.spec.payloadHash.value}` })).body).toEqual([others[1]?.entryId]);
-      // dsse verifier keys are indexed with a sha256: prefix that publicKey lookups never use (reference §6).
+      // dsse verifier keys are indexed with a sha256: prefix that publicKey lookups never use (rekor v1.5.4:
+      // pkg/types/dsse/v0.0.1/entry.go IndexKeys adds it, pkg/api/index.go looks keys up without it).
       const byDsseKey = (await search({ publicKey: { format: 'x509', content: dsse.spec.signatures[0]?.verifier } })).body as string[];
       expect(byDsseKey).not.toContain(others[1]?.entryId);
       expect(sorted(byDsseKey)).toEqual(sorted([others[0]?.entryId, others[2]?.entryId] as string[]));

@@ -1,5 +1,5 @@
 // The tlog-tiles read API under /api/v1/log/tiles: a client that only reads tiles rebuilds the same proofs and
-// sees the same tree as the v1 API (C2SP tlog-tiles; reference merkle.md).
+// sees the same tree as the v1 API (C2SP tlog-tiles v0.1.0; RFC 9162 §2.1.3 inclusion proofs).
 import type { RequestListener } from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -11,7 +11,7 @@ import { parseCertificate } from '@sigbox/x509';
 
 /** One answer in this many is verified in full (signature over the TBS with the issuing CA's key). */
 export const LEAF_VERIFY_EVERY = 16;
-const EMPTY_SUBJECT = Buffer.from([0x30, 0x00]); // fulcio leaves have an empty subject (ca-fulcio §3.1)
+const EMPTY_SUBJECT = Buffer.from([0x30, 0x00]); // fulcio leaves have an empty subject (docs/certificate-specification.md)
 const PEM_ARMOUR = /-----(BEGIN|END) CERTIFICATE-----/g;
 
 export interface LeafCheckStats {

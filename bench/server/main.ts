@@ -1,7 +1,8 @@
 /**
  * The request pipeline against Express as a host, nothing else: the same two operations (host.ts) served both ways
  * in child processes, loaded alternately from C keep-alive connections, and the server process's CPU per request
- * read from /proc. It is the measured reason Sigbox reads bodies, routes and writes answers itself (README.md).
+ * read from /proc. It is the measured reason Sigbox reads bodies, routes and writes answers itself
+ * (docs/design/server.md).
  * Run: `node --import tsx --conditions=@sigbox/source bench/server/main.ts [--concurrency 32] [--seconds 8]
  * [--warmup 2] [--rounds 3]` (`npm run bench:server`). Numbers only: no pass/fail.
  */

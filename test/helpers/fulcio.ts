@@ -1,6 +1,6 @@
 // Shared fixtures of the Fulcio HTTP suite: a CA chain with ephemeral keys, four real OIDC issuers of different
 // identity types, the real app around createFulcioApi, and client-side builders for keys, proofs of
-// possession and CSRs made the way cosign, sigstore-js and sigstore-python make them (ca-fulcio.md §2.7).
+// possession and CSRs made the way cosign, sigstore-js and sigstore-python make them.
 import 'reflect-metadata';
 import crypto, { type KeyObject, X509Certificate } from 'node:crypto';
 import * as peculiar from '@peculiar/x509';
@@ -167,7 +167,10 @@ export function csrField(der: Uint8Array, label = 'CERTIFICATE REQUEST'): string
 
 // ---- answers -------------------------------------------------------------------------------------------
 
-/** A Fulcio error: exactly `{"code","message","details":[]}`, JSON (ca-fulcio §1). */
+/**
+ * A Fulcio error: exactly `{"code","message","details":[]}`, JSON — a google.rpc.Status as grpc-gateway's
+ * DefaultHTTPErrorHandler writes it with its default marshaler, which emits empty fields (v2.29.0, runtime/errors.go).
+ */
 export function expectFulcioError(res: request.Response, status: number, code: number, message: string): void {
   expect(res.headers['content-type']).toMatch(/^application\/json/);
   expect({ status: res.status, body: res.body }).toEqual({ status, body: { code, message, details: [] } });

@@ -1,11 +1,10 @@
 // Interop: the real cosign v3 and v2 sign, attest and verify an IMAGE in a real OCI registry (docker-registry,
-// filled with skopeo) against the real `sigbox up --dev` (trust-and-clients §5.1, §5.2): cosign v3 with the signing
-// config and trusted root, cosign v2 both with URL flags and --trusted-root and on the legacy SIGSTORE_* path. Only the
-// trust files Sigbox writes are given: no TUF (TUF_ROOT is an empty folder), no --insecure-ignore-* flag. The
-// registry is plain HTTP on 127.0.0.1, which cosign reaches without --allow-http-registry: go-containerregistry
-// picks http for loopback registries (pkg/name/registry.go Scheme). docker-registry 2.8 has no referrers API, so
-// cosign keeps its bundles under the referrers fallback tag. On PGlite and, with TEST_DATABASE_URL, on a fresh
-// Postgres database.
+// filled with skopeo) against the real `sigbox up --dev`: cosign v3 with the signing config and trusted root, cosign
+// v2 both with URL flags and --trusted-root and on the legacy SIGSTORE_* path. Only the trust files Sigbox writes
+// are given: no TUF (TUF_ROOT is an empty folder), no --insecure-ignore-* flag. The registry is plain HTTP on
+// 127.0.0.1, which cosign reaches without --allow-http-registry: go-containerregistry picks http for loopback
+// registries (pkg/name/registry.go Scheme). docker-registry 2.8 has no referrers API, so cosign keeps its bundles
+// under the referrers fallback tag. On PGlite and, with TEST_DATABASE_URL, on a fresh Postgres database.
 // Tests run in order: verification uses what was signed before.
 import crypto from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -130,7 +129,8 @@ describe.skipIf(SKIP).each(databaseEngines())('cosign image signing against sigb
 
     it('signs the image by digest: a bundle referrer whose dsse statement is in the log', async () => {
       ok(await cosign(COSIGN_V3, ['sign', ...trustArgs(), '--identity-token', await stack.devToken(EMAIL), '-y', refs.v3]));
-      // cosign v3 signs images as an in-toto statement with the cosign sign predicate (trust-and-clients §5.1).
+      // cosign v3 signs images as an in-toto statement with the cosign sign predicate (cmd/cosign/cli/sign/sign.go
+      // `types.CosignSignPredicateType` at v3.1.2).
       await expectAttested(await referredBundle('v3'), 'v3', 'https://sigstore.dev/cosign/sign/v1');
     }, CLIENT_STEP_TIMEOUT_MS);
 

@@ -1,6 +1,6 @@
-// Interop: the real cosign v3 and v2 against the real `sigbox up --dev`, on PGlite and, with TEST_DATABASE_URL, on
-// a fresh Postgres database. Only the trust files Sigbox writes are given (trust-and-clients §5.1, §5.2): no TUF
-// (TUF_ROOT is an empty folder), no --insecure-* flag. Tests run in order: verification uses the bundle signed before.
+// Interop: the real cosign v3 and v2 against the real `sigbox up --dev`, on PGlite and, with TEST_DATABASE_URL, on a
+// fresh Postgres database. Only the trust files Sigbox writes are given: no TUF (TUF_ROOT is an empty folder), no
+// --insecure-* flag. Tests run in order: verification uses the bundle signed before.
 import crypto from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,7 +1,8 @@
 // Interop: sigstore-js 5 (the `sigstore` package and its @sigstore/sign and @sigstore/verify) against the real
 // `sigbox up --dev`, on PGlite and, with TEST_DATABASE_URL, on a fresh Postgres database. Signing uses the URL
-// options and the signing config Sigbox writes; verification uses only its trusted_root.json (trust-and-clients
-// §5.3: `sigstore.verify()` always goes through TUF, so file-based trust means @sigstore/verify's Verifier).
+// options and the signing config Sigbox writes; verification uses only its trusted_root.json (`sigstore.verify()`
+// always fetches the trusted root through TUF, packages/client/src/sigstore.ts at sigstore@5.0.0, so file-based trust
+// means @sigstore/verify's Verifier).
 import { readFile } from 'node:fs/promises';
 import { type SerializedBundle, bundleFromJSON, bundleToJSON } from '@sigstore/bundle';
 import { SigningConfig, TrustedRoot } from '@sigstore/protobuf-specs';

@@ -1,6 +1,6 @@
 // Interop: the real sigstore-python 4.x CLI against the real `sigbox up --dev`, on PGlite and, with
 // TEST_DATABASE_URL, on a fresh Postgres database. Trust comes only from the trust_config.json (ClientTrustConfig)
-// Sigbox writes, via the global `--trust-config` (trust-and-clients §5.4): HOME and the XDG folders are empty
+// Sigbox writes, via the global `--trust-config` (sigstore/_cli.py at v4.5.0): HOME and the XDG folders are empty
 // temporary folders, so the public-good TUF repository is never consulted. Tests run in order: verification
 // uses what was signed before.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -123,7 +123,7 @@ describe.skipIf(SIGSTORE_PYTHON === undefined).each(databaseEngines())('sigstore
     ok(await sigstore(await sign('--signature', 'detached.sig', '--certificate', 'detached.crt', '--bundle', 'detached.sigstore.json', 'artifact')));
     const detached = (artifact: string) => verifyIdentity(['--signature', 'detached.sig', '--certificate', 'detached.crt', artifact]);
     ok(await sigstore(detached('artifact')));
-    // sigstore-python posts to the path with a trailing slash (trust-and-clients §5.4).
+    // sigstore-python posts to the path with a trailing slash (sigstore/_internal/rekor/client.py at v4.5.0).
     expect(await requestLogged('"path":"/api/v1/log/entries/retrieve/","route":"/api/v1/log/entries/retrieve","status":200')).toBe(true);
     expect((await sigstore(detached('tampered'))).code).toBe(1);
   }, CLIENT_STEP_TIMEOUT_MS);

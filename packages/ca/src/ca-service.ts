@@ -84,9 +84,9 @@ async function keyFromRequest(request: SigningRequest, principal: Principal): Pr
 }
 
 /**
- * The CA's one job, in fulcio's order (ca-fulcio §2.1): verify the identity token, then the key and its proof of
- * possession, then issue — with an SCT embedded when a CT log is plugged in, so that no certificate leaves
- * unlogged.
+ * The CA's one job, in the order of fulcio's CreateSigningCertificate (pkg/server/grpc_server.go at v1.8.8): verify
+ * the identity token, then the key and its proof of possession, then issue — with an SCT embedded when a CT log is
+ * plugged in, so that no certificate leaves unlogged.
  */
 export function createCaService(deps: CaServiceDeps): CaService {
   const leaves: LeafIssuer = createLeafIssuer({

@@ -25,7 +25,11 @@ export const CA_MESSAGES = {
   CT_LOG: 'Error entering certificate in CTL',
 } as const;
 
-/** HTTP status per code (ca-fulcio §2.1): client errors are InvalidArgument (400), backend failures Internal (500). */
+/**
+ * HTTP status per code: fulcio answers client errors InvalidArgument and backend failures Internal
+ * (pkg/server/grpc_server.go at v1.8.8), which grpc-gateway turns into 400 and 500 (runtime/errors.go
+ * `HTTPStatusFromCode` at v2.29.0).
+ */
 export const CA_ERROR_STATUS: Readonly<Record<CaErrorCode, number>> = {
   INVALID_TOKEN: 400,
   INVALID_REQUEST: 400,

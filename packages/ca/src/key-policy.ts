@@ -5,7 +5,7 @@ import { CaError } from './errors.js';
 type Hash = 'sha256' | 'sha384' | 'sha512' | null;
 
 /**
- * fulcio's default `--client-signing-algorithms` (ca-fulcio §2.1 step 3): each key type with its own digest.
+ * fulcio's default `--client-signing-algorithms` (cmd/app/serve.go at v1.8.8): each key type with its own digest.
  * A P-384 key behind a SHA-256 CSR signature is refused (sigstore/fulcio#1953).
  */
 const PERMITTED: Readonly<Record<string, Hash>> = {

@@ -47,8 +47,9 @@ function requireToken(token: string | undefined): string {
 }
 
 /**
- * POST /api/v2/signingCert (ca-fulcio §2.1): the body's `credentials.oidcIdentityToken` wins over the Bearer
- * header; exactly one of `publicKeyRequest` and `certificateSigningRequest`.
+ * POST /api/v2/signingCert as fulcio reads it (pkg/server/grpc_server.go at v1.8.8): the body's
+ * `credentials.oidcIdentityToken` wins over the Bearer header; exactly one of `publicKeyRequest` and
+ * `certificateSigningRequest`.
  */
 export function parseSigningRequestV2(body: unknown, authorization: string | undefined): SigningRequest {
   const json = object(body) ?? {};

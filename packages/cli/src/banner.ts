@@ -56,10 +56,10 @@ function shellWord(word: string): string {
 }
 
 /**
- * Ready-to-paste commands that sign and verify a blob against this box (trust-and-clients §5.1, §5.2): cosign v3
- * with the signing config and trusted root; cosign v2's default legacy path with URL flags and the per-key files
- * (SIGSTORE_* variables make it skip TUF). With --dev, how to get a token from the development issuer, using only
- * curl and sed; otherwise TOKEN, IDENTITY and ISSUER are for the operator to fill in.
+ * Ready-to-paste commands that sign and verify a blob against this box: cosign v3 with the signing config and
+ * trusted root; cosign v2's default legacy path with URL flags and the per-key files (SIGSTORE_* variables make it
+ * skip TUF). With --dev, how to get a token from the development issuer, using only curl and sed; otherwise TOKEN,
+ * IDENTITY and ISSUER are for the operator to fill in.
  */
 export function formatClientCommands(server: RunningServer): string[] {
   const files = Object.fromEntries(Object.entries(server.trustFiles).map(([role, file]) => [role, shellWord(file)])) as RunningServer['trustFiles'];

@@ -4,9 +4,12 @@ import type { ServerConfig } from '@sigbox/server';
 import { type CaCommand, loadCaConfig } from './ca-config.js';
 import { ConfigError } from './error.js';
 
-/** Fulcio's and Rekor's HTTP port (ca-fulcio.md §1). */
+/** Fulcio's default HTTP port (`--port`, fulcio cmd/app/serve.go at v1.8.8); Sigbox serves every API on one port. */
 export const DEFAULT_PORT = 8080;
-/** Loopback unless told otherwise (conventions §3.10; rekor-tiles `--http-address 127.0.0.1`). */
+/**
+ * Loopback unless told otherwise, as Rekor binds by default (rekor v1.5.4 `rekor_server.address`, rekor-tiles v2.3.0
+ * `--http-address`: 127.0.0.1).
+ */
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_DATA_DIR = './.sigbox';
 const MAX_PORT = 65_535;
@@ -127,7 +130,7 @@ function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
 }
 
 /**
- * The one place flags and environment are read (conventions §3.4): `argv` without node and script, the
+ * The one place flags and environment are read: `argv` without node and script, the
  * environment (only `DATABASE_URL`, `SIGBOX_LOG_KEY_PASSPHRASE`, `SIGBOX_CA_PASSPHRASE` and `SIGBOX_HSM_PIN`), the folder relative paths are resolved against. Returns a frozen config;
  * throws {@link ConfigError} for anything it cannot run.
  *

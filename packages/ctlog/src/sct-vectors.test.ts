@@ -18,7 +18,7 @@ interface Bundle {
 const dir = vectorsDir('sigstore');
 const read = <T>(name: string): T => JSON.parse(fs.readFileSync(path.join(dir as string, name), 'utf8')) as T;
 
-/** The extnValue of the SCT list extension is a DER OCTET STRING around the TLS list (ct-log.md §4). */
+/** The extnValue of the SCT list extension is a DER OCTET STRING around the TLS list (RFC 6962 §3.3). */
 function unwrapOctetString(der: Uint8Array): Uint8Array {
   expect(der[0]).toBe(0x04);
   const first = der[1] as number;

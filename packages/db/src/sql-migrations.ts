@@ -6,8 +6,9 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import { DbError } from './error.js';
 
 /**
- * Separates statements inside one migration file. Each chunk runs as its own query: PGlite through Kysely
- * uses the extended protocol, which rejects several commands in one prepared statement (stack-notes §3).
+ * Separates statements inside one migration file. Each chunk runs as its own query: PGlite through Kysely uses
+ * PostgreSQL's extended query protocol, which takes one statement per prepared statement ("cannot insert multiple
+ * commands into a prepared statement").
  */
 export const STATEMENT_BREAK = /^[ \t]*--[ \t]*statement-break[ \t]*$/m;
 

@@ -2,10 +2,10 @@ import pg from 'pg';
 import { DbError } from './error.js';
 
 /**
- * One representation per type on both engines (conventions §8): int8 → `bigint`, bytea → plain `Uint8Array`,
- * timestamptz → `Date`, numeric → decimal `string`, json/jsonb → parsed value. Without this, the same query
- * returns different JS types on pg and PGlite (measured, stack-notes §3), and code above `db` would have to
- * know which engine it runs on.
+ * One representation per type on both engines: int8 → `bigint`, bytea → plain `Uint8Array`, timestamptz → `Date`,
+ * numeric → decimal `string`, json/jsonb → parsed value. Without this, the same query returns different JS types on
+ * pg and PGlite (measured: pg gives int8 as a string and bytea as a Buffer, PGlite int8 as a number or a bigint),
+ * and code above `db` would have to know which engine it runs on.
  */
 
 // Type OIDs from PostgreSQL src/include/catalog/pg_type.dat.

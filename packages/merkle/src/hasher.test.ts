@@ -11,7 +11,7 @@ describe('RFC 6962 hashing', () => {
     expect(hex(EMPTY_ROOT)).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
 
-  it('hashes leaves with a 0x00 prefix (merkle.md §6 leaf 0 and 1)', () => {
+  it('hashes leaves with a 0x00 prefix (transparency-dev/merkle NodeHashes leaf 0 and 1)', () => {
     expect(hex(hashLeaf(new Uint8Array()))).toBe('6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d');
     expect(hex(hashLeaf(encoding.fromHex('00')))).toBe('96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7');
   });

@@ -25,13 +25,12 @@ export interface Hasher {
 
 /**
  * The default server hasher. Interior nodes of two 32-byte children — every node of a real tree — go through
- * `hashNode32`, a SHA-256 specialised for that 65-byte message: ≈ 0.65 µs against ≈ 1.8–2.0 µs for a
- * one-shot `crypto.hash` on the benchmark machine, whose cost is mostly node:crypto's per-call overhead
- * (bench/merkle/README.md). Leaves, whose size is arbitrary, and odd-sized children stay on node:crypto.
- * Leaves up to LEAF_SCRATCH_SIZE are copied into a reused buffer for one-shot `crypto.hash` (reference
- * merkle.md §7: ~0.7 µs vs ~1.2 µs with createHash), which returns a new Buffer, so results never alias the
- * scratch buffer (each hasher owns its own); results are plain Uint8Array views of it, so `slice()` copies
- * as callers expect.
+ * `hashNode32`, a SHA-256 specialised for that 65-byte message: ≈ 0.65 µs against ≈ 1.8–2.0 µs for a one-shot
+ * `crypto.hash` on the benchmark machine, whose cost is mostly node:crypto's per-call overhead
+ * (bench/merkle/README.md). Leaves, whose size is arbitrary, and odd-sized children stay on node:crypto. Leaves up
+ * to LEAF_SCRATCH_SIZE are copied into a reused buffer for one-shot `crypto.hash` (1.2–1.6× faster than createHash
+ * for small inputs, nodejs/node#51044), which returns a new Buffer, so results never alias the scratch buffer (each
+ * hasher owns its own); results are plain Uint8Array views of it, so `slice()` copies as callers expect.
  */
 export function createNodeHasher(): Hasher {
   // A plain Uint8Array: its subarray() is cheaper than Buffer's, and crypto.hash takes any TypedArray.

@@ -17,7 +17,8 @@ function rangeCacheFor(readTile: TileReader): Map<string, Uint8Array> {
 }
 
 /**
- * Reads tree nodes out of injected tiles (reference merkle.md §2 `storedNode` and `hashRange`). `node` may
+ * Reads tree nodes out of injected tiles. A perfect subtree is one stored node (`node`); any other range MTH(D[a:b])
+ * is folded from the perfect subtrees it splits into, as the RFC 6962 §2.1 recursion does (`hashRange`). `node` may
  * return a tile's own hash array (read-only, internal use); `hashRange` returns arrays the caller owns.
  */
 export class NodeReader {

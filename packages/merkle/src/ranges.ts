@@ -1,7 +1,7 @@
 import { bitLength, largestPowerOfTwoBelow } from './safe-int.js';
 import { TILE_HEIGHT, TILE_WIDTH, tileWidth, type TileId } from './tile.js';
 
-/** A leaf range [start, end): every proof element is MTH of one (reference merkle.md §3). */
+/** A leaf range [start, end): every proof element is MTH of one (RFC 6962 §2.1.1–2.1.2, PATH and SUBPROOF). */
 export type LeafRange = readonly [start: number, end: number];
 /** A perfect subtree: tree level (height) and index at that level. */
 export type NodeId = readonly [level: number, index: number];

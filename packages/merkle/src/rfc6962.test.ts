@@ -9,7 +9,8 @@ import { rootFromTiles } from './node-reader.js';
 import { verifyConsistency } from './verify-consistency.js';
 import { verifyInclusion } from './verify-inclusion.js';
 
-// transparency-dev/merkle testonly/constants.go LeafInputs() and RootHashes(), as listed in merkle.md §6.
+// The RFC 6962 test inputs and the roots of sizes 1..8: transparency-dev/merkle testonly/constants.go LeafInputs()
+// and RootHashes() at v0.0.2.
 const INPUTS = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'];
 const ROOTS = [
   '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
@@ -38,7 +39,7 @@ function growOneByOne() {
   return { store, roots };
 }
 
-describe('RFC 6962 test vectors (merkle.md §6)', () => {
+describe('RFC 6962 test vectors (transparency-dev/merkle testonly)', () => {
   it('integrate yields the published roots for sizes 1..8, leaf by leaf', () => {
     expect(growOneByOne().roots).toEqual(ROOTS);
   });

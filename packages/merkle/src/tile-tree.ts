@@ -2,9 +2,10 @@ import { HASH_SIZE, type Hasher } from './hasher.js';
 import { TILE_HEIGHT, TILE_WIDTH } from './tile.js';
 
 /**
- * The interior of one tile: the perfect-subtree hashes at heights 1..8 above its hashes, packed into one
- * buffer (rows of 128, 64, …, 1 slots; 8160 bytes). Nodes whose tree-level r ≠ 0 (reference merkle.md §5)
- * are read from here instead of being rehashed per proof. Only complete subtrees (within `width`) are valid.
+ * The interior of one tile: the perfect-subtree hashes at heights 1..8 above its hashes, packed into one buffer
+ * (rows of 128, 64, …, 1 slots; 8160 bytes). Nodes at a tree level 8·L + r with r ≠ 0, which C2SP tlog-tiles does
+ * not store (tiles hold levels 0, 8, 16, …), are read from here instead of being rehashed per proof. Only complete
+ * subtrees (within `width`) are valid.
  */
 export interface TileTree {
   width: number;

@@ -45,7 +45,7 @@ describe('tile paths (C2SP tlog-tiles)', () => {
 });
 
 describe('tile widths', () => {
-  it('matches the 70 000-leaf example of log-rekor-v2-tiles.md §2', () => {
+  it('matches the 70 000-leaf example of C2SP tlog-tiles (Partial Tiles)', () => {
     expect([0, 1, 2, 3].map((l) => partialTileWidth(l, 70_000n))).toEqual([112, 17, 1, 0]);
     const tiles = [...tilesOfTree(70_000n)];
     expect(tiles.filter((t) => t.level === 0 && t.width === TILE_WIDTH)).toHaveLength(273);

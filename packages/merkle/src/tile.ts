@@ -45,8 +45,8 @@ export function tileWidth(level: number, index: bigint, size: bigint): number {
 }
 
 /**
- * Every tile a tree of `size` consists of, level by level (full tiles then the partial one). Lazy: a large
- * tree has millions of tiles. Example (log-rekor-v2-tiles.md §2): 70 000 → 273 full level-0 tiles + .p/112,
+ * Every tile a tree of `size` consists of, level by level (full tiles then the partial one). Lazy: a large tree has
+ * millions of tiles. Example (C2SP tlog-tiles v0.1.0, Partial Tiles): 70 000 → 273 full level-0 tiles + .p/112,
  * level 1: one full + .p/17, level 2: .p/1.
  */
 export function* tilesOfTree(size: bigint): Generator<TileId> {

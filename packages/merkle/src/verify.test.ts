@@ -5,7 +5,8 @@ import { rootFromInclusionProof, verifyInclusion } from './verify-inclusion.js';
 import { isValidConsistency, verifyConsistency } from './verify-consistency.js';
 import { errorCode } from './__fixtures__/error-code.js';
 
-// RFC 6962 tree of merkle.md §6: leaves 0..4 and the inclusion proof of index 2 in size 5.
+// The RFC 6962 test tree (transparency-dev/merkle testonly/constants.go at v0.0.2): leaves 0..4, and the inclusion
+// proof of index 2 in size 5 built from its NodeHashes() — leaf 3, MTH of leaves 0–1, leaf 4.
 const leaf2 = hashLeaf(encoding.fromHex('10'));
 const proof25 = [
   '07506a85fd9dd2f120eb694f86011e5bb4662e5c415a62917033d4a9624487e7',

@@ -5,7 +5,8 @@ import { INVALID_IDENTITY_TOKEN_MESSAGE, OidcError, type OidcErrorCode } from '.
 import { type IssuerRegistryOptions, createIssuerRegistry } from './registry.js';
 import { verifyToken } from './verify-token.js';
 
-// ca-fulcio.md §5: every refusal is the same 400 text; the code and detail are for logs only.
+// Every refusal is the same 400 text, as fulcio answers any Authenticate failure with `invalidIdentityToken`
+// (pkg/server/grpc_server.go at v1.8.8); the code and detail are for logs only.
 const NOW = new Date('2026-08-01T12:00:00Z');
 const NOW_S = NOW.getTime() / 1000;
 

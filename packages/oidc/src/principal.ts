@@ -17,7 +17,10 @@ export interface Principal {
   readonly issuer: string;
   /** The token's `sub` (extension 1.24). */
   readonly subject: string;
-  /** What the proof-of-possession signature must be over (ca-fulcio.md §3.3). */
+  /**
+   * What the proof-of-possession signature must be over: the email for email identities (and chainguard tokens
+   * that carry one), else `sub` (fulcio pkg/identity/principal.go `Principal.Name` at v1.8.8).
+   */
   readonly challenge: string;
   readonly san: SubjectAlternativeName;
   /** Fulcio OIDs with non-empty values, in Fulcio's output order; always 1.1, 1.8 and (when `sub` is set) 1.24. */

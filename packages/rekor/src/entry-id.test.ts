@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { encoding } from '@sigbox/core';
 import { entryId, entryUuid, logIdHex, parseEntryRef } from './index.js';
 
-// log-rekor-v1.md §3: tree 1193050959916656506 and the size-1 root 7e18defd…50a5.
+// A sample tree ID (1193050959916656506 = 0x108e9186e8c5677a) and UUID (a leaf hash): an EntryID is the tree ID as
+// 16 hex digits, then the 64-hex UUID (rekor pkg/sharding/sharding.go at v1.5.4).
 const UUID = '7e18defd1fee67663a17ba244d80800870c06a2d5874a39879db848fbacb50a5';
 const ENTRY_ID = `108e9186e8c5677a${UUID}`;
 

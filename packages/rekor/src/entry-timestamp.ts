@@ -15,7 +15,7 @@ export interface EntryTimestampFields {
   logIndex: number | bigint;
 }
 
-/** The signed bytes: RFC 8785 JCS of `{"body","integratedTime","logID","logIndex"}` (reference §4.1). */
+/** The signed bytes: RFC 8785 JCS of `{"body","integratedTime","logID","logIndex"}` (rekor `signEntry` at v1.5.4). */
 export function entryTimestampPayload(fields: EntryTimestampFields): Uint8Array {
   const payload = {
     body: fields.body,

@@ -40,7 +40,7 @@ export interface LogEntryAnon {
 export type LogEntryMap = Record<string, LogEntryAnon>;
 
 /**
- * The v1 `LogEntry` map `{ [entryId]: LogEntryAnon }` (openapi.yaml LogEntry; reference §3): base64 body and
+ * The v1 `LogEntry` map `{ [entryId]: LogEntryAnon }` (rekor openapi.yaml `LogEntry` at v1.5.4): base64 body and
  * SET, hex log ID, root and proof hashes (leaf → root), JSON numbers for integers.
  */
 export function logEntryJson(parts: LogEntryParts): LogEntryMap {

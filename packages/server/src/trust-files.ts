@@ -10,9 +10,9 @@ import {
 } from '@sigbox/trust';
 
 /**
- * The files a client is pointed at, by role. The JSON names are the TUF target names sigstore-go and
- * sigstore-python fetch; `trust_config.json` is scaffolding's ClientTrustConfig (sigstore-python `--trust-config`);
- * the PEM names are the legacy TUF targets cosign v2 reads (sigstore/scaffolding tools/tuf, trust-and-clients §4).
+ * The files a client is pointed at, by role. The JSON names are the TUF target names sigstore-go and sigstore-python
+ * fetch; `trust_config.json` is scaffolding's ClientTrustConfig (sigstore-python `--trust-config`); the PEM names
+ * are the legacy TUF targets cosign v2 reads (sigstore/scaffolding tools/tuf/pkg/repo/repo.go at v0.7.37).
  */
 export const TRUST_FILE_NAMES = {
   trustedRoot: 'trusted_root.json',

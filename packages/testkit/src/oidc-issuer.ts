@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A real OIDC issuer for tests: discovery + JWKS over HTTP on 127.0.0.1, fresh keys, and a token minter that can
- * also produce every malformed token a verifier must refuse (ca-fulcio.md §5): any claim or header overridden or
+ * also produce every malformed token a Fulcio-compatible verifier must refuse: any claim or header overridden or
  * omitted, `alg: none`, HS256 keyed with the RSA public key, keys absent from the JWKS.
  */
 

@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 
 describe('createRootCa / createIntermediateCa', () => {
-  it('makes a root per ca-fulcio §3.5: CN + O, KU keyCertSign+cRLSign, CA:TRUE, SKI, no EKU, 20-octet serial', () => {
+  it('makes a root per the Fulcio certificate specification: CN + O, KU keyCertSign+cRLSign, CA:TRUE, SKI, no EKU, 20-octet serial', () => {
     const root = new peculiar.X509Certificate(ca.root.der);
     expect(root.subject).toBe('O=sigbox.dev, CN=sigbox');
     expect(root.issuer).toBe(root.subject);

@@ -52,7 +52,7 @@ async function signCa(t: CaTemplate): Promise<CaCertificate> {
   const sigAlg = signatureAlgorithmFor(t.signer.algorithm);
   const tbs = encode(sequence(
     explicit(0, integer(2n)),
-    integer(randomSerial()), // 159 random bits: the "160-bit serial" of ca-fulcio §3.5 within 20 octets
+    integer(randomSerial()), // 159 random bits: the "160 bit serial number" of Fulcio's spec, within 20 octets
     sigAlg,
     t.issuer,
     sequence(time(t.validity.notBefore), time(t.validity.notAfter)),
@@ -68,9 +68,9 @@ const skiExtension = (keyId: Uint8Array) => extension(oid(OID.subjectKeyIdentifi
 const akiExtension = (keyId: Uint8Array) => extension(oid(OID.authorityKeyIdentifier), false, sequence(tlv(0x80, keyId)));
 
 /**
- * A self-signed root (ca-fulcio §3.5; fulcio certificate_maker root template): KU keyCertSign + cRLSign, CA:TRUE
- * with pathlen 1 by default (root → intermediate → leaf), SKI, no EKU. Extension order follows Go's
- * x509.CreateCertificate (KU, BC, SKI), which the public sigstore root shows.
+ * A self-signed root (fulcio docs/certificate-specification.md and certificate_maker's root template, v1.8.8): KU
+ * keyCertSign + cRLSign, CA:TRUE with pathlen 1 by default (root → intermediate → leaf), SKI, no EKU. Extension
+ * order follows Go's x509.CreateCertificate (KU, BC, SKI), which the public sigstore root shows.
  */
 export async function createRootCa(options: { subject: CaSubject; signer: Signer; validity: Validity; pathLength?: number }): Promise<CaCertificate> {
   const spki = spkiDer(checkKeyStrength(options.signer.publicKey).publicKey);
@@ -80,8 +80,9 @@ export async function createRootCa(options: { subject: CaSubject; signer: Signer
 }
 
 /**
- * An intermediate signed by `parent` (ca-fulcio §3.5): KU keyCertSign + cRLSign, EKU codeSigning (Go verifiers
- * chain EKUs, so the leaf's codeSigning must be allowed here), CA:TRUE pathlen 0, SKI, AKI = parent SKI.
+ * An intermediate signed by `parent` (fulcio docs/certificate-specification.md at v1.8.8): KU keyCertSign + cRLSign,
+ * EKU codeSigning (Go verifiers chain EKUs, so the leaf's codeSigning must be allowed here), CA:TRUE pathlen 0, SKI,
+ * AKI = parent SKI.
  */
 export async function createIntermediateCa(options: {
   subject: CaSubject;

@@ -38,9 +38,9 @@ function splitCsr(der: Uint8Array) {
 }
 
 /**
- * Parses a PKCS#10 CSR (PEM or DER) in fulcio's order (ca-fulcio §2.1): parse → key strength → self-signature.
- * Only the key leaves this function: subject, attributes and requested extensions are ignored, so nothing the
- * client wrote can reach a certificate.
+ * Parses a PKCS#10 CSR (PEM or DER) in fulcio's order (pkg/server/grpc_server.go at v1.8.8): parse → key strength →
+ * self-signature. Only the key leaves this function: subject, attributes and requested extensions are ignored, so
+ * nothing the client wrote can reach a certificate.
  *
  * @throws X509Error INVALID_CSR, INVALID_KEY, INSECURE_KEY, UNSUPPORTED_SIGNATURE_ALGORITHM, INVALID_SIGNATURE.
  */

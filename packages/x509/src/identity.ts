@@ -3,9 +3,10 @@ import { type Der, explicit, extension, oid, sequence, tlv, utf8String } from '.
 import { FULCIO_ARC, FULCIO_LAST_RAW_ARC, FULCIO_OIDS, OID } from './oids.js';
 
 /**
- * Who a leaf certificate names. `san` becomes the single subjectAltName entry (ca-fulcio §3.3); `extensions` are
- * Fulcio OIDs in the order they must appear (1.1–1.6, then 1.8 upward). Values are plain strings: the encoder
- * picks raw UTF-8 or DER UTF8String from the OID. Empty values are left out, as fulcio's Extensions.Render does.
+ * Who a leaf certificate names. `san` becomes the single subjectAltName entry (Fulcio's certificate specification:
+ * exactly one SAN); `extensions` are Fulcio OIDs in the order they must appear (1.1–1.6, then 1.8 upward). Values
+ * are plain strings: the encoder picks raw UTF-8 or DER UTF8String from the OID. Empty values are left out, as
+ * fulcio's Extensions.Render does.
  */
 export interface CertificateIdentity {
   san: { kind: 'email' | 'uri' | 'username'; value: string };

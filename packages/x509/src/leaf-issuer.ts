@@ -66,8 +66,9 @@ function checkRequest(request: LeafRequest): void {
 /**
  * Fulcio leaf issuance on a fast path: the TBSCertificate is concatenated from parts prepared once per issuer
  * (version, signature algorithm, issuer Name bytes copied from the CA certificate, AKI), so issuing costs one
- * signature plus a few small allocations. The extension order is fulcio's (ca-fulcio §3.2): keyUsage, EKU, AKI,
- * SAN, Fulcio OIDs, then poison or SCT list. No subjectKeyIdentifier: fulcio main dropped it from leaves
+ * signature plus a few small allocations. The extension order is that of fulcio's leaves (Go's
+ * x509.CreateCertificate writes its own extensions first, then fulcio's ExtraExtensions): keyUsage, EKU, AKI, SAN,
+ * Fulcio OIDs, then poison or SCT list. No subjectKeyIdentifier: fulcio main dropped it from leaves
  * (sigstore/fulcio#2416; v1.8.8 certificates still carry one). A leaf's SKI only serves to find certificates it
  * issued, and a leaf issues none.
  *

@@ -2,7 +2,7 @@ import { DER_NULL, type Der, encode, explicit, extension, integer, octetString, 
 import { OID } from './oids.js';
 
 /**
- * Constant parts of every Fulcio leaf (ca-fulcio §3.1–3.2, fulcio pkg/ca/common.go MakeX509). Built once at
+ * Constant parts of every Fulcio leaf (fulcio pkg/ca/common.go MakeX509 at v1.8.8). Built once at
  * module load: issuance only concatenates them.
  */
 export const LEAF_PARTS = {

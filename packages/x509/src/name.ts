@@ -1,7 +1,10 @@
 import { type Der, TAG, encode, oid, sequence, set, tlv } from './der.js';
 import { OID } from './oids.js';
 
-/** The subject of a CA certificate (ca-fulcio §3.5: CN + O, as the public sigstore root and intermediate carry). */
+/**
+ * The subject of a CA certificate: a common name and an organization (fulcio docs/certificate-specification.md), as
+ * the public sigstore root and intermediate carry.
+ */
 export interface CaSubject {
   commonName: string;
   organization?: string;

@@ -34,11 +34,12 @@ const keyInput = (publicKey: KeyObject, encoding: Encoding) => (encoding === 'ie
 const refused = (): X509Error => new X509Error('INVALID_SIGNATURE', 'the proof of possession does not verify');
 
 /**
- * Checks the proof of possession of a `publicKeyRequest` (ca-fulcio §2.1): a signature over the UTF-8 bytes of the
- * challenge (the email or `sub` the principal names). The key is vetted first, as fulcio does (ValidatePubKey
- * before the signature). The hash follows the key (sigstore signature.GetDefaultAlgorithmDetails, fulcio ≥ v1.7.0
- * #1959): SHA-256/384/512 for P-256/384/521, PKCS#1 v1.5 SHA-256 for RSA, pure Ed25519. ECDSA signatures are
- * ASN.1 DER; IEEE-P1363 r‖s is accepted as a fallback like sigstore's ECDSAVerifier (≥ v1.8.3).
+ * Checks the proof of possession of a `publicKeyRequest` (fulcio pkg/server/grpc_server.go at v1.8.8): a signature
+ * over the UTF-8 bytes of the challenge (the email or `sub` the principal names). The key is vetted first, as fulcio
+ * does (ValidatePubKey before the signature). The hash follows the key (sigstore
+ * signature.GetDefaultAlgorithmDetails, fulcio ≥ v1.7.0 #1959): SHA-256/384/512 for P-256/384/521, PKCS#1 v1.5
+ * SHA-256 for RSA, pure Ed25519. ECDSA signatures are ASN.1 DER; IEEE-P1363 r‖s is accepted as a fallback like
+ * sigstore's ECDSAVerifier (≥ v1.8.3).
  *
  * @param key the SPKI, or a key already parsed (it is vetted either way).
  * @returns the digest the key signs with, for the caller's algorithm policy.

@@ -22,7 +22,7 @@ function checkLink(child: crypto.X509Certificate, parent: crypto.X509Certificate
 }
 
 /**
- * The startup checks of fulcio pkg/ca/common.go VerifyCertChain (ca-fulcio §3.5) on a chain ordered issuing CA
+ * The startup checks of fulcio pkg/ca/common.go VerifyCertChain (v1.8.8) on a chain ordered issuing CA
  * first, root last: every link verifies and the root is self-signed, all valid at `now`; the first certificate is a
  * CA; with an intermediate, EKUs chain to codeSigning (Go's Verify with KeyUsages codeSigning); the first
  * certificate's key is the signer's and passes the key policy.

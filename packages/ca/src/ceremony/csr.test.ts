@@ -16,7 +16,7 @@ const VALIDITY = { notBefore: new Date('2029-01-01T00:00:00Z'), notAfter: new Da
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'sigbox-ceremony-csr-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
 
-/** The external root's side of the exchange: sign whatever key the CSR carries, with the §3.5 intermediate profile. */
+/** The external root's side of the exchange: sign whatever key the CSR carries, with Fulcio's intermediate profile. */
 async function externalRootSigns(corp: TestCa, csrPem: string): Promise<string> {
   return (await corp.issueIntermediate(parseCsr(csrPem).publicKey, { organization: 'corp', commonName: 'sigbox-issuing' })).pem;
 }

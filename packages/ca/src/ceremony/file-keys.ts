@@ -4,10 +4,16 @@ import { CeremonyError } from './error.js';
 import { readOptional, writeNewFile } from './files.js';
 import { KEY_FILE_MODE } from './layout.js';
 
-/** Key types a Sigbox CA is made with: one algorithm for root and intermediate (ca-fulcio §3.5: do not mix). */
+/**
+ * Key types a Sigbox CA is made with: one algorithm for root and intermediate (fulcio
+ * docs/certificate-specification.md: not ECDSA under RSA or the reverse, as some clients cannot verify that).
+ */
 export type CaKeyAlgorithm = Extract<KeyAlgorithm, 'ecdsa-p256' | 'ecdsa-p384' | 'rsa'>;
 export const CA_KEY_ALGORITHMS: readonly CaKeyAlgorithm[] = ['ecdsa-p256', 'ecdsa-p384', 'rsa'];
-/** ca-fulcio §3.5 (fulcio docs/certificate-specification.md): "P-384 or RSA-4096" recommended for CA keys. */
+/**
+ * fulcio docs/certificate-specification.md (v1.8.8) recommends "ECDSA NIST P-384 (secp384r1) or stronger, or RSA-4096"
+ * for root and intermediate keys.
+ */
 export const DEFAULT_CA_KEY_ALGORITHM: CaKeyAlgorithm = 'ecdsa-p384';
 export const CA_RSA_BITS = 4096;
 
@@ -23,7 +29,8 @@ export async function writeKeyFile(file: string, key: KeyObject, passphrase: str
   await writeNewFile(file, privateKeyToPem(key, passphrase), KEY_FILE_MODE);
 }
 
-// PKCS#8 encrypted (what Sigbox writes) and the legacy OpenSSL header fulcio's fileca also reads (ca-fulcio §7).
+// PKCS#8 encrypted (what Sigbox writes) and the legacy OpenSSL header fulcio's fileca also reads (it loads keys
+// with sigstore/sigstore pkg/cryptoutils/privatekey.go `UnmarshalPEMToPrivateKey`, v1.10.8 in fulcio v1.8.8).
 const isEncrypted = (pem: string) => pem.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || pem.includes('Proc-Type: 4,ENCRYPTED');
 
 /** Reads a key file, or undefined when absent; typed errors for a missing or wrong passphrase. */

@@ -113,7 +113,7 @@ describe('initCa with an encrypted key file', () => {
 });
 
 describe('initCa with RSA keys', () => {
-  it('makes RSA-4096 keys (ca-fulcio §3.5) that load and verify', async () => {
+  it('makes RSA-4096 keys (the RSA size the Fulcio certificate specification recommends) that load and verify', async () => {
     const ca = await initCa({ dir: freshDir(), subject: SUBJECT, keys: { kind: 'file' }, algorithm: 'rsa', clock });
     const root = new crypto.X509Certificate(ca.root.der);
     expect(root.publicKey.asymmetricKeyDetails?.modulusLength).toBe(4096);

@@ -6,7 +6,7 @@ import { DEFAULT_CA_KEY_ALGORITHM, type CaKeyAlgorithm } from './file-keys.js';
 import { assertAbsentOrEmpty, createDirAtomically, writeNewFile } from './files.js';
 import { CA_FILES, CERT_FILE_MODE, type CaFile, type CaPaths, caPaths } from './layout.js';
 
-/** Lifetimes of fulcio's certificate_maker templates (ca-fulcio §3.5): root 10 years, intermediate 5. */
+/** Default lifetimes of fulcio's certificate_maker (cmd/certificate_maker at v1.8.8): root 10 years, intermediate 5. */
 export const DEFAULT_ROOT_VALIDITY_YEARS = 10;
 export const DEFAULT_INTERMEDIATE_VALIDITY_YEARS = 5;
 /** Upstream names its intermediate after the root: `CN=sigstore` → `CN=sigstore-intermediate`. */
@@ -55,10 +55,11 @@ function checkOptions(o: InitCaOptions, rootYears: number, intermediateYears: nu
 }
 
 /**
- * The CA key ceremony (ca-fulcio §3.5, after fulcio's certificate_maker): a self-signed root (KU keyCertSign +
- * cRLSign, CA:TRUE maxPathLen 1) and an issuing intermediate (same KU, EKU codeSigning, CA:TRUE pathlen 0), keys
- * in files or generated in an HSM. The directory (layout.ts) is built aside and renamed into place, so it is
- * complete or absent; an existing non-empty `dir` is refused with CA_EXISTS. The chain is validated before writing.
+ * The CA key ceremony, after fulcio's certificate_maker templates (pkg/certmaker/templates at v1.8.8): a self-signed
+ * root (KU keyCertSign + cRLSign, CA:TRUE maxPathLen 1) and an issuing intermediate (same KU, EKU codeSigning,
+ * CA:TRUE pathlen 0), keys in files or generated in an HSM. The directory (layout.ts) is built aside and renamed
+ * into place, so it is complete or absent; an existing non-empty `dir` is refused with CA_EXISTS. The chain is
+ * validated before writing.
  *
  * @example
  * const ca = await initCa({ dir: '/etc/sigbox/ca', subject: { organization: 'example', commonName: 'example' }, keys: { kind: 'file', passphrase } });

@@ -6,7 +6,8 @@ import path from 'node:path';
  *
  * ```
  * DIR/                      mode 0700
- *   chain.pem               issuing intermediate first, then root (fulcio --fileca-cert order, ca-fulcio §7).
+ *   chain.pem               issuing intermediate first, then root: fulcio's --fileca-cert order (pkg/ca/common.go
+ *                           VerifyCertChain at v1.8.8: the first certificate signs, the last is the root).
  *                           Written last: its presence means the CA is complete.
  *   root.crt.pem            the root certificate (what goes into trusted_root.json)
  *   intermediate.crt.pem    the issuing intermediate certificate

@@ -62,9 +62,10 @@ function checkChain(chainDer: Uint8Array[], signer: Signer, now: Date, file: str
 }
 
 /**
- * Opens the CA in `dir` (layout.ts) for issuing: reads chain.pem, opens the intermediate key from its file or
- * the HSM, and runs fulcio's start-up checks (ca-fulcio §3.5: the chain builds to a self-signed root, all
- * valid now, the first certificate is a CA whose key is the signer's, EKUs allow code signing).
+ * Opens the CA in `dir` (layout.ts) for issuing: reads chain.pem, opens the intermediate key from its file or the
+ * HSM, and runs fulcio's start-up checks (pkg/ca/common.go VerifyCertChain at v1.8.8: the chain builds to a
+ * self-signed root, all valid now, the first certificate is a CA whose key is the signer's, EKUs allow code
+ * signing).
  *
  * @throws CeremonyError CA_NOT_FOUND (no chain.pem), PASSPHRASE_REQUIRED, BAD_PASSPHRASE, PIN_REQUIRED, INVALID_CA;
  *   Pkcs11Error from the token (BAD_PIN, TOKEN_NOT_FOUND, KEY_NOT_FOUND, …).
