@@ -1,8 +1,9 @@
 /**
  * A server for bench/server: the same two operations — a hot read answering 1.5 KB of JSON kept as bytes, and a
  * JSON POST echoing one field of a 1.5 KB body — hosted `pipeline` (Sigbox's request pipeline, as `sigbox up` serves
- * every route) or `express` (Express 5 with express.json, its router and res.json/res.send, as the routes were
- * served before the pipeline). Prints `listening on <url>` on stderr. Run by main.ts.
+ * every route), `express` (Express 5 with express.json, its router and res.json/res.send, as the routes were
+ * served before the pipeline) or `bare` (a node:http listener that does only the work itself: the floor, with no
+ * routing, error mapping, request log or metrics). Prints `listening on <url>` on stderr. Run by main.ts.
  */
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -50,7 +51,24 @@ function expressHost(): RequestListener {
   return app;
 }
 
-const host = process.argv[2] === 'express' ? expressHost() : pipelineHost();
+function bareHost(): RequestListener {
+  const answer = (res: Parameters<RequestListener>[1], status: number, body: Uint8Array) => {
+    res.writeHead(status, ['content-type', 'application/json; charset=utf-8', 'content-length', String(body.length)]);
+    res.end(body);
+  };
+  return (req, res) => {
+    if (req.method === 'GET') return answer(res, 200, READ_BODY);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { kind?: unknown };
+      answer(res, 201, Buffer.from(JSON.stringify({ kind: body.kind })));
+    });
+  };
+}
+
+const hosts: Record<string, () => RequestListener> = { pipeline: pipelineHost, express: expressHost, bare: bareHost };
+const host = (hosts[process.argv[2] ?? 'pipeline'] ?? pipelineHost)();
 const server = createServer(host).listen(0, '127.0.0.1', () => {
   process.stderr.write(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
 });

@@ -1,8 +1,8 @@
 /**
- * The request pipeline against Express as a host, nothing else: the same two operations (host.ts) served both ways
- * in child processes, loaded alternately from C keep-alive connections, and the server process's CPU per request
- * read from /proc. It is the measured reason Sigbox reads bodies, routes and writes answers itself
- * (docs/design/server.md).
+ * The request pipeline against Express as a host and against a bare node:http listener: the same two operations
+ * (host.ts) served each way in child processes, loaded alternately from C keep-alive connections, and the server
+ * process's CPU per request read from /proc. It is the measured reason Sigbox reads bodies, routes and writes
+ * answers itself (README.md, docs/design/server.md).
  * Run: `node --import tsx --conditions=@sigbox/source bench/server/main.ts [--concurrency 32] [--seconds 8]
  * [--warmup 2] [--rounds 3]` (`npm run bench:server`). Numbers only: no pass/fail.
  */
@@ -93,7 +93,7 @@ const cases: Array<[string, LoadRequest, number]> = [
 ];
 for (const [name, request, status] of cases) {
   for (let round = 1; round <= Number(flags.rounds); round++) {
-    for (const kind of ['pipeline', 'express']) {
+    for (const kind of ['pipeline', 'express', 'bare']) {
       const r = await measure(kind, request, status);
       console.log(`${name} | ${kind.padEnd(8)} | round ${round} | ${r.perSecond.toFixed(0).padStart(6)}/s | ${r.cpuMicros.toFixed(1).padStart(6)} µs CPU/request | p99 ${r.p99.toFixed(1)} ms | not accepted ${r.rejected}`);
     }
