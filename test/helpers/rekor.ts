@@ -11,8 +11,7 @@ import { type VerifiedCheckpoint, createNoteVerifier, isValidInclusion, openChec
 import { type TreeEngineOptions, openLogTree } from '@sigbox/log';
 import { type LogEntryAnon, type RekorLog, createRekorLog, rekorTreeDescription, verifyEntryTimestamp } from '@sigbox/rekor';
 import { createApp, createRekorApi } from '@sigbox/server';
-import { type TestDatabase, createTestDatabase } from '@sigbox/testkit';
-import { STATEMENT, b64, dsseEnvelope, hashedrekord, keyPem, selfSignedCert, signArtifact, testKey, type TestKey } from '../../packages/rekor/src/__fixtures__/entries.js';
+import { type TestDatabase, createTestDatabase, STATEMENT, b64, dsseEnvelope, hashedrekord, keyPem, selfSignedCert, signArtifact, testKey, type TestKey } from '@sigbox/testkit';
 
 export { b64, keyPem, selfSignedCert, signArtifact, testKey, type TestKey };
 

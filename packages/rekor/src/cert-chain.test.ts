@@ -3,9 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encoding, toPem } from '@sigbox/core';
-import { vectorsDir } from '@sigbox/testkit';
-import { type TestCertificate, chainPem, testCertificate } from './__fixtures__/certificates.js';
-import { hashedrekord, signArtifact } from './__fixtures__/entries.js';
+import { vectorsDir, type TestCertificate, chainPem, testCertificate, hashedrekord, signArtifact } from '@sigbox/testkit';
 import { parseProposedEntry } from './index.js';
 import { assertVerifierChain, parseX509Verifier } from './public-key.js';
 

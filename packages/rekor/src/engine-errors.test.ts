@@ -2,9 +2,8 @@
 // text, and a real log on a real tree refusing entries through the same mapping.
 import { encoding, generatePrivateKey } from '@sigbox/core';
 import { LogError, type LogErrorCode } from '@sigbox/log';
-import { createTestDatabase, databaseEngines, type TestDatabase } from '@sigbox/testkit';
+import { createTestDatabase, databaseEngines, type TestDatabase, hashedrekord, keyPem, signArtifact, testKey } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashedrekord, keyPem, signArtifact, testKey } from './__fixtures__/entries.js';
 import { type OpenedRekorLog, openRekorLog } from './__fixtures__/rekor-log.js';
 import { rekorErrorOf } from './engine-errors.js';
 import { RekorError } from './errors.js';

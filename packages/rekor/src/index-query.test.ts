@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encoding, sha256 } from '@sigbox/core';
 import { indexQueryKeys } from './index.js';
-import { b64, keyPem, testKey } from './__fixtures__/entries.js';
+import { b64, keyPem, testKey } from '@sigbox/testkit';
 
 describe('indexQueryKeys', () => {
   it('prefixes hashes by length, lower-cases, hashes the canonical key, defaults to or', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encoding, spkiDer, toPem } from '@sigbox/core';
-import { chainPem, generalName as gn, generalNames, oid, testCertificate, tlv } from './__fixtures__/certificates.js';
+import { chainPem, generalName as gn, generalNames, oid, testCertificate, tlv } from '@sigbox/testkit';
 import { parseX509Verifier } from './public-key.js';
 
 const FULCIO_USERNAME = '1.3.6.1.4.1.57264.1.7';

@@ -2,9 +2,8 @@
 // bundle at a time: the answers must be the ones the creating process gives, SETs aside (ECDSA signatures are
 // randomised), and every SET must verify.
 import { createKeySigner, encoding, generatePrivateKey } from '@sigbox/core';
-import { createTestDatabase, type TestDatabase } from '@sigbox/testkit';
+import { createTestDatabase, type TestDatabase, hashedrekord, keyPem, signArtifact, testKey } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashedrekord, keyPem, signArtifact, testKey } from './__fixtures__/entries.js';
 import { verifyEntryTimestamp } from './entry-timestamp.js';
 import type { LogEntryAnon } from './log-entry.js';
 import { type OpenedRekorLog, openRekorLog } from './__fixtures__/rekor-log.js';

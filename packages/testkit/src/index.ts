@@ -37,3 +37,16 @@ export {
   type TrustedRootJson,
 } from './interop-stack.js';
 export { TEST_CA_TIME, TEST_CA_VALIDITY, createTestCa, validityAround, type TestCa, type TestCaOptions } from './test-ca.js';
+export {
+  STATEMENT,
+  b64,
+  dsseEnvelope,
+  hashedrekord,
+  keyPem,
+  selfSignedCert,
+  signArtifact,
+  testKey,
+  type Digest,
+  type TestKey,
+} from './rekor-entries.js';
+export { chainPem, generalName, generalNames, oid, testCertificate, tlv, type CertificateOptions, type TestCertificate } from './peculiar-certificates.js';

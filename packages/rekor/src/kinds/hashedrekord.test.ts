@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encoding, sha256 } from '@sigbox/core';
 import { parseProposedEntry, canonicalizeSearchEntry, type RekorError } from '../index.js';
-import { b64, hashedrekord, keyPem, selfSignedCert, signArtifact, testKey, type Digest } from '../__fixtures__/entries.js';
+import { b64, hashedrekord, keyPem, selfSignedCert, signArtifact, testKey, type Digest } from '@sigbox/testkit';
 
 const artifact = encoding.utf8('hello sigbox\n');
 const p256 = testKey('ecdsa-p256');

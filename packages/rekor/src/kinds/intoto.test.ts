@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encoding } from '@sigbox/core';
 import { canonicalizeSearchEntry, parseProposedEntry } from '../index.js';
-import { STATEMENT, b64, dsseEnvelope, keyPem, testKey } from '../__fixtures__/entries.js';
+import { STATEMENT, b64, dsseEnvelope, keyPem, testKey } from '@sigbox/testkit';
 
 const payload = encoding.utf8(JSON.stringify(STATEMENT));
 const hex = (text: string | Uint8Array) => crypto.hash('sha256', text, 'hex');

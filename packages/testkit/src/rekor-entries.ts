@@ -1,8 +1,8 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import { ed25519ph } from '@noble/curves/ed25519.js';
 import { encoding, generatePrivateKey, spkiDer, toPem, type KeyAlgorithm } from '@sigbox/core';
-import { preAuthEncoding } from '../dsse-envelope.js';
-import { generalName, generalNames, testCertificate } from './certificates.js';
+import { preAuthEncoding } from '@sigbox/rekor';
+import { generalName, generalNames, testCertificate } from './peculiar-certificates.js';
 
 /** Test-only builders of signed entries with fresh keys; nothing here is used at run time. */
 export const b64 = (text: string | Uint8Array) => encoding.toBase64(typeof text === 'string' ? encoding.utf8(text) : text);
