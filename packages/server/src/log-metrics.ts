@@ -7,11 +7,14 @@ import { Counter, Histogram, type Registry } from 'prom-client';
  */
 export type LogMetrics = Required<Pick<TreeEngineOptions, 'onSequenced' | 'onIntegrated' | 'onProofSelfCheckFailed'>>;
 
-type Families = ReturnType<typeof createFamilies>;
-// One set of metric families per registry, shared by every tree (Rekor, CT), told apart by the `tree` label.
-const familiesByRegistry = new WeakMap<Registry, Families>();
+/** The log metric families of one registry, shared by every tree (Rekor, CT), told apart by the `tree` label. */
+export interface LogMetricFamilies {
+  /** The hooks that count one tree's events. */
+  forTree(tree: string): LogMetrics;
+}
 
-function createFamilies(registry: Registry) {
+/** Registers the log metric families on `registry`, once per registry (the composition root does). */
+export function createLogMetrics(registry: Registry): LogMetricFamilies {
   const labelNames = ['tree'] as const;
   const appends = new Counter({ name: 'sigbox_log_entries_sequenced_total', help: 'Entries given an index', labelNames, registers: [registry] });
   const batches = new Histogram({
@@ -35,22 +38,17 @@ function createFamilies(registry: Registry) {
     labelNames,
     registers: [registry],
   });
-  return { appends, batches, integrated, integration, selfCheck };
-}
-
-export function createLogMetrics(registry: Registry, tree: string): LogMetrics {
-  let families = familiesByRegistry.get(registry);
-  if (!families) familiesByRegistry.set(registry, (families = createFamilies(registry)));
-  const { appends, batches, integrated, integration, selfCheck } = families;
   return {
-    onSequenced(batchSize) {
-      appends.inc({ tree }, batchSize);
-      batches.observe({ tree }, batchSize);
-    },
-    onIntegrated(round, durationMs) {
-      integrated.inc({ tree }, Number(round.size - round.previousSize));
-      integration.observe({ tree }, durationMs / 1000);
-    },
-    onProofSelfCheckFailed: () => selfCheck.inc({ tree }),
+    forTree: (tree) => ({
+      onSequenced(batchSize) {
+        appends.inc({ tree }, batchSize);
+        batches.observe({ tree }, batchSize);
+      },
+      onIntegrated(round, durationMs) {
+        integrated.inc({ tree }, Number(round.size - round.previousSize));
+        integration.observe({ tree }, durationMs / 1000);
+      },
+      onProofSelfCheckFailed: () => selfCheck.inc({ tree }),
+    }),
   };
 }

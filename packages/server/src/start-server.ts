@@ -5,6 +5,7 @@ import { buildTrustedRoot } from '@sigbox/trust';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createApp } from './app.js';
+import { createLogMetrics } from './log-metrics.js';
 import { ensureDataDir, writeFileAtomic } from './data-dir.js';
 import { StartError } from './error.js';
 import { type TlsFiles, closeGracefully, httpUrl, listen } from './listen.js';
@@ -105,7 +106,8 @@ interface Mounted {
 async function mountServices(config: ServerConfig, db: Database, registry: Registry, publicUrl: () => string, logger: Logger): Promise<Mounted> {
   // Known before listening even with port 0: only the hostname names the log (origin, signature name).
   const hostname = new URL(config.publicUrl ?? httpUrl(config.host, config.port || 1)).hostname;
-  const rekor = await openRekor({ db, dataDir: config.dataDir, hostname, registry, logKeyFile: config.logKeyFile, logKeyPassphrase: config.logKeyPassphrase });
+  const logMetrics = createLogMetrics(registry);
+  const rekor = await openRekor({ db, dataDir: config.dataDir, hostname, metrics: logMetrics.forTree('rekor'), logKeyFile: config.logKeyFile, logKeyPassphrase: config.logKeyPassphrase });
   const closers: Array<() => Promise<void>> = [() => rekor.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close();
@@ -117,7 +119,7 @@ async function mountServices(config: ServerConfig, db: Database, registry: Regis
     caKeys = await openCaKeys({ dataDir: config.dataDir, caDir: config.caDir, caPassphrase: config.caPassphrase, hsmPin: config.hsmPin });
     closers.push(() => caKeys.close());
     if (config.ctLog !== false) {
-      const opened = await openCt({ db, dataDir: config.dataDir, hostname, roots: [caKeys.chainDer.at(-1) as Uint8Array], registry });
+      const opened = await openCt({ db, dataDir: config.dataDir, hostname, roots: [caKeys.chainDer.at(-1) as Uint8Array], metrics: logMetrics.forTree('ct') });
       closers.push(() => opened.close());
       ct = opened;
     }

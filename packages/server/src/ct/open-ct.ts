@@ -5,9 +5,8 @@ import { openLogTree } from '@sigbox/log';
 import type { Database } from '@sigbox/db';
 import { encoding } from '@sigbox/core';
 import { ctLogInstance } from '@sigbox/trust';
-import type { Registry } from 'prom-client';
 import { StartError } from '../error.js';
-import { createLogMetrics } from '../log-metrics.js';
+import type { LogMetrics } from '../log-metrics.js';
 import { type LogSetup, bindKeyToTree } from '../log-setup.js';
 import { createCtApi } from './ct-api.js';
 
@@ -21,14 +20,13 @@ export type CtSetup = LogSetup<CtLog>;
  * own tree on the shared engine, and the CA roots it accepts. Like the Rekor log, a key that is not the
  * tree's key is refused at start.
  */
-export async function openCt(options: { db: Database; dataDir: string; hostname: string; roots: readonly Uint8Array[]; registry: Registry }): Promise<CtSetup> {
+export async function openCt(options: { db: Database; dataDir: string; hostname: string; roots: readonly Uint8Array[]; metrics: LogMetrics }): Promise<CtSetup> {
   // A KeyObject in this process's memory: the tree's writer thread signs with it too.
   const privateKey = await loadOrCreatePrivateKey(path.join(options.dataDir, CT_KEY_FILE), 'ecdsa-p256').catch((cause: unknown) => {
     throw new StartError('KEY_UNUSABLE', `cannot load the CT log key: ${String(cause)}`, { cause });
   });
   const signer = createKeySigner(privateKey);
-  const metrics = createLogMetrics(options.registry, 'ct');
-  const tree = await openLogTree(options.db, { ...ctTreeDescription({ hostname: options.hostname, key: { privateKey } }), ...metrics });
+  const tree = await openLogTree(options.db, { ...ctTreeDescription({ hostname: options.hostname, key: { privateKey } }), ...options.metrics });
   const log = createCtLog({ tree, signer, roots: options.roots });
   const validFrom = await bindKeyToTree(options.db, 'ct', tree.treeId, encoding.toHex(log.logId)).catch(async (err: unknown) => {
     await tree.close();

@@ -11,6 +11,7 @@ import { Registry } from 'prom-client';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
+import { createLogMetrics } from '../log-metrics.js';
 import { captureLogger } from '../__fixtures__/capture-logger.js';
 import { type RekorSetup, openRekor } from './open-rekor.js';
 
@@ -41,7 +42,7 @@ describe.each(databaseEngines())('opening the Rekor log on %s', (engine) => {
   let dataDir: string;
   const setups: RekorSetup[] = [];
   const open = async (registry = new Registry()) => {
-    const setup = await openRekor({ db, dataDir, hostname: 'rekor.test', registry });
+    const setup = await openRekor({ db, dataDir, hostname: 'rekor.test', metrics: createLogMetrics(registry).forTree('rekor') });
     setups.push(setup);
     return setup;
   };

@@ -5,9 +5,8 @@ import type { Database } from '@sigbox/db';
 import { openLogTree } from '@sigbox/log';
 import { createRekorLog, rekorTreeDescription, type RekorLog } from '@sigbox/rekor';
 import { transparencyLogInstance } from '@sigbox/trust';
-import type { Registry } from 'prom-client';
 import { StartError } from '../error.js';
-import { createLogMetrics } from '../log-metrics.js';
+import type { LogMetrics } from '../log-metrics.js';
 import { type LogSetup, bindKeyToTree } from '../log-setup.js';
 import { createRekorApi } from './rekor-api.js';
 
@@ -21,7 +20,8 @@ export interface RekorSetupOptions {
   dataDir: string;
   /** Hostname of the public URL: the checkpoint origin and the signature name. */
   hostname: string;
-  registry: Registry;
+  /** The engine's event hooks for this tree (batches, rounds, proofs that fail their self-check). */
+  metrics: LogMetrics;
   logKeyFile?: string | undefined;
   logKeyPassphrase?: string | undefined;
 }
@@ -46,9 +46,7 @@ async function loadLogKey(options: RekorSetupOptions): Promise<KeyObject> {
 export async function openRekor(options: RekorSetupOptions): Promise<RekorSetup> {
   const privateKey = await loadLogKey(options);
   const signer = createKeySigner(privateKey);
-  // The engine counts what it sees (batches, rounds, proofs that fail their self-check) into the tree's metrics.
-  const metrics = createLogMetrics(options.registry, 'rekor');
-  const tree = await openLogTree(options.db, { ...rekorTreeDescription({ hostname: options.hostname, key: { privateKey } }), ...metrics });
+  const tree = await openLogTree(options.db, { ...rekorTreeDescription({ hostname: options.hostname, key: { privateKey } }), ...options.metrics });
   const log = createRekorLog({ tree, signer });
   const validFrom = await bindKeyToTree(options.db, 'rekor', log.treeId, log.logId).catch(async (err: unknown) => {
     await tree.close();
