@@ -8,8 +8,9 @@
 FROM node:24-bookworm AS build
 WORKDIR /app
 COPY . .
-# devDependencies included: Sigbox runs its TypeScript sources through tsx (as `npm start` does).
-RUN npm ci --no-audit --no-fund
+# The build (`npm run build`, compiled JavaScript) is what runs, as `npm start` runs it: compiling TypeScript at run
+# time would cost every thread of the process its own transpiled copy of the sources (bench/memory/README.md).
+RUN npm ci --no-audit --no-fund && npm run build
 
 # Run stage: same Debian release and Node ABI as the build stage, so the compiled addon loads.
 FROM node:24-bookworm-slim
@@ -22,7 +23,8 @@ VOLUME /var/lib/sigbox
 # The image's `node` user (uid 1000): Sigbox needs no privilege, and the sources stay read-only to it.
 USER node
 EXPOSE 8080
-# What `npm start` runs, without npm in between, so SIGTERM reaches Sigbox (graceful shutdown, exit 0).
+# What `npm start` runs after its build, without npm in between, so SIGTERM reaches Sigbox (graceful shutdown,
+# exit 0).
 # Arguments after the image name replace CMD: `docker run … sigbox ca init --out /var/lib/sigbox/ca …`.
-ENTRYPOINT ["node", "--conditions=@sigbox/source", "packages/cli/bin/sigbox.mjs"]
+ENTRYPOINT ["node", "packages/cli/bin/sigbox.mjs"]
 CMD ["up", "--host", "0.0.0.0", "--data", "/var/lib/sigbox"]

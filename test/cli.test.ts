@@ -14,6 +14,13 @@ async function poolThreads(pid: number): Promise<number> {
   return names.filter((n) => n.trim() === 'libuv-worker').length;
 }
 
+/** The process's environment and command line as the kernel holds them (after the launcher's re-exec). */
+async function processIdentity(pid: number): Promise<{ env: Map<string, string>; argv: string[] }> {
+  const environ = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0').filter(Boolean);
+  const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
+  return { env: new Map(environ.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])), argv };
+}
+
 const TRUST_FILES = ['trusted_root.json', 'signing_config.v0.2.json', 'trust_config.json', 'fulcio_v1.crt.pem', 'rekor.pub', 'ctfe.pub'];
 
 /**
@@ -177,6 +184,41 @@ describe('sigbox up', () => {
     },
     SIGBOX_START_TIMEOUT_MS + 30_000,
   );
+
+  it.skipIf(process.platform !== 'linux')('runs with its memory settings (two malloc arenas, an 8 MiB young generation), and keeps an operator\'s own', async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'sigbox-memory-'));
+    dirs.push(parent);
+    const defaults = await startSigbox({ dataDir: path.join(parent, 'defaults'), env: { MALLOC_ARENA_MAX: undefined } });
+    const own = await startSigbox({ dataDir: path.join(parent, 'own'), env: { MALLOC_ARENA_MAX: '4' }, nodeArgs: ['--max-semi-space-size=2'] });
+    try {
+      const first = await processIdentity(defaults.child.pid as number);
+      expect(first.env.get('MALLOC_ARENA_MAX')).toBe('2');
+      expect(first.argv).toContain('--max-semi-space-size=8');
+      // Re-executed in its own place: the process the caller started is the server (signals reach it).
+      expect(first.argv.slice(-6, -4)).toEqual(['packages/cli/bin/sigbox.mjs', 'up'].map((a, i) => (i === 0 ? expect.stringContaining(a) : a)));
+      const second = await processIdentity(own.child.pid as number);
+      expect(second.env.get('MALLOC_ARENA_MAX')).toBe('4');
+      expect(second.argv.filter((a) => a.startsWith('--max-semi-space-size'))).toEqual(['--max-semi-space-size=2']);
+    } finally {
+      await Promise.all([defaults.stop(), own.stop()]);
+    }
+    expect(await defaults.exited()).toBe(0);
+  }, SIGBOX_START_TIMEOUT_MS + 30_000);
+
+  it('runs from the build as npm start does (no TypeScript compiled at run time)', async () => {
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b'], { cwd: path.resolve(import.meta.dirname, '..'), stdio: 'ignore' });
+    const parent = await mkdtemp(path.join(tmpdir(), 'sigbox-build-'));
+    dirs.push(parent);
+    const run = await startSigbox({ dataDir: path.join(parent, 'data'), args: ['--dev'], fromBuild: true });
+    try {
+      expect((await fetch(`${run.url}/healthz`)).status).toBe(200);
+      const argv = process.platform === 'linux' ? (await processIdentity(run.child.pid as number)).argv : [];
+      expect(argv.join(' ')).not.toContain('@sigbox/source');
+    } finally {
+      await run.stop();
+    }
+    expect(await run.exited()).toBe(0);
+  }, SIGBOX_START_TIMEOUT_MS + 60_000);
 
   it.skipIf(process.platform !== 'linux')('keeps an operator\'s UV_THREADPOOL_SIZE', async () => {
     const parent = await mkdtemp(path.join(tmpdir(), 'sigbox-pool-'));

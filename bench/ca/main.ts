@@ -10,7 +10,7 @@
  * BENCH_DATABASE_URL, else a fresh database on the local server, dropped after).
  * Numbers, no pass/fail on them (targets in README.md).
  */
-import crypto, { X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +20,7 @@ import { type BackendWatch, type BenchDatabase, openBenchDatabase, watchBackends
 import { formatPhase, measurePhase } from '../log/phases.js';
 import { summarise } from '../log/profile-summary.js';
 import { LEAF_VERIFY_EVERY, createLeafCheck } from './leaf-check.js';
+import { EMAIL, signingRequests } from './signing-requests.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -43,7 +44,6 @@ const WORKERS = Number(flags.workers);
 
 /** A first PGlite start runs initdb; a loaded 2-core machine needs a while. */
 const START_TIMEOUT_MS = 120_000;
-const EMAIL = 'bench@example.com';
 /** Targets on 2 cores (README.md): issue #4, the CA alone (--no-ct); issue #5, every certificate with its SCT. */
 const TARGETS = { ca: { perSecond: 2_000, p99Ms: 50 }, withCt: { perSecond: 1_500, p99Ms: 100 } };
 
@@ -63,16 +63,6 @@ async function json(url: string, init?: RequestInit): Promise<Record<string, unk
   const res = await fetch(url, init);
   if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as Record<string, unknown>;
-}
-
-/** One request body per key, sigstore-js style (token in the body), prepared before the clock starts. */
-function signingRequests(token: string, count: number): Buffer[] {
-  return Array.from({ length: count }, () => {
-    const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const proofOfPossession = crypto.sign('sha256', Buffer.from(EMAIL), privateKey).toString('base64');
-    const content = publicKey.export({ format: 'pem', type: 'spki' }) as string;
-    return Buffer.from(JSON.stringify({ credentials: { oidcIdentityToken: token }, publicKeyRequest: { publicKey: { algorithm: 'ECDSA', content }, proofOfPossession } }));
-  });
 }
 
 /** "ec P-256", "rsa 4096"… of a certificate's key. */
@@ -129,7 +119,7 @@ async function main(): Promise<void> {
     console.log(`${caAlgorithm === undefined ? 'development CA' : 'CA from sigbox ca init'}: issuing ${keyType(issuing)}, root ${keyType(new X509Certificate(rootPem as string))} (${issuing.subject.replace(/\n/g, ', ')})`);
 
     const made = performance.now();
-    const bodies = signingRequests(token, KEYS);
+    const bodies = signingRequests(token, EMAIL, KEYS);
     console.log(`made ${KEYS} P-256 keys and proofs in ${((performance.now() - made) / 1000).toFixed(1)} s`);
     const { accept, stats } = createLeafCheck(issuingPem as string, EMAIL, flags['no-ct'] ? 'signedCertificateDetachedSct' : 'signedCertificateEmbeddedSct');
     const probe = await fetch(`${sigbox.url}/api/v2/signingCert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[0] });

@@ -12,6 +12,13 @@ import type { TreeWriter, WriterEvents, WriterSettings, WrittenEntry } from './t
  * progress read before a round can be under way at once.
  */
 const WRITER_THREAD_CONNECTIONS = 4;
+/**
+ * The writer's young generation, in MiB. Left to V8, each worker isolate grows it (and the old generation behind
+ * it) to ≈ 150 MiB committed under load for a live set of 15–55 MiB; capped, a writer commits ≈ 25–30 MiB and the
+ * box's resident set under mixed load falls by ≈ 250 MiB (bench/memory/README.md). The old generation is left
+ * uncapped: a full queue of large entries is the writer's to hold, and running out would kill the process.
+ */
+const WRITER_THREAD_YOUNG_GENERATION_MB = 8;
 
 // Run from TypeScript sources (tsx; tests, `npm start`), the thread needs the same loader and export
 // condition this thread has; run from the build, it is a plain module.
@@ -36,7 +43,11 @@ export async function openWriterThread(
   events: WriterEvents,
 ): Promise<TreeWriter> {
   const data: WriterThreadData = { ...options, maxConnections: WRITER_THREAD_CONNECTIONS };
-  const worker = new Worker(WRITER_THREAD_URL, { workerData: data, ...(FROM_SOURCE ? { execArgv: sourceExecArgv() } : {}) });
+  const worker = new Worker(WRITER_THREAD_URL, {
+    workerData: data,
+    resourceLimits: { maxYoungGenerationSizeMb: WRITER_THREAD_YOUNG_GENERATION_MB },
+    ...(FROM_SOURCE ? { execArgv: sourceExecArgv() } : {}),
+  });
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let stopped: Error | undefined;

@@ -24,6 +24,7 @@ export {
   untilListening,
   type NodeProcess,
   type NodeProcessOptions,
+  type SigboxCommandOptions,
   type SigboxOptions,
   type SigboxProcess,
 } from './sigbox-process.js';

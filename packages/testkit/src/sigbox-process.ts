@@ -13,8 +13,9 @@ const STOP_TIMEOUT_MS = 15_000;
 const POLL_MS = 100;
 /** The repository: the command's path and `npm start` are relative to it (same depth from src/ and dist/). */
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-/** What `npm run sigbox` runs: the TypeScript sources through the launcher, no build step. */
-const SIGBOX_COMMAND = ['--conditions=@sigbox/source', 'packages/cli/bin/sigbox.mjs'];
+/** The launcher: the build without Node flags (as `npm start` runs it), the TypeScript sources with the condition. */
+const SIGBOX_LAUNCHER = 'packages/cli/bin/sigbox.mjs';
+const FROM_SOURCES = '--conditions=@sigbox/source';
 /** The banner's line (also a bench server's): `sigbox listening on http://127.0.0.1:40123`. */
 const LISTENING = /listening on (https?:\/\/\S+)/;
 
@@ -28,6 +29,14 @@ export interface NodeProcessOptions {
    * so a long benchmark does not grow memory.
    */
   keepStdout?: boolean;
+}
+
+export interface SigboxCommandOptions extends NodeProcessOptions {
+  /**
+   * Run the build (each package's dist/; `npm run build` first), as `npm start` and the container do, instead of the
+   * TypeScript sources, which need no build step (the default, for tests).
+   */
+  fromBuild?: boolean;
 }
 
 /** A Node child process started from the repository, with its output collected. */
@@ -86,8 +95,8 @@ export function spawnNode(args: readonly string[], options: NodeProcessOptions =
 }
 
 /** `sigbox args…`, e.g. `['--help']` or `['ca', 'init', '--out', dir]`. */
-export function spawnSigbox(args: readonly string[], options: NodeProcessOptions = {}): NodeProcess {
-  return spawnNode([...SIGBOX_COMMAND, ...args], options);
+export function spawnSigbox(args: readonly string[], options: SigboxCommandOptions = {}): NodeProcess {
+  return spawnNode([...(options.fromBuild === true ? [] : [FROM_SOURCES]), SIGBOX_LAUNCHER, ...args], options);
 }
 
 /**
@@ -108,7 +117,7 @@ export async function untilListening(proc: NodeProcess, timeoutMs = SIGBOX_START
   throw new Error(`did not listen within ${timeoutMs} ms: ${proc.stderr()}`);
 }
 
-export interface SigboxOptions extends NodeProcessOptions {
+export interface SigboxOptions extends SigboxCommandOptions {
   /** The data folder (keys, trust files, the embedded PGlite's files). */
   dataDir: string;
   /** PostgreSQL instead of the embedded PGlite. */
