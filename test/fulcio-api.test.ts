@@ -364,6 +364,16 @@ describe('refusals: Fulcio status and body, and no certificate', () => {
     expectFulcioError(await v2().set('Authorization', `Bearer ${emailToken()}`).send(csr), 400, 3, 'signing algorithm not permitted: ecdsa-p384, SHA-256');
   });
 
+  // An rfc822Name is an IA5String (RFC 5280 §4.2.1.6), so such an address cannot be certified. Fulcio fails later,
+  // in x509.CreateCertificate, and answers 500 "error communicating with CA backend"; this is the client's
+  // identity, not a backend fault: 400, the identity-token text.
+  it('400 for an email address that is not ASCII, even with a valid proof of possession', async () => {
+    const email = 'jos\u00e9@example.com';
+    const key = clientKey('P-256');
+    const res = await v2().set('Authorization', `Bearer ${emailToken({ email })}`).send({ publicKeyRequest: publicKeyRequest(key, email) });
+    expectFulcioError(res, 400, 3, INVALID_TOKEN);
+  });
+
   it('400 for both a key and a CSR (two members of one oneof)', async () => {
     const key = clientKey('P-256');
     const body = { publicKeyRequest: publicKeyRequest(key, EMAIL), certificateSigningRequest: csrField(await csrDer(key)) };
@@ -400,3 +410,4 @@ describe('refusals: Fulcio status and body, and no certificate', () => {
     expectFulcioError(await request(fulcio.app).get('/api/v2/signingCert'), 501, 12, 'Method Not Allowed');
   });
 });
+
