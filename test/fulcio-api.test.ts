@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createIssuerKey, openssl, signJwt, startOidcIssuer, toolAvailable } from '@sigbox/testkit';
+import { createIssuerKey, oid, openssl, signJwt, startOidcIssuer, tlv, toolAvailable } from '@sigbox/testkit';
 import {
-  EKS_PATTERN, type FulcioHarness, GITHUB_CLAIMS, INVALID_TOKEN, URI_SUBJECT_DOMAIN, certificatesOf, clientKey, csrDer, csrField,
+  type ClientKey, EKS_PATTERN, type FulcioHarness, GITHUB_CLAIMS, INVALID_TOKEN, URI_SUBJECT_DOMAIN, certificatesOf, clientKey, csrDer, csrField,
   expectFulcioError, fulcioValues, leafExtensions, proofOfPossession, publicKeyRequest, startFulcio, verifyLeaf,
 } from './helpers/fulcio.js';
 
@@ -364,6 +364,32 @@ describe('refusals: Fulcio status and body, and no certificate', () => {
     expectFulcioError(await v2().set('Authorization', `Bearer ${emailToken()}`).send(csr), 400, 3, 'signing algorithm not permitted: ecdsa-p384, SHA-256');
   });
 
+  // Fulcio parses keys with Go's x509.ParsePKIXPublicKey and CSRs with x509.ParseCertificateRequest, which take an
+  // EC point uncompressed only (crypto/ecdh, SEC 1 §2.3.3): a compressed or hybrid point is a key that does not
+  // parse. OpenSSL reads them, and a certificate carrying one is one Go clients cannot read.
+  it.each(['compressed', 'hybrid'] as const)('400 for a P-256 key whose point is %s, as a key (PEM, DER) or in a CSR', async (form) => {
+    const key = clientKey('P-256');
+    const spki = pointReencoded(key, form);
+    const pop = proofOfPossession(key, EMAIL);
+    const pem = `-----BEGIN PUBLIC KEY-----\n${spki.toString('base64')}\n-----END PUBLIC KEY-----\n`;
+    const send = (content: string) => v2().set('Authorization', `Bearer ${emailToken()}`).send({ publicKeyRequest: { publicKey: { content }, proofOfPossession: pop } });
+    expectFulcioError(await send(pem), 400, 3, UNPARSABLE_KEY);
+    expectFulcioError(await send(spki.toString('latin1')), 400, 3, UNPARSABLE_KEY);
+    const legacy = { publicKey: { content: spki.toString('base64') }, signedEmailAddress: pop };
+    expectFulcioError(await v1().set('Authorization', `Bearer ${emailToken()}`).send(legacy), 400, 3, UNPARSABLE_KEY);
+    const csr = { certificateSigningRequest: csrField(handmadeCsr(key, spki)) };
+    expectFulcioError(await v2().set('Authorization', `Bearer ${emailToken()}`).send(csr), 400, 3, 'The certificate signing request could not be parsed');
+  });
+
+  it('issues for the same hand-made key and CSR with the point uncompressed (the control of the test above)', async () => {
+    const key = clientKey('P-256');
+    const spki = pointReencoded(key, 'uncompressed');
+    expect(spki).toEqual(key.publicKey.export({ format: 'der', type: 'spki' }));
+    const res = await v2().set('Authorization', `Bearer ${emailToken()}`).send({ certificateSigningRequest: csrField(handmadeCsr(key, spki)) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    before = fulcio.signatures(); // this one was meant to issue
+  });
+
   // An rfc822Name is an IA5String (RFC 5280 §4.2.1.6), so such an address cannot be certified. Fulcio fails later,
   // in x509.CreateCertificate, and answers 500 "error communicating with CA backend"; this is the client's
   // identity, not a backend fault: 400, the identity-token text.
@@ -411,3 +437,17 @@ describe('refusals: Fulcio status and body, and no certificate', () => {
   });
 });
 
+/** `key`'s SPKI with its EC point re-encoded (SEC 1 §2.3.3): compressed 0x02/0x03 ‖ x, hybrid 0x06/0x07 ‖ x ‖ y. */
+function pointReencoded(key: ClientKey, form: 'compressed' | 'hybrid' | 'uncompressed'): Buffer {
+  const spki = key.publicKey.export({ format: 'der', type: 'spki' });
+  const algorithm = spki.subarray(2, 23); // P-256: SEQUENCE { id-ecPublicKey, prime256v1 }, 21 bytes
+  const point = crypto.ECDH.convertKey(spki.subarray(26), 'prime256v1', undefined, undefined, form) as Buffer;
+  return Buffer.from(tlv(0x30, algorithm, tlv(0x03, Uint8Array.of(0), point)));
+}
+
+/** A PKCS#10 CSR (RFC 2986 §4) over exactly these SPKI bytes, empty subject, ECDSA with SHA-256 by `key`. */
+function handmadeCsr(key: ClientKey, spki: Uint8Array): Uint8Array {
+  const info = tlv(0x30, Uint8Array.of(0x02, 0x01, 0x00), Uint8Array.of(0x30, 0x00), spki, Uint8Array.of(0xa0, 0x00));
+  const signature = crypto.sign('sha256', info, key.privateKey);
+  return tlv(0x30, info, tlv(0x30, oid('1.2.840.10045.4.3.2')), tlv(0x03, Uint8Array.of(0), signature));
+}
