@@ -400,6 +400,20 @@ describe('refusals: Fulcio status and body, and no certificate', () => {
     expectFulcioError(res, 400, 3, INVALID_TOKEN);
   });
 
+  // Fulcio reads the subject with Go's url.Parse (pkg/identity/uri at v1.8.8), which refuses a backslash or a space
+  // in the userinfo (net/url validUserinfo at go1.26) and malformed escapes. WHATWG parsers take the backslash for a
+  // path separator and find host evil.com; a certificate naming a URI Go cannot parse is one Go clients cannot read.
+  it.each([
+    ['a backslash before the @', 'http://evil.com\\@127.0.0.1/alice'],
+    ['a space in the userinfo', 'http://a b@127.0.0.1/alice'],
+    ['a malformed escape in the path', 'http://127.0.0.1/alice%zz'],
+    ['a malformed escape in the fragment', 'http://127.0.0.1/alice#%zz'],
+  ])('400 for a uri subject Go cannot parse: %s', async (_name, sub) => {
+    const key = clientKey('P-256');
+    const res = await v2().set('Authorization', `Bearer ${fulcio.idps.uri.issueToken({ sub })}`).send({ publicKeyRequest: publicKeyRequest(key, sub) });
+    expectFulcioError(res, 400, 3, INVALID_TOKEN);
+  });
+
   it('400 for both a key and a CSR (two members of one oneof)', async () => {
     const key = clientKey('P-256');
     const body = { publicKeyRequest: publicKeyRequest(key, EMAIL), certificateSigningRequest: csrField(await csrDer(key)) };
