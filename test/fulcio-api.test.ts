@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createIssuerKey, oid, openssl, signJwt, startOidcIssuer, tlv, toolAvailable } from '@sigbox/testkit';
+import { createIssuerKey, mutatedText, oid, openssl, signJwt, startOidcIssuer, tlv, toolAvailable } from '@sigbox/testkit';
+import fc from 'fast-check';
 import {
   type ClientKey, EKS_PATTERN, type FulcioHarness, GITHUB_CLAIMS, INVALID_TOKEN, URI_SUBJECT_DOMAIN, certificatesOf, clientKey, csrDer, csrField,
   expectFulcioError, fulcioValues, leafExtensions, proofOfPossession, publicKeyRequest, startFulcio, verifyLeaf,
@@ -234,6 +235,28 @@ describe('the issued leaf, read independently', () => {
       const notAfter = Date.parse(/Not After : (.+)\n/.exec(text)?.[1] ?? '');
       expect(notAfter - notBefore).toBe(600_000);
     });
+  });
+});
+
+// Whatever a client sends in the token, the key or the CSR, the answer is a certificate or a 400: no reader's
+// exception may escape as a 500.
+describe('mutated signing requests', () => {
+  it('answer 200 or 400, never 5xx', async () => {
+    const key = clientKey('P-256');
+    const csr = csrField(await csrDer(key));
+    const token = emailToken();
+    const pop = proofOfPossession(key, EMAIL);
+    // The token travels in the body (any byte fits in JSON); v1 takes it from the header only.
+    const request = fc.oneof(
+      mutatedText(token, 6).map((t) => ({ body: { credentials: { oidcIdentityToken: t }, publicKeyRequest: { publicKey: { content: key.pem }, proofOfPossession: pop } } })),
+      mutatedText(key.pem, 6).map((pem) => ({ body: { credentials: { oidcIdentityToken: token }, publicKeyRequest: { publicKey: { content: pem }, proofOfPossession: pop } } })),
+      mutatedText(csr, 6).map((field) => ({ body: { credentials: { oidcIdentityToken: token }, certificateSigningRequest: field } })),
+      mutatedText(Buffer.from(key.pem).toString('base64'), 6).map((content) => ({ body: { publicKey: { content }, signedEmailAddress: pop }, v1: true })),
+    );
+    await fc.assert(fc.asyncProperty(request, async ({ body, v1: legacy }: { body: object; v1?: boolean }) => {
+      const res = await (legacy ? v1().set('Authorization', `Bearer ${token}`) : v2()).send(body);
+      expect([200, 201, 400], JSON.stringify(res.body)).toContain(res.status);
+    }), { numRuns: 150 });
   });
 });
 
