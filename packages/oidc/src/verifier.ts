@@ -7,7 +7,10 @@ import { checkRegisteredClaims } from './registered-claims.js';
 
 export { NBF_LEEWAY_SECONDS } from './registered-claims.js';
 export { JWKS_CACHE_MAX_AGE_MS, JWKS_COOLDOWN_MS, JWKS_MAX_BACKOFF_MS, type JwksRefreshFailure } from './jwks-cache.js';
-/** One JWKS fetch, headers and body (jose's default is 5 s; Fulcio's discovery timeout is 10 s, used for both). */
+/**
+ * One JWKS fetch, headers and body. go-oidc's runs without a deadline of its own (NewProvider's cloneContext keeps
+ * the HTTP client, not the timeout); bounded here by Fulcio's discovery figure (config.go defaultOIDCDiscoveryTimeout).
+ */
 export const JWKS_TIMEOUT_MS = 10_000;
 
 export interface VerifierOptions {
