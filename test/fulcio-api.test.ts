@@ -9,9 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createIssuerKey, openssl, signJwt, startOidcIssuer, toolAvailable } from '@sigbox/testkit';
+import { createIssuerKey, mutatedText, oid, openssl, signJwt, startOidcIssuer, tlv, toolAvailable } from '@sigbox/testkit';
+import fc from 'fast-check';
 import {
-  EKS_PATTERN, type FulcioHarness, GITHUB_CLAIMS, INVALID_TOKEN, URI_SUBJECT_DOMAIN, certificatesOf, clientKey, csrDer, csrField,
+  type ClientKey, EKS_PATTERN, type FulcioHarness, GITHUB_CLAIMS, INVALID_TOKEN, URI_SUBJECT_DOMAIN, certificatesOf, clientKey, csrDer, csrField,
   expectFulcioError, fulcioValues, leafExtensions, proofOfPossession, publicKeyRequest, startFulcio, verifyLeaf,
 } from './helpers/fulcio.js';
 
@@ -237,6 +238,28 @@ describe('the issued leaf, read independently', () => {
   });
 });
 
+// Whatever a client sends in the token, the key or the CSR, the answer is a certificate or a 400: no reader's
+// exception may escape as a 500.
+describe('mutated signing requests', () => {
+  it('answer 200 or 400, never 5xx', async () => {
+    const key = clientKey('P-256');
+    const csr = csrField(await csrDer(key));
+    const token = emailToken();
+    const pop = proofOfPossession(key, EMAIL);
+    // The token travels in the body (any byte fits in JSON); v1 takes it from the header only.
+    const request = fc.oneof(
+      mutatedText(token, 6).map((t) => ({ body: { credentials: { oidcIdentityToken: t }, publicKeyRequest: { publicKey: { content: key.pem }, proofOfPossession: pop } } })),
+      mutatedText(key.pem, 6).map((pem) => ({ body: { credentials: { oidcIdentityToken: token }, publicKeyRequest: { publicKey: { content: pem }, proofOfPossession: pop } } })),
+      mutatedText(csr, 6).map((field) => ({ body: { credentials: { oidcIdentityToken: token }, certificateSigningRequest: field } })),
+      mutatedText(Buffer.from(key.pem).toString('base64'), 6).map((content) => ({ body: { publicKey: { content }, signedEmailAddress: pop }, v1: true })),
+    );
+    await fc.assert(fc.asyncProperty(request, async ({ body, v1: legacy }: { body: object; v1?: boolean }) => {
+      const res = await (legacy ? v1().set('Authorization', `Bearer ${token}`) : v2()).send(body);
+      expect([200, 201, 400], JSON.stringify(res.body)).toContain(res.status);
+    }), { numRuns: 150 });
+  });
+});
+
 describe('GET endpoints', () => {
   it('/api/v2/trustBundle: one chain, intermediate then root, PEMs ending in a newline', async () => {
     const res = await request(fulcio.app).get('/api/v2/trustBundle').expect(200);
@@ -364,6 +387,56 @@ describe('refusals: Fulcio status and body, and no certificate', () => {
     expectFulcioError(await v2().set('Authorization', `Bearer ${emailToken()}`).send(csr), 400, 3, 'signing algorithm not permitted: ecdsa-p384, SHA-256');
   });
 
+  // Fulcio parses keys with Go's x509.ParsePKIXPublicKey and CSRs with x509.ParseCertificateRequest, which take an
+  // EC point uncompressed only (crypto/ecdh, SEC 1 §2.3.3): a compressed or hybrid point is a key that does not
+  // parse. OpenSSL reads them, and a certificate carrying one is one Go clients cannot read.
+  it.each(['compressed', 'hybrid'] as const)('400 for a P-256 key whose point is %s, as a key (PEM, DER) or in a CSR', async (form) => {
+    const key = clientKey('P-256');
+    const spki = pointReencoded(key, form);
+    const pop = proofOfPossession(key, EMAIL);
+    const pem = `-----BEGIN PUBLIC KEY-----\n${spki.toString('base64')}\n-----END PUBLIC KEY-----\n`;
+    const send = (content: string) => v2().set('Authorization', `Bearer ${emailToken()}`).send({ publicKeyRequest: { publicKey: { content }, proofOfPossession: pop } });
+    expectFulcioError(await send(pem), 400, 3, UNPARSABLE_KEY);
+    expectFulcioError(await send(spki.toString('latin1')), 400, 3, UNPARSABLE_KEY);
+    const legacy = { publicKey: { content: spki.toString('base64') }, signedEmailAddress: pop };
+    expectFulcioError(await v1().set('Authorization', `Bearer ${emailToken()}`).send(legacy), 400, 3, UNPARSABLE_KEY);
+    const csr = { certificateSigningRequest: csrField(handmadeCsr(key, spki)) };
+    expectFulcioError(await v2().set('Authorization', `Bearer ${emailToken()}`).send(csr), 400, 3, 'The certificate signing request could not be parsed');
+  });
+
+  it('issues for the same hand-made key and CSR with the point uncompressed (the control of the test above)', async () => {
+    const key = clientKey('P-256');
+    const spki = pointReencoded(key, 'uncompressed');
+    expect(spki).toEqual(key.publicKey.export({ format: 'der', type: 'spki' }));
+    const res = await v2().set('Authorization', `Bearer ${emailToken()}`).send({ certificateSigningRequest: csrField(handmadeCsr(key, spki)) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    before = fulcio.signatures(); // this one was meant to issue
+  });
+
+  // An rfc822Name is an IA5String (RFC 5280 §4.2.1.6), so such an address cannot be certified. Fulcio fails later,
+  // in x509.CreateCertificate, and answers 500 "error communicating with CA backend"; this is the client's
+  // identity, not a backend fault: 400, the identity-token text.
+  it('400 for an email address that is not ASCII, even with a valid proof of possession', async () => {
+    const email = 'jos\u00e9@example.com';
+    const key = clientKey('P-256');
+    const res = await v2().set('Authorization', `Bearer ${emailToken({ email })}`).send({ publicKeyRequest: publicKeyRequest(key, email) });
+    expectFulcioError(res, 400, 3, INVALID_TOKEN);
+  });
+
+  // Fulcio reads the subject with Go's url.Parse (pkg/identity/uri at v1.8.8), which refuses a backslash or a space
+  // in the userinfo (net/url validUserinfo at go1.26) and malformed escapes. WHATWG parsers take the backslash for a
+  // path separator and find host evil.com; a certificate naming a URI Go cannot parse is one Go clients cannot read.
+  it.each([
+    ['a backslash before the @', 'http://evil.com\\@127.0.0.1/alice'],
+    ['a space in the userinfo', 'http://a b@127.0.0.1/alice'],
+    ['a malformed escape in the path', 'http://127.0.0.1/alice%zz'],
+    ['a malformed escape in the fragment', 'http://127.0.0.1/alice#%zz'],
+  ])('400 for a uri subject Go cannot parse: %s', async (_name, sub) => {
+    const key = clientKey('P-256');
+    const res = await v2().set('Authorization', `Bearer ${fulcio.idps.uri.issueToken({ sub })}`).send({ publicKeyRequest: publicKeyRequest(key, sub) });
+    expectFulcioError(res, 400, 3, INVALID_TOKEN);
+  });
+
   it('400 for both a key and a CSR (two members of one oneof)', async () => {
     const key = clientKey('P-256');
     const body = { publicKeyRequest: publicKeyRequest(key, EMAIL), certificateSigningRequest: csrField(await csrDer(key)) };
@@ -400,3 +473,18 @@ describe('refusals: Fulcio status and body, and no certificate', () => {
     expectFulcioError(await request(fulcio.app).get('/api/v2/signingCert'), 501, 12, 'Method Not Allowed');
   });
 });
+
+/** `key`'s SPKI with its EC point re-encoded (SEC 1 §2.3.3): compressed 0x02/0x03 ‖ x, hybrid 0x06/0x07 ‖ x ‖ y. */
+function pointReencoded(key: ClientKey, form: 'compressed' | 'hybrid' | 'uncompressed'): Buffer {
+  const spki = key.publicKey.export({ format: 'der', type: 'spki' });
+  const algorithm = spki.subarray(2, 23); // P-256: SEQUENCE { id-ecPublicKey, prime256v1 }, 21 bytes
+  const point = crypto.ECDH.convertKey(spki.subarray(26), 'prime256v1', undefined, undefined, form) as Buffer;
+  return Buffer.from(tlv(0x30, algorithm, tlv(0x03, Uint8Array.of(0), point)));
+}
+
+/** A PKCS#10 CSR (RFC 2986 §4) over exactly these SPKI bytes, empty subject, ECDSA with SHA-256 by `key`. */
+function handmadeCsr(key: ClientKey, spki: Uint8Array): Uint8Array {
+  const info = tlv(0x30, Uint8Array.of(0x02, 0x01, 0x00), Uint8Array.of(0x30, 0x00), spki, Uint8Array.of(0xa0, 0x00));
+  const signature = crypto.sign('sha256', info, key.privateKey);
+  return tlv(0x30, info, tlv(0x30, oid('1.2.840.10045.4.3.2')), tlv(0x03, Uint8Array.of(0), signature));
+}

@@ -103,6 +103,7 @@ describe('CA service', () => {
       pem.publicKeyRequest.publicKey.content += pem.publicKeyRequest.publicKey.content;
       return pem;
     }, () => idp.issueToken(), 'INVALID_PUBLIC_KEY', 'The public key supplied in the request could not be parsed'],
+    ['an email that is not ASCII (an rfc822Name is an IA5String)', () => keyRequest('jos\u00e9@example.com').body, () => idp.issueToken({ email: 'jos\u00e9@example.com' }), 'INVALID_IDENTITY', 'There was an error processing the identity token'],
     ['a malformed CSR', () => ({ certificateSigningRequest: encoding.toBase64(encoding.utf8('-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n')) }), () => idp.issueToken(), 'INVALID_CSR', 'The certificate signing request could not be parsed'],
   ])('refuses %s with fulcio’s status and text', async (_name, body, token, code, message) => {
     const error = await refusal(ca().issueSigningCertificate(parseSigningRequestV2(body(), `Bearer ${token()}`)));

@@ -1,7 +1,7 @@
 import { type Signer, parsePemBlocks } from '@sigbox/core';
 import { type IssuerRegistry, OidcError, type Principal, verifyToken } from '@sigbox/oidc';
-import { type LeafIssuer, X509Error, createLeafIssuer, encodeSctList, parseCsr, verifyProofOfPossessionAsync } from '@sigbox/x509';
-import { CA_MESSAGES, CaError } from './errors.js';
+import { type LeafIssuer, X509Error, type X509ErrorCode, createLeafIssuer, encodeSctList, parseCsr, verifyProofOfPossessionAsync } from '@sigbox/x509';
+import { CA_MESSAGES, CaError, type CaErrorCode } from './errors.js';
 import { checkSigningAlgorithm } from './key-policy.js';
 import type { SctIssuer } from './sct-issuer.js';
 import type { SigningRequest } from './signing-request.js';
@@ -33,19 +33,28 @@ export interface CaService {
   readonly issuers: IssuerRegistry;
 }
 
-const X509_TO_CA: Readonly<Record<string, CaError['code']>> = {
+/**
+ * Every x509 failure as the CA answers it: what the client sent (key, CSR, proof, an identity no certificate can
+ * carry) is a 400 with fulcio's text, the rest are the CA's own faults. Total over X509ErrorCode, so a new code
+ * cannot fall through to a 500 unnoticed.
+ */
+export const X509_TO_CA: Readonly<Record<X509ErrorCode, CaErrorCode>> = {
   INVALID_KEY: 'INVALID_PUBLIC_KEY',
   INSECURE_KEY: 'INSECURE_KEY',
   INVALID_SIGNATURE: 'INVALID_SIGNATURE',
   INVALID_CSR: 'INVALID_CSR',
   UNSUPPORTED_SIGNATURE_ALGORITHM: 'INVALID_CSR',
+  INVALID_IDENTITY: 'INVALID_IDENTITY',
+  INVALID_REQUEST: 'CA_BACKEND',
+  INVALID_CERTIFICATE: 'CA_BACKEND',
+  INVALID_CHAIN: 'CA_BACKEND',
 };
 
-function asCaError(err: unknown, fallback: CaError['code']): CaError {
+function asCaError(err: unknown, fallback: CaErrorCode): CaError {
   if (err instanceof CaError) return err;
   if (err instanceof OidcError) return new CaError('INVALID_TOKEN', CA_MESSAGES.INVALID_TOKEN, { cause: err, details: { reason: err.code } });
   if (err instanceof X509Error) {
-    const code = X509_TO_CA[err.code] ?? fallback;
+    const code = X509_TO_CA[err.code];
     // An unrecognised CSR signature algorithm keeps its own text upstream.
     const message = err.code === 'UNSUPPORTED_SIGNATURE_ALGORITHM' ? err.message : (CA_MESSAGES as Record<string, string>)[code] ?? err.message;
     return new CaError(code, message, { cause: err });

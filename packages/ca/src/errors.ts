@@ -2,6 +2,7 @@ import { BaseError } from '@sigbox/core';
 
 export type CaErrorCode =
   | 'INVALID_TOKEN'
+  | 'INVALID_IDENTITY'
   | 'INVALID_REQUEST'
   | 'INVALID_CSR'
   | 'INVALID_PUBLIC_KEY'
@@ -17,6 +18,7 @@ export type CaErrorCode =
  */
 export const CA_MESSAGES = {
   INVALID_TOKEN: 'There was an error processing the identity token',
+  INVALID_IDENTITY: 'There was an error processing the identity token',
   INVALID_CSR: 'The certificate signing request could not be parsed',
   INVALID_PUBLIC_KEY: 'The public key supplied in the request could not be parsed',
   INSECURE_KEY: 'The public key supplied in the request is insecure',
@@ -28,10 +30,13 @@ export const CA_MESSAGES = {
 /**
  * HTTP status per code: fulcio answers client errors InvalidArgument and backend failures Internal
  * (pkg/server/grpc_server.go at v1.8.8), which grpc-gateway turns into 400 and 500 (runtime/errors.go
- * `HTTPStatusFromCode` at v2.29.0).
+ * `HTTPStatusFromCode` at v2.29.0). INVALID_IDENTITY is a verified identity no certificate can carry (an email
+ * address that is not ASCII, RFC 5280 §4.2.1.6): the client's to fix, so 400 with the identity-token text, where
+ * fulcio fails inside x509.CreateCertificate and answers 500 "error communicating with CA backend".
  */
 export const CA_ERROR_STATUS: Readonly<Record<CaErrorCode, number>> = {
   INVALID_TOKEN: 400,
+  INVALID_IDENTITY: 400,
   INVALID_REQUEST: 400,
   INVALID_CSR: 400,
   INVALID_PUBLIC_KEY: 400,

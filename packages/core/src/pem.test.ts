@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import { mutatedText } from '@sigbox/testkit';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CoreError } from './error.js';
 import { fromPem, parsePemBlocks, toPem } from './pem.js';
@@ -32,5 +34,61 @@ describe('PEM', () => {
     expect(() => fromPem(one, 'PUBLIC KEY')).toThrow(CoreError);
     expect(() => fromPem(one + one)).toThrow(CoreError);
     expect(() => fromPem('nothing here')).toThrow(CoreError);
+  });
+});
+
+// Property tests of the reader every PEM from outside goes through (public keys, CSRs, chains): whatever the text,
+// blocks or a CoreError, never another exception, and never a stall. The bound is generous (a call takes
+// microseconds to milliseconds); it only tells a stall from a slow machine.
+const CALL_BOUND_MS = 1_000;
+
+function readsOrRefuses(read: () => unknown): void {
+  const started = performance.now();
+  try {
+    read();
+  } catch (err) {
+    expect(err).toBeInstanceOf(CoreError);
+  }
+  expect(performance.now() - started).toBeLessThan(CALL_BOUND_MS);
+}
+
+const label = fc.stringMatching(/^[A-Z0-9 ]{1,24}$/);
+const chain = toPem('CERTIFICATE', crypto.randomBytes(300)) + toPem('CERTIFICATE', crypto.randomBytes(40)) + toPem('PUBLIC KEY', crypto.randomBytes(91));
+// Text made of what PEM is made of, so that random draws form (almost-)blocks.
+const pemish = fc.string({ unit: fc.constantFrom('-----', 'BEGIN ', 'END ', 'CERTIFICATE', 'A', '=', '+', '/', '\n', '\r\n', ' ', '\u00e9', '\0'), maxLength: 200 });
+
+describe('PEM reader properties', () => {
+  it('reads back any DER under any label it writes, alone or in a chain', () => {
+    fc.assert(fc.property(label, fc.uint8Array({ maxLength: 600 }), fc.string(), (type, der, between) => {
+      const pem = toPem(type, der);
+      expect(fromPem(pem, type)).toEqual(der);
+      const blocks = parsePemBlocks(`${between.replace(/-/g, '')}\n${pem}${pem}`);
+      expect(blocks).toEqual([{ type, der }, { type, der }]);
+    }));
+  });
+
+  it('answers any text, random or built of PEM pieces, with blocks or a CoreError', () => {
+    fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 2_000 }), pemish), (text) => {
+      readsOrRefuses(() => parsePemBlocks(text));
+      readsOrRefuses(() => fromPem(text, 'CERTIFICATE'));
+    }), { numRuns: 500 });
+  });
+
+  it('answers a mutated certificate chain with blocks or a CoreError', () => {
+    fc.assert(fc.property(mutatedText(chain, 6), (text) => {
+      readsOrRefuses(() => parsePemBlocks(text));
+      readsOrRefuses(() => fromPem(text));
+    }), { numRuns: 500 });
+  });
+
+  // The request body limit (4 MiB) is the most a client can hand the reader in one go.
+  it.each([
+    ['BEGIN lines without an END', () => '-----BEGIN A-----\n'.repeat(230_000)],
+    ['one BEGIN and 4 MiB of base64', () => `-----BEGIN A-----\n${'A'.repeat(4 * 1024 * 1024)}`],
+    ['blocks whose END names another label', () => '-----BEGIN A-----\nAAAA\n-----END B-----\n'.repeat(110_000)],
+    ['a label that never closes', () => `-----BEGIN ${'A '.repeat(2 * 1024 * 1024)}`],
+  ])('reads 4 MiB of %s in bounded time', (_name, make) => {
+    const text = make();
+    readsOrRefuses(() => parsePemBlocks(text));
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseIssuerConfig } from './config.js';
 import { INVALID_IDENTITY_TOKEN_MESSAGE, OidcError, type OidcErrorCode } from './error.js';
 import { type IssuerRegistryOptions, createIssuerRegistry } from './registry.js';
+import { JWKS_COOLDOWN_MS } from './verifier.js';
 import { verifyToken } from './verify-token.js';
 
 // Every refusal is the same 400 text, as fulcio answers any Authenticate failure with `invalidIdentityToken`
@@ -122,9 +123,10 @@ describe('signatures and keys', () => {
   });
 
   it('refetches the JWKS for an unknown kid at most once per cooldown', async () => {
-    const local = await startOidcIssuer({ algorithms: ['ES256'], clock: () => NOW });
+    let now = NOW;
+    const local = await startOidcIssuer({ algorithms: ['ES256'], clock: () => now });
     try {
-      const r = createIssuerRegistry(parseIssuerConfig({}), { clock: () => NOW, jwksCooldownMs: 500 });
+      const r = createIssuerRegistry(parseIssuerConfig({}), { clock: () => now });
       r.addIssuer({ url: local.url, type: 'email' });
       await verifyToken(r, local.issueToken());
       expect(local.requestCounts).toEqual({ discovery: 1, jwks: 1 });
@@ -132,7 +134,7 @@ describe('signatures and keys', () => {
       for (let i = 0; i < 5; i++) await expectRefusal(local.issueToken({}, { key: stranger }), 'UNKNOWN_KEY', r);
       expect(local.requestCounts.jwks).toBe(1); // within the cooldown: no refetch at all
 
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      now = new Date(NOW.getTime() + JWKS_COOLDOWN_MS);
       local.rotateKey(); // the issuer publishes a new key; after the cooldown one refetch finds it
       await verifyToken(r, local.issueToken());
       expect(local.requestCounts.jwks).toBe(2);

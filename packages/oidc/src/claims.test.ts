@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { claimsToStrings, emailVerified, formatGoValue, jsonPathValue, plainDecimal } from './claims.js';
 import { isEmail } from './email-address.js';
-import { escapeGoPath, joinUrlPath, parseGoUrl } from './go-url.js';
 import { parseSpiffeId, parseTrustDomain } from './spiffe-id.js';
 
 describe('claim formatting as Fulcio (Go) does it', () => {
@@ -36,20 +35,7 @@ describe('claim formatting as Fulcio (Go) does it', () => {
   });
 });
 
-describe('Go net/url, govalidator and go-spiffe behaviours', () => {
-  it('joins paths like URL.JoinPath', () => {
-    expect(joinUrlPath('https://github.com/', 'o/r/.github/workflows/ci.yml@refs/heads/main')).toBe('https://github.com/o/r/.github/workflows/ci.yml@refs/heads/main');
-    expect(joinUrlPath('https://gitlab.com/', 'g/p', '/-/jobs/', '42')).toBe('https://gitlab.com/g/p/-/jobs/42');
-    expect(joinUrlPath('https://g.codefresh.io', 'acct', 'proj/pipe:1/2')).toBe('https://g.codefresh.io/acct/proj/pipe:1/2');
-    expect(joinUrlPath('https://x.dev', 'a/../b/')).toBe('https://x.dev/b/');
-    expect(escapeGoPath('a b/ü')).toBe('a%20b/%C3%BC');
-  });
-
-  it('parses scheme and hostname without normalising', () => {
-    expect(parseGoUrl('https://user@Accounts.Example.com:8443/x')).toEqual({ scheme: 'https', hostname: 'Accounts.Example.com' });
-    expect(parseGoUrl('example.com')).toEqual({ scheme: '', hostname: '' });
-  });
-
+describe('govalidator and go-spiffe behaviours', () => {
   it('recognises emails', () => {
     expect(isEmail('alice@example.com')).toBe(true);
     expect(isEmail('a.b+c@sub.example.org')).toBe(true);

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { parsePemBlocks } from '@sigbox/core';
 import type { IssuerConfig, OidcIssuerConfig } from './config-types.js';
 import { OidcConfigError } from './error.js';
-import { parseGoUrl } from './go-url.js';
+import { goText, goUrlHostname, parseGoUrl } from './go-url.js';
 import { parseTrustDomain } from './spiffe-id.js';
 import { compileTemplate } from './template.js';
 
@@ -53,7 +53,7 @@ function validateUriDomain(issuer: OidcIssuerConfig): void {
   if (domain.scheme !== url.scheme) {
     throw new Error(`subject (${domain.scheme}) and issuer (${url.scheme}) URI schemes do not match`);
   }
-  validateAllowedDomain(domain.hostname, url.hostname);
+  validateAllowedDomain(goText(goUrlHostname(domain)), goText(goUrlHostname(url)));
 }
 
 function validateUsernameDomain(issuer: OidcIssuerConfig): void {
@@ -61,7 +61,7 @@ function validateUsernameDomain(issuer: OidcIssuerConfig): void {
   if (parseGoUrl(issuer.subjectDomain).scheme !== '') throw new Error('SubjectDomain for username should not contain scheme');
   const url = parseGoUrl(issuer.issuerUrl);
   if (url.scheme === '') throw new Error('issuer for username must contain scheme');
-  validateAllowedDomain(issuer.subjectDomain, url.hostname);
+  validateAllowedDomain(issuer.subjectDomain, goText(goUrlHostname(url)));
 }
 
 // Same last two DNS labels: a test of ownership over both was done when the config was accepted upstream

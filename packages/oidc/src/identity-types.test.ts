@@ -221,6 +221,32 @@ describe('workload identities', () => {
     }
   });
 
+  // Fulcio parses the subject with Go's url.Parse and writes the parsed URL into the SAN (pkg/identity/uri at v1.8.8).
+  it('uri: the subject as Go parses it; the SAN as Go writes it, extension 1.24 as sent', async () => {
+    const registry = registryFor({ type: 'uri', subjectDomain: 'http://127.0.0.1' });
+    const sub = 'HTTP://127.0.0.1/users/al ice';
+    expect(await verifyToken(registry, idp.issueToken({ sub }))).toMatchObject({
+      challenge: sub, san: { kind: 'uri', value: 'http://127.0.0.1/users/al%20ice' }, extensions: [ext(1, idp.url), ext(8, idp.url), ext(24, sub)],
+    });
+    // WHATWG reads host evil.com in the first; Go refuses '\' and ' ' in userinfo and malformed escapes.
+    for (const refusedSub of ['http://evil.com\\@127.0.0.1/alice', 'http://a b@127.0.0.1/', 'http://127.0.0.1/%zz', 'http://127.0.0.1/#%zz', 'http://127.0.0.1:80:80/']) {
+      const error = await refused(verifyToken(registry, idp.issueToken({ sub: refusedSub })));
+      expect([error.code, error.detail], refusedSub).toEqual(['INVALID_IDENTITY', expect.stringContaining('parse')]);
+    }
+  });
+
+  // Every type that builds a URI SAN from claims: the SAN must be a URL Go parses, and reads back from a certificate.
+  it.each([
+    ['kubernetes', { type: 'kubernetes' }, { 'kubernetes.io': { namespace: 'a%zz', serviceaccount: { name: 'api' } } }],
+    ['buildkite-job', { type: 'buildkite-job' }, { organization_slug: 'acme', pipeline_slug: 'app#%zz' }],
+    ['codefresh-workflow', { type: 'codefresh-workflow' }, { account_id: 'a1', pipeline_id: 'p1', workflow_id: 'w1', platform_url: 'https://evil.com\\@g.codefresh.io' }],
+    ['chainguard-identity', { type: 'chainguard-identity' }, { sub: 'abc%zz', email: undefined }],
+    ['github-workflow', { type: 'github-workflow' }, { ...GITHUB_CLAIMS, job_workflow_ref: 'o/r/.github/workflows/w.yml@refs/heads/%zz' }],
+  ] as const)('%s: refuses a SAN Go cannot parse', async (_name, issuer, claims) => {
+    const error = await refused(verifyToken(registryFor(issuer as Omit<AddIssuerInput, 'url'>), idp.issueToken({ sub: 'x', ...claims })));
+    expect(error.code).toBe('INVALID_IDENTITY');
+  });
+
   it('username: otherName value user!domain; no "!" and no email', async () => {
     const registry = registryFor({ type: 'username', subjectDomain: '127.0.0.1' });
     expect(await verifyToken(registry, idp.issueToken({ sub: 'alice' }))).toMatchObject({

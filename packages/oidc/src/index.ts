@@ -15,6 +15,8 @@ export {
 } from './extensions.js';
 export { metaIssuerRegex } from './meta-issuer.js';
 export {
-  NBF_LEEWAY_SECONDS, JWKS_COOLDOWN_MS, JWKS_CACHE_MAX_AGE_MS, JWKS_TIMEOUT_MS, type VerifierOptions, type IssuerVerifier,
+  NBF_LEEWAY_SECONDS, JWKS_COOLDOWN_MS, JWKS_CACHE_MAX_AGE_MS, JWKS_MAX_BACKOFF_MS, JWKS_TIMEOUT_MS, type JwksRefreshFailure,
+  type VerifierOptions, type IssuerVerifier,
 } from './verifier.js';
-export { DISCOVERY_TIMEOUT_MS, SUPPORTED_ALGORITHMS, type FetchLike } from './discovery.js';
+export { DISCOVERY_TIMEOUT_MS, SUPPORTED_ALGORITHMS } from './discovery.js';
+export { ISSUER_RESPONSE_MAX_BYTES, type FetchLike } from './issuer-fetch.js';

@@ -1,3 +1,4 @@
+import { certificateUri } from './certificate-uri.js';
 import type { Claims } from './claims.js';
 import type { IssuerMetadata, OidcIssuerConfig } from './config-types.js';
 import { type ExtensionValues, type FulcioExtension, renderExtensions } from './extensions.js';
@@ -34,6 +35,10 @@ export interface IdentityInput {
   readonly metadata?: IssuerMetadata | undefined;
 }
 
+/**
+ * A principal from what an identity type read. A URI SAN is written as Go writes it and must be one Go reads back
+ * ({@link certificateUri}): every type that builds a URI from claims goes through here.
+ */
 export function makePrincipal(parts: {
   subject: string;
   challenge: string;
@@ -44,7 +49,7 @@ export function makePrincipal(parts: {
     issuer: parts.extensions.Issuer,
     subject: parts.subject,
     challenge: parts.challenge,
-    san: parts.san,
+    san: parts.san.kind === 'uri' ? { kind: 'uri', value: certificateUri(parts.san.value) } : parts.san,
     extensions: renderExtensions({ ...parts.extensions, Subject: parts.subject }),
   };
 }

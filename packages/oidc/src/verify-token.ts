@@ -1,5 +1,6 @@
 import { ClaimError } from './claims.js';
 import { OidcError } from './error.js';
+import { GoUrlError } from './go-url.js';
 import { buildPrincipal } from './identity/index.js';
 import type { Principal } from './principal.js';
 import type { IssuerRegistry } from './registry.js';
@@ -22,7 +23,7 @@ export async function verifyToken(registry: IssuerRegistry, token: string): Prom
     return buildPrincipal({ issuer: issuer.config, claims, metadata: issuer.metadata });
   } catch (err) {
     if (err instanceof OidcError) throw err;
-    const code = err instanceof ClaimError ? 'INVALID_IDENTITY' : 'INVALID_CLAIMS';
+    const code = err instanceof ClaimError || err instanceof GoUrlError ? 'INVALID_IDENTITY' : 'INVALID_CLAIMS';
     throw new OidcError(code, err instanceof Error ? err.message : String(err), { cause: err });
   }
 }

@@ -1,6 +1,7 @@
 export { unavailable, toolAvailable, findTool, requirePostgres, type ToolLookup } from './prerequisites.js';
 export { vectorsDir, readJsonTree } from './vectors.js';
 export { caught } from './caught.js';
+export { mutatedBytes, mutatedText } from './mutations.js';
 export { createTlsCertificate, openssl, type TlsCertificateOptions } from './openssl.js';
 export { pythonModuleAvailable, runPython } from './python.js';
 export { createTestDatabase, databaseEngines, type TestDatabase, type TestDatabaseOptions } from './db.js';

@@ -2,8 +2,10 @@ import crypto, { type webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createEphemeralSigner, fromPem, spkiDer, toPem } from '@sigbox/core';
 import { openssl, toolAvailable } from '@sigbox/testkit';
+import { pointReencoded } from './__fixtures__/ec-point.js';
 import { peculiar } from './__fixtures__/peculiar.js';
 import { createIntermediateCsr, parseCsr } from './csr.js';
+import { bitString, encode, integer, oid, sequence, explicit } from './der.js';
 
 type Params = webcrypto.EcKeyGenParams | webcrypto.RsaHashedKeyGenParams | webcrypto.Algorithm;
 type SigningAlgorithm = webcrypto.Algorithm | webcrypto.EcdsaParams;
@@ -51,6 +53,25 @@ describe('parseCsr', () => {
     expect(() => parseCsr(rsa1024.der)).toThrow(expect.objectContaining({ code: 'INSECURE_KEY' }));
     const pss = await makeCsr({ name: 'RSA-PSS', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' } as webcrypto.RsaHashedKeyGenParams, { name: 'RSA-PSS', saltLength: 32 } as webcrypto.Algorithm);
     expect(() => parseCsr(pss.der)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_SIGNATURE_ALGORITHM', message: expect.stringContaining('1.2.840.113549.1.1.10') }));
+  });
+});
+
+/** A CSR over exactly these SPKI bytes, empty subject, no attributes, ECDSA with SHA-256 by `privateKey`. */
+function csrOver(spki: Uint8Array, privateKey: crypto.KeyObject): Uint8Array {
+  const info = encode(sequence(integer(0n), sequence(), spki, explicit(0)));
+  return encode(sequence(info, sequence(oid('1.2.840.10045.4.3.2')), bitString(crypto.sign('sha256', info, privateKey))));
+}
+
+describe('parseCsr and the form of an EC point', () => {
+  // Go's x509.ParseCertificateRequest parses the key too, and takes an uncompressed point only: Fulcio answers a
+  // compressed or hybrid one as a CSR that could not be parsed.
+  it('refuses a CSR whose key has a compressed or hybrid point as INVALID_CSR, and takes the same CSR uncompressed', () => {
+    const { publicKey, privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    expect(parseCsr(csrOver(pointReencoded(publicKey, 'prime256v1', 'uncompressed'), privateKey)).hash).toBe('sha256');
+    for (const form of ['compressed', 'hybrid'] as const) {
+      const csr = csrOver(pointReencoded(publicKey, 'prime256v1', form), privateKey);
+      expect(() => parseCsr(csr)).toThrow(expect.objectContaining({ code: 'INVALID_CSR', message: expect.stringMatching(/uncompressed/) }));
+    }
   });
 });
 

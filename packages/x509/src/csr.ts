@@ -37,12 +37,23 @@ function splitCsr(der: Uint8Array) {
   return { info: raw(der, info), spki: raw(der, spki).slice(), algorithm: decodeOid(content(der, algOid)), signature: bitStringBytes(der, sig) };
 }
 
+/** Go's x509.ParseCertificateRequest parses the key with the CSR: a key that does not parse is a CSR that does not. */
+function csrKey(spki: Uint8Array): ReturnType<typeof checkKeyStrength> {
+  try {
+    return checkKeyStrength(spki);
+  } catch (err) {
+    if (err instanceof X509Error && err.code === 'INVALID_KEY') throw new X509Error('INVALID_CSR', `the CSR's public key: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
 /**
  * Parses a PKCS#10 CSR (PEM or DER) in fulcio's order (pkg/server/grpc_server.go at v1.8.8): parse → key strength →
  * self-signature. Only the key leaves this function: subject, attributes and requested extensions are ignored, so
  * nothing the client wrote can reach a certificate.
  *
- * @throws X509Error INVALID_CSR, INVALID_KEY, INSECURE_KEY, UNSUPPORTED_SIGNATURE_ALGORITHM, INVALID_SIGNATURE.
+ * @throws X509Error INVALID_CSR (also for a key that does not parse), INSECURE_KEY, UNSUPPORTED_SIGNATURE_ALGORITHM,
+ *   INVALID_SIGNATURE.
  */
 export function parseCsr(pemOrDer: string | Uint8Array): ParsedCsr {
   let parts: ReturnType<typeof splitCsr>;
@@ -51,7 +62,7 @@ export function parseCsr(pemOrDer: string | Uint8Array): ParsedCsr {
   } catch (cause) {
     throw new X509Error('INVALID_CSR', 'the certificate signing request could not be parsed', { cause });
   }
-  const { publicKey } = checkKeyStrength(parts.spki);
+  const { publicKey } = csrKey(parts.spki);
   const scheme = CSR_SIGNATURE_ALGORITHMS[parts.algorithm];
   if (!scheme) throw new X509Error('UNSUPPORTED_SIGNATURE_ALGORITHM', `unrecognized signature algorithm: ${parts.algorithm}`);
   let ok = false;

@@ -48,7 +48,7 @@ export function encodeSubjectAltName(san: CertificateIdentity['san']): Der {
   else if (san.kind === 'uri') name = tlv(GENERAL_NAME.uri, ia5(san.value, 'uri'));
   else if (san.kind === 'username' && san.value.length > 0) {
     name = explicit(GENERAL_NAME.otherName, OTHER_NAME_TYPE_ID, explicit(0, utf8String(san.value)));
-  } else throw new X509Error('INVALID_IDENTITY', `unsupported SAN kind ${String(san.kind)}`);
+  } else throw new X509Error('INVALID_REQUEST', `unsupported SAN kind ${String(san.kind)}`);
   return extension(SAN_OID, true, sequence(name));
 }
 
@@ -56,7 +56,7 @@ function fulcioArc(dotted: string): number {
   const prefix = `${FULCIO_ARC}.`;
   const arc = dotted.startsWith(prefix) ? Number(dotted.slice(prefix.length)) : Number.NaN;
   if (!Number.isSafeInteger(arc) || arc < 1 || arc === 7) {
-    throw new X509Error('INVALID_IDENTITY', `${dotted} is not a Fulcio certificate extension`);
+    throw new X509Error('INVALID_REQUEST', `${dotted} is not a Fulcio certificate extension`);
   }
   return arc;
 }
@@ -71,7 +71,7 @@ export function encodeFulcioExtensions(extensions: CertificateIdentity['extensio
   let previous = 0;
   for (const { oid: dotted, value } of extensions) {
     const arc = fulcioArc(dotted);
-    if (arc <= previous) throw new X509Error('INVALID_IDENTITY', `Fulcio extension ${dotted} out of order`);
+    if (arc <= previous) throw new X509Error('INVALID_REQUEST', `Fulcio extension ${dotted} out of order`);
     previous = arc;
     if (value === '') continue;
     const encoded = arc <= FULCIO_LAST_RAW_ARC ? Buffer.from(value, 'utf8') : utf8String(value);

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { spkiDer } from '@sigbox/core';
+import { pointReencoded } from './__fixtures__/ec-point.js';
 import { checkKeyStrength } from './key-strength.js';
 
 const spkiOf = (pair: { publicKey: crypto.KeyObject }) => spkiDer(pair.publicKey);
@@ -49,12 +50,22 @@ describe('checkKeyStrength', () => {
     for (const [der, ours] of verdicts) expect(ours).toBe(der);
   });
 
-  it('names the curve of compressed-point and uncompressed SPKIs alike (header shortcut or asking the key)', () => {
-    const ecdh = crypto.createECDH('prime256v1');
-    ecdh.generateKeys();
-    const compressed = Buffer.concat([Buffer.from('3039301306072a8648ce3d020106082a8648ce3d030107032200', 'hex'), ecdh.getPublicKey(undefined, 'compressed')]);
-    expect(crypto.createPublicKey({ key: compressed, format: 'der', type: 'spki' }).asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
-    expect(checkKeyStrength(compressed).algorithm).toBe('ecdsa-p256');
+  // Go reads EC points uncompressed only (crypto/x509 ParsePKIXPublicKey at go1.26); OpenSSL takes all three forms.
+  it.each([
+    ['P-256', 'prime256v1', 'ecdsa-p256'], ['P-384', 'secp384r1', 'ecdsa-p384'], ['P-521', 'secp521r1', 'ecdsa-p521'], ['secp256k1', 'secp256k1', undefined],
+  ] as const)('refuses a %s key whose point is compressed or hybrid as INVALID_KEY, though OpenSSL reads it', (curve, name, algorithm) => {
+    const { publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: curve });
+    const forms = Object.fromEntries((['uncompressed', 'compressed', 'hybrid'] as const).map((form) => [form, pointReencoded(publicKey, name, form)]));
+    expect(forms.uncompressed).toEqual(new Uint8Array(spkiDer(publicKey)));
+    for (const form of ['compressed', 'hybrid'] as const) {
+      expect(crypto.createPublicKey({ key: Buffer.from(forms[form]!), format: 'der', type: 'spki' }).asymmetricKeyDetails?.namedCurve).toBe(name);
+      expect(() => checkKeyStrength(forms[form]!)).toThrow(expect.objectContaining({ code: 'INVALID_KEY', message: expect.stringMatching(/not the uncompressed form/) }));
+    }
+    if (algorithm) expect(checkKeyStrength(forms.uncompressed!).algorithm).toBe(algorithm);
+    else expect(() => checkKeyStrength(forms.uncompressed!)).toThrow(expect.objectContaining({ code: 'INSECURE_KEY' }));
+  });
+
+  it('names the curve of uncompressed SPKIs from their header or by asking the key', () => {
     for (const [curve, algorithm] of [['P-256', 'ecdsa-p256'], ['P-384', 'ecdsa-p384'], ['P-521', 'ecdsa-p521']] as const) {
       const { publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: curve });
       expect([checkKeyStrength(spkiDer(publicKey)).algorithm, checkKeyStrength(publicKey).algorithm]).toEqual([algorithm, algorithm]);

@@ -1,5 +1,5 @@
 import { ClaimError, requiredStringClaims, stringClaim } from '../claims.js';
-import { escapeGoPath, joinUrlPath } from '../go-url.js';
+import { goUrlString, joinUrlPath, parseGoUrl, withScheme } from '../go-url.js';
 import { type IdentityInput, type Principal, subjectPrincipal } from '../principal.js';
 
 const GITLAB_URL = 'https://gitlab.com/';
@@ -18,8 +18,9 @@ export function gitlabPipelinePrincipal({ issuer, claims }: IdentityInput): Prin
   if (runnerId === 0) throw new ClaimError('missing runner_id claim in ID token');
   if (c.ref_type !== 'branch' && c.ref_type !== 'tag') throw new ClaimError(`unexpected ref_type: ${c.ref_type}`);
   const ref = `refs/${c.ref_type === 'branch' ? 'heads' : 'tags'}/${c.ref}`;
-  // ci_config_ref_uri has no scheme ("gitlab.com/group/project//.gitlab-ci.yml@refs/heads/main"): https is added.
-  const configUri = `https://${escapeGoPath(c.ci_config_ref_uri)}`;
+  // ci_config_ref_uri has no scheme ("gitlab.com/group/project//.gitlab-ci.yml@refs/heads/main"): Go parses it as a
+  // path, and the URL is written with scheme https.
+  const configUri = goUrlString(withScheme(parseGoUrl(c.ci_config_ref_uri), 'https'));
   const configSha = stringClaim(claims, 'ci_config_sha');
   const subject = stringClaim(claims, 'sub');
   return subjectPrincipal(issuer.issuerUrl, subject, { kind: 'uri', value: configUri }, {

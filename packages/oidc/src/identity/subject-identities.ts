@@ -1,6 +1,6 @@
 import { ClaimError, type Claims, stringClaim } from '../claims.js';
 import { isEmail } from '../email-address.js';
-import { parseGoUrl } from '../go-url.js';
+import { goText, goUrlHostname, parseGoUrl } from '../go-url.js';
 import { type IdentityInput, type Principal, subjectPrincipal } from '../principal.js';
 import { parseSpiffeId, parseTrustDomain } from '../spiffe-id.js';
 
@@ -30,17 +30,21 @@ export function spiffePrincipal({ issuer, claims }: IdentityInput): Principal {
   return subjectPrincipal(issuer.issuerUrl, id, { kind: 'uri', value: id });
 }
 
-/** `uri` issuers: `sub` is a URI whose scheme and host equal those of `SubjectDomain`; never an email. */
+/**
+ * `uri` issuers: `sub` is a URI Go's `url.Parse` reads, whose scheme and host equal those of `SubjectDomain`; never
+ * an email. The SAN is Go's rendering of it (makePrincipal), extension 1.24 the claim as sent.
+ */
 export function uriPrincipal({ issuer, claims }: IdentityInput): Principal {
   const uri = stringClaim(claims, 'sub');
   if (isEmail(uri)) throw new ClaimError('uri subject should not be an email address');
   const subject = parseGoUrl(uri);
   const domain = parseGoUrl(issuer.subjectDomain);
   if (subject.scheme !== domain.scheme) {
-    throw new ClaimError(`subject URI scheme (${subject.scheme}) must match expected domain URI scheme (${domain.scheme})`);
+    throw new ClaimError(`subject URI scheme (${goText(subject.scheme)}) must match expected domain URI scheme (${goText(domain.scheme)})`);
   }
-  if (subject.hostname !== domain.hostname) {
-    throw new ClaimError(`subject hostname (${subject.hostname}) must match expected domain (${domain.hostname})`);
+  const [subjectHost, domainHost] = [goUrlHostname(subject), goUrlHostname(domain)];
+  if (subjectHost !== domainHost) {
+    throw new ClaimError(`subject hostname (${goText(subjectHost)}) must match expected domain (${goText(domainHost)})`);
   }
   return subjectPrincipal(issuer.issuerUrl, uri, { kind: 'uri', value: uri });
 }

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type LoadedCa, type SctIssuer, createCaService, ensureDevCa, loadCa } from '@sigbox/ca';
-import { type IssuerRegistry, createIssuerRegistry, loadIssuerConfig, parseIssuerConfig } from '@sigbox/oidc';
+import { type IssuerRegistry, type IssuerRegistryOptions, createIssuerRegistry, loadIssuerConfig, parseIssuerConfig } from '@sigbox/oidc';
 import { type CertificateAuthority, certificateAuthority } from '@sigbox/trust';
 import type { Logger } from 'pino';
 import { StartError } from '../error.js';
@@ -37,10 +37,15 @@ export interface CaSetup {
   trustEntry(publicUrl: string): CertificateAuthority;
 }
 
-async function openIssuers(file: string | undefined): Promise<IssuerRegistry> {
-  if (file === undefined) return createIssuerRegistry(parseIssuerConfig({}));
+async function openIssuers(file: string | undefined, logger: Logger): Promise<IssuerRegistry> {
+  // A failed JWKS fetch does not fail tokens while cached keys match (the keys in use stay in use): logged here.
+  const options: IssuerRegistryOptions = {
+    onJwksRefreshFailed: (issuerUrl, { error, failures, retryAt, keysFetchedAt }) =>
+      logger.warn({ issuerUrl, reason: error.detail, failures, retryAt, keysFetchedAt }, 'JWKS fetch failed'),
+  };
+  if (file === undefined) return createIssuerRegistry(parseIssuerConfig({}), options);
   try {
-    return createIssuerRegistry(loadIssuerConfig(await readFile(file, 'utf8')));
+    return createIssuerRegistry(loadIssuerConfig(await readFile(file, 'utf8')), options);
   } catch (cause) {
     throw new StartError('CONFIG_UNUSABLE', `cannot load the Fulcio issuer configuration ${file}: ${String(cause)}`, { cause });
   }
@@ -67,7 +72,7 @@ function subjectOf(der: Uint8Array): { organization: string; commonName: string 
  * URL is known) and the CT log its certificates go through.
  */
 export async function openCa(ca: LoadedCa, options: CaSetupOptions): Promise<CaSetup> {
-  const issuers = await openIssuers(options.fulcioConfig);
+  const issuers = await openIssuers(options.fulcioConfig, options.logger);
   const chainDer = ca.chainDer;
   const service = createCaService({
     issuers,
