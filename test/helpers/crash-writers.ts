@@ -120,7 +120,8 @@ async function post(url: string, entry: PreparedEntry, out: WriteOutcomes): Prom
     out.duplicates.push(entry.digest);
     return 'done';
   }
-  if (res.status === 503) return 'busy';
+  // Every 503 tells the client when to come back (the pipeline adds Retry-After); one that does not is a defect.
+  if (res.status === 503 && res.headers.get('retry-after') !== null) return 'busy';
   out.unexpected.push(`${res.status} from ${url}: ${text.slice(0, 300)}`);
   return 'done';
 }

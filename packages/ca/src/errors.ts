@@ -10,7 +10,9 @@ export type CaErrorCode =
   | 'INVALID_SIGNATURE'
   | 'ALGORITHM_NOT_PERMITTED'
   | 'CA_BACKEND'
-  | 'CT_LOG';
+  | 'CT_LOG'
+  /** The CT log takes no entry now (busy, shutting down, its database unreachable) or did not answer in time. */
+  | 'CT_LOG_UNAVAILABLE';
 
 /**
  * Client-facing texts, word for word as fulcio answers (pkg/server/error.go). Token failures share one message
@@ -25,6 +27,7 @@ export const CA_MESSAGES = {
   INVALID_SIGNATURE: 'The signature supplied in the request could not be verified',
   CA_BACKEND: 'error communicating with CA backend',
   CT_LOG: 'Error entering certificate in CTL',
+  CT_LOG_UNAVAILABLE: 'Error entering certificate in CTL',
 } as const;
 
 /**
@@ -45,6 +48,9 @@ export const CA_ERROR_STATUS: Readonly<Record<CaErrorCode, number>> = {
   ALGORITHM_NOT_PERMITTED: 400,
   CA_BACKEND: 500,
   CT_LOG: 500,
+  // Fulcio answers every CT failure Internal; one the client can retry (no certificate was issued, and the log will
+  // take the precertificate again once it is back) is Unavailable here, a 503 with Retry-After, in Fulcio's body.
+  CT_LOG_UNAVAILABLE: 503,
 };
 
 /** A refused or failed issuance; `message` is what the client sees, `cause`/`details` are for the log. */

@@ -65,6 +65,19 @@ describe('loadConfig', () => {
     expect(up([], { DATABASE_URL: '' }).databaseUrl).toBeUndefined();
   });
 
+  it('takes the database timeout and start-up wait in seconds, for PostgreSQL only', () => {
+    const server = up(['--database-url', 'postgres://db/sigbox', '--database-timeout', '3', '--database-wait', '0']);
+    expect(server.databaseTimeouts).toEqual({ connectMs: 3_000, statementMs: 3_000 });
+    expect(server.databaseWaitMs).toBe(0);
+    expect(up(['--database-wait=120'], { DATABASE_URL: 'postgres://db/sigbox' }).databaseWaitMs).toBe(120_000);
+    expect(up([])).not.toHaveProperty('databaseTimeouts');
+    expect(up([])).not.toHaveProperty('databaseWaitMs');
+    for (const [flag, value] of [['--database-timeout', '0'], ['--database-timeout', '1.5'], ['--database-wait', '-1'], ['--database-wait', '3601']] as const) {
+      expect(failure(['up', '--database-url', 'postgres://db/sigbox', `${flag}=${value}`])).toMatchObject({ code: 'INVALID_VALUE', message: expect.stringContaining(flag) });
+    }
+    expect(failure(['up', '--database-timeout', '3'])).toMatchObject({ code: 'INVALID_VALUE', message: expect.stringContaining('need --database-url') });
+  });
+
   it('returns a frozen config', () => {
     const config = loadConfig(['up'], {}, CWD);
     expect(Object.isFrozen(config)).toBe(true);

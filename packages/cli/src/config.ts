@@ -15,6 +15,11 @@ export const DEFAULT_DATA_DIR = './.sigbox';
 const MAX_PORT = 65_535;
 /** Beyond this many worker processes a box this size gains nothing; a typo (`--workers 1000`) would hurt. */
 export const MAX_WORKERS = 64;
+/**
+ * An hour bounds `--database-timeout` and `--database-wait`: beyond it a request or a start-up waits longer than any
+ * client or supervisor would, and a typo in minutes-as-seconds is caught.
+ */
+export const MAX_DATABASE_SECONDS = 3_600;
 
 export type CliConfig =
   | { readonly command: 'help' }
@@ -28,6 +33,8 @@ const OPTIONS = {
   host: { type: 'string' },
   data: { type: 'string' },
   'database-url': { type: 'string' },
+  'database-timeout': { type: 'string' },
+  'database-wait': { type: 'string' },
   'public-url': { type: 'string' },
   dev: { type: 'boolean' },
   'fulcio-config': { type: 'string' },
@@ -80,6 +87,33 @@ function parseDatabaseUrl(value: string | undefined): string | undefined {
   return value;
 }
 
+/** Whole seconds from `min` to {@link MAX_DATABASE_SECONDS}, in milliseconds; undefined when the flag is absent. */
+function parseSeconds(name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = /^\d{1,4}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(seconds >= min && seconds <= MAX_DATABASE_SECONDS)) {
+    throw new ConfigError('INVALID_VALUE', `--${name} must be a whole number of seconds from ${min} to ${MAX_DATABASE_SECONDS}, got '${value}'`);
+  }
+  return seconds * 1000;
+}
+
+/**
+ * --database-timeout: how long one database statement, or opening a connection, may take before the request is
+ * answered 503 (the other database timeouts keep their defaults); --database-wait: how long start-up waits for the
+ * database to answer. Both only with PostgreSQL: the embedded PGlite cannot be unreachable.
+ */
+function databaseTimes(flags: Flags, databaseUrl: string | undefined): Pick<ServerConfig, 'databaseTimeouts' | 'databaseWaitMs'> {
+  const timeoutMs = parseSeconds('database-timeout', flags['database-timeout'], 1);
+  const waitMs = parseSeconds('database-wait', flags['database-wait'], 0);
+  if ((timeoutMs !== undefined || waitMs !== undefined) && databaseUrl === undefined) {
+    throw new ConfigError('INVALID_VALUE', '--database-timeout and --database-wait need --database-url: the embedded PGlite database is never out of reach');
+  }
+  return {
+    ...(timeoutMs === undefined ? {} : { databaseTimeouts: { connectMs: timeoutMs, statementMs: timeoutMs } }),
+    ...(waitMs === undefined ? {} : { databaseWaitMs: waitMs }),
+  };
+}
+
 function parsePublicUrl(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const url = URL.canParse(value) ? new URL(value) : undefined;
@@ -111,11 +145,13 @@ function tlsPaths(flags: Flags, cwd: string): { tlsCertFile: string; tlsKeyFile:
 }
 
 function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
+  const databaseUrl = parseDatabaseUrl(flags['database-url'] ?? env.DATABASE_URL);
   return Object.freeze({
     host: nonEmpty('host', flags.host, DEFAULT_HOST),
     port: parsePort(flags.port),
     dataDir: path.resolve(cwd, nonEmpty('data', flags.data, DEFAULT_DATA_DIR)),
-    databaseUrl: parseDatabaseUrl(flags['database-url'] ?? env.DATABASE_URL),
+    databaseUrl,
+    ...databaseTimes(flags, databaseUrl),
     publicUrl: parsePublicUrl(flags['public-url']),
     dev: flags.dev === true,
     fulcioConfig: optionalPath('fulcio-config', flags['fulcio-config'], cwd),

@@ -1,4 +1,5 @@
 import { CA_USAGE } from './ca-config.js';
+import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_DB_TIMEOUTS } from '@sigbox/server';
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from './config.js';
 
 export const USAGE = `Usage: sigbox up [flags]
@@ -13,6 +14,10 @@ Flags:
   --data DIR             data folder, created with mode 0700 (default ${DEFAULT_DATA_DIR})
   --database-url URL     PostgreSQL URL (or env DATABASE_URL); without it an embedded PGlite database
                          lives in the data folder, meant for trying Sigbox and small set-ups
+  --database-timeout S   seconds a database statement or connection may take before the request is
+                         answered 503 with Retry-After (default ${DEFAULT_DB_TIMEOUTS.statementMs / 1000}; needs --database-url)
+  --database-wait S      seconds start-up keeps retrying a database that does not answer yet
+                         (default ${DEFAULT_DATABASE_WAIT_MS / 1000}; 0 = one try; needs --database-url)
   --public-url URL       base URL clients reach this server at (default http://HOST:PORT, or https://
                          with --tls-cert); its hostname names the logs
   --dev                  development mode (not for production)

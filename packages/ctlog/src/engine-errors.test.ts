@@ -12,6 +12,7 @@ import { CT_ERROR_STATUS, CtError } from './errors.js';
 const CT_CODE_OF: Record<LogErrorCode, CtError['code']> = {
   PUSHBACK: 'UNAVAILABLE',
   CLOSED: 'UNAVAILABLE',
+  UNAVAILABLE: 'UNAVAILABLE',
   ENTRY_TOO_LARGE: 'BAD_CHAIN',
   INDEX_OUT_OF_RANGE: 'INTERNAL',
   SIZE_OUT_OF_RANGE: 'INTERNAL',

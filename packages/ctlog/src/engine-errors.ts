@@ -6,8 +6,8 @@ export const INTERNAL_ERROR_MESSAGE = 'Internal Server Error';
 
 /** What an error of the log engine means to a CT client. */
 export function ctErrorOf(error: LogError): CtError {
-  // Pushback (tessera's ErrPushback) and shutdown alike: the submitter retries.
-  if (error.code === 'PUSHBACK' || error.code === 'CLOSED') return new CtError('UNAVAILABLE', 'log busy; retry later', { cause: error });
+  // Pushback (tessera's ErrPushback), shutdown and a database that does not answer alike: the submitter retries.
+  if (error.code === 'PUSHBACK' || error.code === 'CLOSED' || error.code === 'UNAVAILABLE') return new CtError('UNAVAILABLE', 'log busy; retry later', { cause: error });
   // Only a submission can be too large, and only by its certificates.
   if (error.code === 'ENTRY_TOO_LARGE') return new CtError('BAD_CHAIN', 'certificate too large', { cause: error });
   // Everything else is the log's own failure, out-of-range sizes and indices included: the read endpoints check

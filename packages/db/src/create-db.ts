@@ -1,8 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import { Kysely, PGliteDialect } from 'kysely';
+import { pgDialect } from './pg-driver.js';
+import { type DbTimeouts, createPgPool } from './pg-pool.js';
 import type { Tables } from './tables.js';
-import { pgliteParsers, pgTypeOverrides } from './type-parsers.js';
+import { pgliteParsers } from './type-parsers.js';
 
 export type Engine = 'postgres' | 'pglite';
 
@@ -14,13 +15,23 @@ export type DbOptions =
   | {
       url: string;
       maxConnections?: number;
+      /** How long to wait on the server before failing with DbError `UNAVAILABLE`; see DEFAULT_DB_TIMEOUTS. */
+      timeouts?: Partial<DbTimeouts>;
       /**
-       * Told when an idle pooled connection dies (server restart, `pg_terminate_backend`). The pool has already
-       * discarded it and the next query reconnects, so this is for logging only; default: ignore.
+       * Told when a connection dies, idle or in use (server restart, `pg_terminate_backend`, a reset socket). The
+       * query using it fails, the pool discards it and the next query reconnects, so this is for logging only;
+       * default: ignore.
        */
       onConnectionError?: (error: Error) => void;
     }
   | { pglite: { dataDir?: string } };
+
+/** How another thread opens the same PostgreSQL database: plain data. */
+export interface ThreadDbOptions {
+  readonly url: string;
+  readonly maxConnections?: number;
+  readonly timeouts?: Partial<DbTimeouts>;
+}
 
 /** An open database: the query builder, which engine serves it, and how to release it. */
 export interface Database {
@@ -30,13 +41,10 @@ export interface Database {
    * How a worker thread of this process opens the same database with a pool of its own (plain data, fit for
    * `postMessage`); undefined for PGlite, which lives in this thread's memory only.
    */
-  readonly threadOptions: { readonly url: string; readonly maxConnections?: number } | undefined;
+  readonly threadOptions: ThreadDbOptions | undefined;
   /** Ends the pool or closes PGlite; safe to call more than once. */
   close(): Promise<void>;
 }
-
-// pg's own default (pg-pool `max`); named here so the composition root can see and override it.
-const DEFAULT_MAX_CONNECTIONS = 10;
 
 /**
  * Opens the one Kysely instance the process uses. Nothing above this package can tell the engines apart:
@@ -49,16 +57,10 @@ const DEFAULT_MAX_CONNECTIONS = 10;
  */
 export function createDb(options: DbOptions): Database {
   if ('url' in options) {
-    const pool = new pg.Pool({
-      connectionString: options.url,
-      max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
-      types: pgTypeOverrides(),
-    });
-    // Without a listener, pg-pool re-emits an idle client's error as an uncaught 'error' event, which would
-    // end the process on every database restart (node-postgres docs, "Pool: events: error").
-    pool.on('error', options.onConnectionError ?? (() => {}));
-    const threadOptions = { url: options.url, ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }) };
-    return handle(new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }), 'postgres', threadOptions);
+    const { url, maxConnections, timeouts } = options;
+    const pool = createPgPool({ url, maxConnections, timeouts, onConnectionError: options.onConnectionError ?? (() => {}) });
+    const threadOptions: ThreadDbOptions = { url, ...(maxConnections === undefined ? {} : { maxConnections }), ...(timeouts === undefined ? {} : { timeouts }) };
+    return handle(new Kysely<Tables>({ dialect: pgDialect(pool) }), 'postgres', threadOptions);
   }
   const { dataDir } = options.pglite;
   // A factory, so PGlite's ≈3 s start happens on first query, not at construction (kysely PGliteDialect docs).

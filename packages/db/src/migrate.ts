@@ -1,6 +1,6 @@
 import { Migrator } from 'kysely/migration';
 import type { Database } from './create-db.js';
-import { DbError } from './error.js';
+import { DbError, isDatabaseUnavailable } from './error.js';
 import { SqlMigrationProvider } from './sql-migrations.js';
 
 /** The repository's `migrations/` folder: `packages/db/{src,dist}/` → three levels up. */
@@ -21,12 +21,14 @@ export interface MigrateOptions {
  * losing the race to create its own bookkeeping tables (kysely `migration/migrator.js`). PGlite has a single
  * connection, so there is nothing to race.
  *
- * @throws DbError `MIGRATION_FAILED` with the database error as `cause` and the failing file's name.
+ * @throws DbError `MIGRATION_FAILED` with the database error as `cause` and the failing file's name; DbError
+ * `UNAVAILABLE` as it is when the database did not answer (nothing failed to apply: the caller may try again).
  */
 export async function runMigrations(db: Pick<Database, 'kysely'>, options: MigrateOptions = {}): Promise<string[]> {
   const provider = new SqlMigrationProvider(options.dir ?? DEFAULT_MIGRATIONS_DIR);
   const migrator = new Migrator({ db: db.kysely, provider });
   const { error, results = [] } = await migrator.migrateToLatest();
+  if (isDatabaseUnavailable(error)) throw error;
   if (error !== undefined) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName;
     throw new DbError('MIGRATION_FAILED', `migration ${failed ?? '(setup)'} failed`, {

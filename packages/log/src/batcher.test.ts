@@ -90,4 +90,28 @@ describe('createBatcher', () => {
     expect(flushes.map((f) => [since(f.at), f.items])).toEqual([[0, [1, 2]]]);
     await expect(batcher.add(4)).rejects.toBeInstanceOf(LogError);
   });
+
+  it('fails the items queued behind a failed flush too when failsQueue says so, and only then', async () => {
+    for (const failsQueue of [true, false]) {
+      const flushes: number[][] = [];
+      const batcher = createBatcher<number, string>({
+        maxBatch: 2,
+        maxAgeMs: 20,
+        maxPending: 100,
+        failsQueue: (error) => failsQueue && (error as Error).message === 'unreachable',
+        flush: async (items) => {
+          flushes.push(items);
+          await new Promise((r) => setTimeout(r, 10));
+          if (items.includes(1)) throw new Error('unreachable');
+          return items.map((i) => `done ${i}`);
+        },
+      });
+      const outcomes = Promise.allSettled([1, 2, 3, 4, 5].map((i) => batcher.add(i)));
+      await vi.advanceTimersByTimeAsync(100);
+      const answers = (await outcomes).map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message));
+      // 1 and 2 were in the failed flush; 3, 4 and 5 waited behind it.
+      expect(answers).toEqual(failsQueue ? Array(5).fill('unreachable') : ['unreachable', 'unreachable', 'done 3', 'done 4', 'done 5']);
+      expect(flushes).toEqual(failsQueue ? [[1, 2]] : [[1, 2], [3, 4], [5]]);
+    }
+  });
 });

@@ -14,6 +14,12 @@ export interface BatcherOptions<T, R> {
   maxPending: number;
   /** Handles one batch; must return one result per item, in order. A rejection fails the whole batch. */
   flush: (items: T[]) => Promise<R[]>;
+  /**
+   * Whether a flush's failure fails the items queued behind it as well (default: never). For failures that say the
+   * next flush would fail the same way after as long a wait (a database that does not answer): those items are
+   * answered now instead of one timeout later.
+   */
+  failsQueue?: (error: unknown) => boolean;
 }
 
 export interface Batcher<T, R> {
@@ -84,7 +90,8 @@ export function createBatcher<T, R>(options: BatcherOptions<T, R>): Batcher<T, R
       const results = await options.flush(batch.map((w) => w.item));
       batch.forEach((w, i) => w.resolve(results[i] as R));
     } catch (err) {
-      for (const w of batch) w.reject(err);
+      const failed = options.failsQueue?.(err) === true ? [...batch, ...queue.splice(0)] : batch;
+      for (const w of failed) w.reject(err);
     } finally {
       inFlight = 0;
     }

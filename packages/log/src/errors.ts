@@ -1,10 +1,16 @@
 import { BaseError } from '@sigbox/core';
+import { isDatabaseUnavailable } from '@sigbox/db';
 
 export type LogErrorCode =
   /** More entries wait than the tree accepts: the edge answers 503 with Retry-After. */
   | 'PUSHBACK'
   /** The engine is shutting down and takes no more entries. */
   | 'CLOSED'
+  /**
+   * The database did not answer (down, restarting, cut off, or past its timeouts): the entry may or may not have been
+   * sequenced, and a retry answers either way (a duplicate keeps its first index). The edge answers 503 with Retry-After.
+   */
+  | 'UNAVAILABLE'
   | 'INDEX_OUT_OF_RANGE'
   | 'SIZE_OUT_OF_RANGE'
   | 'ENTRY_TOO_LARGE'
@@ -15,6 +21,15 @@ export type LogErrorCode =
   | 'PROOF_SELF_CHECK_FAILED';
 
 export class LogError extends BaseError<LogErrorCode> {}
+
+/**
+ * A failure of the writer as the engine reports it: a database that did not answer (DbError `UNAVAILABLE`) becomes
+ * `LogError('UNAVAILABLE')`, which crosses from a writer thread intact and which each personality maps to its 503;
+ * anything else is unchanged.
+ */
+export function engineErrorOf(error: unknown): unknown {
+  return isDatabaseUnavailable(error) ? new LogError('UNAVAILABLE', "the log's database is unavailable", { cause: error }) : error;
+}
 
 /**
  * `operation` with the engine's errors turned by `map` into the caller's own: a personality's public operations

@@ -6,6 +6,15 @@ export interface Integrated {
   round: IntegrationRound | undefined;
 }
 
+/**
+ * After a failed round the loop tries again on its own, first after this long, then twice as long each time up to
+ * {@link INTEGRATION_RETRY_MAX_MS}, until a round succeeds: entries sequenced before the failure stay unintegrated
+ * until a round runs, and none may come (a CT entry's SCT promises its integration, and no one waits on it).
+ */
+export const INTEGRATION_RETRY_FIRST_MS = 100;
+/** A database that stays away is asked at this pace: one failing read per tree, cheap on both sides. */
+export const INTEGRATION_RETRY_MAX_MS = 5_000;
+
 interface Waiter {
   index: bigint;
   resolve: (value: Integrated) => void;
@@ -26,6 +35,20 @@ export function createIntegrationLoop(
   let running: Promise<void> | undefined;
   let again = false;
   let known: IntegrationRound | undefined;
+  let retryDelayMs = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  function retryLater(): void {
+    if (stopped || retryTimer) return;
+    retryDelayMs = retryDelayMs === 0 ? INTEGRATION_RETRY_FIRST_MS : Math.min(retryDelayMs * 2, INTEGRATION_RETRY_MAX_MS);
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void kick();
+    }, retryDelayMs);
+    // A retry alone keeps no process alive: a server has its listener, a closed tree has stopped the loop.
+    retryTimer.unref();
+  }
 
   function settle(round: IntegrationRound): void {
     known = round;
@@ -44,16 +67,18 @@ export function createIntegrationLoop(
         const started = performance.now();
         const round = await runRound();
         onRound?.(round, performance.now() - started);
+        retryDelayMs = 0;
         settle(round);
         if (round.more) again = true;
         const rest = minIntervalMs - (performance.now() - started);
         if (again && rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
       } catch (error) {
-        // Sequenced entries stay durable; the next kick (or start-up) integrates them. Those waiting now
+        // Sequenced entries stay durable; the next kick, a retry or start-up integrates them. Those waiting now
         // were not acknowledged, so failing them loses nothing.
         const failed = waiters;
         waiters = [];
         for (const w of failed) w.reject(error);
+        retryLater();
         return;
       }
     } while (again);
@@ -81,6 +106,12 @@ export function createIntegrationLoop(
     async drain(): Promise<IntegratedState | undefined> {
       await kick();
       return known;
+    },
+    /** No more retries after a failed round (the tree is closing); kicks still run rounds. */
+    stop(): void {
+      stopped = true;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
     },
   };
 }

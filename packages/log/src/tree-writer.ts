@@ -1,5 +1,6 @@
 import type { NoteSigner } from '@sigbox/merkle';
 import { type Batcher, createBatcher } from './batcher.js';
+import { LogError, engineErrorOf } from './errors.js';
 import { type IntegratedState, type IntegrationRound, integrateRound } from './integrator.js';
 import { createIntegrationLoop } from './integration-loop.js';
 import { type EntryToSequence, type Sequenced, sequenceBatch } from './sequencer.js';
@@ -56,18 +57,21 @@ export async function openLocalWriter(
   events: WriterEvents,
 ): Promise<TreeWriter> {
   const { treeId, origin, signers, clock, maxPerRound } = settings;
-  const loop = createIntegrationLoop(() => integrateRound({ db, treeId, origin, signers, clock, maxPerRound }), events.onRound, settings.integrationIntervalMs);
+  const round = () => integrateRound({ db, treeId, origin, signers, clock, maxPerRound }).catch(rethrowAsEngineError);
+  const loop = createIntegrationLoop(round, events.onRound, settings.integrationIntervalMs);
   const batcher: Batcher<EntryToSequence, Sequenced> = createBatcher({
     maxBatch: settings.batchSize,
     maxAgeMs: settings.batchMaxAgeMs,
     quietMs: settings.batchQuietMs,
     maxPending: settings.maxPending,
     flush: async (batch) => {
-      const results = await sequenceBatch(db, treeId, batch, clock);
+      const results = await sequenceBatch(db, treeId, batch, clock).catch(rethrowAsEngineError);
       events.onSequenced(batch.length);
       void loop.kick();
       return results;
     },
+    // The batch behind one the database did not answer would wait out the same timeouts to learn the same.
+    failsQueue: isUnavailable,
   });
 
   await loop.drain();
@@ -85,6 +89,13 @@ export async function openLocalWriter(
     async close() {
       await batcher.close();
       await loop.drain();
+      loop.stop();
     },
   };
 }
+
+function rethrowAsEngineError(error: unknown): never {
+  throw engineErrorOf(error);
+}
+
+const isUnavailable = (error: unknown): boolean => error instanceof LogError && error.code === 'UNAVAILABLE';

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ThreadDbOptions } from '@sigbox/db';
 import type { ThreadCheckpointSigner } from './checkpoint-signers.js';
 import { LogError } from './errors.js';
 import type { EntryToSequence, Sequenced } from './sequencer.js';
@@ -39,7 +40,7 @@ interface Pending {
  * integration round (state and tiles) before the entries it integrated.
  */
 export async function openWriterThread(
-  options: { database: { url: string }; settings: WriterSettings; signers: readonly ThreadCheckpointSigner[] },
+  options: { database: ThreadDbOptions; settings: WriterSettings; signers: readonly ThreadCheckpointSigner[] },
   events: WriterEvents,
 ): Promise<TreeWriter> {
   const data: WriterThreadData = { ...options, maxConnections: WRITER_THREAD_CONNECTIONS };

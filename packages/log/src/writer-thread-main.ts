@@ -14,7 +14,9 @@ const data = workerData as WriterThreadData;
 const port = parentPort as NonNullable<typeof parentPort>;
 const post = (message: FromWriter): void => port.postMessage(message);
 
-const database = createDb({ url: data.database.url, maxConnections: data.maxConnections });
+// A connection that dies is the failure of the statement using it (its batch or round answers UNAVAILABLE, and the
+// next one reconnects), never of the thread: the pool's listeners take the error event.
+const database = createDb({ ...data.database, maxConnections: data.maxConnections });
 const db = database.kysely.withTables<LogTables>() as unknown as LogDb;
 // The keys the opening thread was given, so every checkpoint is signed as it would have signed it.
 const signers = createCheckpointNoteSigners(data.signers);

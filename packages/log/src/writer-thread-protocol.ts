@@ -1,3 +1,4 @@
+import type { ThreadDbOptions } from '@sigbox/db';
 import type { ThreadCheckpointSigner } from './checkpoint-signers.js';
 import { LogError, type LogErrorCode } from './errors.js';
 import type { IntegrationRound } from './integrator.js';
@@ -6,7 +7,8 @@ import type { WriterSettings, WrittenEntry } from './tree-writer.js';
 
 /** What a writer thread starts with (`workerData`): plain data and KeyObjects, which cross threads. */
 export interface WriterThreadData {
-  database: { url: string };
+  /** The opening thread's database, timeouts included; the thread's pool has `maxConnections` of its own. */
+  database: ThreadDbOptions;
   maxConnections: number;
   settings: WriterSettings;
   signers: readonly ThreadCheckpointSigner[];

@@ -15,6 +15,7 @@ import { RekorError } from './errors.js';
 const ANSWERS: Record<LogErrorCode, { code: string; status: number; message: string | undefined }> = {
   PUSHBACK: { code: 'UNAVAILABLE', status: 503, message: 'the log is busy; retry later' },
   CLOSED: { code: 'UNAVAILABLE', status: 503, message: 'the log is shutting down' },
+  UNAVAILABLE: { code: 'UNAVAILABLE', status: 503, message: 'the log is unavailable; retry later' },
   ENTRY_TOO_LARGE: { code: 'ENTRY_TOO_LARGE', status: 413, message: 'entry too large' },
   // The engine's own text, as Rekor answered it before the mapping moved into the personality.
   INDEX_OUT_OF_RANGE: { code: 'INVALID_REQUEST', status: 400, message: undefined },

@@ -12,6 +12,11 @@ export function rekorErrorOf(error: LogError): RekorError {
       return new RekorError('UNAVAILABLE', 'the log is busy; retry later', { cause: error });
     case 'CLOSED':
       return new RekorError('UNAVAILABLE', 'the log is shutting down', { cause: error });
+    // Upstream answers a Trillian that fails an insertion with a 500 (`trillianUnexpectedResult`, rekor
+    // pkg/api/entries.go createLogEntry at v1.5.4); a database that is away for a while is a condition the client
+    // should retry, so a 503 as for pushback, to which the edge adds Retry-After.
+    case 'UNAVAILABLE':
+      return new RekorError('UNAVAILABLE', 'the log is unavailable; retry later', { cause: error });
     case 'ENTRY_TOO_LARGE':
       return new RekorError('ENTRY_TOO_LARGE', 'entry too large', { cause: error });
     case 'INDEX_OUT_OF_RANGE':

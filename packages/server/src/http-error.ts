@@ -36,11 +36,12 @@ export type ProblemKind =
   | 'MALFORMED_BODY' // a body that is not the JSON it should be
   | 'BODY_TOO_LARGE' // over the body limit
   | 'BAD_REQUEST' // any other unreadable request: an unsupported charset or encoding, an aborted body, a bad path escape
+  | 'UNAVAILABLE' // the database (or the log engine over it) did not answer: 503, retry later
   | 'INTERNAL'; // anything not an HttpError: never described to the client
 
 export interface Problem {
   readonly kind: ProblemKind;
-  /** Suggested HTTP status (404, 405, 400, 413, 415, 500). */
+  /** Suggested HTTP status (404, 405, 400, 413, 415, 503, 500). */
   readonly status: number;
   /** Request path, as some upstreams echo it (go-openapi: `path /x was not found`). */
   readonly path: string;

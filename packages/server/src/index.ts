@@ -14,10 +14,11 @@ export { type Answer, JSON_CONTENT_TYPE, serializedJson } from './pipeline/answe
 export { type Operation, type OperationOptions, type BodyKind, operationsOf } from './pipeline/operation.js';
 export { type Guard, type GuardedRequest } from './pipeline/pipeline.js';
 export { RETRY_AFTER_SECONDS, toHttpError } from './pipeline/error-answer.js';
-export { TRUSTED_ROOT_PATH, TRUSTED_ROOT_ALIAS, type TrustedRootDocument, type HealthCheck } from './sigbox-api.js';
+export { TRUSTED_ROOT_PATH, TRUSTED_ROOT_ALIAS, HEALTH_CHECK_DEADLINE_MS, type TrustedRootDocument, type HealthCheck } from './sigbox-api.js';
 export {
   startServer,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  DEFAULT_DATABASE_WAIT_MS,
   TRUSTED_ROOT_FILE,
   PGLITE_DIR,
   type ServerConfig,
@@ -27,6 +28,8 @@ export {
 export { createDevIssuerApi, signDevToken, DEV_ISSUER_PATH, type DevIssuerOptions } from './dev-issuer/dev-issuer.js';
 export { mapRekorError } from './rekor/rekor-errors.js';
 export { StartError, type StartErrorCode } from './error.js';
+// What `sigbox up --database-timeout` overrides, for the cli's help: the cli reaches the database only through here.
+export { DEFAULT_DB_TIMEOUTS } from '@sigbox/db';
 export { DATA_DIR_MODE } from './data-dir.js';
 export { httpUrl } from './listen.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';

@@ -13,6 +13,32 @@ export type TrustedRootDocument = sigbox.components['schemas']['TrustedRoot'];
 /** Resolves when the dependency answers (e.g. `SELECT 1` on the database); rejects otherwise. */
 export type HealthCheck = () => Promise<void>;
 
+/**
+ * `/healthz` answers NOT_SERVING when the health check has not answered within this long: half of Kubernetes'
+ * default probe timeout (`timeoutSeconds: 1`), so the answer is there within a second whatever the database does
+ * (a partition answers nothing at all), leaving the rest for a loaded event loop and the trip back.
+ */
+export const HEALTH_CHECK_DEADLINE_MS = 500;
+
+/**
+ * The health check bounded by {@link HEALTH_CHECK_DEADLINE_MS}, one at a time: probes arriving while one check is
+ * under way share its outcome. Behind a partition each check holds a pooled connection until the database
+ * timeouts free it, and probes at a load balancer's pace must not take the pool from the requests.
+ */
+function boundedHealthCheck(check: HealthCheck): HealthCheck {
+  let running: Promise<void> | undefined;
+  return () => {
+    running ??= check().finally(() => {
+      running = undefined;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the health check did not answer within ${HEALTH_CHECK_DEADLINE_MS} ms`)), HEALTH_CHECK_DEADLINE_MS);
+    });
+    return Promise.race([running, deadline]).finally(() => clearTimeout(timer));
+  };
+}
+
 type SigboxGetPath = PathsWith<sigbox.paths, 'get'>;
 
 /**
@@ -35,7 +61,7 @@ export const TRUSTED_ROOT_ALIAS = TRUST_FILE_PATHS['trusted_root.json'][1];
 export interface SigboxApiDeps {
   readonly logger: Logger;
   readonly registry: Registry;
-  /** `/healthz` answers 503 when this rejects (typically a database ping). */
+  /** `/healthz` answers 503 when this rejects or takes longer than {@link HEALTH_CHECK_DEADLINE_MS} (a database ping). */
   readonly healthCheck?: HealthCheck | undefined;
   /** Current trust files (trusted root, signing config, keys); without it no trust file is served. */
   readonly trustFiles?: (() => readonly TrustFile[]) | undefined;
@@ -74,9 +100,10 @@ function trustFileOperations(files: () => readonly TrustFile[]): Operation[] {
  * Prometheus `/metrics`, and the trust files.
  */
 export function createSigboxApi(deps: SigboxApiDeps): Api {
+  const healthCheck = deps.healthCheck && boundedHealthCheck(deps.healthCheck);
   const health = op.get('/healthz', async () => {
     try {
-      await deps.healthCheck?.();
+      await healthCheck?.();
     } catch (err) {
       deps.logger.warn({ err }, 'health check failed');
       return { status: 503, body: { status: 'NOT_SERVING' } };

@@ -3,11 +3,11 @@ import { X509Certificate, createHash, createPublicKey, generateKeyPairSync, sign
 import { once } from 'node:events';
 import { access, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StartError } from './error.js';
-import { startServer, type RunningServer, type ServerConfig } from './start-server.js';
+import { DATABASE_RETRY_FIRST_MS, startServer, type RunningServer, type ServerConfig } from './start-server.js';
 import { captureLogger } from './__fixtures__/capture-logger.js';
 
 /** Each persistent PGlite start runs initdb or recovery: several seconds. */
@@ -16,6 +16,14 @@ const dirs: string[] = [];
 afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 async function config(overrides: Partial<ServerConfig> = {}): Promise<ServerConfig> {
   const parent = await mkdtemp(path.join(tmpdir(), 'sigbox-start-'));
@@ -88,10 +96,25 @@ describe('startServer', () => {
     }
   }, SLOW);
 
-  it('reports an unreachable database as DATABASE_UNAVAILABLE', async () => {
-    const cfg = await config({ databaseUrl: 'postgres://nobody:nothing@127.0.0.1:1/none' });
-    const err = await startServer(cfg, { logger: captureLogger().logger }).catch((e) => e);
+  it('waits for an unreachable database with backoff, one log line per attempt, then reports DATABASE_UNAVAILABLE', async () => {
+    const cfg = await config({ databaseUrl: 'postgres://nobody:nothing@127.0.0.1:1/none', databaseWaitMs: 1_000 });
+    const log = captureLogger();
+    const err = await startServer(cfg, { logger: log.logger }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StartError);
     expect((err as StartError).code).toBe('DATABASE_UNAVAILABLE');
+    const retries = log.lines().filter((l) => l.msg === 'the database does not answer yet; retrying');
+    expect(retries.length).toBeGreaterThanOrEqual(2);
+    expect(retries.map((l) => l.attempt)).toEqual(retries.map((_, i) => i + 1));
+    // Exponential: each wait twice the one before, until the time left cuts the last one short.
+    expect(retries.slice(0, 2).map((l) => l.retryInMs)).toEqual([DATABASE_RETRY_FIRST_MS, 2 * DATABASE_RETRY_FIRST_MS]);
+    expect((err as StartError).message).toMatch(new RegExp(`^the database did not answer \\(${retries.length + 1} attempts in \\d+ s\\)`));
+  });
+
+  it('tries an unreachable database once with databaseWaitMs 0', async () => {
+    const log = captureLogger();
+    const err = await startServer(await config({ databaseUrl: 'postgres://nobody:nothing@127.0.0.1:1/none', databaseWaitMs: 0 }), { logger: log.logger }).catch((e: unknown) => e);
+    expect((err as StartError).code).toBe('DATABASE_UNAVAILABLE');
+    expect(log.text()).not.toContain('retrying');
   });
 
   it('without its CT log issues certificates with no SCT, lists no ctlog and says so', async () => {
@@ -133,6 +156,34 @@ describe('startServer', () => {
   }, SLOW);
 
   const pgUrl = process.env.TEST_DATABASE_URL;
+  it.skipIf(!pgUrl)('starts once a PostgreSQL that did not answer at first comes up', async () => {
+    const db = await createTestDatabase({ engine: 'postgres', migrate: false });
+    const target = new URL(db.url as string);
+    // The database's port, answered only after a while: before, nothing listens there.
+    const late = createServer((client) => {
+      const upstream = connect(Number(target.port), target.hostname);
+      client.pipe(upstream).pipe(client);
+      const end = () => (client.destroy(), upstream.destroy());
+      client.on('error', end).on('close', end);
+      upstream.on('error', end).on('close', end);
+    });
+    const port = await freePort();
+    const url = new URL(target);
+    url.port = String(port);
+    const log = captureLogger();
+    const opening = setTimeout(() => late.listen(port, '127.0.0.1'), 1_200);
+    try {
+      const server = await startServer(await config({ databaseUrl: url.toString(), databaseWaitMs: 30_000 }), { logger: log.logger });
+      expect(log.lines().filter((l) => l.msg === 'the database does not answer yet; retrying').length).toBeGreaterThanOrEqual(2);
+      await check(server);
+      await server.close();
+    } finally {
+      clearTimeout(opening);
+      late.close();
+      await db.close();
+    }
+  }, SLOW);
+
   it.skipIf(!pgUrl)('serves on PostgreSQL when given a URL', async () => {
     // A database of its own: the trees it creates are bound to this run's keys.
     const db = await createTestDatabase({ engine: 'postgres', migrate: false });

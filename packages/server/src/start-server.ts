@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { createDb, runMigrations, sql, type Database, type Engine } from '@sigbox/db';
+import { type Database, type DbTimeouts, type Engine, createDb, isDatabaseUnavailable, runMigrations, sql } from '@sigbox/db';
 import { buildTrustedRoot } from '@sigbox/trust';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -11,6 +11,7 @@ import { StartError } from './error.js';
 import { type TlsFiles, closeGracefully, httpUrl, listen } from './listen.js';
 import { loadOrCreatePrivateKey } from '@sigbox/core';
 import { DEV_ISSUER_PATH, createDevIssuerApi } from './dev-issuer/dev-issuer.js';
+import { caSctIssuer } from './ct/ca-sct-issuer.js';
 import { type CtSetup, openCt } from './ct/open-ct.js';
 import { type CaSetup, openCa, openCaKeys } from './fulcio/open-ca.js';
 import { openRekor } from './rekor/open-rekor.js';
@@ -19,6 +20,15 @@ import { TRUST_FILE_NAMES, type TrustFile, type TrustFileRole, buildTrustFiles, 
 
 /** Below Kubernetes' default 30 s termination grace period, so we finish before SIGKILL. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+/**
+ * How long start-up waits for a PostgreSQL that does not answer yet (`--database-wait`): long enough for a database
+ * started beside Sigbox (docker compose, a pod's other container) to come up and replay its WAL, short enough that a
+ * wrong address fails the start within a minute rather than hanging a deployment.
+ */
+export const DEFAULT_DATABASE_WAIT_MS = 60_000;
+/** Start-up's first retry comes this soon; each later one waits twice as long, up to {@link DATABASE_RETRY_MAX_MS}. */
+export const DATABASE_RETRY_FIRST_MS = 250;
+export const DATABASE_RETRY_MAX_MS = 5_000;
 export const TRUSTED_ROOT_FILE = TRUST_FILE_NAMES.trustedRoot;
 /** The embedded database's folder inside the data folder. */
 export const PGLITE_DIR = 'pglite';
@@ -53,6 +63,10 @@ export interface ServerConfig {
   readonly ctLog?: boolean;
   readonly bodyLimit?: number;
   readonly shutdownTimeoutMs?: number;
+  /** How long to wait on PostgreSQL before answering 503 (the cli's --database-timeout); see @sigbox/db DEFAULT_DB_TIMEOUTS. */
+  readonly databaseTimeouts?: Partial<DbTimeouts>;
+  /** How long start-up keeps retrying a PostgreSQL that does not answer; default {@link DEFAULT_DATABASE_WAIT_MS}, 0 = one try. */
+  readonly databaseWaitMs?: number;
 }
 
 export interface StartOptions {
@@ -79,18 +93,31 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-async function openDatabase(config: ServerConfig): Promise<Database> {
-  const db = createDb(
-    config.databaseUrl === undefined
-      ? { pglite: { dataDir: path.join(config.dataDir, PGLITE_DIR) } }
-      : { url: config.databaseUrl },
-  );
-  try {
-    await runMigrations(db);
-    return db;
-  } catch (cause) {
-    await db.close();
-    throw new StartError('DATABASE_UNAVAILABLE', `cannot open or migrate the database: ${String(cause)}`, { cause });
+async function openDatabase(config: ServerConfig, logger: Logger): Promise<Database> {
+  const waitMs = config.databaseWaitMs ?? DEFAULT_DATABASE_WAIT_MS;
+  const started = performance.now();
+  for (let attempt = 1, delayMs = DATABASE_RETRY_FIRST_MS; ; attempt++, delayMs = Math.min(delayMs * 2, DATABASE_RETRY_MAX_MS)) {
+    const db = createDb(
+      config.databaseUrl === undefined
+        ? { pglite: { dataDir: path.join(config.dataDir, PGLITE_DIR) } }
+        : { url: config.databaseUrl, ...(config.databaseTimeouts === undefined ? {} : { timeouts: config.databaseTimeouts }) },
+    );
+    try {
+      await runMigrations(db);
+      return db;
+    } catch (cause) {
+      await db.close();
+      // Only a database that did not answer is worth waiting for: a refused password or a failed migration is not.
+      if (!isDatabaseUnavailable(cause)) throw new StartError('DATABASE_UNAVAILABLE', `cannot open or migrate the database: ${String(cause)}`, { cause });
+      const left = waitMs - (performance.now() - started);
+      if (left <= 0) {
+        const waited = `${attempt} attempt${attempt === 1 ? '' : 's'} in ${Math.round((performance.now() - started) / 1000)} s`;
+        throw new StartError('DATABASE_UNAVAILABLE', `the database did not answer (${waited}): ${cause.message}`, { cause });
+      }
+      const retryInMs = Math.min(delayMs, left);
+      logger.warn({ attempt, retryInMs, reason: cause.message }, 'the database does not answer yet; retrying');
+      await new Promise((resolve) => setTimeout(resolve, retryInMs));
+    }
   }
 }
 
@@ -123,7 +150,7 @@ async function mountServices(config: ServerConfig, db: Database, registry: Regis
       closers.push(() => opened.close());
       ct = opened;
     }
-    ca = await openCa(caKeys, { fulcioConfig: config.fulcioConfig, logger, ...(ct ? { sctIssuer: ct.log.sctIssuer } : {}) });
+    ca = await openCa(caKeys, { fulcioConfig: config.fulcioConfig, logger, ...(ct ? { sctIssuer: caSctIssuer(ct.log.sctIssuer) } : {}) });
   } catch (err) {
     await closeAll();
     throw err;
@@ -175,7 +202,7 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
   await ensureDataDir(config.dataDir, logger).catch((cause: unknown) => {
     throw new StartError('DATA_DIR_UNUSABLE', `cannot use data folder ${config.dataDir}: ${String(cause)}`, { cause });
   });
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, logger);
   const registry = new Registry();
   let listeningUrl: string | undefined;
   const tls = tlsFiles(config);

@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from '@sigbox/db';
+import { LogError } from '@sigbox/log';
 import type { Logger } from 'pino';
 import { HttpError, type ErrorFormat, type Problem } from '../http-error.js';
 import type { Answer } from './answer.js';
@@ -8,16 +10,29 @@ import { RequestProblem } from './request-problem.js';
 export const RETRY_AFTER_SECONDS = 1;
 
 /**
+ * Whether `err` says the database did not answer, however it got here: a read no personality wraps passes the
+ * database's own DbError through, a write the engine's LogError.
+ */
+function isUnavailable(err: unknown): boolean {
+  return isDatabaseUnavailable(err) || (err instanceof LogError && err.code === 'UNAVAILABLE');
+}
+
+function problemOf(err: unknown, path: string): Problem {
+  if (err instanceof RequestProblem) return { kind: err.kind, status: err.status, path };
+  if (isUnavailable(err)) return { kind: 'UNAVAILABLE', status: 503, path };
+  return { kind: 'INTERNAL', status: 500, path };
+}
+
+/**
  * Any thrown value → the answer the owning API's upstream would send: an HttpError as it is, a domain error through
- * the owner's `mapError`, a RequestProblem and anything unknown through the owner's error format (unknown errors as
- * its generic 500, never their message).
+ * the owner's `mapError`, a RequestProblem, a database that did not answer (503) and anything unknown through the
+ * owner's error format (unknown errors as its generic 500, never their message).
  */
 export function toHttpError(err: unknown, path: string, owner: Api | undefined, fallback: ErrorFormat): HttpError {
   if (err instanceof HttpError) return err;
   const mapped = owner?.mapError?.(err);
   if (mapped !== undefined) return mapped;
-  const problem: Problem = err instanceof RequestProblem ? { kind: err.kind, status: err.status, path } : { kind: 'INTERNAL', status: 500, path };
-  return (owner?.errorFormat ?? fallback).toHttpError(problem);
+  return (owner?.errorFormat ?? fallback).toHttpError(problemOf(err, path));
 }
 
 /**
