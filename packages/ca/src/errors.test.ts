@@ -18,6 +18,8 @@ const CA_ANSWERS: Record<CaErrorCode, { status: number; message: string | undefi
   ALGORITHM_NOT_PERMITTED: { status: 400, message: undefined },
   CA_BACKEND: { status: 500, message: 'error communicating with CA backend' },
   CT_LOG: { status: 500, message: 'Error entering certificate in CTL' },
+  // Beyond Fulcio (Internal): a CT log that cannot take the precertificate now is Unavailable, retryable.
+  CT_LOG_UNAVAILABLE: { status: 503, message: 'Error entering certificate in CTL' },
 };
 
 /** The HTTP status each x509 failure reaches the client with: what the client sent is 400, the CA's own faults 500. */
