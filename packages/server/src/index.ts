@@ -28,7 +28,7 @@ export { createDevIssuerApi, signDevToken, DEV_ISSUER_PATH, type DevIssuerOption
 export { mapRekorError } from './rekor/rekor-errors.js';
 export { StartError, type StartErrorCode } from './error.js';
 export { DATA_DIR_MODE } from './data-dir.js';
-export { httpUrl } from './listen.js';
+export { httpUrl, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS } from './listen.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { createRekorApi } from './rekor/rekor-api.js';
 export { createFulcioApi } from './fulcio/fulcio-api.js';
