@@ -124,6 +124,10 @@ export async function listen(handler: RequestListener, host: string, port: numbe
   const timeouts = nodeTimeouts(limits);
   const server = options.tls === undefined ? createServer(timeouts, handler) : await createTlsServer(handler, options.tls, timeouts);
   server.maxConnections = limits.maxConnections;
+  // Under `--workers` (cluster), a worker at its cap would otherwise hand the connection back to the primary, which
+  // hands it straight on again while every worker is full; dropped here, it is dropped as in a single process.
+  // (Node's `server.dropMaxConnection`, cluster mode only; not yet in @types/node.)
+  (server as Server & { dropMaxConnection: boolean }).dropMaxConnection = true;
   if (options.logger !== undefined) warnOnDroppedConnections(server, options.logger, limits.maxConnections);
   server.listen(port, host);
   await Promise.race([once(server, 'listening'), once(server, 'error').then(([err]) => Promise.reject(err))]);
