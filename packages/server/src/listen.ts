@@ -43,9 +43,9 @@ export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
  * Connections open at once, per process (`sigbox up --max-connections`); Node closes any further one as it
  * accepts it, before reading a byte, and the client sees the connection closed and retries. Fulcio and rekor-tiles
  * set no cap (Go's http.Server has none), nor does Node by default; without one, many slow clients exhaust the
- * process's file descriptors (often 1024 by default) and memory. A thousand concurrent clients is far above what
- * one box signs for (bench/ca/README.md: a few hundred certificates a second on 2 cores), so honest clients never
- * meet it.
+ * process's file descriptors (often 1024 by default) and memory. The CA benchmark reaches its full rate with 32 to
+ * 64 clients at once (bench/ca/README.md: 1,500–2,500 certificates a second on 2 cores); a thousand open
+ * connections is over ten times that, so honest clients never meet the cap.
  */
 export const DEFAULT_MAX_CONNECTIONS = 1_000;
 /** How often Node checks the header and request timeouts (its default is 30 s, which would stretch them). */
