@@ -99,7 +99,8 @@ async function main(): Promise<void> {
   if (caAlgorithm !== undefined) await initCa(path.join(dataDir, 'bench-ca'), caAlgorithm);
   let database: BenchDatabase | undefined;
   let backends: BackendWatch | undefined;
-  const upArgs = caAlgorithm === undefined ? [] : ['--ca-dir', path.join(dataDir, 'bench-ca')];
+  // Dev tokens beside a real CA folder: a production-shaped --dev start, allowed by its loud override.
+  const upArgs = caAlgorithm === undefined ? [] : ['--ca-dir', path.join(dataDir, 'bench-ca'), '--unsafe-dev-in-production'];
   // Issue #4 measures the CA alone (detached, empty SCT); #5 the default, every certificate logged first.
   if (flags['no-ct']) upArgs.push('--no-ct-log');
   console.log(flags['no-ct'] ? 'CT log off (sigbox up --no-ct-log): certificates without SCT' : 'CT log on: every certificate embeds its SCT');

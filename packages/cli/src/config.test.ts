@@ -38,8 +38,12 @@ describe('loadConfig', () => {
       '--public-url',
       'https://sigstore.example.internal/',
       '--dev',
+      '--unsafe-dev-in-production',
       '--fulcio-config',
       '../fulcio.json',
+      '--request-timeout',
+      '30',
+      '--max-connections=200',
     ]);
     expect(server).toEqual({
       host: '0.0.0.0',
@@ -48,7 +52,10 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://u:p@db:5432/sigbox',
       publicUrl: 'https://sigstore.example.internal',
       dev: true,
+      devProductionShape: ['--host 0.0.0.0', '--public-url https://sigstore.example.internal', '--fulcio-config'],
       fulcioConfig: '/srv/fulcio.json',
+      requestTimeoutMs: 30_000,
+      maxConnections: 200,
     });
   });
 
@@ -168,5 +175,57 @@ describe('loadConfig', () => {
   it('rejects empty host and data folder', () => {
     expect(failure(['up', '--host=']).code).toBe('INVALID_VALUE');
     expect(failure(['up', '--data=']).code).toBe('INVALID_VALUE');
+  });
+
+  it('takes the request timeout in seconds and the connection cap, within bounds', () => {
+    expect(up(['--request-timeout', '1', '--max-connections', '1'])).toMatchObject({ requestTimeoutMs: 1000, maxConnections: 1 });
+    expect(up(['--request-timeout=3600', '--max-connections=1000000'])).toMatchObject({ requestTimeoutMs: 3_600_000, maxConnections: 1_000_000 });
+    for (const bad of ['0', '3601', '1.5', '-1', 'ten', '']) {
+      expect(failure(['up', `--request-timeout=${bad}`]).message).toContain('--request-timeout must be an integer from 1 to 3600');
+    }
+    for (const bad of ['0', '1000001', 'many', '']) {
+      expect(failure(['up', `--max-connections=${bad}`]).message).toContain('--max-connections must be an integer from 1 to 1000000');
+    }
+  });
+});
+
+describe('loadConfig: --dev stays on loopback unless loudly overridden', () => {
+  it.each([
+    [['--host', '127.0.0.1']],
+    [['--host', '127.3.2.1']],
+    [['--host', '::1']],
+    [['--host', 'localhost']],
+    [['--public-url', 'http://localhost:8080']],
+    [['--public-url', 'http://[::1]:8080']],
+    [['--database-url', 'postgres://db.internal/sigbox', '--log-key', 'log.pem', '--tls-cert', 'c.pem', '--tls-key', 'k.pem']],
+  ])('runs --dev with %j', (argv) => {
+    const server = up(['--dev', ...argv]);
+    expect(server.dev).toBe(true);
+    expect(server.devProductionShape).toBeUndefined();
+  });
+
+  it.each([
+    [['--host', '0.0.0.0'], '--host 0.0.0.0'],
+    [['--host', '::'], '--host ::'],
+    [['--host', '10.1.2.3'], '--host 10.1.2.3'],
+    [['--host', 'sigstore.example.internal'], '--host sigstore.example.internal'],
+    [['--public-url', 'https://sigstore.example.internal'], '--public-url https://sigstore.example.internal'],
+    [['--ca-dir', '/etc/sigbox/ca'], '--ca-dir'],
+    [['--fulcio-config', 'fulcio.yaml'], '--fulcio-config'],
+  ])('refuses --dev with %j, in one line naming the override', (argv, reason) => {
+    const err = failure(['up', '--dev', ...argv]);
+    expect(err.code).toBe('UNSAFE_DEV');
+    expect(err.message).toContain(`--dev with ${reason} `);
+    expect(err.message).toContain('--unsafe-dev-in-production');
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('runs such a start with the override, keeping every reason for the warning', () => {
+    const server = up(['--dev', '--host', '0.0.0.0', '--ca-dir', 'ca', '--fulcio-config', 'f.yaml', '--unsafe-dev-in-production']);
+    expect(server.devProductionShape).toEqual(['--host 0.0.0.0', '--ca-dir', '--fulcio-config']);
+  });
+
+  it('refuses the override without --dev', () => {
+    expect(failure(['up', '--unsafe-dev-in-production']).message).toBe('--unsafe-dev-in-production only applies with --dev');
   });
 });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ServerConfig } from '@sigbox/server';
 import { type CaCommand, loadCaConfig } from './ca-config.js';
+import { DEV_OVERRIDE_FLAG, DEV_OVERRIDE_OPTION, checkDevShape } from './dev-guard.js';
 import { ConfigError } from './error.js';
 
 /** Fulcio's default HTTP port (`--port`, fulcio cmd/app/serve.go at v1.8.8); Sigbox serves every API on one port. */
@@ -20,6 +21,10 @@ export const MAX_WORKERS = 64;
  * client or supervisor would, and a typo in minutes-as-seconds is caught.
  */
 export const MAX_DATABASE_SECONDS = 3_600;
+/** A request timeout past an hour is no timeout; a typo (`--request-timeout 60000`, meant as ms) would be one. */
+export const MAX_REQUEST_TIMEOUT_SECONDS = 3600;
+/** Past this a connection cap caps nothing: the process runs out of file descriptors first. */
+export const MAX_CONNECTIONS_LIMIT = 1_000_000;
 
 export type CliConfig =
   | { readonly command: 'help' }
@@ -37,6 +42,7 @@ const OPTIONS = {
   'database-wait': { type: 'string' },
   'public-url': { type: 'string' },
   dev: { type: 'boolean' },
+  [DEV_OVERRIDE_OPTION]: { type: 'boolean' },
   'fulcio-config': { type: 'string' },
   'log-key': { type: 'string' },
   'ca-dir': { type: 'string' },
@@ -44,6 +50,8 @@ const OPTIONS = {
   'tls-key': { type: 'string' },
   workers: { type: 'string' },
   'no-ct-log': { type: 'boolean' },
+  'request-timeout': { type: 'string' },
+  'max-connections': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -124,6 +132,32 @@ function parsePublicUrl(value: string | undefined): string | undefined {
   return url.href.replace(/\/+$/, '');
 }
 
+/** A whole number from `min` to `max`, or undefined when the flag is absent. */
+function boundedInteger(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= min && n <= max)) throw new ConfigError('INVALID_VALUE', `--${name} must be an integer from ${min} to ${max}, got '${value}'`);
+  return n;
+}
+
+/** `--request-timeout SECONDS` and `--max-connections N`, only where given: the server applies its own defaults. */
+function connectionLimits(flags: Flags): Pick<ServerConfig, 'requestTimeoutMs' | 'maxConnections'> {
+  const seconds = boundedInteger('request-timeout', flags['request-timeout'], 1, MAX_REQUEST_TIMEOUT_SECONDS);
+  const maxConnections = boundedInteger('max-connections', flags['max-connections'], 1, MAX_CONNECTIONS_LIMIT);
+  return { ...(seconds === undefined ? {} : { requestTimeoutMs: seconds * 1000 }), ...(maxConnections === undefined ? {} : { maxConnections }) };
+}
+
+/** `--dev` on loopback only, unless overridden (dev-guard.ts); the override alone is a mistake worth saying. */
+function devShape(flags: Flags, server: ServerConfig): Pick<ServerConfig, 'devProductionShape'> {
+  const overridden = flags[DEV_OVERRIDE_OPTION] === true;
+  if (!server.dev) {
+    if (overridden) throw new ConfigError('INVALID_VALUE', `${DEV_OVERRIDE_FLAG} only applies with --dev`);
+    return {};
+  }
+  const reasons = checkDevShape(server, overridden);
+  return reasons === undefined ? {} : { devProductionShape: reasons };
+}
+
 function nonEmpty(name: string, value: string | undefined, fallback: string): string {
   if (value === '') throw new ConfigError('INVALID_VALUE', `--${name} must not be empty`);
   return value ?? fallback;
@@ -146,7 +180,7 @@ function tlsPaths(flags: Flags, cwd: string): { tlsCertFile: string; tlsKeyFile:
 
 function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
   const databaseUrl = parseDatabaseUrl(flags['database-url'] ?? env.DATABASE_URL);
-  return Object.freeze({
+  const server: ServerConfig = {
     host: nonEmpty('host', flags.host, DEFAULT_HOST),
     port: parsePort(flags.port),
     dataDir: path.resolve(cwd, nonEmpty('data', flags.data, DEFAULT_DATA_DIR)),
@@ -162,7 +196,9 @@ function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
     hsmPin: env.SIGBOX_HSM_PIN,
     ...tlsPaths(flags, cwd),
     ...(flags['no-ct-log'] === true ? { ctLog: false } : {}),
-  });
+    ...connectionLimits(flags),
+  };
+  return Object.freeze({ ...server, ...devShape(flags, server) });
 }
 
 /**

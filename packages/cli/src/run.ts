@@ -22,7 +22,8 @@ export async function run(argv: readonly string[], env: Readonly<Record<string, 
     config = loadConfig(argv, env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    io.stderr(`sigbox: ${err.message}\n\n${USAGE}`);
+    // A refused --dev start is a well-formed command line: the one line says what to change, the usage would bury it.
+    io.stderr(err.code === 'UNSAFE_DEV' ? `sigbox: ${err.message}\n` : `sigbox: ${err.message}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
   if (config.command === 'help') {

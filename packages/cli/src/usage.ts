@@ -1,6 +1,7 @@
 import { CA_USAGE } from './ca-config.js';
-import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_DB_TIMEOUTS } from '@sigbox/server';
+import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_DB_TIMEOUTS, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '@sigbox/server';
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from './config.js';
+import { DEV_OVERRIDE_FLAG } from './dev-guard.js';
 
 export const USAGE = `Usage: sigbox up [flags]
 
@@ -20,7 +21,11 @@ Flags:
                          (default ${DEFAULT_DATABASE_WAIT_MS / 1000}; 0 = one try; needs --database-url)
   --public-url URL       base URL clients reach this server at (default http://HOST:PORT, or https://
                          with --tls-cert); its hostname names the logs
-  --dev                  development mode (not for production)
+  --dev                  development mode: a development CA and an OIDC issuer that mints a token for any
+                         identity. Loopback only: refused with a non-loopback --host or --public-url,
+                         --ca-dir or --fulcio-config, unless ${DEV_OVERRIDE_FLAG} is also given
+  ${DEV_OVERRIDE_FLAG}
+                         run --dev anyway in such a start (warned about in the log); never in production
   --fulcio-config FILE   Fulcio-format OIDC issuer configuration
   --log-key FILE         transparency log key, ECDSA P-256 PKCS#8 PEM (passphrase from env
                          SIGBOX_LOG_KEY_PASSPHRASE); default: created in DATA/keys on first start.
@@ -34,6 +39,10 @@ Flags:
   --no-ct-log            run without the CT log: certificates carry no SCT and trusted_root.json lists
                          no ctlog, so clients must skip SCT checks (cosign --insecure-ignore-sct); as
                          Fulcio without --ct-log-url
+  --request-timeout S    seconds a request's body has to arrive once its headers are in (default
+                         ${DEFAULT_REQUEST_TIMEOUT_MS / 1000}); past them: 408 and the connection closed. Headers: 20 s at most
+  --max-connections N    connections open at once, per process (default ${DEFAULT_MAX_CONNECTIONS}); a further one is closed
+                         as it is accepted, unanswered
   --workers N            serve with N processes sharing the port and the database (default 1; needs
                          --database-url). One process uses about one core: give the number of cores
   -h, --help             show this help

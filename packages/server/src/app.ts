@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { sigboxErrorFormat } from './error-formats.js';
 import type { Api } from './pipeline/api.js';
 import { type Guard, createPipeline } from './pipeline/pipeline.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './listen.js';
 import { type HealthCheck, createSigboxApi } from './sigbox-api.js';
 import type { TrustFile } from './trust-files.js';
 
@@ -16,6 +17,8 @@ export interface AppDeps {
   readonly apis?: readonly Api[];
   /** Request body limit in bytes; larger bodies get 413 in the owner's error format. */
   readonly bodyLimit?: number;
+  /** The time a request body has to arrive once its headers are in; past it 408 in the owner's error format. */
+  readonly requestTimeoutMs?: number;
   /** `/healthz` answers 503 when this rejects (typically a database ping). */
   readonly healthCheck?: HealthCheck;
   /** Current trust files (trusted root, signing config, keys); without them no trust file is served. */
@@ -42,6 +45,7 @@ export function createApp(deps: AppDeps): RequestListener {
     logger: deps.logger,
     registry,
     bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    bodyTimeoutMs: deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     fallbackErrorFormat: sigboxErrorFormat,
     guards: deps.guards ?? [],
   });

@@ -5,13 +5,15 @@ const reason = (status: number): string => STATUS_CODES[status] ?? 'Error';
 
 /**
  * gRPC status code for an HTTP status, the inverse of grpc-gateway's `HTTPStatusFromCode`
- * (grpc-gateway runtime/errors.go); 413 has no gRPC twin and is reported as ResourceExhausted.
+ * (grpc-gateway runtime/errors.go); 413 has no gRPC twin and is reported as ResourceExhausted, 408 (a body that
+ * did not arrive in time) none either and is reported as DeadlineExceeded.
  */
 const GRPC_CODE_BY_STATUS: Readonly<Record<number, number>> = {
   400: 3, // InvalidArgument
   401: 16, // Unauthenticated
   403: 7, // PermissionDenied
   404: 5, // NotFound
+  408: 4, // DeadlineExceeded
   409: 6, // AlreadyExists
   413: 8, // ResourceExhausted
   429: 8, // ResourceExhausted

@@ -31,7 +31,7 @@ export { StartError, type StartErrorCode } from './error.js';
 // What `sigbox up --database-timeout` overrides, for the cli's help: the cli reaches the database only through here.
 export { DEFAULT_DB_TIMEOUTS } from '@sigbox/db';
 export { DATA_DIR_MODE } from './data-dir.js';
-export { httpUrl } from './listen.js';
+export { httpUrl, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS } from './listen.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { createRekorApi } from './rekor/rekor-api.js';
 export { createFulcioApi } from './fulcio/fulcio-api.js';

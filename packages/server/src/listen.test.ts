@@ -4,8 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { toolAvailable } from '@sigbox/testkit';
+import { openRawConnection, toolAvailable } from '@sigbox/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
+import { captureLogger } from './__fixtures__/capture-logger.js';
 import { closeGracefully, httpUrl, listen } from './listen.js';
 
 /** A server whose handler waits until released, so a request is provably in flight. */
@@ -45,6 +46,55 @@ describe('closeGracefully', () => {
     await s.inHandler;
     await closeGracefully(s.server, 50);
     await expect(response).rejects.toThrow();
+  });
+});
+
+describe('listen: connection limits', () => {
+  const hello = (_req: IncomingMessage, res: ServerResponse) => res.end('hello');
+  const GET = 'GET / HTTP/1.1\r\nHost: sigbox\r\n\r\n';
+
+  it('holds the connection cap: one more connection is closed unanswered, and warned about once', async () => {
+    const log = captureLogger();
+    const { server, port } = await listen(hello, '127.0.0.1', 0, { limits: { requestTimeoutMs: 30_000, maxConnections: 2 }, logger: log.logger });
+    const url = httpUrl('127.0.0.1', port);
+    const open = [await openRawConnection(url), await openRawConnection(url)];
+    try {
+      // Both answered on a kept-alive connection: the server has counted them.
+      for (const client of open) {
+        client.send(GET);
+        await expect.poll(() => client.received()).toMatch(/\r\n\r\nhello$/);
+      }
+      for (let i = 0; i < 2; i += 1) {
+        const over = await openRawConnection(url);
+        over.send(GET);
+        expect(await over.closed).toBe('');
+      }
+      const warnings = log.lines().filter((l) => l.level === 40);
+      expect(warnings).toEqual([expect.objectContaining({ maxConnections: 2, msg: expect.stringContaining('--max-connections') })]);
+      // A place freed is a place taken again.
+      open.pop()?.destroy();
+      await expect
+        .poll(async () => {
+          const next = await openRawConnection(url);
+          next.send('GET / HTTP/1.1\r\nHost: sigbox\r\nConnection: close\r\n\r\n');
+          return next.closed;
+        })
+        .toMatch(/\r\n\r\nhello$/);
+    } finally {
+      for (const client of open) client.destroy();
+      await closeGracefully(server, 100);
+    }
+  });
+
+  it('closes a connection whose headers do not arrive within the timeout, with Node’s bare 408', async () => {
+    const { server, port } = await listen(hello, '127.0.0.1', 0, { limits: { requestTimeoutMs: 500, maxConnections: 10 } });
+    try {
+      const client = await openRawConnection(httpUrl('127.0.0.1', port));
+      client.send('POST / HTTP/1.1\r\nHost: sigbox\r\n');
+      expect(await client.closed).toMatch(/^HTTP\/1.1 408 Request Timeout\r\n/);
+    } finally {
+      await closeGracefully(server, 100);
+    }
   });
 });
 
@@ -90,7 +140,7 @@ describe.skipIf(!HAS_OPENSSL)('listen with TLS', () => {
 
   it('serves HTTPS with the given certificate and shuts down gracefully with a keep-alive client', async () => {
     const tls = selfSigned('good');
-    const { server, port } = await listen(hello, '127.0.0.1', 0, tls);
+    const { server, port } = await listen(hello, '127.0.0.1', 0, { tls });
     const url = httpUrl('127.0.0.1', port, true);
     const ca = readFileSync(tls.certFile);
     const agent = new Agent({ keepAlive: true });
@@ -108,7 +158,7 @@ describe.skipIf(!HAS_OPENSSL)('listen with TLS', () => {
   });
 
   it('is refused by a client that does not trust the certificate', async () => {
-    const { server, port } = await listen(hello, '127.0.0.1', 0, selfSigned('untrusted'));
+    const { server, port } = await listen(hello, '127.0.0.1', 0, { tls: selfSigned('untrusted') });
     try {
       const other = readFileSync(selfSigned('other').certFile);
       await expect(httpsGet(`${httpUrl('127.0.0.1', port, true)}/`, other)).rejects.toThrow(/self-signed|certificate/);
@@ -120,11 +170,11 @@ describe.skipIf(!HAS_OPENSSL)('listen with TLS', () => {
   it('names a missing file and refuses a key that does not match the certificate', async () => {
     const a = selfSigned('a');
     const b = selfSigned('b');
-    await expect(listen(hello, '127.0.0.1', 0, { certFile: a.certFile, keyFile: path.join(tmp, 'none.key') })).rejects.toThrow(
+    await expect(listen(hello, '127.0.0.1', 0, { tls: { certFile: a.certFile, keyFile: path.join(tmp, 'none.key') } })).rejects.toThrow(
       /^cannot read --tls-key .*none\.key/,
     );
-    await expect(listen(hello, '127.0.0.1', 0, { certFile: a.certFile, keyFile: b.keyFile })).rejects.toThrow(/unusable --tls-cert\/--tls-key pair/);
+    await expect(listen(hello, '127.0.0.1', 0, { tls: { certFile: a.certFile, keyFile: b.keyFile } })).rejects.toThrow(/unusable --tls-cert\/--tls-key pair/);
     writeFileSync(path.join(tmp, 'junk.pem'), 'not PEM');
-    await expect(listen(hello, '127.0.0.1', 0, { certFile: path.join(tmp, 'junk.pem'), keyFile: a.keyFile })).rejects.toThrow(/unusable/);
+    await expect(listen(hello, '127.0.0.1', 0, { tls: { certFile: path.join(tmp, 'junk.pem'), keyFile: a.keyFile } })).rejects.toThrow(/unusable/);
   });
 });

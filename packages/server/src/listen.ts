@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
 
 /** PEM files for serving HTTPS directly (`--tls-cert`, `--tls-key`). */
 export interface TlsFiles {
@@ -19,27 +20,115 @@ async function readPem(flag: string, file: string): Promise<Buffer> {
   }
 }
 
+/**
+ * Once a request's headers are in, its body must be in within this; past it the pipeline answers 408 in the API's
+ * error format and closes the connection (`sigbox up --request-timeout`). As Fulcio's HTTP server's ReadTimeout
+ * (sigstore/fulcio v1.8.8 cmd/app/http.go: 60 s; rekor-tiles v2.3.0 uses its `--server-timeout`, 20 s). Node's
+ * own default is 300 s, which let one slow 4 MiB body hold a connection for minutes.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * A request's headers must be in within this after its first byte (Node's `headersTimeout`; a slowloris sends
+ * them a byte at a time). rekor-tiles v2.3.0's ReadHeaderTimeout, its `--server-timeout` of 20 s (Fulcio v1.8.8:
+ * 60 s); never more than the request timeout.
+ */
+export const HEADERS_TIMEOUT_MS = 20_000;
+/**
+ * An idle keep-alive connection is closed after this. Node's default, kept on purpose: shorter than Fulcio's
+ * `--idle-connection-timeout` (30 s, v1.8.8) and rekor-tiles' 20 s, because an idle connection holds a place
+ * under the connection cap, and clients' pools reconnect at the cost of one handshake.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/**
+ * Connections open at once, per process (`sigbox up --max-connections`); Node closes any further one as it
+ * accepts it, before reading a byte, and the client sees the connection closed and retries. Fulcio and rekor-tiles
+ * set no cap (Go's http.Server has none), nor does Node by default; without one, many slow clients exhaust the
+ * process's file descriptors (often 1024 by default) and memory. The CA benchmark reaches its full rate with 32 to
+ * 64 clients at once (bench/ca/README.md: 1,500–2,500 certificates a second on 2 cores); a thousand open
+ * connections is over ten times that, so honest clients never meet the cap.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 1_000;
+/** How often Node checks the header and request timeouts (its default is 30 s, which would stretch them). */
+const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
+/** A flood of refused connections logs one warning per this interval, with the count, not one per connection. */
+const DROP_WARNING_INTERVAL_MS = 10_000;
+
+/** The HTTP server's limits on its clients; see the constants above for each default and its reason. */
+export interface ConnectionLimits {
+  readonly requestTimeoutMs: number;
+  readonly maxConnections: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = Object.freeze({
+  requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+  maxConnections: DEFAULT_MAX_CONNECTIONS,
+});
+
+/**
+ * Node's timeouts for `limits`. The body deadline is the pipeline's (it answers 408 in the owner's format);
+ * Node's `requestTimeout`, counted from the request's first byte, is a backstop set past the latest moment that
+ * deadline can fall (headers in at the last moment, plus the body's time, plus one check interval), so it only
+ * cuts requests the pipeline is not reading, with a bare 408.
+ */
+function nodeTimeouts(limits: ConnectionLimits): ServerOptions {
+  const headersTimeout = Math.min(HEADERS_TIMEOUT_MS, limits.requestTimeoutMs);
+  return {
+    headersTimeout,
+    requestTimeout: headersTimeout + limits.requestTimeoutMs + CONNECTIONS_CHECK_INTERVAL_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    connectionsCheckingInterval: CONNECTIONS_CHECK_INTERVAL_MS,
+  };
+}
+
+/** One warning line per interval while connections are refused at the cap, with how many were. */
+function warnOnDroppedConnections(server: Server, logger: Logger, maxConnections: number): void {
+  let dropped = 0;
+  let timer: NodeJS.Timeout | undefined;
+  server.on('drop', () => {
+    dropped += 1;
+    if (timer !== undefined) return;
+    logger.warn({ maxConnections }, 'connection refused: the connection cap is reached (--max-connections)');
+    dropped = 0;
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (dropped > 0) logger.warn({ maxConnections, dropped, seconds: DROP_WARNING_INTERVAL_MS / 1000 }, 'connections refused at the connection cap');
+    }, DROP_WARNING_INTERVAL_MS);
+    timer.unref();
+  });
+}
+
 /** node:https checks here, before listening, that the key parses and matches the certificate. */
-async function createTlsServer(handler: RequestListener, tls: TlsFiles): Promise<Server> {
+async function createTlsServer(handler: RequestListener, tls: TlsFiles, options: ServerOptions): Promise<Server> {
   const [cert, key] = await Promise.all([readPem('--tls-cert', tls.certFile), readPem('--tls-key', tls.keyFile)]);
   try {
-    return createHttpsServer({ cert, key }, handler);
+    return createHttpsServer({ ...options, cert, key }, handler);
   } catch (cause) {
     throw new Error(`unusable --tls-cert/--tls-key pair: ${(cause as Error).message}`, { cause });
   }
 }
 
+export interface ListenOptions {
+  /** Serve HTTPS with these files; plain HTTP without. */
+  readonly tls?: TlsFiles | undefined;
+  readonly limits?: ConnectionLimits;
+  /** Where refused connections are reported. */
+  readonly logger?: Logger;
+}
+
 /**
- * Starts listening, over HTTPS when `tls` is given; resolves with the server and its actual port (`port: 0` picks
- * a free one).
+ * Starts listening, over HTTPS when `tls` is given, with `limits` (default {@link DEFAULT_CONNECTION_LIMITS});
+ * resolves with the server and its actual port (`port: 0` picks a free one).
  */
-export async function listen(
-  handler: RequestListener,
-  host: string,
-  port: number,
-  tls?: TlsFiles,
-): Promise<{ server: Server; port: number }> {
-  const server = tls === undefined ? createServer(handler) : await createTlsServer(handler, tls);
+export async function listen(handler: RequestListener, host: string, port: number, options: ListenOptions = {}): Promise<{ server: Server; port: number }> {
+  const limits = options.limits ?? DEFAULT_CONNECTION_LIMITS;
+  const timeouts = nodeTimeouts(limits);
+  const server = options.tls === undefined ? createServer(timeouts, handler) : await createTlsServer(handler, options.tls, timeouts);
+  server.maxConnections = limits.maxConnections;
+  // Under `--workers` (cluster), a worker at its cap would otherwise hand the connection back to the primary, which
+  // hands it straight on again while every worker is full; dropped here, it is dropped as in a single process.
+  // (Node's `server.dropMaxConnection`, cluster mode only; not yet in @types/node.)
+  (server as Server & { dropMaxConnection: boolean }).dropMaxConnection = true;
+  if (options.logger !== undefined) warnOnDroppedConnections(server, options.logger, limits.maxConnections);
   server.listen(port, host);
   await Promise.race([once(server, 'listening'), once(server, 'error').then(([err]) => Promise.reject(err))]);
   return { server, port: (server.address() as AddressInfo).port };

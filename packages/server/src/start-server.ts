@@ -8,7 +8,7 @@ import { createApp } from './app.js';
 import { createLogMetrics } from './log-metrics.js';
 import { ensureDataDir, writeFileAtomic } from './data-dir.js';
 import { StartError } from './error.js';
-import { type TlsFiles, closeGracefully, httpUrl, listen } from './listen.js';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits, type TlsFiles, closeGracefully, httpUrl, listen } from './listen.js';
 import { loadOrCreatePrivateKey } from '@sigbox/core';
 import { DEV_ISSUER_PATH, createDevIssuerApi } from './dev-issuer/dev-issuer.js';
 import { caSctIssuer } from './ct/ca-sct-issuer.js';
@@ -44,6 +44,11 @@ export interface ServerConfig {
   /** Base URL clients use; undefined = the listening URL. */
   readonly publicUrl: string | undefined;
   readonly dev: boolean;
+  /**
+   * What made this `--dev` start production-shaped (`--host 0.0.0.0`, `--ca-dir`…), allowed by the cli's loud
+   * override; warned about at start. Undefined for a loopback development start.
+   */
+  readonly devProductionShape?: readonly string[] | undefined;
   /** Fulcio-format issuer config file (read by the CA once it is mounted). */
   readonly fulcioConfig: string | undefined;
   /** PKCS#8 PEM file of the transparency log's ECDSA key; undefined = created in `<dataDir>/keys` on first start. */
@@ -67,6 +72,10 @@ export interface ServerConfig {
   readonly databaseTimeouts?: Partial<DbTimeouts>;
   /** How long start-up keeps retrying a PostgreSQL that does not answer; default {@link DEFAULT_DATABASE_WAIT_MS}, 0 = one try. */
   readonly databaseWaitMs?: number;
+  /** The time a request's body has once its headers are in; default DEFAULT_REQUEST_TIMEOUT_MS (listen.ts). */
+  readonly requestTimeoutMs?: number;
+  /** Connections open at once; default DEFAULT_MAX_CONNECTIONS (listen.ts). */
+  readonly maxConnections?: number;
 }
 
 export interface StartOptions {
@@ -166,7 +175,12 @@ async function mountServices(config: ServerConfig, db: Database, registry: Regis
     },
     afterListen(url) {
       if (config.dev) ca.issuers.addIssuer({ url: `${url}${DEV_ISSUER_PATH}`, type: 'email' });
+      // The banner says it to a human; the JSON log must say it to whoever reads only that.
+      if (config.dev) logger.warn({ devIssuerUrl: `${url}${DEV_ISSUER_PATH}` }, 'development OIDC issuer enabled: it mints a token for any identity, not for production');
       const warnings: string[] = [];
+      if (config.devProductionShape !== undefined) {
+        warnings.push(`--dev runs with ${config.devProductionShape.join(', ')} (--unsafe-dev-in-production): anyone who reaches ${url}${DEV_ISSUER_PATH}/token gets a certificate for any identity`);
+      }
       if (ca.issuers.describe().length === 0) warnings.push('the CA trusts no OIDC issuer and will refuse every token: give --fulcio-config FILE or --dev');
       if (!ct) warnings.push('no CT log (--no-ct-log): certificates carry no SCT and clients must be told to skip SCT checks');
       for (const warning of warnings) logger.warn(warning);
@@ -185,6 +199,13 @@ export const DEV_ISSUER_KEY_FILE = path.join('keys', 'dev-oidc-rsa.pem');
 async function openDevIssuer(config: ServerConfig, publicUrl: () => string): Promise<Api> {
   const privateKey = await loadOrCreatePrivateKey(path.join(config.dataDir, DEV_ISSUER_KEY_FILE), 'rsa');
   return createDevIssuerApi({ issuerUrl: () => `${publicUrl()}${DEV_ISSUER_PATH}`, privateKey });
+}
+
+function connectionLimits(config: ServerConfig): ConnectionLimits {
+  return {
+    requestTimeoutMs: config.requestTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs,
+    maxConnections: config.maxConnections ?? DEFAULT_CONNECTION_LIMITS.maxConnections,
+  };
 }
 
 function tlsFiles(config: ServerConfig): TlsFiles | undefined {
@@ -215,17 +236,19 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
     throw err;
   }
   let trustFiles: readonly TrustFile[] = [];
+  const limits = connectionLimits(config);
   const app = createApp({
     logger,
     registry,
     apis: mounted.apis,
     ...(config.bodyLimit === undefined ? {} : { bodyLimit: config.bodyLimit }),
+    requestTimeoutMs: limits.requestTimeoutMs,
     healthCheck: async () => void (await sql`select 1`.execute(db.kysely)),
     trustFiles: () => trustFiles,
   });
   let listening: Awaited<ReturnType<typeof listen>>;
   try {
-    listening = await listen(app, config.host, config.port, tls);
+    listening = await listen(app, config.host, config.port, { tls, limits, logger });
   } catch (cause) {
     await mounted.close();
     await db.close();

@@ -52,3 +52,4 @@ export {
   type TestKey,
 } from './rekor-entries.js';
 export { chainPem, generalName, generalNames, oid, testCertificate, tlv, type CertificateOptions, type TestCertificate } from './peculiar-certificates.js';
+export { openRawConnection, postHead, type RawConnection } from './raw-http.js';

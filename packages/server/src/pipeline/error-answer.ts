@@ -35,14 +35,23 @@ export function toHttpError(err: unknown, path: string, owner: Api | undefined, 
   return (owner?.errorFormat ?? fallback).toHttpError(problemOf(err, path));
 }
 
+/** Headers every answer of a status carries, whoever produced it. */
+function statusHeaders(status: number): Readonly<Record<string, string>> | undefined {
+  // tessera's pushback contract: a client that is told to come back is told when.
+  if (status === 503) return { 'Retry-After': String(RETRY_AFTER_SECONDS) };
+  // The body was not read to its end, so the connection cannot carry another request (RFC 9110 §15.5.9).
+  if (status === 408) return { Connection: 'close' };
+  return undefined;
+}
+
 /**
- * The one place a failure becomes an answer. Every 503 carries `Retry-After` (tessera's pushback contract: a
- * client that is told to come back is told when), whichever API or condition produced it. Failures answered 5xx
- * are logged with what the client is not told.
+ * The one place a failure becomes an answer. Every 503 carries `Retry-After` and every 408 `Connection: close`,
+ * whichever API or condition produced it (an error's own headers win). Failures answered 5xx are logged with what
+ * the client is not told.
  */
 export function errorAnswer(err: unknown, context: { method: string; path: string; owner: Api | undefined; fallback: ErrorFormat; logger: Logger }): Answer {
   const error = toHttpError(err, context.path, context.owner, context.fallback);
   if (error.status >= 500) context.logger.error({ err, api: context.owner?.name, method: context.method, path: context.path }, 'request failed');
-  const headers = error.status === 503 && error.headers['Retry-After'] === undefined ? { ...error.headers, 'Retry-After': String(RETRY_AFTER_SECONDS) } : error.headers;
-  return { status: error.status, body: error.body, headers };
+  const always = statusHeaders(error.status);
+  return { status: error.status, body: error.body, headers: always === undefined ? error.headers : { ...always, ...error.headers } };
 }

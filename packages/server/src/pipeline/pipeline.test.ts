@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { gzipSync, brotliCompressSync, deflateSync } from 'node:zlib';
 import { Registry } from 'prom-client';
+import { openRawConnection, postHead } from '@sigbox/testkit';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { captureLogger } from '../__fixtures__/capture-logger.js';
@@ -51,7 +52,7 @@ function ordersApi(calls: string[]): Api {
   };
 }
 
-function pipeline(options: { guards?: Guard[]; bodyLimit?: number } = {}) {
+function pipeline(options: { guards?: Guard[]; bodyLimit?: number; bodyTimeoutMs?: number } = {}) {
   const calls: string[] = [];
   const log = captureLogger();
   const registry = new Registry();
@@ -60,6 +61,7 @@ function pipeline(options: { guards?: Guard[]; bodyLimit?: number } = {}) {
     logger: log.logger,
     registry,
     bodyLimit: options.bodyLimit ?? 1024,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,
     fallbackErrorFormat: sigboxErrorFormat,
     guards: options.guards ?? [],
   });
@@ -102,7 +104,7 @@ describe('pipeline: routing', () => {
 
   it('refuses an API set that defines a route twice', () => {
     const twice: Api = { ...ordersApi([]), name: 'twice' };
-    expect(() => createPipeline({ apis: [ordersApi([]), twice], logger: captureLogger().logger, registry: new Registry(), bodyLimit: 1, fallbackErrorFormat: sigboxErrorFormat })).toThrow(
+    expect(() => createPipeline({ apis: [ordersApi([]), twice], logger: captureLogger().logger, registry: new Registry(), bodyLimit: 1, bodyTimeoutMs: 1, fallbackErrorFormat: sigboxErrorFormat })).toThrow(
       /POST \/orders is defined twice/,
     );
   });
@@ -235,6 +237,25 @@ describe('pipeline: bodies', () => {
     await request(app).post('/orders').send({ item: 'a long name for tea' }).expect(413, { code: 413, message: 'Payload Too Large' });
     await request(app).post('/orders').set({ 'content-type': 'application/json', 'content-encoding': 'gzip' }).serialize(raw).send(gzipSync(`{"item":"${'a'.repeat(100)}"}`) as unknown as string).expect(413);
     expect(calls).toEqual([]);
+  });
+
+  it('cuts a body that does not arrive within the deadline: 408 in the owner dialect, connection closed', async () => {
+    const { app, calls } = pipeline({ bodyLimit: 4 * 1024 * 1024, bodyTimeoutMs: 300 });
+    // Node's own request timeout (300 s by default) is far away: only the pipeline's deadline can answer in time.
+    const server = createServer(app).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const client = await openRawConnection(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      client.send(postHead('/orders', 4 * 1024 * 1024));
+      client.dribble();
+      const answer = await client.closed;
+      expect(answer).toMatch(/^HTTP\/1.1 408 Request Timeout\r\n/);
+      expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+      expect(answer.endsWith('\r\n\r\n{"code":408,"message":"Request Timeout"}')).toBe(true);
+      expect(calls).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 
   it('refuses charsets other than UTF-8 and unknown encodings with 415', async () => {

@@ -37,6 +37,8 @@ export interface PipelineOptions {
   readonly registry: Registry;
   /** Request body limit in bytes (an operation may set a tighter one). */
   readonly bodyLimit: number;
+  /** Milliseconds a body has to arrive once the pipeline starts reading it (408 past them). */
+  readonly bodyTimeoutMs: number;
   /** How errors on paths no API owns are worded. */
   readonly fallbackErrorFormat: ErrorFormat;
   readonly guards?: readonly Guard[];
@@ -64,7 +66,7 @@ function send(res: ServerResponse, answer: EncodedAnswer, observation: Observati
  * line, metrics, `x-request-id`) whatever its outcome. Answers are written in one go, already serialized.
  */
 export function createPipeline(options: PipelineOptions): RequestListener {
-  const { logger, bodyLimit, fallbackErrorFormat: fallback } = options;
+  const { logger, bodyLimit, bodyTimeoutMs, fallbackErrorFormat: fallback } = options;
   const guards = options.guards ?? [];
   const table = createRouteTable(options.apis);
   const observer = createRequestObserver(logger, options.registry);
@@ -74,7 +76,7 @@ export function createPipeline(options: PipelineOptions): RequestListener {
     for (const guard of guards) {
       await guard({ method: req.method ?? 'GET', path, route: operation.path, api: route.api.name, headers: req.headers, remoteAddress: req.socket.remoteAddress });
     }
-    const body = operation.body === undefined ? undefined : await readBody(req, operation.body, operation.bodyLimit ?? bodyLimit);
+    const body = operation.body === undefined ? undefined : await readBody(req, operation.body, { limit: operation.bodyLimit ?? bodyLimit, timeoutMs: bodyTimeoutMs });
     return operation.handle({ params: route.params as never, query: (query === undefined ? EMPTY_QUERY : parseQuery(query)) as never, body, headers: req.headers });
   }
 
