@@ -68,10 +68,10 @@ function parserFor(kind: string, apiVersion: string, mode: EntryMode): ParseSpec
   throw new EntryValidationError(`${kind} implementation for version '${apiVersion}' not found: unable to locate entry for version ${apiVersion}`);
 }
 
-function canonicalEntry(json: unknown, mode: EntryMode): CanonicalEntry {
+async function canonicalEntry(json: unknown, mode: EntryMode): Promise<CanonicalEntry> {
   const { kind, apiVersion, spec } = bind(json);
   try {
-    const result = parserFor(kind, apiVersion, mode)(spec, mode);
+    const result = await parserFor(kind, apiVersion, mode)(spec, mode);
     const canonicalBody = encoding.utf8(canonicalize({ apiVersion, kind, spec: result.spec }));
     const leafHash = hashLeaf(canonicalBody);
     return { kind, apiVersion, canonicalBody, leafHash, indexKeys: [...new Set(result.indexKeys.map((k) => k.toLowerCase()))] };
@@ -86,10 +86,10 @@ function canonicalEntry(json: unknown, mode: EntryMode): CanonicalEntry {
 
 /**
  * Validates a ProposedEntry for POST /api/v1/log/entries as upstream createLogEntry does, **verifying its
- * signature(s)** against the submitted key or certificate, and returns the canonical leaf. Throws RekorError
- * with upstream's status and text (`error processing entry: …`).
+ * signature(s)** against the submitted key or certificate, and returns the canonical leaf. Rejects with a
+ * RekorError with upstream's status and text (`error processing entry: …`).
  */
-export function parseProposedEntry(json: unknown): CanonicalEntry {
+export function parseProposedEntry(json: unknown): Promise<CanonicalEntry> {
   return canonicalEntry(json, 'insert');
 }
 
@@ -99,6 +99,6 @@ export function parseProposedEntry(json: unknown): CanonicalEntry {
  * (hashedrekord always; dsse/intoto only in their proposed form; canonical forms are taken as they are).
  * Errors are the bare upstream text, answered 400.
  */
-export function canonicalizeSearchEntry(json: unknown): CanonicalEntry {
+export function canonicalizeSearchEntry(json: unknown): Promise<CanonicalEntry> {
   return canonicalEntry(json, 'search');
 }

@@ -106,7 +106,7 @@ export function createRekorLog(options: RekorLogOptions): RekorLog {
 
   const operations: EngineOperations = {
     async createEntry(body) {
-      const entry = parseProposedEntry(body);
+      const entry = await parseProposedEntry(body);
       const added = await tree.add({ data: entry.canonicalBody, leafHash: entry.leafHash, keys: entry.indexKeys });
       const id = entryId(treeId, entry.leafHash);
       if (added.duplicate) {
@@ -129,7 +129,7 @@ export function createRekorLog(options: RekorLogOptions): RekorLog {
         const { treeId: refTree, uuid } = parseEntryRef(ref);
         found.push(refTree !== undefined && refTree !== treeId ? undefined : await getByLeafHash(encoding.fromHex(uuid)));
       }
-      for (const proposed of query.entries) found.push(await getByLeafHash(canonicalizeSearchEntry(proposed).leafHash));
+      for (const proposed of query.entries) found.push(await getByLeafHash((await canonicalizeSearchEntry(proposed)).leafHash));
       for (const index of query.logIndexes) found.push(await getEntryByIndex(index));
       return found.filter((e): e is LogEntryMap => e !== undefined);
     },
