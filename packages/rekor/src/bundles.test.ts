@@ -42,9 +42,9 @@ describe.skipIf(!dir)('real Sigstore bundles', () => {
     const parsed = await parseProposedEntry(stored); // verifies the real signature against the Fulcio certificate
     expect(parsed.canonicalBody).toEqual(body);
     expect(parsed.leafHash).toEqual(sha256(new Uint8Array([0]), body));
-    // Index keys: the submitted certificate's hash, its SAN (the signer's identity), the artifact digest.
+    // Index keys: the submitted certificate's hash, the artifact digest, its SAN (the signer's identity).
     const certificateHash = encoding.toHex(sha256(encoding.fromBase64(stored.spec.signature.publicKey.content)));
-    expect(parsed.indexKeys).toEqual([certificateHash, san, `sha256:${digest}`]);
+    expect(parsed.indexKeys).toEqual([certificateHash, `sha256:${digest}`, san]);
 
     const fields: EntryTimestampFields = {
       body: entry.canonicalizedBody,

@@ -1,5 +1,5 @@
 export { RekorError, REKOR_ERROR_STATUS, GO_OPENAPI_CODE, type RekorErrorCode } from './errors.js';
-export { parseProposedEntry, canonicalizeSearchEntry, type CanonicalEntry } from './proposed-entry.js';
+export { parseProposedEntry, canonicalizeSearchEntry, MAX_INDEX_KEYS, type CanonicalEntry } from './proposed-entry.js';
 export { MAX_DSSE_SIGNATURES, MAX_DSSE_VERIFIERS, MAX_DSSE_VERIFIED_BYTES } from './dsse-limits.js';
 export { parseCanonicalBody, entryKindVersion, type CanonicalBody } from './canonical-body.js';
 export {

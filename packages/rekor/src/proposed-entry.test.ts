@@ -1,5 +1,8 @@
+import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalizeSearchEntry, parseProposedEntry } from './index.js';
+import { encoding } from '@sigbox/core';
+import { STATEMENT, b64, dsseEnvelope, keyPem, testKey } from '@sigbox/testkit';
+import { MAX_INDEX_KEYS, canonicalizeSearchEntry, parseProposedEntry } from './index.js';
 
 const error = async (f: () => Promise<unknown>) => {
   try {
@@ -36,5 +39,20 @@ describe('ProposedEntry binding (go-swagger) and kind dispatch', () => {
       status: 400,
       message: 'either proposedContent or envelopeHash, payloadHash, and signatures must be present',
     });
+  });
+});
+
+describe('search-index keys of an entry', () => {
+  it(`are at most ${MAX_INDEX_KEYS}, the entry's own hashes and key before an in-toto statement's digests`, async () => {
+    const key = testKey('ecdsa-p256');
+    const digest = (i: number) => i.toString(16).padStart(64, '0');
+    const subject = Array.from({ length: 1_000 }, (_, i) => ({ name: `file-${i}`, digest: { sha256: digest(i) } }));
+    const payload = encoding.utf8(JSON.stringify({ ...STATEMENT, subject }));
+    const envelope = JSON.stringify(dsseEnvelope('application/vnd.in-toto+json', payload, [key]));
+    const entry = await parseProposedEntry({ kind: 'dsse', apiVersion: '0.0.1', spec: { proposedContent: { envelope, verifiers: [b64(keyPem(key.publicKey))] } } });
+    const hex = (data: string | Uint8Array) => crypto.hash('sha256', data, 'hex');
+    expect(entry.indexKeys).toHaveLength(MAX_INDEX_KEYS);
+    expect(entry.indexKeys.slice(0, 4)).toEqual([`sha256:${hex(payload)}`, `sha256:${hex(envelope)}`, `sha256:${hex(keyPem(key.publicKey))}`, `sha256:${digest(0)}`]);
+    expect(entry.indexKeys.at(-1)).toBe(`sha256:${digest(MAX_INDEX_KEYS - 4)}`);
   });
 });

@@ -76,10 +76,11 @@ async function fromProposed(envelopeText: string, verifiers: Uint8Array[]): Prom
   const sorted = [...verifierBySig.keys()].sort();
   const signatures = sorted.map((sig) => ({ signature: sig, verifier: encoding.toBase64(encoding.utf8(verifierBySig.get(sig)?.canonicalPem ?? '')) }));
   const spec = { envelopeHash: hashSpec(encoding.utf8(envelopeText)), payloadHash: hashSpec(payload), signatures };
+  // The hashes first: certificates' SANs and in-toto digests may run to thousands, and only MAX_INDEX_KEYS are kept.
   const indexKeys = [
-    ...sorted.flatMap((sig) => verifierIndexKeys(verifierBySig.get(sig))),
     `sha256:${spec.payloadHash.value}`,
     `sha256:${spec.envelopeHash.value}`,
+    ...sorted.flatMap((sig) => verifierIndexKeys(verifierBySig.get(sig))),
     ...inTotoIndexKeys(env.payloadType, payload),
   ];
   return { spec, indexKeys };

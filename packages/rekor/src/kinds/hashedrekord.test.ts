@@ -49,10 +49,10 @@ describe('hashedrekord 0.0.1', () => {
     expect(encoding.fromUtf8(entry.canonicalBody)).toBe(expectedBody('sha256', sig, cert.pem));
     expect(entry.indexKeys).toEqual([
       encoding.toHex(sha256(encoding.utf8(cert.pem))),
+      `sha256:${crypto.hash('sha256', artifact, 'hex')}`,
       'example.com',
       'alice@example.com',
       'https://github.com/org/repo/.github/workflows/release.yml@refs/heads/main',
-      `sha256:${crypto.hash('sha256', artifact, 'hex')}`,
     ]);
   });
 

@@ -78,6 +78,7 @@ export async function parseHashedrekord(spec: unknown, mode: EntryMode): Promise
     data: { hash: { algorithm: hash.algorithm, value: hash.value } },
     signature: { content: encoding.toBase64(signature), publicKey: { content: encoding.toBase64(encoding.utf8(verifier.canonicalPem)) } },
   };
-  const indexKeys = [encoding.toHex(sha256(rawKey)), ...verifier.subjects(), `${hash.algorithm}:${hash.value}`];
+  // The key and the artifact first: a certificate may carry thousands of SANs, and only MAX_INDEX_KEYS are kept.
+  const indexKeys = [encoding.toHex(sha256(rawKey)), `${hash.algorithm}:${hash.value}`, ...verifier.subjects()];
   return { spec: canonical, indexKeys };
 }

@@ -30,7 +30,7 @@ describe('intoto 0.0.2', () => {
       `"signatures":[{"keyid":"k1","publicKey":"${b64(keyPem(key.publicKey))}","sig":"${b64(sig)}"}]},` +
       `"hash":{"algorithm":"sha256","value":"${'c'.repeat(64)}"},"payloadHash":{"algorithm":"sha256","value":"${hex(payload)}"}}}}`;
     expect(encoding.fromUtf8(parsed.canonicalBody)).toBe(body);
-    expect(parsed.indexKeys).toEqual([`sha256:${hex(keyPem(key.publicKey))}`, `sha256:${hex(payload)}`, `sha256:${'a'.repeat(64)}`, `sha1:${'b'.repeat(40)}`]);
+    expect(parsed.indexKeys).toEqual([`sha256:${hex(payload)}`, `sha256:${hex(keyPem(key.publicKey))}`, `sha256:${'a'.repeat(64)}`, `sha1:${'b'.repeat(40)}`]);
     // The stored form has no payload: searching with it is accepted unverified and finds the same leaf.
     expect((await canonicalizeSearchEntry(JSON.parse(encoding.fromUtf8(parsed.canonicalBody)))).leafHash).toEqual(parsed.leafHash);
   });

@@ -86,7 +86,8 @@ async function verify(d: Decoded): Promise<{ payloadHash: HashObject; keys: stri
     throw new Error(`could not decode envelope payload: ${(err as Error).message}`);
   }
   const payloadHash = { algorithm: 'sha256', value: encoding.toHex(sha256(payload)) };
-  const keys = [...sigs.flatMap((s) => verifierIndexKeys(parseX509Verifier(s.publicKey as Uint8Array))), `sha256:${payloadHash.value}`, ...inTotoIndexKeys(env.payloadType, payload)];
+  // The hash first: certificates' SANs and in-toto digests may run to thousands, and only MAX_INDEX_KEYS are kept.
+  const keys = [`sha256:${payloadHash.value}`, ...sigs.flatMap((s) => verifierIndexKeys(parseX509Verifier(s.publicKey as Uint8Array))), ...inTotoIndexKeys(env.payloadType, payload)];
   return { payloadHash, keys };
 }
 
