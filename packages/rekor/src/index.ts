@@ -15,7 +15,7 @@ export {
 } from './entry-id.js';
 export { entryTimestampPayload, signEntryTimestamp, verifyEntryTimestamp, type EntryTimestampFields } from './entry-timestamp.js';
 export { logEntryJson, type LogEntryParts, type LogEntryAnon, type LogEntryMap } from './log-entry.js';
-export { indexQueryKeys, type IndexQuery } from './index-query.js';
+export { indexQueryKeys, MAX_SEARCH_INDEX_RESULTS, type IndexQuery } from './index-query.js';
 export { preAuthEncoding } from './dsse-envelope.js';
 export { createRekorLog, type RekorLog, type RekorLogOptions, type LogInfo } from './rekor-log.js';
 export { rekorTreeDescription, REKOR_TREE_NAME, type RekorTreeOptions } from './rekor-tree.js';
