@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { encoding } from '@sigbox/core';
 import { MAX_DSSE_SIGNATURES, MAX_DSSE_VERIFIED_BYTES } from '@sigbox/rekor';
-import { STATEMENT, b64, chainPem, dsseEnvelope, hashedrekord, keyPem, signArtifact, testCertificate, testKey, type TestKey } from '@sigbox/testkit';
+import { STATEMENT, b64, chainPem, dsseEnvelope, dsseProposedEntry, hashedrekord, intotoProposedEntry, keyPem, signArtifact, testCertificate, testKey, type TestKey } from '@sigbox/testkit';
 
 const IN_TOTO = 'application/vnd.in-toto+json';
 /** The server's body limit (DEFAULT_BODY_LIMIT of @sigbox/server). */
@@ -17,18 +17,6 @@ function statementOfBase64Length(base64Length: number): Uint8Array {
   return encoding.utf8(JSON.stringify({ ...STATEMENT, predicate: { ...STATEMENT.predicate, padding: 'x'.repeat(padding) } }));
 }
 
-const dsse = (envelope: object, verifierPems: string[]) => ({
-  kind: 'dsse',
-  apiVersion: '0.0.1',
-  spec: { proposedContent: { envelope: JSON.stringify(envelope), verifiers: verifierPems.map((p) => b64(p)) } },
-});
-
-function intoto(env: ReturnType<typeof dsseEnvelope>, publicKeyPems: string[]) {
-  const signatures = env.signatures.map((s, i) => ({ sig: b64(s.sig), publicKey: b64(publicKeyPems[i] as string) }));
-  const hash = { algorithm: 'sha256', value: crypto.hash('sha256', JSON.stringify(env), 'hex') };
-  return { kind: 'intoto', apiVersion: '0.0.2', spec: { content: { envelope: { payloadType: env.payloadType, payload: b64(env.payload), signatures }, hash } } };
-}
-
 /**
  * The finding's entry (≈ 90 KB): `count − 1` signatures that verify nothing, then one that does, and its key offered
  * `count` times. Upstream tries every copy of the key against every signature: count² verifications, then a 400.
@@ -37,7 +25,7 @@ export function repeatedVerifierDsse(count = 300) {
   const key = testKey('ecdsa-p256');
   const signed = dsseEnvelope(IN_TOTO, encoding.utf8(JSON.stringify(STATEMENT)), [key]);
   const junk = Array.from({ length: count - 1 }, () => ({ keyid: '', sig: b64(crypto.randomBytes(70)) }));
-  return dsse({ ...signed, signatures: [...junk, ...signed.signatures] }, Array.from({ length: count }, () => keyPem(key.publicKey)));
+  return dsseProposedEntry({ ...signed, signatures: [...junk, ...signed.signatures] }, Array.from({ length: count }, () => keyPem(key.publicKey)));
 }
 
 /**
@@ -50,7 +38,7 @@ export function dsseAtLimits() {
   const payload = statementOfBase64Length(MAX_DSSE_VERIFIED_BYTES / MAX_DSSE_SIGNATURES ** 2 - IN_TOTO.length);
   const env = dsseEnvelope(IN_TOTO, payload, keys);
   const pems = keys.map((k) => keyPem(k.publicKey));
-  return { dsse: dsse(env, [...pems].reverse()), intoto: intoto(env, pems) };
+  return { dsse: dsseProposedEntry(env, [...pems].reverse()), intoto: intotoProposedEntry(env, pems) };
 }
 
 /** One signature over the largest payload a body can carry (the budget allows 1 × 1 any payload). */
@@ -58,7 +46,7 @@ export function dsseOfMaxBody() {
   const key = testKey('ecdsa-p521');
   // The payload is base64 inside the envelope, itself a JSON string inside the body: leave room for the rest.
   const env = dsseEnvelope(IN_TOTO, statementOfBase64Length(BODY_LIMIT - 8 * 1024), [key]);
-  return dsse(env, [keyPem(key.publicKey)]);
+  return dsseProposedEntry(env, [keyPem(key.publicKey)]);
 }
 
 /** hashedrekord signed by the leaf of a chain of the most certificates rekor takes (each link verified). */

@@ -2,25 +2,12 @@
 // verifications that remain run on the thread pool, between turns of the event loop.
 import { describe, expect, it } from 'vitest';
 import { encoding } from '@sigbox/core';
-import { STATEMENT, b64, dsseEnvelope, keyPem, testKey, type TestKey } from '@sigbox/testkit';
+import { STATEMENT, b64, dsseEnvelope, dsseProposedEntry as dsse, intotoProposedEntry as intoto, keyPem, testKey, type TestKey } from '@sigbox/testkit';
 import { MAX_DSSE_SIGNATURES, MAX_DSSE_VERIFIED_BYTES, MAX_DSSE_VERIFIERS, canonicalizeSearchEntry, parseProposedEntry } from './index.js';
 
 const IN_TOTO = 'application/vnd.in-toto+json';
 const keys = Array.from({ length: MAX_DSSE_SIGNATURES + 1 }, () => testKey('ecdsa-p256'));
 const pems = keys.map((k) => keyPem(k.publicKey));
-const statement = encoding.utf8(JSON.stringify(STATEMENT));
-
-const dsse = (envelope: object, verifiers: string[]) => ({
-  kind: 'dsse',
-  apiVersion: '0.0.1',
-  spec: { proposedContent: { envelope: JSON.stringify(envelope), verifiers: verifiers.map((v) => b64(v)) } },
-});
-
-function intoto(env: ReturnType<typeof dsseEnvelope>, publicKeys: string[]) {
-  const signatures = env.signatures.map((s, i) => ({ sig: b64(s.sig), publicKey: b64(publicKeys[i] as string) }));
-  const content = { envelope: { payloadType: env.payloadType, payload: b64(env.payload), signatures }, hash: { algorithm: 'sha256', value: 'c'.repeat(64) } };
-  return { kind: 'intoto', apiVersion: '0.0.2', spec: { content } };
-}
 
 /** An envelope signed by each of `signers`, over a statement padded to about `payloadBytes`. */
 function signedBy(signers: TestKey[], payloadBytes = 0) {

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encoding } from '@sigbox/core';
-import { STATEMENT, b64, dsseEnvelope, hashedrekord, keyPem, selfSignedCert, signArtifact, testKey } from '@sigbox/testkit';
+import { STATEMENT, dsseEnvelope, dsseProposedEntry, hashedrekord, intotoProposedEntry, keyPem, selfSignedCert, signArtifact, testKey } from '@sigbox/testkit';
 import { type CanonicalEntry, RekorError, canonicalizeSearchEntry, parseProposedEntry } from './index.js';
 import { mutate, mutationArbitrary } from './__fixtures__/json-mutation.js';
 
@@ -21,9 +21,8 @@ const cert = await selfSignedCert({ email: 'fuzz@example.com', uri: 'https://exa
 
 function intotoEntry() {
   const env = dsseEnvelope('application/vnd.in-toto+json', statement, [p256, ed25519]);
-  const signatures = env.signatures.map((s, i) => ({ keyid: `k${i}`, sig: b64(s.sig), publicKey: b64(keyPem((i === 0 ? p256 : ed25519).publicKey)) }));
-  const content = { envelope: { payloadType: env.payloadType, payload: b64(env.payload), signatures }, hash: { algorithm: 'sha256', value: 'c'.repeat(64) } };
-  return { kind: 'intoto', apiVersion: '0.0.2', spec: { content } };
+  const withKeyIds = { ...env, signatures: env.signatures.map((s, i) => ({ ...s, keyid: `k${i}` })) };
+  return intotoProposedEntry(withKeyIds, [keyPem(p256.publicKey), keyPem(ed25519.publicKey)]);
 }
 
 /** Real signed entries of every kind, as clients propose them. */
@@ -34,18 +33,7 @@ const PROPOSED: Record<string, unknown[]> = {
     hashedrekord(signArtifact(ed25519, artifact, 'sha512'), keyPem(ed25519.publicKey), 'sha512', artifact),
     hashedrekord(signArtifact(rsa, artifact, 'sha256'), keyPem(rsa.publicKey), 'sha256', artifact),
   ],
-  dsse: [
-    {
-      kind: 'dsse',
-      apiVersion: '0.0.1',
-      spec: {
-        proposedContent: {
-          envelope: JSON.stringify(dsseEnvelope('application/vnd.in-toto+json', statement, [p256, cert.key])),
-          verifiers: [b64(keyPem(p256.publicKey)), b64(cert.pem)],
-        },
-      },
-    },
-  ],
+  dsse: [dsseProposedEntry(dsseEnvelope('application/vnd.in-toto+json', statement, [p256, cert.key]), [keyPem(p256.publicKey), cert.pem])],
   intoto: [intotoEntry()],
 };
 

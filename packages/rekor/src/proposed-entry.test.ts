@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encoding } from '@sigbox/core';
-import { STATEMENT, b64, dsseEnvelope, keyPem, testKey } from '@sigbox/testkit';
+import { STATEMENT, dsseEnvelope, dsseProposedEntry, keyPem, testKey } from '@sigbox/testkit';
 import { MAX_INDEX_KEYS, canonicalizeSearchEntry, parseProposedEntry } from './index.js';
 
 const error = async (f: () => Promise<unknown>) => {
@@ -49,7 +49,7 @@ describe('search-index keys of an entry', () => {
     const subject = Array.from({ length: 1_000 }, (_, i) => ({ name: `file-${i}`, digest: { sha256: digest(i) } }));
     const payload = encoding.utf8(JSON.stringify({ ...STATEMENT, subject }));
     const envelope = JSON.stringify(dsseEnvelope('application/vnd.in-toto+json', payload, [key]));
-    const entry = await parseProposedEntry({ kind: 'dsse', apiVersion: '0.0.1', spec: { proposedContent: { envelope, verifiers: [b64(keyPem(key.publicKey))] } } });
+    const entry = await parseProposedEntry(dsseProposedEntry(envelope, [keyPem(key.publicKey)]));
     const hex = (data: string | Uint8Array) => crypto.hash('sha256', data, 'hex');
     expect(entry.indexKeys).toHaveLength(MAX_INDEX_KEYS);
     expect(entry.indexKeys.slice(0, 4)).toEqual([`sha256:${hex(payload)}`, `sha256:${hex(envelope)}`, `sha256:${hex(keyPem(key.publicKey))}`, `sha256:${digest(0)}`]);
