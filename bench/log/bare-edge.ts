@@ -25,7 +25,7 @@ app.use(express.json({ limit: BODY_LIMIT }));
 app.post('/api/v1/log/entries', async (req, res) => {
   let entry;
   try {
-    entry = parseProposedEntry(req.body);
+    entry = await parseProposedEntry(req.body);
   } catch {
     res.status(400).json({ code: 400, message: 'invalid entry' });
     return;

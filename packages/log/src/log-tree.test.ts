@@ -157,10 +157,24 @@ describe.each(variants)('log engine on $label', ({ engine, writerThread }) => {
     const two = await tree.add({ data: utf8('ct leaf, time 2'), identity: utf8('chain-x') });
     expect(two).toMatchObject({ index: one.index, duplicate: true });
     expect(await tree.findByIdentity(utf8('chain-x'))).toBe(one.index);
-    const found = await tree.findByKeys(['email:a@example.com', 'nothing']);
-    expect(found.get('email:a@example.com')).toEqual([one.index]);
-    expect(found.get('nothing')).toEqual([]);
+    expect(await tree.findByKeys(['email:a@example.com', 'nothing'], { match: 'any', limit: 10 })).toEqual([one.index]);
+    expect(await tree.findByKeys(['email:a@example.com', 'nothing'], { match: 'all', limit: 10 })).toEqual([]);
     added.push(utf8('ct leaf, time 1'));
+  });
+
+  it('intersects or unites search keys in the database, newest first, at most the limit', async () => {
+    const a = await tree.add({ data: utf8('keyed a'), keys: ['k:shared', 'k:a'] });
+    const b = await tree.add({ data: utf8('keyed b'), keys: ['k:shared', 'k:b'] });
+    const c = await tree.add({ data: utf8('keyed c'), keys: ['k:shared', 'k:a', 'k:b'] });
+    added.push(utf8('keyed a'), utf8('keyed b'), utf8('keyed c'));
+    const find = (keys: string[], match: 'all' | 'any', limit = 10) => tree.findByKeys(keys, { match, limit });
+    expect(await find(['k:shared'], 'any')).toEqual([c.index, b.index, a.index]);
+    expect(await find(['k:a', 'k:b'], 'any')).toEqual([c.index, b.index, a.index]);
+    expect(await find(['k:a', 'k:b'], 'all')).toEqual([c.index]);
+    expect(await find(['k:shared', 'k:a', 'k:a'], 'all')).toEqual([c.index, a.index]); // a repeated key is required once
+    expect(await find(['k:shared'], 'any', 2)).toEqual([c.index, b.index]);
+    expect(await find(['k:shared', 'k:b'], 'all', 1)).toEqual([c.index]);
+    expect(await find([], 'all')).toEqual([]);
   });
 
   it('keeps a personality’s extra bytes beside the leaf without hashing them', async () => {

@@ -270,11 +270,17 @@ export async function findIndexByLeafHash(db: Queryable, treeId: bigint, leafHas
   return row?.idx;
 }
 
-/** Every (key, index) pair of entries carrying one of `keys`, by ascending index. */
-export async function findIndicesByKeys(db: Queryable, treeId: bigint, keys: readonly string[]): Promise<Array<{ key: string; index: bigint }>> {
-  if (keys.length === 0) return [];
-  const rows = await db.selectFrom('log_entry_keys').select(['key', 'idx']).where('tree_id', '=', treeId).where('key', 'in', [...keys]).orderBy('idx').execute();
-  return rows.map((r) => ({ key: r.key, index: r.idx }));
+/**
+ * Indices of the entries carrying every one (`all`) or any (`any`) of `keys`, newest first, at most `limit`. The
+ * database intersects or unites over the key index (one row per key and entry, the primary key), so a key shared
+ * by many entries costs a scan there, not rows here.
+ */
+export async function findIndicesByKeys(db: Queryable, treeId: bigint, keys: readonly string[], match: 'all' | 'any', limit: number): Promise<bigint[]> {
+  const distinct = [...new Set(keys)];
+  if (distinct.length === 0 || limit <= 0) return [];
+  const matching = db.selectFrom('log_entry_keys').select('idx').where('tree_id', '=', treeId).where('key', 'in', distinct).groupBy('idx');
+  const rows = await (match === 'all' ? matching.having(sql`count(*)`, '=', distinct.length) : matching).orderBy('idx', 'desc').limit(limit).execute();
+  return rows.map((r) => r.idx);
 }
 
 /** The leaf hashes of those of `indices` that exist. */

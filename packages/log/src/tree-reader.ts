@@ -67,8 +67,11 @@ export interface TreeReader {
   integratedAt(index: bigint): Promise<Date>;
   findByIdentity(identity: Uint8Array): Promise<bigint | undefined>;
   findByLeafHash(leafHash: Uint8Array): Promise<bigint | undefined>;
-  /** Indices of entries carrying any of `keys`, ascending. */
-  findByKeys(keys: readonly string[]): Promise<Map<string, bigint[]>>;
+  /**
+   * Indices of the entries carrying all (`match: 'all'`) or any (`'any'`) of `keys`, newest first, at most `limit`
+   * of them: the database intersects or unites, so the answer's size is bounded whatever the keys match.
+   */
+  findByKeys(keys: readonly string[], options: { match: 'all' | 'any'; limit: number }): Promise<bigint[]>;
   /** Leaf hashes of the given indices (those that exist), for turning index hits into entry IDs. */
   leafHashesAt(indices: readonly bigint[]): Promise<Map<bigint, Uint8Array>>;
   /** The root hash of the tree at `size` (≤ the integrated size). */
@@ -210,11 +213,7 @@ export function createTreeReader(db: LogDb, treeId: bigint, events: ReaderEvents
     },
     findByIdentity: (identity) => findIndexByIdentity(db, treeId, identity),
     findByLeafHash: (leafHash) => findIndexByLeafHash(db, treeId, leafHash),
-    async findByKeys(keys) {
-      const out = new Map<string, bigint[]>(keys.map((k) => [k, []]));
-      for (const hit of await findIndicesByKeys(db, treeId, keys)) out.get(hit.key)?.push(hit.index);
-      return out;
-    },
+    findByKeys: (keys, { match, limit }) => findIndicesByKeys(db, treeId, keys, match, limit),
     leafHashesAt: (indices) => readLeafHashesAt(db, treeId, indices),
     async rootAt(size) {
       await requireIntegrated(size);

@@ -30,7 +30,7 @@ describe.skipIf(!dir)('real Sigstore bundles', () => {
   it.each([
     ['bundle_v3.txt.sigstore', 'bundle_v3.txt', 'staging.trusted_root.json', 'william@yossarian.net'],
     ['bundle_v3_github.whl.sigstore', 'bundle_v3_github.whl', 'production.trusted_root.json', 'https://github.com/trailofbits/rfc8785.py/.github/workflows/release.yml@refs/tags/v0.1.2'],
-  ])('%s: body round-trips, verifies, and its SET checks out', (bundle, artifact, root, san) => {
+  ])('%s: body round-trips, verifies, and its SET checks out', async (bundle, artifact, root, san) => {
     const { entry, key } = load(bundle, root);
     const body = encoding.fromBase64(entry.canonicalizedBody);
     const stored = JSON.parse(encoding.fromUtf8(body));
@@ -39,12 +39,12 @@ describe.skipIf(!dir)('real Sigstore bundles', () => {
     const digest = crypto.hash('sha256', fs.readFileSync(path.join(dir as string, artifact)), 'hex');
     expect(stored.spec.data.hash.value).toBe(digest);
 
-    const parsed = parseProposedEntry(stored); // verifies the real signature against the Fulcio certificate
+    const parsed = await parseProposedEntry(stored); // verifies the real signature against the Fulcio certificate
     expect(parsed.canonicalBody).toEqual(body);
     expect(parsed.leafHash).toEqual(sha256(new Uint8Array([0]), body));
-    // Index keys: the submitted certificate's hash, its SAN (the signer's identity), the artifact digest.
+    // Index keys: the submitted certificate's hash, the artifact digest, its SAN (the signer's identity).
     const certificateHash = encoding.toHex(sha256(encoding.fromBase64(stored.spec.signature.publicKey.content)));
-    expect(parsed.indexKeys).toEqual([certificateHash, san, `sha256:${digest}`]);
+    expect(parsed.indexKeys).toEqual([certificateHash, `sha256:${digest}`, san]);
 
     const fields: EntryTimestampFields = {
       body: entry.canonicalizedBody,

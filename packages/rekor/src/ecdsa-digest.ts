@@ -1,6 +1,7 @@
 import crypto, { type ECDH, type KeyObject } from 'node:crypto';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { EC_SPKI_PREFIX, encoding } from '@sigbox/core';
+import { verifyOffLoop } from './verify-off-loop.js';
 
 /*
  * ECDSA verification over a digest the client already computed (hashedrekord) at node:crypto speed.
@@ -148,29 +149,30 @@ function shiftedKey(q: PublicPoint, t: bigint): KeyObject | undefined {
   }
 }
 
-/** The native check; undefined for the degenerate inputs it cannot express. */
-function verifyNative(key: KeyObject, q: PublicPoint, e: bigint, r: bigint, signature: Uint8Array): boolean | undefined {
+/** The native check, its verification on the thread pool; undefined for the degenerate inputs it cannot express. */
+async function verifyNative(key: KeyObject, q: PublicPoint, e: bigint, r: bigint, signature: Uint8Array): Promise<boolean | undefined> {
   const { curve: c } = q;
   const rInverse = modInverse(r, c.n);
   if ((r * rInverse) % c.n !== 1n) return undefined; // cheap proof the inverse is right
   const t = mod((e - c.e0) * rInverse, c.n);
   const shifted = t === 0n ? key : shiftedKey(q, t);
-  return shifted && crypto.verify(SHIFT_HASH, EMPTY, shifted, signature);
+  return shifted && verifyOffLoop(SHIFT_HASH, EMPTY, shifted, signature);
 }
 
 /**
  * Verifies a DER ECDSA signature over an already computed digest, as Go's `ecdsa.VerifyASN1` does: strict DER,
  * 1 ≤ r, s < n, high-S accepted, the digest truncated to the order's bit length. False for anything malformed,
- * including keys other than P-256, P-384 and P-521; never throws.
+ * including keys other than P-256, P-384 and P-521; never rejects. The shift (one scalar multiplication and an
+ * inverse) stays on the event loop; OpenSSL's verification, the larger half, runs on the thread pool.
  */
-export function verifyEcdsaDigest(publicKey: KeyObject, digest: Uint8Array, derSignature: Uint8Array): boolean {
+export async function verifyEcdsaDigest(publicKey: KeyObject, digest: Uint8Array, derSignature: Uint8Array): Promise<boolean> {
   try {
     const q = publicPoint(publicKey);
     if (q === null) return false;
     // noble's DER reader is as strict as Go's cryptobyte: minimal lengths and INTEGERs, no trailing bytes.
     const { r } = q.curve.noble.Signature.fromBytes(derSignature, 'der');
     return (
-      verifyNative(publicKey, q, digestScalar(q.curve, digest), r, derSignature) ??
+      (await verifyNative(publicKey, q, digestScalar(q.curve, digest), r, derSignature)) ??
       q.curve.noble.verify(derSignature, digest, q.sec1, { prehash: false, lowS: false, format: 'der' })
     );
   } catch {

@@ -17,6 +17,10 @@ describe('indexQueryKeys', () => {
     expect(indexQueryKeys({ hash: `sha1:${'b'.repeat(40)}`, operator: 'and' })).toEqual({ operator: 'and', keys: [`sha1:${'b'.repeat(40)}`] });
   });
 
+  it('looks a key up once when the email is also the subject (as upstream, whose `and` intersects a set with itself)', () => {
+    expect(indexQueryKeys({ email: 'Alice@Example.com', subject: 'alice@example.com', operator: 'and' })).toEqual({ operator: 'and', keys: ['alice@example.com'] });
+  });
+
   it.each([
     [{ hash: 'abc' }, 422, "hash in body should match '^(sha512:)?[0-9a-fA-F]{128}$|^(sha256:)?[0-9a-fA-F]{64}$|^(sha1:)?[0-9a-fA-F]{40}$'"],
     [{ operator: 'xor' }, 422, 'operator in body should be one of [and or]'],

@@ -14,8 +14,16 @@ const SUBJECT_MAX_LENGTH = 512;
 const PREFIX_BY_LENGTH: Readonly<Record<number, string>> = { 40: 'sha1:', 64: 'sha256:', 96: 'sha384:', 128: 'sha512:' };
 // go-openapi strfmt "email" (RFC 5322 addr-spec, simplified to what net/mail accepts in practice).
 const EMAIL_RE = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/;
+/**
+ * Entry IDs one search answers: the newest this many, newest first; older matches are left out of the list.
+ * Upstream (rekor v1.5.4 pkg/api/index.go) answers every match, in no order, so one popular identity made a
+ * 240 KB answer; 1,000 IDs are ≈ 83 KB. A shorter list is what clients already handle (rekor-cli and cosign
+ * read it as UUIDs to fetch), where an error would fail their search outright; narrow the query (the artifact
+ * hash with `operator: and`) to reach older entries.
+ */
+export const MAX_SEARCH_INDEX_RESULTS = 1000;
 
-/** What to look up: with `or` one lookup of all keys (union); with `and` one lookup per key, intersected. */
+/** What to look up: entries with any of the keys (`or`) or with all of them (`and`); the keys distinct. */
 export interface IndexQuery {
   operator: 'and' | 'or';
   keys: string[];
@@ -68,5 +76,6 @@ export function indexQueryKeys(body: unknown): IndexQuery {
   if (keyHash !== undefined) keys.push(keyHash);
   if (email !== '') keys.push(email.toLowerCase());
   if (subject !== '') keys.push(subject.toLowerCase());
-  return { operator: operator === 'and' ? 'and' : 'or', keys };
+  // An email that is also the subject is one key: `and` must not require it twice.
+  return { operator: operator === 'and' ? 'and' : 'or', keys: [...new Set(keys)] };
 }

@@ -1,5 +1,6 @@
 export { RekorError, REKOR_ERROR_STATUS, GO_OPENAPI_CODE, type RekorErrorCode } from './errors.js';
-export { parseProposedEntry, canonicalizeSearchEntry, type CanonicalEntry } from './proposed-entry.js';
+export { parseProposedEntry, canonicalizeSearchEntry, MAX_INDEX_KEYS, type CanonicalEntry } from './proposed-entry.js';
+export { MAX_DSSE_SIGNATURES, MAX_DSSE_VERIFIERS, MAX_DSSE_VERIFIED_BYTES } from './dsse-limits.js';
 export { parseCanonicalBody, entryKindVersion, type CanonicalBody } from './canonical-body.js';
 export {
   entryUuid,
@@ -14,7 +15,7 @@ export {
 } from './entry-id.js';
 export { entryTimestampPayload, signEntryTimestamp, verifyEntryTimestamp, type EntryTimestampFields } from './entry-timestamp.js';
 export { logEntryJson, type LogEntryParts, type LogEntryAnon, type LogEntryMap } from './log-entry.js';
-export { indexQueryKeys, type IndexQuery } from './index-query.js';
+export { indexQueryKeys, MAX_SEARCH_INDEX_RESULTS, type IndexQuery } from './index-query.js';
 export { preAuthEncoding } from './dsse-envelope.js';
 export { createRekorLog, type RekorLog, type RekorLogOptions, type LogInfo } from './rekor-log.js';
 export { rekorTreeDescription, REKOR_TREE_NAME, type RekorTreeOptions } from './rekor-tree.js';

@@ -49,9 +49,9 @@ function verifyRsa(key: KeyObject, alg: DigestAlgorithm, digest: Uint8Array, sig
 /**
  * Verifies `sig` over an already computed digest, as sigstore's verifiers do with `options.WithDigest`:
  * ECDSA (any curve, any of the digests), RSA PKCS#1 v1.5, Ed25519ph (SHA-512 only). Node cannot verify over a
- * digest, hence noble for ECDSA and Ed25519ph. Throws sigstore's error text on failure.
+ * digest, hence noble for ECDSA and Ed25519ph. Rejects with sigstore's error text on failure.
  */
-export function verifyPrehashed(key: KeyObject, alg: DigestAlgorithm, digest: Uint8Array, sig: Uint8Array): void {
+export async function verifyPrehashed(key: KeyObject, alg: DigestAlgorithm, digest: Uint8Array, sig: Uint8Array): Promise<void> {
   if (sig.length === 0) throw new Error('X509 signature has not been initialized');
   let keyAlg;
   try {
@@ -69,7 +69,7 @@ export function verifyPrehashed(key: KeyObject, alg: DigestAlgorithm, digest: Ui
     }
     return;
   }
-  if (!verifyEcdsaDigest(key, digest, sig)) throw new Error('invalid signature when validating ASN.1 encoded signature');
+  if (!(await verifyEcdsaDigest(key, digest, sig))) throw new Error('invalid signature when validating ASN.1 encoded signature');
 }
 
 function safe(check: () => boolean): boolean {

@@ -5,7 +5,7 @@ import { createEntryFactsStore } from './entry-facts.js';
 import { rekorErrorOf } from './engine-errors.js';
 import { entryId, logIdHex, parseEntryRef } from './entry-id.js';
 import { RekorError } from './errors.js';
-import { indexQueryKeys } from './index-query.js';
+import { MAX_SEARCH_INDEX_RESULTS, indexQueryKeys } from './index-query.js';
 import { type LogEntryMap, logEntryJson } from './log-entry.js';
 import { checkpointJsonBytes, logEntryText } from './log-entry-text.js';
 import { canonicalizeSearchEntry, parseProposedEntry } from './proposed-entry.js';
@@ -45,6 +45,7 @@ export interface RekorLog {
   /** By 64-hex UUID or 80-hex entry ID. */
   getEntryByRef(ref: string): Promise<LogEntryMap | undefined>;
   searchLogQuery(body: unknown): Promise<LogEntryMap[]>;
+  /** POST /api/v1/index/retrieve: entry IDs, newest first, at most MAX_SEARCH_INDEX_RESULTS (the rest left out). */
   searchIndex(body: unknown): Promise<string[]>;
   logInfo(): Promise<LogInfo>;
   logProof(firstSize: bigint, lastSize: bigint, treeId?: bigint): Promise<{ rootHash: string; hashes: string[] }>;
@@ -106,7 +107,7 @@ export function createRekorLog(options: RekorLogOptions): RekorLog {
 
   const operations: EngineOperations = {
     async createEntry(body) {
-      const entry = parseProposedEntry(body);
+      const entry = await parseProposedEntry(body);
       const added = await tree.add({ data: entry.canonicalBody, leafHash: entry.leafHash, keys: entry.indexKeys });
       const id = entryId(treeId, entry.leafHash);
       if (added.duplicate) {
@@ -129,16 +130,14 @@ export function createRekorLog(options: RekorLogOptions): RekorLog {
         const { treeId: refTree, uuid } = parseEntryRef(ref);
         found.push(refTree !== undefined && refTree !== treeId ? undefined : await getByLeafHash(encoding.fromHex(uuid)));
       }
-      for (const proposed of query.entries) found.push(await getByLeafHash(canonicalizeSearchEntry(proposed).leafHash));
+      for (const proposed of query.entries) found.push(await getByLeafHash((await canonicalizeSearchEntry(proposed)).leafHash));
       for (const index of query.logIndexes) found.push(await getEntryByIndex(index));
       return found.filter((e): e is LogEntryMap => e !== undefined);
     },
     async searchIndex(body) {
       const { operator, keys } = indexQueryKeys(body);
       if (keys.length === 0) return [];
-      const hits = await tree.findByKeys(keys);
-      const lists = keys.map((k) => hits.get(k) ?? []);
-      const indices = operator === 'and' ? lists.reduce((acc, l) => acc.filter((i) => l.includes(i))) : [...new Set(lists.flat())];
+      const indices = await tree.findByKeys(keys, { match: operator === 'and' ? 'all' : 'any', limit: MAX_SEARCH_INDEX_RESULTS });
       const leafHashes = await tree.leafHashesAt(indices);
       return indices.flatMap((i) => {
         const leaf = leafHashes.get(i);

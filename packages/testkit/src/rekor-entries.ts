@@ -55,6 +55,22 @@ export function dsseEnvelope(payloadType: string, payload: Uint8Array, keys: Tes
   return { payloadType, payload: b64(payload), signatures };
 }
 
+/** A dsse 0.0.1 proposed entry: the envelope as submitted (serialized here unless given as text) and each verifier's PEM. */
+export function dsseProposedEntry(envelope: object | string, verifierPems: readonly string[]) {
+  const text = typeof envelope === 'string' ? envelope : JSON.stringify(envelope);
+  return { kind: 'dsse', apiVersion: '0.0.1', spec: { proposedContent: { envelope: text, verifiers: verifierPems.map((p) => b64(p)) } } };
+}
+
+/**
+ * An intoto 0.0.2 proposed entry for a signed envelope: payload and signatures base64 once more (`format: byte`),
+ * each signature with its key's PEM (and its key ID, if any), and the client's SHA-256 of the envelope as `hash`.
+ */
+export function intotoProposedEntry(env: ReturnType<typeof dsseEnvelope>, publicKeyPems: readonly string[]) {
+  const signatures = env.signatures.map((s, i) => ({ ...(s.keyid === '' ? {} : { keyid: s.keyid }), sig: b64(s.sig), publicKey: b64(publicKeyPems[i] ?? '') }));
+  const hash = { algorithm: 'sha256', value: crypto.hash('sha256', JSON.stringify(env), 'hex') };
+  return { kind: 'intoto', apiVersion: '0.0.2', spec: { content: { envelope: { payloadType: env.payloadType, payload: b64(env.payload), signatures }, hash } } };
+}
+
 export const STATEMENT = {
   _type: 'https://in-toto.io/Statement/v0.1',
   predicateType: 'https://slsa.dev/provenance/v0.2',

@@ -14,7 +14,7 @@ describe('dsse 0.0.1', () => {
     const cert = await selfSignedCert({ email: 'dev@example.com' });
     const env = dsseEnvelope('application/vnd.in-toto+json', payload, [key, cert.key]);
     const envelope = JSON.stringify(env, null, 1); // whitespace must be hashed exactly as submitted
-    const entry = parseProposedEntry(dsse(envelope, [keyPem(key.publicKey), cert.pem]));
+    const entry = await parseProposedEntry(dsse(envelope, [keyPem(key.publicKey), cert.pem]));
     const sigs = [
       { sig: env.signatures[0]?.sig as string, pem: keyPem(key.publicKey) },
       { sig: env.signatures[1]?.sig as string, pem: cert.pem },
@@ -39,20 +39,20 @@ describe('dsse 0.0.1', () => {
     );
   });
 
-  it('verifies Ed25519 (pure) and RSA signatures over the PAE', () => {
+  it('verifies Ed25519 (pure) and RSA signatures over the PAE', async () => {
     const ed = testKey('ed25519');
     const rsa = testKey('rsa');
     const envelope = JSON.stringify(dsseEnvelope('text/plain', encoding.utf8('hi'), [ed, rsa]));
-    const entry = parseProposedEntry(dsse(envelope, [keyPem(rsa.publicKey), keyPem(ed.publicKey)]));
+    const entry = await parseProposedEntry(dsse(envelope, [keyPem(rsa.publicKey), keyPem(ed.publicKey)]));
     expect(entry.indexKeys).toEqual(expect.arrayContaining([`sha256:${hex('hi')}`, `sha256:${hex(envelope)}`]));
   });
 
-  it('reads the canonical form back for search, and refuses it for insertion', () => {
+  it('reads the canonical form back for search, and refuses it for insertion', async () => {
     const key = testKey('ecdsa-p256');
-    const entry = parseProposedEntry(dsse(JSON.stringify(dsseEnvelope('t', payload, [key])), [keyPem(key.publicKey)]));
+    const entry = await parseProposedEntry(dsse(JSON.stringify(dsseEnvelope('t', payload, [key])), [keyPem(key.publicKey)]));
     const stored = JSON.parse(encoding.fromUtf8(entry.canonicalBody));
-    expect(canonicalizeSearchEntry(stored).leafHash).toEqual(entry.leafHash);
-    expect(() => parseProposedEntry(stored)).toThrow('error processing entry: entry not insertable into log: missing proposed content');
+    expect((await canonicalizeSearchEntry(stored)).leafHash).toEqual(entry.leafHash);
+    await expect(parseProposedEntry(stored)).rejects.toThrow('error processing entry: entry not insertable into log: missing proposed content');
   });
 
   const key = testKey('ecdsa-p256');
@@ -66,7 +66,7 @@ describe('dsse 0.0.1', () => {
     ['a verifier that is not PEM', dsse(twoSigs, ['nope']), 'could not parse public key as x509: invalid public key: failure decoding PEM'],
     ['no verifiers', dsse(twoSigs, []), 'validation failure list:\nproposedContent.proposedContent.verifiers in body should have at least 1 items'],
     ['an empty spec', { kind: 'dsse', apiVersion: '0.0.1', spec: {} }, 'either proposedContent or envelopeHash, payloadHash, and signatures must be present'],
-  ])('rejects %s', (_, entry, detail) => {
-    expect(() => parseProposedEntry(entry)).toThrow(expect.objectContaining({ message: `error processing entry: ${detail}`, status: 400 }));
+  ])('rejects %s', async (_, entry, detail) => {
+    await expect(parseProposedEntry(entry)).rejects.toThrow(expect.objectContaining({ message: `error processing entry: ${detail}`, status: 400 }));
   });
 });

@@ -69,17 +69,18 @@ function hashSpec(value: Uint8Array) {
 }
 
 /** A proposed envelope: verify every signature, then derive the canonical, read-only fields. */
-function fromProposed(envelopeText: string, verifiers: Uint8Array[]): KindResult {
+async function fromProposed(envelopeText: string, verifiers: Uint8Array[]): Promise<KindResult> {
   const env = parseEnvelopeJson(envelopeText);
   if (env.signatures.length === 0) throw new Error('DSSE envelope must contain 1 or more signatures');
-  const { verifierBySig, payload } = verifyDsseEnvelope(verifiers, env, true);
+  const { verifierBySig, payload } = await verifyDsseEnvelope(verifiers, env, true);
   const sorted = [...verifierBySig.keys()].sort();
   const signatures = sorted.map((sig) => ({ signature: sig, verifier: encoding.toBase64(encoding.utf8(verifierBySig.get(sig)?.canonicalPem ?? '')) }));
   const spec = { envelopeHash: hashSpec(encoding.utf8(envelopeText)), payloadHash: hashSpec(payload), signatures };
+  // The hashes first: certificates' SANs and in-toto digests may run to thousands, and only MAX_INDEX_KEYS are kept.
   const indexKeys = [
-    ...sorted.flatMap((sig) => verifierIndexKeys(verifierBySig.get(sig))),
     `sha256:${spec.payloadHash.value}`,
     `sha256:${spec.envelopeHash.value}`,
+    ...sorted.flatMap((sig) => verifierIndexKeys(verifierBySig.get(sig))),
     ...inTotoIndexKeys(env.payloadType, payload),
   ];
   return { spec, indexKeys };
@@ -89,7 +90,7 @@ function fromProposed(envelopeText: string, verifiers: Uint8Array[]): KindResult
  * dsse 0.0.1 (rekor pkg/types/dsse/v0.0.1/entry.go). Either `proposedContent` (insert) or the canonical
  * `envelopeHash` + `payloadHash` + `signatures` (accepted for search only, not verified), never both.
  */
-export function parseDsse(spec: unknown, mode: EntryMode): KindResult {
+export async function parseDsse(spec: unknown, mode: EntryMode): Promise<KindResult> {
   const d = decode(spec);
   throwValidationList([
     d.envelopeHash && hashObjectError(['envelopeHash'], d.envelopeHash, SHA256_ONLY),

@@ -43,7 +43,7 @@ function goHexDecode(hex: string): Uint8Array {
 }
 
 /** rekor hashedrekord V001Entry.validate: parse key, check digest length, verify the signature over the digest. */
-function validate(d: Required<Decoded>): { verifier: X509Verifier; signature: Uint8Array; alg: DigestAlgorithm; rawKey: Uint8Array } {
+async function validate(d: Required<Decoded>): Promise<{ verifier: X509Verifier; signature: Uint8Array; alg: DigestAlgorithm; rawKey: Uint8Array }> {
   const signature = d.signature.content ?? new Uint8Array();
   if (d.signature.publicKey === undefined) throw new Error('missing public key');
   const rawKey = d.signature.publicKey.content ?? new Uint8Array();
@@ -54,7 +54,7 @@ function validate(d: Required<Decoded>): { verifier: X509Verifier; signature: Ui
   const digest = goHexDecode(hash.value);
   try {
     assertVerifierChain(verifier);
-    verifyPrehashed(verifier.publicKey, alg, digest, signature);
+    await verifyPrehashed(verifier.publicKey, alg, digest, signature);
   } catch (err) {
     throw new Error(`verifying signature: ${(err as Error).message}`);
   }
@@ -65,19 +65,20 @@ function validate(d: Required<Decoded>): { verifier: X509Verifier; signature: Ui
  * hashedrekord 0.0.1 (rekor pkg/types/hashedrekord/v0.0.1/entry.go). Canonical spec keeps the signature as
  * submitted, the key or certificate(s) re-encoded as Go PEM, and the hash exactly as submitted.
  */
-export function parseHashedrekord(spec: unknown, mode: EntryMode): KindResult {
+export async function parseHashedrekord(spec: unknown, mode: EntryMode): Promise<KindResult> {
   const d = decode(spec);
   throwValidationList([
     d.hash === undefined ? required('data') : hashObjectError(['data', 'hash'], d.hash, HASH_ALGORITHMS),
     d.signature === undefined ? required('signature') : undefined,
   ]);
-  const { verifier, signature, alg, rawKey } = validate(d as Required<Decoded>);
+  const { verifier, signature, alg, rawKey } = await validate(d as Required<Decoded>);
   if (mode === 'insert') assertAlgorithmAllowed(verifier, alg);
   const hash = d.hash as { algorithm: string; value: string };
   const canonical = {
     data: { hash: { algorithm: hash.algorithm, value: hash.value } },
     signature: { content: encoding.toBase64(signature), publicKey: { content: encoding.toBase64(encoding.utf8(verifier.canonicalPem)) } },
   };
-  const indexKeys = [encoding.toHex(sha256(rawKey)), ...verifier.subjects(), `${hash.algorithm}:${hash.value}`];
+  // The key and the artifact first: a certificate may carry thousands of SANs, and only MAX_INDEX_KEYS are kept.
+  const indexKeys = [encoding.toHex(sha256(rawKey)), `${hash.algorithm}:${hash.value}`, ...verifier.subjects()];
   return { spec: canonical, indexKeys };
 }

@@ -74,11 +74,11 @@ function insertableError(d: Decoded): string | undefined {
 const goString = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /** Verify the envelope and recompute payloadHash (rekor V002Entry.Unmarshal); the client `hash` is kept. */
-function verify(d: Decoded): { payloadHash: HashObject; keys: string[] } {
+async function verify(d: Decoded): Promise<{ payloadHash: HashObject; keys: string[] }> {
   const inner = goString(d.payload as Uint8Array);
   const sigs = d.signatures as Sig[];
   const env = { payloadType: d.payloadType as string, payload: inner, signatures: sigs.map((s) => ({ keyid: s.keyid, sig: goString(s.sig as Uint8Array) })) };
-  verifyDsseEnvelope(sigs.map((s) => s.publicKey as Uint8Array), env, false);
+  await verifyDsseEnvelope(sigs.map((s) => s.publicKey as Uint8Array), env, false);
   let payload: Uint8Array;
   try {
     payload = decodeGoBase64(inner);
@@ -86,7 +86,8 @@ function verify(d: Decoded): { payloadHash: HashObject; keys: string[] } {
     throw new Error(`could not decode envelope payload: ${(err as Error).message}`);
   }
   const payloadHash = { algorithm: 'sha256', value: encoding.toHex(sha256(payload)) };
-  const keys = [...sigs.flatMap((s) => verifierIndexKeys(parseX509Verifier(s.publicKey as Uint8Array))), `sha256:${payloadHash.value}`, ...inTotoIndexKeys(env.payloadType, payload)];
+  // The hash first: certificates' SANs and in-toto digests may run to thousands, and only MAX_INDEX_KEYS are kept.
+  const keys = [`sha256:${payloadHash.value}`, ...sigs.flatMap((s) => verifierIndexKeys(parseX509Verifier(s.publicKey as Uint8Array))), ...inTotoIndexKeys(env.payloadType, payload)];
   return { payloadHash, keys };
 }
 
@@ -94,12 +95,12 @@ function verify(d: Decoded): { payloadHash: HashObject; keys: string[] } {
  * intoto 0.0.2 (rekor pkg/types/intoto/v0.0.2/entry.go). Canonical: envelope without payload, signatures as
  * submitted (keyid omitted when empty), client `hash`, recomputed `payloadHash`.
  */
-export function parseIntoto(spec: unknown, mode: EntryMode): KindResult {
+export async function parseIntoto(spec: unknown, mode: EntryMode): Promise<KindResult> {
   const d = decode(spec);
   throwValidationList([contentError(d)]);
   let indexKeys: string[] = [];
   if (d.payload !== undefined && d.payload.length > 0) {
-    const verified = verify(d);
+    const verified = await verify(d);
     d.payloadHash = verified.payloadHash;
     indexKeys = verified.keys;
   }

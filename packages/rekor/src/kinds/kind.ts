@@ -9,6 +9,7 @@ export interface KindResult {
 
 /**
  * One Rekor type version (rekor `types.EntryImpl`): Unmarshal + validation (signatures included), Insertable
- * when inserting, then Canonicalize and IndexKeys. Failures throw Errors whose message is upstream's `err.Error()`.
+ * when inserting, then Canonicalize and IndexKeys. Failures reject with Errors whose message is upstream's
+ * `err.Error()`. Asynchronous because signatures are verified on the thread pool.
  */
-export type ParseSpec = (spec: unknown, mode: EntryMode) => KindResult;
+export type ParseSpec = (spec: unknown, mode: EntryMode) => Promise<KindResult>;
