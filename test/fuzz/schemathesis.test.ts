@@ -4,13 +4,13 @@
 // or headers, or a body that breaks its schema. openapi/ is the source of truth, so a failure is fixed in the server
 // when it answers wrongly and in the spec when the spec is wrong about upstream.
 //
-// Heavy, so it runs in one of .ci/run's passes only: the PGlite one (TEST_DATABASE_URL unset); the engine does not
-// change what the HTTP edge answers.
+// Heavy, so it runs in one of .ci/run's passes only: the Postgres one (TEST_DATABASE_URL set), against `sigbox up`
+// on a fresh database of that server, as production runs.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SIGBOX_START_TIMEOUT_MS, type SigboxProcess, findTool, runTool, startSigbox } from '@sigbox/testkit';
+import { SIGBOX_START_TIMEOUT_MS, type SigboxProcess, type TestDatabase, createTestDatabase, findTool, runTool, startSigbox } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,23 +29,27 @@ const SEED = process.env.SIGBOX_FUZZ_SEED ?? '20260101';
 /** Per spec; the largest (rekor-v1) takes about 20 s here. */
 const RUN_TIMEOUT_MS = 240_000;
 
-const onePass = process.env.TEST_DATABASE_URL === undefined || process.env.TEST_DATABASE_URL === '';
-if (!onePass) console.warn('skipping: the schemathesis fuzzing (it runs in the pass without TEST_DATABASE_URL)');
+const onePass = (process.env.TEST_DATABASE_URL ?? '') !== '';
+if (!onePass) console.warn('skipping: the schemathesis fuzzing (it runs in the pass with TEST_DATABASE_URL, against PostgreSQL)');
 const schemathesis = onePass
   ? findTool({ env: 'SCHEMATHESIS', command: 'schemathesis', why: 'fuzzing the HTTP surface from openapi/ (pip install schemathesis; .ci/run installs it)' })
   : undefined;
 
 describe.skipIf(schemathesis === undefined)('schemathesis against sigbox up --dev', () => {
   let dir: string;
+  let database: TestDatabase;
   let sigbox: SigboxProcess;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'sigbox-fuzz-'));
-    sigbox = await startSigbox({ dataDir: path.join(dir, 'data'), host: '127.0.0.1', args: ['--dev'] });
+    // An empty database: `sigbox up` migrates it, as a first start in production does.
+    database = await createTestDatabase({ engine: 'postgres', migrate: false });
+    sigbox = await startSigbox({ dataDir: path.join(dir, 'data'), host: '127.0.0.1', databaseUrl: database.url as string, args: ['--dev'] });
   }, SIGBOX_START_TIMEOUT_MS);
 
   afterAll(async () => {
     await sigbox?.stop();
+    await database?.close();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
