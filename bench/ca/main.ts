@@ -5,7 +5,7 @@
  * certificates[1] and a well-formed leaf under it count; 1 in 16 leaves is verified in full with the CA key and a
  * failed check fails the run (leaf-check.ts). Run: `node --import tsx --conditions=@sigbox/source
  * bench/ca/main.ts [--concurrency 32] [--seconds 15] [--warmup 3] [--keys 2000] [--profile DIR]
- * [--ca-algorithm ecdsa-p256|ecdsa-p384|rsa] [--workers N] [--postgres] [--no-ct]` (--no-ct serves with `sigbox up --no-ct-log`; --ca-algorithm makes a CA with `sigbox ca init` and
+ * [--ca-algorithm ecdsa-p256|ecdsa-p384|rsa] [--workers N] [--postgres] [--no-ct] [--from-sources]` (--no-ct serves with `sigbox up --no-ct-log`; --ca-algorithm makes a CA with `sigbox ca init` and
  * serves it with --ca-dir instead of the development CA; --workers N > 1 (or --postgres) runs `sigbox up --workers N` on Postgres:
  * BENCH_DATABASE_URL, else a fresh database on the local server, dropped after).
  * Numbers, no pass/fail on them (targets in README.md).
@@ -15,6 +15,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { sigboxBuild } from '../log/server-build.js';
 import { spawnSigbox, startSigbox } from '@sigbox/testkit';
 import { type BackendWatch, type BenchDatabase, openBenchDatabase, watchBackends } from '../log/database.js';
 import { formatPhase, measurePhase } from '../log/phases.js';
@@ -33,6 +34,7 @@ const { values: flags } = parseArgs({
     workers: { type: 'string', default: '1' },
     postgres: { type: 'boolean', default: false },
     'no-ct': { type: 'boolean', default: false },
+    'from-sources': { type: 'boolean', default: false },
   },
 });
 const CONCURRENCY = Number(flags.concurrency);
@@ -109,7 +111,7 @@ async function main(): Promise<void> {
     upArgs.push('--workers', String(WORKERS), '--database-url', database.url);
     console.log(`server processes ${WORKERS} (sigbox up --workers ${WORKERS}, Postgres)`);
   }
-  const sigbox = await startSigbox({ dataDir, host: '127.0.0.1', nodeArgs, args: ['--dev', ...upArgs], startTimeoutMs: START_TIMEOUT_MS });
+  const sigbox = await startSigbox({ dataDir, host: '127.0.0.1', nodeArgs, args: ['--dev', ...upArgs], startTimeoutMs: START_TIMEOUT_MS, ...sigboxBuild(flags['from-sources']) });
   if (database) backends = watchBackends(database.url);
   let window: { fromUs: number; toUs: number } | undefined;
   try {

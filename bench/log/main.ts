@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { sigboxBuild } from './server-build.js';
 import { startSigbox } from '@sigbox/testkit';
 import { hasValidInclusionProof } from './checks.js';
 import { durabilitySettings, openBenchDatabase, transactionCount, watchBackends } from './database.js';
@@ -25,6 +26,7 @@ const { values: flags } = parseArgs({
     'proof-seconds': { type: 'string', default: '10' },
     profile: { type: 'string' },
     workers: { type: 'string', default: '1' },
+    'from-sources': { type: 'boolean', default: false },
   },
 });
 const CONCURRENCY = Number(flags.concurrency);
@@ -71,7 +73,7 @@ async function bareEdgePhase(pool: Buffer[]): Promise<PhaseReport> {
 async function sigboxPhases(databaseUrl: string, entries: Buffer[]): Promise<{ create: PhaseReport; proofs: PhaseReport; treeSize: number }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sigbox-bench-log-'));
   const nodeArgs = flags.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(flags.profile)] : [];
-  const sigbox = await startSigbox({ dataDir, databaseUrl, host: '127.0.0.1', nodeArgs, args: ['--workers', String(WORKERS)] });
+  const sigbox = await startSigbox({ dataDir, databaseUrl, host: '127.0.0.1', nodeArgs, args: ['--workers', String(WORKERS)], ...sigboxBuild(flags['from-sources']) });
   const backends = watchBackends(databaseUrl);
   const processes = { serverPid: sigbox.child.pid as number, postgresPids: backends.pids };
   try {

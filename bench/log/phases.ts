@@ -3,6 +3,7 @@
  * measured window (the server process, this generator process, the whole machine — Postgres is the rest).
  */
 import { type LoadOptions, type LoadResult, quantile, runLoad } from './http-load.js';
+import { readFileSync } from 'node:fs';
 import { machineCpuSeconds, processCpuSeconds } from './processes.js';
 
 export interface PhaseReport {
@@ -13,6 +14,8 @@ export interface PhaseReport {
   result: LoadResult;
   /** CPU seconds per wall second during the window (2.0 = both cores of a 2-core machine). */
   cpu: { server: number; generator: number; postgres: number; machine: number };
+  /** The server process's resident set at the end of the phase, and its peak since it started (MiB). */
+  rssMiB: { end: number; peak: number } | undefined;
 }
 
 interface Counters {
@@ -54,6 +57,16 @@ function postgresDelta(start: Counters, end: Counters): number {
   return sum;
 }
 
+/** A /proc/<pid>/status size in MiB (VmRSS now, VmHWM the peak); undefined once the process is gone. */
+function statusMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`)) ?? '';
+    return Number(/(\d+)\s*kB/.exec(line)?.[1]) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function measurePhase(name: string, processes: PhaseProcesses, options: Omit<LoadOptions, 'onWindow'>): Promise<PhaseReport> {
   let start: Counters | undefined;
   let end: Counters | undefined;
@@ -68,8 +81,10 @@ export async function measurePhase(name: string, processes: PhaseProcesses, opti
   start ??= end;
   const seconds = Math.max((end.at - start.at) / 1000, 1e-9);
   const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+  const [rssEnd, rssPeak] = [statusMiB(processes.serverPid, 'VmRSS'), statusMiB(processes.serverPid, 'VmHWM')];
   return {
     name,
+    rssMiB: rssEnd === undefined || rssPeak === undefined ? undefined : { end: rssEnd, peak: rssPeak },
     perSecond: result.accepted / (result.elapsedMs / 1000),
     p50Ms: quantile(sorted, 0.5),
     p99Ms: quantile(sorted, 0.99),
@@ -90,6 +105,7 @@ export function formatPhase(report: PhaseReport): string {
     `${report.name}: ${report.perSecond.toFixed(0)}/s (${report.result.accepted} in ${(report.result.elapsedMs / 1000).toFixed(1)} s${report.result.exhausted ? ', ran out of entries' : ''})`,
     `  latency p50 ${report.p50Ms.toFixed(1)} ms, p99 ${report.p99Ms.toFixed(1)} ms; not counted: ${rejected}`,
     `  CPU (cores busy): server ${cpu.server.toFixed(2)}, generator ${cpu.generator.toFixed(2)}, postgres backends ${cpu.postgres.toFixed(2)}, machine ${cpu.machine.toFixed(2)} (other processes ${(cpu.machine - cpu.server - cpu.generator - cpu.postgres).toFixed(2)})`,
+    ...(report.rssMiB ? [`  server resident set: ${report.rssMiB.end.toFixed(0)} MiB at the end of the phase, peak ${report.rssMiB.peak.toFixed(0)} MiB since it started`] : []),
     `  per server CPU-second: ${(report.result.accepted / (report.result.elapsedMs / 1000) / Math.max(cpu.server, 1e-9)).toFixed(0)}; per CPU-second of server + postgres: ${(report.result.accepted / (report.result.elapsedMs / 1000) / Math.max(cpu.server + cpu.postgres, 1e-9)).toFixed(0)}`,
   ].join('\n');
 }

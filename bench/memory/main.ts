@@ -8,7 +8,6 @@
  * [--sample 5] [--from-sources]` (`npm run bench:memory`). Extra environment for the server (an allocator setting, say) passes through
  * `SIGBOX_BENCH_ENV='NAME=value …'`. Numbers only: no pass/fail (README.md has the figures and the goal).
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { startSigbox } from '@sigbox/testkit';
 import { EMAIL, signingRequests } from '../ca/signing-requests.js';
 import { openBenchDatabase } from '../log/database.js';
+import { sigboxBuild } from '../log/server-build.js';
 import { createProposedEntries } from '../log/entries.js';
 import { type LoadResult, runLoad } from '../log/http-load.js';
 
@@ -63,9 +63,7 @@ async function main(): Promise<void> {
   const env = serverEnv();
   console.log(`node ${process.version}, nproc ${os.availableParallelism()}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`mixed load ${SECONDS} s: CA certificates with CT, Rekor creates and proof reads, ${CONCURRENCY} connections each; server env ${JSON.stringify(env)}`);
-  const fromBuild = !flags['from-sources'];
-  console.log(fromBuild ? 'server from the build (npm run build), as npm start runs it' : 'server from the TypeScript sources (tsx)');
-  if (fromBuild) execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b'], { stdio: 'inherit' });
+  const { fromBuild } = sigboxBuild(flags['from-sources']);
   const database = await openBenchDatabase(process.env.BENCH_DATABASE_URL);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sigbox-bench-memory-'));
   const sigbox = await startSigbox({ dataDir, host: '127.0.0.1', databaseUrl: database.url, args: ['--dev'], env, fromBuild, startTimeoutMs: 120_000 });
