@@ -185,20 +185,22 @@ describe('sigbox up', () => {
     SIGBOX_START_TIMEOUT_MS + 30_000,
   );
 
-  it.skipIf(process.platform !== 'linux')('runs with its memory settings (two malloc arenas, an 8 MiB young generation), and keeps an operator\'s own', async () => {
+  it.skipIf(process.platform !== 'linux')('runs with its memory settings (two malloc arenas, an 8 MiB young generation, a 50% heap growth step), and keeps an operator\'s own', async () => {
     const parent = await mkdtemp(path.join(tmpdir(), 'sigbox-memory-'));
     dirs.push(parent);
     const defaults = await startSigbox({ dataDir: path.join(parent, 'defaults'), env: { MALLOC_ARENA_MAX: undefined } });
-    const own = await startSigbox({ dataDir: path.join(parent, 'own'), env: { MALLOC_ARENA_MAX: '4' }, nodeArgs: ['--max-semi-space-size=2'] });
+    const own = await startSigbox({ dataDir: path.join(parent, 'own'), env: { MALLOC_ARENA_MAX: '4' }, nodeArgs: ['--max-semi-space-size=2', '--heap-growing-percent=20'] });
     try {
       const first = await processIdentity(defaults.child.pid as number);
       expect(first.env.get('MALLOC_ARENA_MAX')).toBe('2');
       expect(first.argv).toContain('--max-semi-space-size=8');
+      expect(first.argv).toContain('--heap-growing-percent=50');
       // Re-executed in its own place: the process the caller started is the server (signals reach it).
       expect(first.argv.slice(-6, -4)).toEqual(['packages/cli/bin/sigbox.mjs', 'up'].map((a, i) => (i === 0 ? expect.stringContaining(a) : a)));
       const second = await processIdentity(own.child.pid as number);
       expect(second.env.get('MALLOC_ARENA_MAX')).toBe('4');
       expect(second.argv.filter((a) => a.startsWith('--max-semi-space-size'))).toEqual(['--max-semi-space-size=2']);
+      expect(second.argv.filter((a) => a.startsWith('--heap-growing-percent'))).toEqual(['--heap-growing-percent=20']);
     } finally {
       await Promise.all([defaults.stop(), own.stop()]);
     }

@@ -45,6 +45,23 @@ function threadCount(pid: number): number {
   return Number(/(\d+)/.exec(line)?.[1] ?? 0);
 }
 
+/**
+ * Where the resident set is, from /proc/<pid>/smaps, in MiB: glibc's main heap (`[heap]`), anonymous mappings (V8's
+ * heaps of every isolate, glibc's other arena, thread stacks), the node binary's own pages, and everything else.
+ */
+function residentByMapping(pid: number): Record<string, number> {
+  const totals: Record<string, number> = { '[heap]': 0, anonymous: 0, 'node binary': 0, other: 0 };
+  let kind = 'other';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping) {
+      const name = mapping[1] ?? '';
+      kind = name === '[heap]' ? '[heap]' : name === '' ? 'anonymous' : name === process.execPath || name.endsWith('/bin/node') ? 'node binary' : 'other';
+    } else if (line.startsWith('Rss:')) totals[kind] = (totals[kind] ?? 0) + Number(/(\d+)/.exec(line)?.[1] ?? 0) / 1024;
+  }
+  return totals;
+}
+
 /** Gauges of the main thread's own /metrics (prom-client's default metrics), in MiB. */
 async function heapMiB(url: string): Promise<{ heapUsed: number; heapTotal: number; external: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -106,6 +123,8 @@ async function main(): Promise<void> {
     const end = { rss: statusMiB(pid, 'VmRSS'), peak: statusMiB(pid, 'VmHWM'), ...(await heapMiB(sigbox.url)) };
     console.log(`certificates ${accepted(ca)}; creates ${accepted(creates)}; proof reads ${accepted(proofs)}`);
     console.log(`end: RSS ${end.rss.toFixed(0)} MiB, peak RSS ${end.peak.toFixed(0)} MiB, heap used ${end.heapUsed.toFixed(0)} of ${end.heapTotal.toFixed(0)} MiB, external ${end.external.toFixed(0)} MiB`);
+    const mappings = Object.entries(residentByMapping(pid)).map(([name, mib]) => `${name} ${mib.toFixed(0)}`);
+    console.log(`end: resident MiB by mapping: ${mappings.join(', ')}`);
   } finally {
     await sigbox.stop();
     await database.dispose();

@@ -17,8 +17,12 @@
 // starts Node once more in its own place (process.execve: same process ID, signals and output) with them, unless
 // an operator gave them. MALLOC_ARENA_MAX=2: glibc otherwise gives each thread that allocates (the event loop, the
 // log writer threads, libuv's pool) arenas of its own, which fragment and stay resident. --max-semi-space-size=8:
-// V8 otherwise grows the event loop's young generation to tens of MiB under load. Together with the writer
-// threads' own young-generation cap they took the resident set under mixed load from ≈ 700–780 MiB to ≈ 370–490 MiB.
+// V8 otherwise grows the event loop's young generation to tens of MiB under load. --heap-growing-percent=50: V8
+// otherwise lets the old generation grow by up to 4x its live set before a full collection, and the native memory
+// behind what dies there (OpenSSL keys and certificates, buffers: invisible to V8's accounting) waits as long —
+// 478 → 370 MiB at 60 s of mixed load, at a CPU cost within this machine's noise; at 20 it saved more (319 MiB) but
+// cost ≈ 13% of the CPU per log entry. Together with the writer threads' own young-generation cap they took the
+// resident set under mixed load from ≈ 700–780 MiB to ≈ 400 MiB (bench/memory/README.md).
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -38,7 +42,7 @@ if (major < NEEDED[0] || (major === NEEDED[0] && minor < NEEDED[1])) {
 }
 
 const MEMORY_ENV = { MALLOC_ARENA_MAX: '2' };
-const MEMORY_FLAGS = ['--max-semi-space-size=8'];
+const MEMORY_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
 if (process.env.SIGBOX_LAUNCHER_EXECED === undefined && typeof process.execve === 'function') {
   const flags = MEMORY_FLAGS.filter((flag) => !process.execArgv.some((given) => given.startsWith(flag.split('=')[0])));
   const env = { ...MEMORY_ENV, ...process.env, SIGBOX_LAUNCHER_EXECED: '1' };

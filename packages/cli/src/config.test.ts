@@ -179,12 +179,18 @@ describe('loadConfig', () => {
 
   it('takes the request timeout in seconds and the connection cap, within bounds', () => {
     expect(up(['--request-timeout', '1', '--max-connections', '1'])).toMatchObject({ requestTimeoutMs: 1000, maxConnections: 1 });
+    expect(up(['--entry-cache-mib', '0'])).toMatchObject({ entryCacheBytes: 0 });
+    expect(up(['--entry-cache-mib=96'])).toMatchObject({ entryCacheBytes: 96 * 1024 * 1024 });
+    expect(up([])).not.toHaveProperty('entryCacheBytes');
     expect(up(['--request-timeout=3600', '--max-connections=1000000'])).toMatchObject({ requestTimeoutMs: 3_600_000, maxConnections: 1_000_000 });
     for (const bad of ['0', '3601', '1.5', '-1', 'ten', '']) {
       expect(failure(['up', `--request-timeout=${bad}`]).message).toContain('--request-timeout must be an integer from 1 to 3600');
     }
     for (const bad of ['0', '1000001', 'many', '']) {
       expect(failure(['up', `--max-connections=${bad}`]).message).toContain('--max-connections must be an integer from 1 to 1000000');
+    }
+    for (const bad of ['-1', '65537', '1.5', 'lots', '']) {
+      expect(failure(['up', `--entry-cache-mib=${bad}`]).message).toContain('--entry-cache-mib must be an integer from 0 to 65536');
     }
   });
 });

@@ -52,6 +52,7 @@ const OPTIONS = {
   'no-ct-log': { type: 'boolean' },
   'request-timeout': { type: 'string' },
   'max-connections': { type: 'string' },
+  'entry-cache-mib': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -147,6 +148,15 @@ function connectionLimits(flags: Flags): Pick<ServerConfig, 'requestTimeoutMs' |
   return { ...(seconds === undefined ? {} : { requestTimeoutMs: seconds * 1000 }), ...(maxConnections === undefined ? {} : { maxConnections }) };
 }
 
+/** The most `--entry-cache-mib` takes: beyond it a typo, not a cache (a log's whole history is in the database). */
+const MAX_ENTRY_CACHE_MIB = 65_536;
+
+/** `--entry-cache-mib N`, only where given: 0 keeps no entry in memory (every read queries the database). */
+function entryCache(flags: Flags): Pick<ServerConfig, 'entryCacheBytes'> {
+  const mib = boundedInteger('entry-cache-mib', flags['entry-cache-mib'], 0, MAX_ENTRY_CACHE_MIB);
+  return mib === undefined ? {} : { entryCacheBytes: mib * 1024 * 1024 };
+}
+
 /** `--dev` on loopback only, unless overridden (dev-guard.ts); the override alone is a mistake worth saying. */
 function devShape(flags: Flags, server: ServerConfig): Pick<ServerConfig, 'devProductionShape'> {
   const overridden = flags[DEV_OVERRIDE_OPTION] === true;
@@ -197,6 +207,7 @@ function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
     ...tlsPaths(flags, cwd),
     ...(flags['no-ct-log'] === true ? { ctLog: false } : {}),
     ...connectionLimits(flags),
+    ...entryCache(flags),
   };
   return Object.freeze({ ...server, ...devShape(flags, server) });
 }

@@ -1,5 +1,5 @@
 import { CA_USAGE } from './ca-config.js';
-import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_DB_TIMEOUTS, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '@sigbox/server';
+import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_DB_TIMEOUTS, DEFAULT_ENTRY_CACHE_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '@sigbox/server';
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from './config.js';
 import { DEV_OVERRIDE_FLAG } from './dev-guard.js';
 
@@ -43,6 +43,8 @@ Flags:
                          ${DEFAULT_REQUEST_TIMEOUT_MS / 1000}); past them: 408 and the connection closed. Headers: 20 s at most
   --max-connections N    connections open at once, per process (default ${DEFAULT_MAX_CONNECTIONS}); a further one is closed
                          as it is accepted, unanswered
+  --entry-cache-mib N    memory for Rekor entries kept for reads, MiB (default ${DEFAULT_ENTRY_CACHE_BYTES / 1024 / 1024}); more makes
+                         random reads of a large log cheaper, 0 reads every entry from the database
   --workers N            serve with N processes sharing the port and the database (default 1; needs
                          --database-url). One process uses about one core: give the number of cores
   -h, --help             show this help

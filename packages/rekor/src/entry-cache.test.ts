@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type EntryFacts, createEntryCache, entryFactsBytes } from './entry-cache.js';
 
-const facts = (bodyBytes: number, tag = 0): EntryFacts => ({
-  body: new Uint8Array(bodyBytes).fill(tag),
+const facts = (textBytes: number, tag = 0): EntryFacts => ({
   leafHash: new Uint8Array(32),
   integratedTime: 1_700_000_000 + tag,
   signedEntryTimestamp: new Uint8Array(72),
-  text: { head: new Uint8Array(0), tail: new Uint8Array(0) },
+  text: { head: new Uint8Array(textBytes - 10).fill(tag), tail: new Uint8Array(10) },
 });
 
 describe('createEntryCache', () => {

@@ -1,17 +1,17 @@
 import type { LogEntryTextParts } from './log-entry-text.js';
 
 /**
- * What never changes about an integrated entry: its body, leaf hash, integration time, signed entry timestamp
+ * What never changes about an integrated entry: its leaf hash, integration time, signed entry timestamp
  * and the JSON around its proof. Kept per index so a read needs no query, no fresh signature and no
  * serialization of the body — only the inclusion proof, which depends on the tree size, is built per read. Bounded by the bytes it holds, least recently used first
  * out; the database stays the only record (a miss just reads it).
  */
 export interface EntryFacts {
-  readonly body: Uint8Array;
   readonly leafHash: Uint8Array;
   /** Unix seconds: when the first checkpoint covering the entry was signed. */
   readonly integratedTime: number;
   readonly signedEntryTimestamp: Uint8Array;
+  /** The JSON around the proof; the body is in it, base64 (bodyOfTextParts), so it is not kept a second time. */
   readonly text: LogEntryTextParts;
 }
 
@@ -24,8 +24,8 @@ export interface EntryCache<V> {
 /** Per entry beside its body: the map slot, the hashes, the SET and the objects holding them. */
 export const ENTRY_OVERHEAD_BYTES = 256;
 
-/** The bytes an entry's facts hold: its body, the JSON around its proof, and the overhead. */
-export const entryFactsBytes = (facts: EntryFacts): number => facts.body.length + facts.text.head.length + facts.text.tail.length + ENTRY_OVERHEAD_BYTES;
+/** The bytes an entry's facts hold: the JSON around its proof (the body within it) and the overhead. */
+export const entryFactsBytes = (facts: EntryFacts): number => facts.text.head.length + facts.text.tail.length + ENTRY_OVERHEAD_BYTES;
 
 /** A least-recently-used map by index, bounded by the bytes `size` says each value holds. */
 export function createEntryCache<V>(maxBytes: number, size: (value: V) => number): EntryCache<V> {

@@ -6,12 +6,13 @@ import { entryTimestampPayload, signEntryTimestamp } from './entry-timestamp.js'
 import { logEntryTextParts } from './log-entry-text.js';
 
 /**
- * Integrated entries kept in memory for reads (bodies, SETs): 64 MiB is ≈ 50,000 hashedrekord entries with a
- * certificate, or ≈ 90,000 with a public key.
+ * Memory for entries kept for reads, by default (`sigbox up --entry-cache-mib`): two thirds for integrated entries
+ * with their SETs and the JSON around their proofs, one third for entries read ahead but not yet asked for (no SET
+ * signed yet). 48 MiB keeps the last ≈ 24,000 hashedrekord entries with a public key (bench/log's; ≈ 12,000
+ * with a certificate) and a few dozen bundles read ahead; more makes random reads of an older, larger log cheaper,
+ * at that much more resident memory (bench/memory/README.md has the trade measured).
  */
-const ENTRY_CACHE_BYTES = 64 * 1024 * 1024;
-/** Entries read ahead but not yet asked for (no SET signed yet): a few hundred bundles' worth. */
-const READ_AHEAD_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_ENTRY_CACHE_BYTES = 48 * 1024 * 1024;
 /**
  * A miss reads the whole aligned range of this many entries (one C2SP entry bundle): monitors read in order,
  * and a process that did not create an entry (another worker, a restart) then fills its cache with one
@@ -33,9 +34,9 @@ export interface EntryFactsStore {
  * an entry (body, time, index), so one signature serves every later read, and an entry this process created or
  * read before is proven with no query at all. The database stays the only record.
  */
-export function createEntryFactsStore(tree: LogTree, signer: Signer, logId: string): EntryFactsStore {
-  const known = createEntryCache(ENTRY_CACHE_BYTES, entryFactsBytes);
-  const readAhead = createEntryCache<StoredEntry>(READ_AHEAD_BYTES, (e) => e.data.length + ENTRY_OVERHEAD_BYTES);
+export function createEntryFactsStore(tree: LogTree, signer: Signer, logId: string, cacheBytes = DEFAULT_ENTRY_CACHE_BYTES): EntryFactsStore {
+  const known = createEntryCache(Math.floor((cacheBytes * 2) / 3), entryFactsBytes);
+  const readAhead = createEntryCache<StoredEntry>(Math.floor(cacheBytes / 3), (e) => e.data.length + ENTRY_OVERHEAD_BYTES);
   const readingAhead = new Map<bigint, Promise<void>>();
 
   async function record(index: bigint, body: Uint8Array, leafHash: Uint8Array, integratedAt: Date): Promise<EntryFacts> {
@@ -43,7 +44,7 @@ export function createEntryFactsStore(tree: LogTree, signer: Signer, logId: stri
     const payload = entryTimestampPayload({ body: encoding.toBase64(body), integratedTime, logID: logId, logIndex: index });
     const signedEntryTimestamp = await signEntryTimestamp(payload, signer);
     const text = logEntryTextParts({ entryId: entryId(tree.treeId, leafHash), body, integratedTime, logId, logIndex: index, signedEntryTimestamp });
-    const facts = { body, leafHash, integratedTime, signedEntryTimestamp, text };
+    const facts = { leafHash, integratedTime, signedEntryTimestamp, text };
     known.set(index, facts);
     return facts;
   }

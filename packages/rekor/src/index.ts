@@ -18,5 +18,6 @@ export { logEntryJson, type LogEntryParts, type LogEntryAnon, type LogEntryMap }
 export { indexQueryKeys, MAX_SEARCH_INDEX_RESULTS, type IndexQuery } from './index-query.js';
 export { preAuthEncoding } from './dsse-envelope.js';
 export { createRekorLog, type RekorLog, type RekorLogOptions, type LogInfo } from './rekor-log.js';
+export { DEFAULT_ENTRY_CACHE_BYTES } from './entry-facts.js';
 export { rekorTreeDescription, REKOR_TREE_NAME, type RekorTreeOptions } from './rekor-tree.js';
 export { parseSearchLogQuery, MAX_SEARCH_ITEMS, type SearchLogQuery } from './search-query.js';

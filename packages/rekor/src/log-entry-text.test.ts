@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { logEntryJson, type LogEntryParts } from './log-entry.js';
-import { checkpointJsonBytes, logEntryText, logEntryTextParts } from './log-entry-text.js';
+import { bodyOfTextParts, checkpointJsonBytes, logEntryText, logEntryTextParts } from './log-entry-text.js';
 
 function randomParts(seed: number): LogEntryParts {
   const hashes = Array.from({ length: seed % 20 }, () => new Uint8Array(crypto.randomBytes(32)));
@@ -30,6 +30,13 @@ describe('logEntryText', () => {
       const parts = randomParts(seed);
       const bytes = logEntryText(logEntryTextParts(parts), parts.inclusionProof, checkpointJsonBytes(parts.inclusionProof.checkpoint));
       expect(Buffer.from(bytes).equals(Buffer.from(JSON.stringify(logEntryJson(parts)), 'utf8'))).toBe(true);
+    }
+  });
+
+  it('gives back the body its head carries, for bodies of every length and content', () => {
+    for (let seed = 0; seed < 200; seed++) {
+      const parts = randomParts(seed);
+      expect(Buffer.from(bodyOfTextParts(logEntryTextParts(parts))).equals(Buffer.from(parts.body))).toBe(true);
     }
   });
 

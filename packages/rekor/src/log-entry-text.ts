@@ -30,6 +30,21 @@ export function logEntryTextParts(parts: Omit<LogEntryParts, 'inclusionProof'>):
   };
 }
 
+const BODY_START = Buffer.from('":{"body":"', 'latin1');
+const QUOTE_BYTE = 0x22;
+
+/**
+ * The entry body the fixed head carries, base64 between `{"<entryId>":{"body":"` and the next quote (an entry ID is
+ * hex and base64 has no quote): a cache of entries holds the head only, not the body a second time beside it.
+ */
+export function bodyOfTextParts(fixed: LogEntryTextParts): Uint8Array {
+  const head = Buffer.from(fixed.head.buffer, fixed.head.byteOffset, fixed.head.byteLength);
+  const start = head.indexOf(BODY_START) + BODY_START.length;
+  const end = head.indexOf(QUOTE_BYTE, start);
+  if (start < BODY_START.length || end < 0) throw new Error('an entry text head without a body');
+  return new Uint8Array(Buffer.from(head.toString('latin1', start, end), 'base64'));
+}
+
 /** A checkpoint as the UTF-8 of its JSON string literal: the same for every read at one tree size. */
 export const checkpointJsonBytes = (checkpoint: string): Uint8Array => utf8(JSON.stringify(checkpoint));
 

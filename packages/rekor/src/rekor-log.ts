@@ -7,7 +7,7 @@ import { entryId, logIdHex, parseEntryRef } from './entry-id.js';
 import { RekorError } from './errors.js';
 import { MAX_SEARCH_INDEX_RESULTS, indexQueryKeys } from './index-query.js';
 import { type LogEntryMap, logEntryJson } from './log-entry.js';
-import { checkpointJsonBytes, logEntryText } from './log-entry-text.js';
+import { bodyOfTextParts, checkpointJsonBytes, logEntryText } from './log-entry-text.js';
 import { canonicalizeSearchEntry, parseProposedEntry } from './proposed-entry.js';
 import { checkRekorLogKey } from './rekor-tree.js';
 import { parseSearchLogQuery } from './search-query.js';
@@ -17,6 +17,8 @@ export interface RekorLogOptions {
   tree: LogTree;
   /** The log key, which signs the tree's checkpoints too: ECDSA, kept across restarts. */
   signer: Signer;
+  /** Memory for entries kept for reads; default DEFAULT_ENTRY_CACHE_BYTES (entry-facts.ts). */
+  entryCacheBytes?: number | undefined;
 }
 
 export interface LogInfo {
@@ -62,17 +64,18 @@ export function createRekorLog(options: RekorLogOptions): RekorLog {
   const publicKeyPem = toPem('PUBLIC KEY', spkiDer(options.signer.publicKey));
   const { treeId } = tree;
 
-  const entries = createEntryFactsStore(tree, options.signer, logId);
+  const entries = createEntryFactsStore(tree, options.signer, logId, options.entryCacheBytes);
 
   async function inclusionProofOf(index: bigint, facts: EntryFacts, state: IntegratedState) {
     const hashes = await tree.proveInclusion(index, facts.leafHash, state);
     return { logIndex: index, treeSize: state.size, rootHash: state.rootHash, hashes, checkpoint: state.checkpoint };
   }
 
-  async function entryJson(index: bigint, facts: EntryFacts, state: IntegratedState): Promise<LogEntryMap> {
+  /** `body` when the caller has it at hand (the create path); otherwise read back from the cached text. */
+  async function entryJson(index: bigint, facts: EntryFacts, state: IntegratedState, body = bodyOfTextParts(facts.text)): Promise<LogEntryMap> {
     return logEntryJson({
       entryId: entryId(treeId, facts.leafHash),
-      body: facts.body,
+      body,
       integratedTime: facts.integratedTime,
       logId,
       logIndex: index,
@@ -114,7 +117,7 @@ export function createRekorLog(options: RekorLogOptions): RekorLog {
         throw new RekorError('DUPLICATE_ENTRY', `an equivalent entry already exists in the transparency log with UUID ${id}`, { details: { entryId: id } });
       }
       const facts = await entries.record(added.index, entry.canonicalBody, entry.leafHash, added.integratedAt);
-      return { entryId: id, entry: await entryJson(added.index, facts, added.checkpoint) };
+      return { entryId: id, entry: await entryJson(added.index, facts, added.checkpoint, entry.canonicalBody) };
     },
     getEntryByIndex,
     getEntryTextByIndex,

@@ -32,6 +32,7 @@ export { StartError, type StartErrorCode } from './error.js';
 export { DEFAULT_DB_TIMEOUTS } from '@sigbox/db';
 export { DATA_DIR_MODE } from './data-dir.js';
 export { httpUrl, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS } from './listen.js';
+export { DEFAULT_ENTRY_CACHE_BYTES } from '@sigbox/rekor';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { createRekorApi } from './rekor/rekor-api.js';
 export { createFulcioApi } from './fulcio/fulcio-api.js';

@@ -76,6 +76,8 @@ export interface ServerConfig {
   readonly requestTimeoutMs?: number;
   /** Connections open at once; default DEFAULT_MAX_CONNECTIONS (listen.ts). */
   readonly maxConnections?: number;
+  /** Memory for Rekor entries kept for reads, bytes; default DEFAULT_ENTRY_CACHE_BYTES (@sigbox/rekor). */
+  readonly entryCacheBytes?: number;
 }
 
 export interface StartOptions {
@@ -143,7 +145,7 @@ async function mountServices(config: ServerConfig, db: Database, registry: Regis
   // Known before listening even with port 0: only the hostname names the log (origin, signature name).
   const hostname = new URL(config.publicUrl ?? httpUrl(config.host, config.port || 1)).hostname;
   const logMetrics = createLogMetrics(registry);
-  const rekor = await openRekor({ db, dataDir: config.dataDir, hostname, metrics: logMetrics.forTree('rekor'), logKeyFile: config.logKeyFile, logKeyPassphrase: config.logKeyPassphrase });
+  const rekor = await openRekor({ db, dataDir: config.dataDir, hostname, metrics: logMetrics.forTree('rekor'), logKeyFile: config.logKeyFile, logKeyPassphrase: config.logKeyPassphrase, entryCacheBytes: config.entryCacheBytes });
   const closers: Array<() => Promise<void>> = [() => rekor.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close();

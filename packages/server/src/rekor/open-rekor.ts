@@ -24,6 +24,8 @@ export interface RekorSetupOptions {
   metrics: LogMetrics;
   logKeyFile?: string | undefined;
   logKeyPassphrase?: string | undefined;
+  /** Memory for Rekor entries kept for reads (`--entry-cache-mib`); the log's default when not given. */
+  entryCacheBytes?: number | undefined;
 }
 
 /** The log key as a KeyObject: in this process's memory, so the tree's writer thread can sign with it too. */
@@ -47,7 +49,7 @@ export async function openRekor(options: RekorSetupOptions): Promise<RekorSetup>
   const privateKey = await loadLogKey(options);
   const signer = createKeySigner(privateKey);
   const tree = await openLogTree(options.db, { ...rekorTreeDescription({ hostname: options.hostname, key: { privateKey } }), ...options.metrics });
-  const log = createRekorLog({ tree, signer });
+  const log = createRekorLog({ tree, signer, entryCacheBytes: options.entryCacheBytes });
   const validFrom = await bindKeyToTree(options.db, 'rekor', log.treeId, log.logId).catch(async (err: unknown) => {
     await tree.close();
     throw err;
