@@ -6,7 +6,7 @@
  * `npm start` runs it (the bench builds first), or with --from-sources from the TypeScript sources through tsx.
  * Run: `node --import tsx --conditions=@sigbox/source bench/memory/main.ts [--seconds 120] [--concurrency 24]
  * [--sample 5] [--from-sources]` (`npm run bench:memory`). Extra environment for the server (an allocator setting, say) passes through
- * `SIGBOX_BENCH_ENV='NAME=value …'`. Numbers only: no pass/fail (README.md has the figures and the goal).
+ * `SIGBOX_BENCH_ENV='NAME=value …'`, extra `sigbox up` arguments through `SIGBOX_BENCH_ARGS` (`--entry-cache-mib 16`). Numbers only: no pass/fail (README.md has the figures and the goal).
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -79,11 +79,12 @@ const accepted = (r: LoadResult) => `${r.accepted} (${(r.accepted / SECONDS).toF
 async function main(): Promise<void> {
   const env = serverEnv();
   console.log(`node ${process.version}, nproc ${os.availableParallelism()}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`mixed load ${SECONDS} s: CA certificates with CT, Rekor creates and proof reads, ${CONCURRENCY} connections each; server env ${JSON.stringify(env)}`);
+  console.log(`mixed load ${SECONDS} s: CA certificates with CT, Rekor creates and proof reads, ${CONCURRENCY} connections each; server env ${JSON.stringify(env)}, extra arguments '${process.env.SIGBOX_BENCH_ARGS ?? ''}'`);
   const { fromBuild } = sigboxBuild(flags['from-sources']);
   const database = await openBenchDatabase(process.env.BENCH_DATABASE_URL);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sigbox-bench-memory-'));
-  const sigbox = await startSigbox({ dataDir, host: '127.0.0.1', databaseUrl: database.url, args: ['--dev'], env, fromBuild, startTimeoutMs: 120_000 });
+  const args = ['--dev', ...(process.env.SIGBOX_BENCH_ARGS ?? '').split(/\s+/).filter(Boolean)];
+  const sigbox = await startSigbox({ dataDir, host: '127.0.0.1', databaseUrl: database.url, args, env, fromBuild, startTimeoutMs: 120_000 });
   const pid = sigbox.child.pid as number;
   try {
     const token = ((await (await fetch(`${sigbox.url}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL }) })).json()) as { id_token: string }).id_token;

@@ -1,9 +1,12 @@
-import { type Tile, type TileId, type TileReader, tileFromBytes } from '@sigbox/merkle';
+import { TILE_WIDTH, type Tile, type TileId, type TileReader, tileFromBytes, tileToBytes } from '@sigbox/merkle';
 import { LogError } from './errors.js';
 import type { TileRow } from './storage.js';
 
-// 4096 tiles ≤ 32 MiB of hashes: the top of a large tree plus the recently written edge.
-const DEFAULT_CAPACITY = 4096;
+// 256 tiles: the top of a large tree plus the last ≈ 65,000 entries' level-0 tiles, ≈ 17 MiB held per tree (a full
+// tile kept costs ≈ 58 KiB resident, 8 KiB of hashes and 256 views of them, and its memoised interior 8 KiB more).
+// 4096 before let a log past a million entries hold ≈ 230 MiB per tree in tiles; a proof for an older entry now
+// reads its level-0 tile again (one query for all its missing tiles), which a large log did anyway.
+const DEFAULT_CAPACITY = 256;
 
 /**
  * Tiles read for proofs, kept in memory. Any tile cut to a width is immutable (an append-only tree only adds
@@ -27,6 +30,16 @@ export function tileKey(level: number, index: bigint): string {
   return `${level}/${index}`;
 }
 
+/**
+ * A full tile with its hashes in one buffer. Tiles a writer built (or cloned across from its thread) carry one
+ * 32-byte buffer per hash, ≈ 98 KiB per tile held; a full tile never changes, so the one the cache keeps for good is
+ * re-laid (≈ 31 KiB). Partial tiles are replaced within a round and keep their memoised interior.
+ */
+function compact(tile: Tile): Tile {
+  const buffer = tile.hashes[0]?.buffer;
+  return tile.hashes.every((h) => h.buffer === buffer) ? tile : tileFromBytes(tile.level, tile.index, tileToBytes(tile));
+}
+
 export function createTileCache(capacity = DEFAULT_CAPACITY): TileCache {
   const tiles = new Map<string, Tile>();
 
@@ -35,7 +48,7 @@ export function createTileCache(capacity = DEFAULT_CAPACITY): TileCache {
     const cached = tiles.get(key);
     if (cached && cached.hashes.length > tile.hashes.length) return;
     tiles.delete(key);
-    tiles.set(key, tile);
+    tiles.set(key, tile.hashes.length === TILE_WIDTH ? compact(tile) : tile);
     if (tiles.size > capacity) tiles.delete(tiles.keys().next().value as string);
   }
 
@@ -50,9 +63,14 @@ export function createTileCache(capacity = DEFAULT_CAPACITY): TileCache {
       const out = new Map<string, Tile>();
       const missing: TileId[] = [];
       for (const id of ids) {
-        const hit = tiles.get(tileKey(id.level, id.index));
-        if (hit && hit.hashes.length >= id.width) out.set(tileKey(id.level, id.index), cut(hit, id.width));
-        else missing.push(id);
+        const key = tileKey(id.level, id.index);
+        const hit = tiles.get(key);
+        if (hit && hit.hashes.length >= id.width) {
+          // Least recently used out: the upper tiles every proof reads stay while old level-0 tiles come and go.
+          tiles.delete(key);
+          tiles.set(key, hit);
+          out.set(key, cut(hit, id.width));
+        } else missing.push(id);
       }
       if (missing.length === 0) return out;
       const rows = new Map((await fetch(missing)).map((r) => [tileKey(r.level, r.index), r]));

@@ -77,6 +77,14 @@ describe('tile bodies', () => {
     expect(Buffer.from(tile.hashes[0] as Uint8Array).equals(hashes[0] as Buffer)).toBe(true);
   });
 
+  it('keeps the hashes of a tile in one buffer of their own, not one per hash nor the pool of the caller', () => {
+    const pooled = Buffer.from(crypto.randomBytes(64)); // small Buffers share Node's 8 KiB pool
+    const tile = tileFromBytes(0, 0n, pooled);
+    expect(new Set(tile.hashes.map((h) => h.buffer)).size).toBe(1);
+    expect(tile.hashes[0]?.buffer.byteLength).toBe(64);
+    expect(Buffer.from(tileToBytes(tile)).equals(pooled)).toBe(true);
+  });
+
   it.each([0, 31, 33, 257 * 32])('rejects a body of %i bytes', (n) => {
     expect(errorCode(() => tileFromBytes(0, 0n, new Uint8Array(n)))).toBe('INVALID_TILE');
   });
