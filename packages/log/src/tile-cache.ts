@@ -4,7 +4,7 @@ import type { TileRow } from './storage.js';
 
 // 256 tiles: the top of a large tree plus the last ≈ 65,000 entries' level-0 tiles, ≈ 17 MiB held per tree (a full
 // tile kept costs ≈ 58 KiB resident, 8 KiB of hashes and 256 views of them, and its memoised interior 8 KiB more).
-// 4096 before let a log past a million entries hold ≈ 230 MiB per tree in tiles; a proof for an older entry now
+// 4096 before let a log past a million entries hold ≈ 390 MiB per tree in tiles; a proof for an older entry now
 // reads its level-0 tile again (one query for all its missing tiles), which a large log did anyway.
 const DEFAULT_CAPACITY = 256;
 
