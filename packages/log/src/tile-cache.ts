@@ -33,7 +33,7 @@ export function tileKey(level: number, index: bigint): string {
 /**
  * A full tile with its hashes in one buffer. Tiles a writer built (or cloned across from its thread) carry one
  * 32-byte buffer per hash, ≈ 98 KiB per tile held; a full tile never changes, so the one the cache keeps for good is
- * re-laid (≈ 31 KiB). Partial tiles are replaced within a round and keep their memoised interior.
+ * re-laid (≈ 58 KiB). Partial tiles are replaced within a round and keep their memoised interior.
  */
 function compact(tile: Tile): Tile {
   const buffer = tile.hashes[0]?.buffer;
