@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { caught } from '@sigbox/testkit';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
@@ -23,7 +26,22 @@ describe('loadConfig', () => {
       publicUrl: undefined,
       dev: false,
       fulcioConfig: undefined,
+      keySecrets: {},
     });
+  });
+
+  it('reads the keyring folder, its passphrase and PIN from the environment or files, never from argv', () => {
+    const secrets = fs.mkdtempSync(path.join(os.tmpdir(), 'sigbox-secrets-'));
+    try {
+      fs.writeFileSync(path.join(secrets, 'pass'), 'from-file\n');
+      fs.writeFileSync(path.join(secrets, 'empty'), '\n');
+      expect(up(['--keys', 'keys'], { SIGBOX_KEY_PASSPHRASE: 'pw', SIGBOX_HSM_PIN: '1234' })).toMatchObject({ keysDir: '/srv/sigbox/keys', keySecrets: { passphrase: 'pw', pin: '1234' } });
+      expect(up(['--passphrase-file', path.join(secrets, 'pass')], { SIGBOX_KEY_PASSPHRASE: 'env' }).keySecrets).toEqual({ passphrase: 'from-file' });
+      expect(failure(['up', '--passphrase-file', path.join(secrets, 'empty')]).message).toMatch(/is empty/);
+      expect(failure(['up', '--pin-file', path.join(secrets, 'absent')]).message).toMatch(/cannot read .*ENOENT/);
+    } finally {
+      fs.rmSync(secrets, { recursive: true, force: true });
+    }
   });
 
   it('reads every flag, resolving paths against the working folder', () => {
@@ -54,6 +72,7 @@ describe('loadConfig', () => {
       dev: true,
       devProductionShape: ['--host 0.0.0.0', '--public-url https://sigstore.example.internal', '--fulcio-config'],
       fulcioConfig: '/srv/fulcio.json',
+      keySecrets: {},
       requestTimeoutMs: 30_000,
       maxConnections: 200,
     });
@@ -203,7 +222,7 @@ describe('loadConfig: --dev stays on loopback unless loudly overridden', () => {
     [['--host', 'localhost']],
     [['--public-url', 'http://localhost:8080']],
     [['--public-url', 'http://[::1]:8080']],
-    [['--database-url', 'postgres://db.internal/sigbox', '--log-key', 'log.pem', '--tls-cert', 'c.pem', '--tls-key', 'k.pem']],
+    [['--database-url', 'postgres://db.internal/sigbox', '--tls-cert', 'c.pem', '--tls-key', 'k.pem']],
   ])('runs --dev with %j', (argv) => {
     const server = up(['--dev', ...argv]);
     expect(server.dev).toBe(true);
@@ -216,7 +235,7 @@ describe('loadConfig: --dev stays on loopback unless loudly overridden', () => {
     [['--host', '10.1.2.3'], '--host 10.1.2.3'],
     [['--host', 'sigstore.example.internal'], '--host sigstore.example.internal'],
     [['--public-url', 'https://sigstore.example.internal'], '--public-url https://sigstore.example.internal'],
-    [['--ca-dir', '/etc/sigbox/ca'], '--ca-dir'],
+    [['--keys', '/etc/sigbox/keys'], '--keys'],
     [['--fulcio-config', 'fulcio.yaml'], '--fulcio-config'],
   ])('refuses --dev with %j, in one line naming the override', (argv, reason) => {
     const err = failure(['up', '--dev', ...argv]);
@@ -227,8 +246,8 @@ describe('loadConfig: --dev stays on loopback unless loudly overridden', () => {
   });
 
   it('runs such a start with the override, keeping every reason for the warning', () => {
-    const server = up(['--dev', '--host', '0.0.0.0', '--ca-dir', 'ca', '--fulcio-config', 'f.yaml', '--unsafe-dev-in-production']);
-    expect(server.devProductionShape).toEqual(['--host 0.0.0.0', '--ca-dir', '--fulcio-config']);
+    const server = up(['--dev', '--host', '0.0.0.0', '--keys', 'keys', '--fulcio-config', 'f.yaml', '--unsafe-dev-in-production']);
+    expect(server.devProductionShape).toEqual(['--host 0.0.0.0', '--keys', '--fulcio-config']);
   });
 
   it('refuses the override without --dev', () => {

@@ -4,6 +4,8 @@ import type { ServerConfig } from '@sigbox/server';
 import { type CaCommand, loadCaConfig } from './ca-config.js';
 import { DEV_OVERRIDE_FLAG, DEV_OVERRIDE_OPTION, checkDevShape } from './dev-guard.js';
 import { ConfigError } from './error.js';
+import { type InitCommand, loadInitConfig } from './init-config.js';
+import { SECRET_FLAGS, keySecrets } from './secrets.js';
 
 /** Fulcio's default HTTP port (`--port`, fulcio cmd/app/serve.go at v1.8.8); Sigbox serves every API on one port. */
 export const DEFAULT_PORT = 8080;
@@ -29,7 +31,8 @@ export const MAX_CONNECTIONS_LIMIT = 1_000_000;
 export type CliConfig =
   | { readonly command: 'help' }
   | { readonly command: 'up'; readonly server: ServerConfig; readonly workers: number }
-  | { readonly command: 'ca'; readonly ca: CaCommand };
+  | { readonly command: 'ca'; readonly ca: CaCommand }
+  | { readonly command: 'init'; readonly init: InitCommand };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -44,8 +47,8 @@ const OPTIONS = {
   dev: { type: 'boolean' },
   [DEV_OVERRIDE_OPTION]: { type: 'boolean' },
   'fulcio-config': { type: 'string' },
-  'log-key': { type: 'string' },
-  'ca-dir': { type: 'string' },
+  keys: { type: 'string' },
+  ...SECRET_FLAGS,
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   workers: { type: 'string' },
@@ -199,11 +202,8 @@ function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
     publicUrl: parsePublicUrl(flags['public-url']),
     dev: flags.dev === true,
     fulcioConfig: optionalPath('fulcio-config', flags['fulcio-config'], cwd),
-    logKeyFile: optionalPath('log-key', flags['log-key'], cwd),
-    logKeyPassphrase: env.SIGBOX_LOG_KEY_PASSPHRASE,
-    caDir: optionalPath('ca-dir', flags['ca-dir'], cwd),
-    caPassphrase: env.SIGBOX_CA_PASSPHRASE,
-    hsmPin: env.SIGBOX_HSM_PIN,
+    keysDir: optionalPath('keys', flags.keys, cwd),
+    keySecrets: keySecrets(flags, env, cwd),
     ...tlsPaths(flags, cwd),
     ...(flags['no-ct-log'] === true ? { ctLog: false } : {}),
     ...connectionLimits(flags),
@@ -214,7 +214,7 @@ function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
 
 /**
  * The one place flags and environment are read: `argv` without node and script, the
- * environment (only `DATABASE_URL`, `SIGBOX_LOG_KEY_PASSPHRASE`, `SIGBOX_CA_PASSPHRASE` and `SIGBOX_HSM_PIN`), the folder relative paths are resolved against. Returns a frozen config;
+ * environment (only `DATABASE_URL`, `SIGBOX_KEY_PASSPHRASE` and `SIGBOX_HSM_PIN`), the folder relative paths are resolved against. Returns a frozen config;
  * throws {@link ConfigError} for anything it cannot run.
  *
  * @example
@@ -223,6 +223,7 @@ function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
 export function loadConfig(argv: readonly string[], env: Env, cwd: string = process.cwd()): CliConfig {
   // `sigbox ca …` has its own flags (ca-config.ts): dispatch before the `up` flags are parsed strictly.
   if (argv[0] === 'ca') return loadCaConfig(argv.slice(1), env, cwd);
+  if (argv[0] === 'init') return loadInitConfig(argv.slice(1), env, cwd);
   const { values, positionals } = parseFlags(argv);
   if (values.help === true) return Object.freeze({ command: 'help' });
   const [command, ...rest] = positionals;

@@ -24,20 +24,20 @@ export function isLoopbackHost(host: string): boolean {
 export interface DevShape {
   readonly host: string;
   readonly publicUrl: string | undefined;
-  readonly caDir?: string | undefined;
+  readonly keysDir?: string | undefined;
   readonly fulcioConfig: string | undefined;
 }
 
 /**
  * What makes a `--dev` start production-shaped: a host other clients can reach, a public URL naming another
- * machine, a real CA (`--ca-dir`) or real issuers (`--fulcio-config`) beside the development issuer. Empty for a
+ * machine, real keys (`--keys`) or real issuers (`--fulcio-config`) beside the development issuer. Empty for a
  * loopback development set-up.
  */
 export function productionShape(config: DevShape): string[] {
   const reasons: string[] = [];
   if (!isLoopbackHost(config.host)) reasons.push(`--host ${config.host}`);
   if (config.publicUrl !== undefined && !isLoopbackHost(new URL(config.publicUrl).hostname)) reasons.push(`--public-url ${config.publicUrl}`);
-  if (config.caDir !== undefined) reasons.push('--ca-dir');
+  if (config.keysDir !== undefined) reasons.push('--keys');
   if (config.fulcioConfig !== undefined) reasons.push('--fulcio-config');
   return reasons;
 }

@@ -2,6 +2,7 @@ import { StartError, createLogger, startServer } from '@sigbox/server';
 import { formatBanner } from './banner.js';
 import { runCaCommand } from './ca-command.js';
 import { loadConfig } from './config.js';
+import { runInitCommand } from './init-command.js';
 import { ConfigError } from './error.js';
 import type { CliIo } from './io.js';
 import { USAGE } from './usage.js';
@@ -31,6 +32,7 @@ export async function run(argv: readonly string[], env: Readonly<Record<string, 
     return EXIT_OK;
   }
   if (config.command === 'ca') return runCaCommand(config.ca, io);
+  if (config.command === 'init') return runInitCommand(config.init, io);
   if (config.workers > 1 && !isClusterWorker()) return (await runPrimary(config.workers, io.stderr)).ok ? EXIT_OK : EXIT_START_FAILED;
   const logger = io.logger ?? createLogger();
   let server;

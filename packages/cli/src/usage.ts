@@ -1,4 +1,5 @@
 import { CA_USAGE } from './ca-config.js';
+import { INIT_USAGE } from './init-config.js';
 import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_DB_TIMEOUTS, DEFAULT_ENTRY_CACHE_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '@sigbox/server';
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from './config.js';
 import { DEV_OVERRIDE_FLAG } from './dev-guard.js';
@@ -7,6 +8,7 @@ export const USAGE = `Usage: sigbox up [flags]
 
 Commands:
   up                     run the whole box (CA, logs and trust files as they are added) in one process
+  init                   the key ceremony: every key of a new box, in files or an HSM (sigbox init -h)
   ca init|csr|import     the CA key ceremony (below)
 
 Flags:
@@ -23,16 +25,15 @@ Flags:
                          with --tls-cert); its hostname names the logs
   --dev                  development mode: a development CA and an OIDC issuer that mints a token for any
                          identity. Loopback only: refused with a non-loopback --host or --public-url,
-                         --ca-dir or --fulcio-config, unless ${DEV_OVERRIDE_FLAG} is also given
+                         --keys or --fulcio-config, unless ${DEV_OVERRIDE_FLAG} is also given
   ${DEV_OVERRIDE_FLAG}
                          run --dev anyway in such a start (warned about in the log); never in production
   --fulcio-config FILE   Fulcio-format OIDC issuer configuration
-  --log-key FILE         transparency log key, ECDSA P-256 PKCS#8 PEM (passphrase from env
-                         SIGBOX_LOG_KEY_PASSPHRASE); default: created in DATA/keys on first start.
-                         Processes sharing one database must share this key.
-  --ca-dir DIR           the CA made by "sigbox ca init" (key file or HSM; passphrase from env
-                         SIGBOX_CA_PASSPHRASE, HSM PIN from SIGBOX_HSM_PIN); default: a development
-                         CA created in DATA/ca on first start
+  --keys DIR             the keyring made by "sigbox init": every key the box signs with, encrypted
+                         files or an HSM. Required unless --dev (which makes a development keyring,
+                         keys in clear, in DATA/keys). Processes sharing one database share it.
+  --passphrase-file FILE the key files' passphrase (first line), or env SIGBOX_KEY_PASSPHRASE
+  --pin-file FILE        the HSM token's user PIN (first line), or env SIGBOX_HSM_PIN
   --tls-cert FILE        serve HTTPS: the server certificate chain, PEM, leaf first (with --tls-key)
   --tls-key FILE         the certificate's private key, PEM (with --tls-cert); without both: plain HTTP,
                          for a TLS-terminating reverse proxy or a loopback set-up
@@ -49,4 +50,5 @@ Flags:
                          --database-url). One process uses about one core: give the number of cores
   -h, --help             show this help
 
+${INIT_USAGE}
 ${CA_USAGE}`;

@@ -37,3 +37,5 @@ export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { createRekorApi } from './rekor/rekor-api.js';
 export { createFulcioApi } from './fulcio/fulcio-api.js';
 export { createCtApi } from './ct/ct-api.js';
+export { initKeyring, type InitKeyringOptions, type InitializedKeyring, type CeremonyCustody } from './trust/init-keyring.js';
+export { DEV_KEYS_DIR } from './trust/dev-keyring.js';

@@ -1,14 +1,14 @@
 import { type Database, putSettingOnce } from '@sigbox/db';
-import type { TransparencyLogInstance } from '@sigbox/trust';
 import { StartError } from './error.js';
 import type { Api } from './pipeline/api.js';
 
-/** One transparency log the box serves: the personality on its tree, its API and its trusted-root entry. */
+/** One transparency log the box serves: the personality on its tree, its API and when its key started signing. */
 export interface LogSetup<Log> {
   readonly log: Log;
   readonly api: Api;
-  /** The log's entry in trusted_root.json (`tlogs` or `ctlogs`) for clients reaching it at `publicUrl`. */
-  trustEntry(publicUrl: string): TransparencyLogInstance;
+  readonly treeId: bigint;
+  /** When the key first served this tree (fixed at first start): its `validFor.start` in trusted_root.json. */
+  readonly validFrom: Date;
   /** Closes the log's tree once the entries it took are integrated. */
   close(): Promise<void>;
 }

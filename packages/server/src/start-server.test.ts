@@ -5,10 +5,11 @@ import { access, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { StartError } from './error.js';
 import { DATABASE_RETRY_FIRST_MS, startServer, type RunningServer, type ServerConfig } from './start-server.js';
 import { captureLogger } from './__fixtures__/capture-logger.js';
+import { initKeyring } from './trust/init-keyring.js';
 
 /** Each persistent PGlite start runs initdb or recovery: several seconds. */
 const SLOW = 90_000;
@@ -25,9 +26,28 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+const PASSPHRASE = 'start-server-test';
+/** One keyring made by the ceremony for every production start here (each test has its own database). */
+let keyring: Promise<string> | undefined;
+let keyringParent: string | undefined;
+afterAll(async () => {
+  if (keyringParent) await rm(keyringParent, { recursive: true, force: true });
+});
+function testKeyring(): Promise<string> {
+  keyring ??= (async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sigbox-start-keys-'));
+    keyringParent = dir;
+    const keys = path.join(dir, 'keys');
+    await initKeyring({ dir: keys, custody: { kind: 'file' }, secrets: { passphrase: PASSPHRASE }, ca: { subject: { organization: 't', commonName: 't' }, algorithm: 'ecdsa-p256' }, tufRootKeys: 1 });
+    return keys;
+  })();
+  return keyring;
+}
+
 async function config(overrides: Partial<ServerConfig> = {}): Promise<ServerConfig> {
   const parent = await mkdtemp(path.join(tmpdir(), 'sigbox-start-'));
   dirs.push(parent);
+  const keys = overrides.dev === true ? {} : { keysDir: await testKeyring(), keySecrets: { passphrase: PASSPHRASE } };
   return {
     host: '127.0.0.1',
     port: 0,
@@ -36,6 +56,7 @@ async function config(overrides: Partial<ServerConfig> = {}): Promise<ServerConf
     publicUrl: undefined,
     dev: false,
     fulcioConfig: undefined,
+    ...keys,
     ...overrides,
   };
 }
@@ -115,6 +136,33 @@ describe('startServer', () => {
     const err = await startServer(await config({ databaseUrl: 'postgres://nobody:nothing@127.0.0.1:1/none', databaseWaitMs: 0 }), { logger: log.logger }).catch((e: unknown) => e);
     expect((err as StartError).code).toBe('DATABASE_UNAVAILABLE');
     expect(log.text()).not.toContain('retrying');
+  });
+
+  describe('refuses to start, writing nothing, on keys it must not or cannot use', () => {
+    const refusal = async (overrides: Partial<ServerConfig>) => {
+      const cfg = await config(overrides);
+      const err = await startServer(cfg, { logger: captureLogger().logger }).then(() => undefined, (e: unknown) => e as StartError);
+      expect(err).toBeInstanceOf(StartError);
+      expect(err?.code).toBe('KEY_UNUSABLE');
+      await expect(access(cfg.dataDir)).rejects.toThrow(); // no data folder, so no database either
+      return err?.message ?? '';
+    };
+
+    it('no keyring outside --dev: one line naming the ceremony', async () => {
+      expect(await refusal({ keysDir: undefined })).toMatch(/sigbox init --keys DIR/);
+    });
+
+    it('a wrong or missing passphrase', async () => {
+      expect(await refusal({ keySecrets: { passphrase: 'wrong' } })).toMatch(/cannot be decrypted with the passphrase given/);
+      expect(await refusal({ keySecrets: {} })).toMatch(/is encrypted/);
+    });
+
+    it('a private key in clear, as --dev makes them', async () => {
+      const dev = await config({ dev: true });
+      const server = await startServer(dev, { logger: captureLogger().logger });
+      await server.close();
+      expect(await refusal({ keysDir: path.join(dev.dataDir, 'keys'), keySecrets: {} })).toMatch(/in clear: only --dev reads one/);
+    });
   });
 
   it('without its CT log issues certificates with no SCT, lists no ctlog and says so', async () => {

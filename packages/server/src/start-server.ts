@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { type Database, type DbTimeouts, type Engine, createDb, isDatabaseUnavailable, runMigrations, sql } from '@sigbox/db';
-import { buildTrustedRoot } from '@sigbox/trust';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createApp } from './app.js';
@@ -9,11 +8,17 @@ import { createLogMetrics } from './log-metrics.js';
 import { ensureDataDir, writeFileAtomic } from './data-dir.js';
 import { StartError } from './error.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits, type TlsFiles, closeGracefully, httpUrl, listen } from './listen.js';
-import { loadOrCreatePrivateKey } from '@sigbox/core';
+import { X509Certificate } from 'node:crypto';
+import { encoding, loadOrCreatePrivateKey, toPem } from '@sigbox/core';
+import { type KeySecrets, loadKeyring } from '@sigbox/keyring';
 import { DEV_ISSUER_PATH, createDevIssuerApi } from './dev-issuer/dev-issuer.js';
 import { caSctIssuer } from './ct/ca-sct-issuer.js';
 import { type CtSetup, openCt } from './ct/open-ct.js';
-import { type CaSetup, openCa, openCaKeys } from './fulcio/open-ca.js';
+import { type CaSetup, openCa } from './fulcio/open-ca.js';
+import { type BoxKeys, openBoxKeys, preflightKeys } from './trust/box-keys.js';
+import { ensureDevKeyring } from './trust/dev-keyring.js';
+import { chainDerOf, trustedRootOf } from './trust/trust-history.js';
+import { type TrustKeyRow, type TrustRole, activeKey, readTrustKeys, registerFirstKey } from './trust/trust-keys.js';
 import { openRekor } from './rekor/open-rekor.js';
 import type { Api } from './pipeline/api.js';
 import { TRUST_FILE_NAMES, type TrustFile, type TrustFileRole, buildTrustFiles, sigboxSigningConfig, trustFileLocations } from './trust-files.js';
@@ -51,13 +56,13 @@ export interface ServerConfig {
   readonly devProductionShape?: readonly string[] | undefined;
   /** Fulcio-format issuer config file (read by the CA once it is mounted). */
   readonly fulcioConfig: string | undefined;
-  /** PKCS#8 PEM file of the transparency log's ECDSA key; undefined = created in `<dataDir>/keys` on first start. */
-  readonly logKeyFile?: string | undefined;
-  readonly logKeyPassphrase?: string | undefined;
-  /** A CA folder made by `sigbox ca init`; undefined = a development CA created in `<dataDir>/ca`. */
-  readonly caDir?: string | undefined;
-  readonly caPassphrase?: string | undefined;
-  readonly hsmPin?: string | undefined;
+  /**
+   * The keyring made by `sigbox init` (every key the box signs with, encrypted or in an HSM). Undefined only
+   * with `--dev`: a development keyring is made in `<dataDir>/keys`, every key in clear.
+   */
+  readonly keysDir?: string | undefined;
+  /** What unlocks the keyring: the key files' passphrase, the token's PIN. */
+  readonly keySecrets?: KeySecrets;
   /** PEM certificate chain and key: serve HTTPS directly (both or neither; the cli checks). */
   readonly tlsCertFile?: string | undefined;
   readonly tlsKeyFile?: string | undefined;
@@ -135,31 +140,42 @@ async function openDatabase(config: ServerConfig, logger: Logger): Promise<Datab
 /** The APIs every `sigbox up` serves, and the trust files that describe them. */
 interface Mounted {
   apis: Api[];
-  trustFiles(publicUrl: string): TrustFile[];
+  trustFiles(publicUrl: string): Promise<TrustFile[]>;
   /** Once the public URL is known: trust the development issuer (with --dev); returns start-up warnings. */
   afterListen(publicUrl: string): string[];
   close(): Promise<void>;
 }
 
-async function mountServices(config: ServerConfig, db: Database, registry: Registry, publicUrl: () => string, logger: Logger): Promise<Mounted> {
+/** The key a role signs with now: the trust history's newest, or on first start the keyring's newest. */
+function activeKeyName(rows: readonly TrustKeyRow[], keys: BoxKeys, role: 'ca' | 'rekor' | 'ct'): string {
+  return activeKey(rows, role)?.key_name ?? keys.newest(role).name;
+}
+
+async function mountServices(config: ServerConfig, db: Database, keys: BoxKeys, registry: Registry, publicUrl: () => string, logger: Logger): Promise<Mounted> {
   // Known before listening even with port 0: only the hostname names the log (origin, signature name).
   const hostname = new URL(config.publicUrl ?? httpUrl(config.host, config.port || 1)).hostname;
   const logMetrics = createLogMetrics(registry);
-  const rekor = await openRekor({ db, dataDir: config.dataDir, hostname, metrics: logMetrics.forTree('rekor'), logKeyFile: config.logKeyFile, logKeyPassphrase: config.logKeyPassphrase, entryCacheBytes: config.entryCacheBytes });
+  const history = await readTrustKeys(db);
+  const rekorKey = await keys.signingKey(activeKeyName(history, keys, 'rekor'));
+  const rekor = await openRekor({ db, hostname, metrics: logMetrics.forTree('rekor'), key: rekorKey, entryCacheBytes: config.entryCacheBytes });
   const closers: Array<() => Promise<void>> = [() => rekor.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close();
   };
   let ca: CaSetup;
   let ct: CtSetup | undefined;
-  let caKeys: Awaited<ReturnType<typeof openCaKeys>>;
   try {
-    caKeys = await openCaKeys({ dataDir: config.dataDir, caDir: config.caDir, caPassphrase: config.caPassphrase, hsmPin: config.hsmPin });
-    closers.push(() => caKeys.close());
+    await registerFirstKey(db, { role: 'rekor', key_id: rekor.log.logId, key_name: rekorKey.entry.name, material: rekor.log.publicKeyPem, tree_id: rekor.treeId, valid_from: rekor.validFrom });
+    const caName = activeKeyName(history, keys, 'ca');
+    const caKeys = await keys.ca(caName);
+    const issuing = new X509Certificate(Buffer.from(caKeys.chainDer[0] as Uint8Array));
+    await registerFirstKey(db, { role: 'ca', key_id: issuing.fingerprint256.replaceAll(':', '').toLowerCase(), key_name: caName, material: caKeys.chainDer.map((der) => toPem('CERTIFICATE', der)).join(''), tree_id: null, valid_from: new Date(issuing.validFrom) });
     if (config.ctLog !== false) {
-      const opened = await openCt({ db, dataDir: config.dataDir, hostname, roots: [caKeys.chainDer.at(-1) as Uint8Array], metrics: logMetrics.forTree('ct') });
+      const ctKey = await keys.signingKey(activeKeyName(history, keys, 'ct'));
+      const opened = await openCt({ db, key: ctKey, hostname, roots: [caKeys.chainDer.at(-1) as Uint8Array], metrics: logMetrics.forTree('ct') });
       closers.push(() => opened.close());
       ct = opened;
+      await registerFirstKey(db, { role: 'ct', key_id: encoding.toHex(opened.log.logId), key_name: ctKey.entry.name, material: opened.log.publicKeyPem, tree_id: opened.treeId, valid_from: opened.validFrom });
     }
     ca = await openCa(caKeys, { fulcioConfig: config.fulcioConfig, logger, ...(ct ? { sctIssuer: caSctIssuer(ct.log.sctIssuer) } : {}) });
   } catch (err) {
@@ -170,10 +186,12 @@ async function mountServices(config: ServerConfig, db: Database, registry: Regis
   if (config.dev) apis.push(await openDevIssuer(config, publicUrl));
   return {
     apis,
-    trustFiles(url) {
-      const trustedRoot = buildTrustedRoot({ tlogs: [rekor.trustEntry(url)], certificateAuthorities: [ca.trustEntry(url)], ctlogs: ct ? [ct.trustEntry(url)] : [] });
+    async trustFiles(url) {
+      const rows = (await readTrustKeys(db)).filter((r) => ct !== undefined || r.role !== 'ct');
+      const trustedRoot = trustedRootOf(rows, url);
       const signingConfig = sigboxSigningConfig({ publicUrl: url, oidcUrl: config.dev ? `${url}${DEV_ISSUER_PATH}` : undefined, trustedRoot });
-      return buildTrustFiles({ trustedRoot, signingConfig, caChainDer: caKeys.chainDer, rekorPublicKeyPem: rekor.log.publicKeyPem, ...(ct ? { ctPublicKeyPem: ct.log.publicKeyPem } : {}) });
+      const active = (role: TrustRole) => activeKey(rows, role)?.material;
+      return buildTrustFiles({ trustedRoot, signingConfig, caChainDer: chainDerOf(active('ca') ?? ''), rekorPublicKeyPem: active('rekor') ?? '', ...(ct ? { ctPublicKeyPem: active('ct') ?? '' } : {}) });
     },
     afterListen(url) {
       if (config.dev) ca.issuers.addIssuer({ url: `${url}${DEV_ISSUER_PATH}`, type: 'email' });
@@ -203,6 +221,32 @@ async function openDevIssuer(config: ServerConfig, publicUrl: () => string): Pro
   return createDevIssuerApi({ issuerUrl: () => `${publicUrl()}${DEV_ISSUER_PATH}`, privateKey });
 }
 
+/** The keyring of `--keys`, every online key opened and checked; a failure is one StartError line. */
+async function openProductionKeys(config: ServerConfig): Promise<BoxKeys> {
+  if (config.keysDir === undefined) {
+    throw new StartError('KEY_UNUSABLE', 'no keys: make them once with `sigbox init --keys DIR`, then start with `--keys DIR` (or use --dev for a throwaway development box)');
+  }
+  let keys: BoxKeys | undefined;
+  try {
+    keys = openBoxKeys({ keyring: await loadKeyring(config.keysDir), secrets: config.keySecrets ?? {}, allowPlaintext: false });
+    await preflightKeys(keys);
+    return keys;
+  } catch (cause) {
+    await keys?.close();
+    throw new StartError('KEY_UNUSABLE', `cannot use the keys in ${config.keysDir}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** `--dev`: the development keyring in the data folder, made on first start, every key in clear. */
+async function openDevKeys(config: ServerConfig): Promise<BoxKeys> {
+  try {
+    const keyring = config.keysDir === undefined ? await ensureDevKeyring(config.dataDir) : await loadKeyring(config.keysDir);
+    return openBoxKeys({ keyring, secrets: config.keySecrets ?? {}, allowPlaintext: true });
+  } catch (cause) {
+    throw new StartError('KEY_UNUSABLE', `cannot make or read the development keys: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 function connectionLimits(config: ServerConfig): ConnectionLimits {
   return {
     requestTimeoutMs: config.requestTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs,
@@ -222,19 +266,29 @@ function tlsFiles(config: ServerConfig): TlsFiles | undefined {
  */
 export async function startServer(config: ServerConfig, options: StartOptions): Promise<RunningServer> {
   const { logger } = options;
+  // Outside --dev every key is opened before anything is written: a refusal leaves no folder and no database.
+  const keys = config.dev ? undefined : await openProductionKeys(config);
   await ensureDataDir(config.dataDir, logger).catch((cause: unknown) => {
     throw new StartError('DATA_DIR_UNUSABLE', `cannot use data folder ${config.dataDir}: ${String(cause)}`, { cause });
   });
-  const db = await openDatabase(config, logger);
+  const boxKeys = keys ?? (await openDevKeys(config));
+  let db: Database;
+  try {
+    db = await openDatabase(config, logger);
+  } catch (err) {
+    await boxKeys.close();
+    throw err;
+  }
   const registry = new Registry();
   let listeningUrl: string | undefined;
   const tls = tlsFiles(config);
   const publicUrl = () => config.publicUrl ?? listeningUrl ?? httpUrl(config.host, config.port, tls !== undefined);
   let mounted: Mounted;
   try {
-    mounted = await mountServices(config, db, registry, publicUrl, logger);
+    mounted = await mountServices(config, db, boxKeys, registry, publicUrl, logger);
   } catch (err) {
     await db.close();
+    await boxKeys.close();
     throw err;
   }
   let trustFiles: readonly TrustFile[] = [];
@@ -254,14 +308,19 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
   } catch (cause) {
     await mounted.close();
     await db.close();
+    await boxKeys.close();
     throw new StartError('LISTEN_FAILED', `cannot listen on ${config.host}:${config.port}: ${String(cause)}`, { cause });
   }
   const url = httpUrl(config.host, listening.port, tls !== undefined);
   listeningUrl = url;
-  trustFiles = mounted.trustFiles(publicUrl());
+  trustFiles = await mounted.trustFiles(publicUrl());
   const warnings = mounted.afterListen(publicUrl());
   for (const file of trustFiles) await writeFileAtomic(path.join(config.dataDir, file.name), file.body);
-  return running({ config, options, db, server: listening.server, url, warnings, closeServices: mounted.close });
+  const closeServices = async () => {
+    await mounted.close();
+    await boxKeys.close();
+  };
+  return running({ config, options, db, server: listening.server, url, warnings, closeServices });
 }
 
 function writtenTrustFiles(config: ServerConfig): RunningServer['trustFiles'] {

@@ -19,6 +19,8 @@ export {
 export { createSoftHsmToken, softHsmLibrary, type SoftHsmToken } from './softhsm.js';
 export {
   SIGBOX_START_TIMEOUT_MS,
+  TEST_KEY_PASSPHRASE,
+  ensureTestKeyring,
   spawnNode,
   spawnSigbox,
   startSigbox,

@@ -4,6 +4,8 @@
  * so nothing here reaches into its internals.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A first persistent PGlite start runs initdb: allow for a slow, shared machine. */
@@ -94,6 +96,21 @@ export function spawnNode(args: readonly string[], options: NodeProcessOptions =
   };
 }
 
+/** The passphrase of the keyrings {@link ensureTestKeyring} makes (SIGBOX_KEY_PASSPHRASE). */
+export const TEST_KEY_PASSPHRASE = 'sigbox-test-passphrase';
+
+/**
+ * A keyring made by the real ceremony (`sigbox init --keys DIR`, encrypted with {@link TEST_KEY_PASSPHRASE}), once:
+ * an existing keyring.json is kept, so restarts on one data folder keep their keys. Resolves with `dir`.
+ */
+export async function ensureTestKeyring(dir: string, options: SigboxCommandOptions = {}): Promise<string> {
+  if (existsSync(path.join(dir, 'keyring.json'))) return dir;
+  const init = spawnSigbox(['init', '--keys', dir, '--ca-algorithm', 'ecdsa-p256'], { ...options, keepStdout: true, env: { ...options.env, SIGBOX_KEY_PASSPHRASE: TEST_KEY_PASSPHRASE } });
+  const code = await init.exited();
+  if (code !== 0) throw new Error(`sigbox init --keys ${dir} exited ${code}: ${init.stderr()}`);
+  return dir;
+}
+
 /** `sigbox args…`, e.g. `['--help']` or `['ca', 'init', '--out', dir]`. */
 export function spawnSigbox(args: readonly string[], options: SigboxCommandOptions = {}): NodeProcess {
   return spawnNode([...(options.fromBuild === true ? [] : [FROM_SOURCES]), SIGBOX_LAUNCHER, ...args], options);
@@ -150,10 +167,16 @@ export interface SigboxProcess extends NodeProcess {
  */
 export async function startSigbox(options: SigboxOptions): Promise<SigboxProcess> {
   const args = ['up', '--port', String(options.port ?? 0), '--data', options.dataDir];
+  const extra = options.args ?? [];
+  // A production start needs a keyring (`sigbox init`): made once beside the data folder unless the test chose.
+  if (!extra.includes('--dev') && !extra.includes('--keys')) {
+    args.push('--keys', await ensureTestKeyring(`${options.dataDir}-keys`, options));
+    options = { ...options, env: { SIGBOX_KEY_PASSPHRASE: TEST_KEY_PASSPHRASE, ...options.env } };
+  }
   if (options.host !== undefined) args.push('--host', options.host);
   if (options.databaseUrl !== undefined) args.push('--database-url', options.databaseUrl);
   const spawned = performance.now();
-  const proc = spawnSigbox([...args, ...(options.args ?? [])], options);
+  const proc = spawnSigbox([...args, ...extra], options);
   try {
     const url = await untilListening(proc, options.startTimeoutMs);
     return { ...proc, url, startMs: Math.round(performance.now() - spawned) };

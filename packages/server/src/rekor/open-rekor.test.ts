@@ -2,10 +2,9 @@
 // the tree is written on its own thread) and wires the engine's events to the metrics, including the proofs
 // that fail their self-check, which the client sees as the generic 500.
 import crypto from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { createKeySigner } from '@sigbox/core';
 import { sql } from '@sigbox/db';
+import type { OpenedKey } from '@sigbox/keyring';
 import { createTestDatabase, databaseEngines, type TestDatabase } from '@sigbox/testkit';
 import { Registry } from 'prom-client';
 import request from 'supertest';
@@ -39,22 +38,22 @@ async function failuresCounted(registry: Registry): Promise<number> {
 
 describe.each(databaseEngines())('opening the Rekor log on %s', (engine) => {
   let db: TestDatabase;
-  let dataDir: string;
   const setups: RekorSetup[] = [];
+  // One key for every open, as processes sharing a database share it; in memory, as a file key from the keyring is.
+  const privateKey = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  const key = { entry: {} as OpenedKey['entry'], signer: createKeySigner(privateKey), privateKey, close: () => Promise.resolve() };
   const open = async (registry = new Registry()) => {
-    const setup = await openRekor({ db, dataDir, hostname: 'rekor.test', metrics: createLogMetrics(registry).forTree('rekor') });
+    const setup = await openRekor({ db, key, hostname: 'rekor.test', metrics: createLogMetrics(registry).forTree('rekor') });
     setups.push(setup);
     return setup;
   };
 
   beforeAll(async () => {
     db = await createTestDatabase({ engine });
-    dataDir = await mkdtemp(path.join(tmpdir(), 'sigbox-open-rekor-'));
   });
   afterAll(async () => {
     for (const setup of setups) await setup.close();
     await db?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('hands the tree the log key itself: on PostgreSQL the tree is written on a thread of its own', async () => {

@@ -1,0 +1,94 @@
+import { X509Certificate } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { type CaKeyAlgorithm, type CaName, initCa, loadCa } from '@sigbox/ca';
+import { type KeyEntry, type KeyRole, type KeySecrets, type KeyringHsm, KeyringError, createKey, createKeyringFile, hsmLabel, publicKeyPem, syncDir } from '@sigbox/keyring';
+
+/** Where the ceremony puts every key: encrypted files in the keyring folder, or the one token. */
+export type CeremonyCustody = { readonly kind: 'file' } | ({ readonly kind: 'hsm' } & KeyringHsm);
+
+export interface InitKeyringOptions {
+  /** The keyring folder: absent or empty. */
+  readonly dir: string;
+  readonly custody: CeremonyCustody;
+  readonly secrets: KeySecrets;
+  /** The CA made for the box (its subject and key type), or an existing CA folder (e.g. an intermediate under an outside root). */
+  readonly ca: { readonly subject: CaName; readonly algorithm: CaKeyAlgorithm } | { readonly adopt: string };
+  /** How many TUF root keys to make (the root's threshold is the TUF step's). */
+  readonly tufRootKeys: number;
+}
+
+export interface InitializedKeyring {
+  readonly dir: string;
+  readonly keys: readonly KeyEntry[];
+}
+
+/** The keys of a box besides its CA, in the order they are made. Root keys: `tuf-root-1` … `tuf-root-N`. */
+function keyPlan(tufRootKeys: number): Array<{ name: string; role: KeyRole }> {
+  const roots = Array.from({ length: tufRootKeys }, (_, i) => ({ name: `tuf-root-${i + 1}`, role: 'tuf-root' as const }));
+  return [
+    { name: 'rekor-1', role: 'rekor' },
+    { name: 'ct-1', role: 'ct' },
+    ...roots,
+    { name: 'tuf-targets-1', role: 'tuf-targets' },
+    { name: 'tuf-snapshot-1', role: 'tuf-snapshot' },
+    { name: 'tuf-timestamp-1', role: 'tuf-timestamp' },
+  ];
+}
+
+async function assertAbsentOrEmpty(dir: string): Promise<void> {
+  const entries = await fs.readdir(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  });
+  if (entries.length > 0) throw new KeyringError('KEYRING_EXISTS', `${dir} is not empty (${entries.slice(0, 3).join(', ')}); refusing to overwrite it`);
+}
+
+async function makeCa(staging: string, options: InitKeyringOptions): Promise<KeyEntry> {
+  const createdAt = new Date().toISOString();
+  if ('adopt' in options.ca) {
+    const ca = await loadCa({ dir: options.ca.adopt, passphrase: options.secrets.passphrase, pin: options.secrets.pin });
+    await ca.close();
+    return { name: 'ca-1', role: 'ca', algorithm: ca.signer.algorithm, publicKey: publicKeyPem(ca.signer.publicKey), createdAt, custody: 'ca-dir', dir: path.resolve(options.ca.adopt) };
+  }
+  const { custody, secrets } = options;
+  const keys =
+    custody.kind === 'file'
+      ? { kind: 'file' as const, passphrase: secrets.passphrase }
+      : { kind: 'hsm' as const, module: custody.module, tokenLabel: custody.tokenLabel, pin: secrets.pin ?? '', rootKeyLabel: hsmLabel('ca-1-root'), intermediateKeyLabel: hsmLabel('ca-1') };
+  const made = await initCa({ dir: path.join(staging, 'ca-1'), subject: options.ca.subject, keys, algorithm: options.ca.algorithm });
+  return { name: 'ca-1', role: 'ca', algorithm: options.ca.algorithm, publicKey: publicKeyPem(new X509Certificate(made.intermediate.der).publicKey), createdAt, custody: 'ca-dir', dir: 'ca-1' };
+}
+
+/**
+ * The key ceremony of a new box: its CA (root and issuing intermediate), the Rekor and CT log keys, and the TUF
+ * root, targets, snapshot and timestamp keys, every one encrypted (PKCS#8, AES-256, mode 0600) or generated in the
+ * token. Built in a private staging folder and renamed into place, so the keyring is whole or absent (keys a
+ * token generated before a failure stay in it under their labels).
+ */
+export async function initKeyring(options: InitKeyringOptions): Promise<InitializedKeyring> {
+  const dir = path.resolve(options.dir);
+  await assertAbsentOrEmpty(dir);
+  if (options.custody.kind === 'file' && options.secrets.passphrase === undefined) {
+    throw new KeyringError('PASSPHRASE_REQUIRED', 'file keys are written encrypted: give a passphrase (SIGBOX_KEY_PASSPHRASE or --passphrase-file)');
+  }
+  if (options.custody.kind === 'hsm' && options.secrets.pin === undefined) throw new KeyringError('PIN_REQUIRED', 'HSM keys need the token PIN (SIGBOX_HSM_PIN or --pin-file)');
+  await fs.mkdir(path.dirname(dir), { recursive: true });
+  const staging = await fs.mkdtemp(path.join(path.dirname(dir), `.${path.basename(dir)}.staging-`));
+  try {
+    await fs.chmod(staging, 0o700);
+    const hsm = options.custody.kind === 'hsm' ? { module: options.custody.module, tokenLabel: options.custody.tokenLabel } : undefined;
+    const keys: KeyEntry[] = [await makeCa(staging, options)];
+    for (const { name, role } of keyPlan(options.tufRootKeys)) {
+      keys.push(await createKey(staging, hsm, { name, role, algorithm: 'ecdsa-p256', custody: options.custody.kind }, options.secrets));
+    }
+    await createKeyringFile(staging, { hsm, keys });
+    await syncDir(staging);
+    await fs.rm(dir, { recursive: true, force: true }); // only an empty folder (checked above)
+    await fs.rename(staging, dir);
+    await syncDir(path.dirname(dir));
+    return { dir, keys };
+  } finally {
+    await fs.rm(staging, { recursive: true, force: true });
+  }
+}

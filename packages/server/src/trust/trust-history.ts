@@ -1,0 +1,34 @@
+import crypto, { X509Certificate } from 'node:crypto';
+import { parsePemBlocks } from '@sigbox/core';
+import { type TrustedRoot, buildTrustedRoot, certificateAuthority, ctLogInstance, transparencyLogInstance } from '@sigbox/trust';
+import type { TrustKeyRow } from './trust-keys.js';
+
+/** The certificates of a PEM chain, in order. */
+export const chainDerOf = (pem: string): Uint8Array[] => parsePemBlocks(pem).filter((b) => b.type === 'CERTIFICATE').map((b) => b.der);
+
+/** `O=…\nCN=…` (node's X509Certificate.subject) → the trusted root's subject fields. */
+function subjectOf(der: Uint8Array): { organization: string; commonName: string } {
+  const fields = Object.fromEntries(new X509Certificate(Buffer.from(der)).subject.split('\n').map((l) => l.split('=') as [string, string]));
+  return { organization: fields.O ?? '', commonName: fields.CN ?? '' };
+}
+
+const until = (row: TrustKeyRow) => (row.valid_to === null ? {} : { validUntil: row.valid_to });
+
+/**
+ * trusted_root.json from the whole trust history: every CA and log key that ever signed for the box, each with
+ * the window it signed in, so a bundle made before a rotation verifies as well as one made after. All services
+ * share the public URL.
+ */
+export function trustedRootOf(rows: readonly TrustKeyRow[], publicUrl: string): TrustedRoot {
+  const log = (row: TrustKeyRow) => ({ baseUrl: publicUrl, publicKey: crypto.createPublicKey(row.material), validFrom: row.valid_from, ...until(row) });
+  return buildTrustedRoot({
+    tlogs: rows.filter((r) => r.role === 'rekor').map((r) => transparencyLogInstance(log(r))),
+    ctlogs: rows.filter((r) => r.role === 'ct').map((r) => ctLogInstance(log(r))),
+    certificateAuthorities: rows
+      .filter((r) => r.role === 'ca')
+      .map((r) => {
+        const chainDer = chainDerOf(r.material);
+        return certificateAuthority({ subject: subjectOf(chainDer.at(-1) as Uint8Array), uri: publicUrl, chainDer, validFrom: r.valid_from, ...until(r) });
+      }),
+  });
+}
