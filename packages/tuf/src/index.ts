@@ -1,6 +1,6 @@
 export { TufError, type TufErrorCode } from './error.js';
 export { formatExpires, parseExpires } from './expires.js';
-export { KEY_TYPE, KEY_SCHEME, type TufKey, tufKey } from './key.js';
+export { KEY_TYPE, KEY_SCHEME, type TufKey, tufKey, keyIdOf } from './key.js';
 export { type RoleName, metadataPath } from './roles.js';
 export { SPEC_VERSION, type RoleKeys, type RootOptions, buildRoot } from './root.js';
 export {

@@ -25,6 +25,16 @@ export interface TufKey {
 }
 
 /**
+ * Hex SHA-256 of a key object's OLPC canonical JSON, every field included (securesystemslib hashes custom fields
+ * such as tuf-on-ci's `x-tuf-on-ci-keyowner` too). Clients never recompute it when verifying (go-tuf v0.7.0
+ * `verify/db.go` AddKey cites TAP-12; go-tuf v2, python-tuf, tuf-js take the ID from root.json), so it only has to
+ * be unique and stable.
+ */
+export function keyIdOf(json: Readonly<Record<string, unknown>>): string {
+  return encoding.toHex(sha256(encoding.utf8(canonicalize(json))));
+}
+
+/**
  * Key ID = hex SHA-256 of the OLPC canonical JSON of the key object (TUF spec §4.2 "KEYID";
  * securesystemslib `signer/_utils.py` compute_default_keyid). Only ECDSA P-256: the one algorithm go-tuf v0.7, an
  * HSM and every client share.
@@ -39,7 +49,6 @@ export function tufKey(publicKey: KeyObject): TufKey {
   }
   if (algorithm !== 'ecdsa-p256') throw new TufError('UNSUPPORTED_KEY', `TUF keys are ECDSA P-256, not ${algorithm}`);
   const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const json = { keytype: KEY_TYPE, scheme: KEY_SCHEME, keyval: { public: pem } };
-  const keyId = encoding.toHex(sha256(encoding.utf8(canonicalize(json))));
+  const keyId = keyIdOf({ keytype: KEY_TYPE, scheme: KEY_SCHEME, keyval: { public: pem } });
   return { keyId, key: new Key({ keyID: keyId, keyType: KEY_TYPE, scheme: KEY_SCHEME, keyVal: { public: pem } }) };
 }
