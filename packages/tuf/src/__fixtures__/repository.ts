@@ -29,6 +29,26 @@ export interface TestRepository {
   refreshOnline(now: Date, policy?: Parameters<typeof planOnlineRefresh>[2]): Promise<string[]>;
 }
 
+/** What {@link rotateRoot} publishes as targets v2. */
+export const TARGETS_V2: Readonly<Record<string, string>> = { 'trusted_root.json': '{"v":2}', 'signing_config.v0.2.json': '{"sc":2}', 'rekor.pub': 'rekor key v2' };
+
+/**
+ * Serves root v2, which swaps two of the three root keys (old threshold met by keys 2+3, new by fresh keys 4+5;
+ * targets moves to keys 2+3), then targets v2 with a new snapshot and timestamp.
+ */
+export async function rotateRoot(repo: TestRepository, server: TufServer): Promise<SignedDocument> {
+  const [k1, k2, k3] = repo.rootSigners as [Signer, Signer, Signer];
+  const [k4, k5] = [createEphemeralSigner(), createEphemeralSigner()];
+  const online = { keys: [repo.online.publicKey], threshold: 1 };
+  const offline = { keys: [k1.publicKey, k4.publicKey, k5.publicKey], threshold: 2 };
+  const v2 = buildRoot({ version: 2, expires: new Date(Date.now() + 365 * DAY_MS), roles: { root: offline, targets: { keys: [k2.publicKey, k3.publicKey], threshold: 2 }, snapshot: online, timestamp: online } });
+  const root2 = await signRoot(v2, { previous: repo.root, oldRootSigners: [k2, k3], newRootSigners: [k4, k5] });
+  server.publish(root2);
+  await repo.publishTargets(2, TARGETS_V2);
+  await repo.refreshOnline(new Date());
+  return root2;
+}
+
 export const TRUSTED_ROOT_V1 = JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [] });
 
 export async function createTestRepository(server: TufServer, now = new Date()): Promise<TestRepository> {
