@@ -14,7 +14,8 @@ function backupAdvice(command: InitCommand, dir: string): string {
     `  - the folder ${dir} (keyring.json, ${command.custody.kind === 'file' ? 'the encrypted key files, ' : ''}the CA, tuf/)\n` +
     `  - ${secret}\n` +
     `  - the database (pg_dump), as README.md "Backup and restore" says\n` +
-    `Start the box with: sigbox up --keys ${dir} …\n`
+    `Start the box with: sigbox up --keys ${dir} …\n` +
+    `Give clients ${dir}/tuf/1.root.json, once: cosign initialize --mirror <public-url>/tuf --root ${dir}/tuf/1.root.json\n`
   );
 }
 

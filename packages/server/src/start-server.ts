@@ -17,7 +17,13 @@ import { type CtSetup, openCt } from './ct/open-ct.js';
 import { type CaSetup, openCa } from './fulcio/open-ca.js';
 import { type BoxKeys, openBoxKeys, preflightKeys } from './trust/box-keys.js';
 import { ensureDevKeyring } from './trust/dev-keyring.js';
+import { hasFirstRoot, signFirstRoot } from './tuf/tuf-root.js';
 import { chainDerOf, trustedRootOf } from './trust/trust-history.js';
+import { createTufApi } from './tuf/tuf-api.js';
+import { DEFAULT_TUF_REFRESH_MS, createTufService } from './tuf/tuf-service.js';
+import { createTufStore } from './tuf/tuf-store.js';
+import { tufTargets } from './tuf/tuf-targets.js';
+import type { OnlinePolicy } from '@sigbox/tuf';
 import { type TrustKeyRow, type TrustRole, activeKey, readTrustKeys, registerFirstKey } from './trust/trust-keys.js';
 import { openRekor } from './rekor/open-rekor.js';
 import type { Api } from './pipeline/api.js';
@@ -63,6 +69,10 @@ export interface ServerConfig {
   readonly keysDir?: string | undefined;
   /** What unlocks the keyring: the key files' passphrase, the token's PIN. */
   readonly keySecrets?: KeySecrets;
+  /** Lifetimes and refresh windows of the TUF snapshot and timestamp; default @sigbox/tuf DEFAULT_ONLINE_POLICY. */
+  readonly tufPolicy?: OnlinePolicy;
+  /** How often the online TUF roles are checked; default DEFAULT_TUF_REFRESH_MS (tuf-service.ts). */
+  readonly tufRefreshMs?: number;
   /** PEM certificate chain and key: serve HTTPS directly (both or neither; the cli checks). */
   readonly tlsCertFile?: string | undefined;
   readonly tlsKeyFile?: string | undefined;
@@ -141,6 +151,8 @@ async function openDatabase(config: ServerConfig, logger: Logger): Promise<Datab
 interface Mounted {
   apis: Api[];
   trustFiles(publicUrl: string): Promise<TrustFile[]>;
+  /** Publishes the trust files through the TUF repository (new targets when they changed, online roles as due). */
+  publish(publicUrl: string, files: readonly TrustFile[]): Promise<void>;
   /** Once the public URL is known: trust the development issuer (with --dev); returns start-up warnings. */
   afterListen(publicUrl: string): string[];
   close(): Promise<void>;
@@ -182,10 +194,18 @@ async function mountServices(config: ServerConfig, db: Database, keys: BoxKeys, 
     await closeAll();
     throw err;
   }
-  const apis = [rekor.api, ca.api, ...(ct ? [ct.api] : [])];
+  const tufStore = createTufStore(db);
+  const apis = [rekor.api, ca.api, ...(ct ? [ct.api] : []), createTufApi(tufStore)];
   if (config.dev) apis.push(await openDevIssuer(config, publicUrl));
+  const tuf = createTufService({ store: tufStore, keys, logger, registry, ...(config.tufPolicy ? { policy: config.tufPolicy } : {}) });
+  let published: Promise<void> = Promise.resolve();
   return {
     apis,
+    async publish(url, files) {
+      // One publication at a time in this process: the timer and a trust change must not sign the same version twice.
+      published = published.then(async () => tuf.sync(tufTargets(files, await readTrustKeys(db), url)));
+      return published;
+    },
     async trustFiles(url) {
       const rows = (await readTrustKeys(db)).filter((r) => ct !== undefined || r.role !== 'ct');
       const trustedRoot = trustedRootOf(rows, url);
@@ -241,6 +261,12 @@ async function openProductionKeys(config: ServerConfig): Promise<BoxKeys> {
 async function openDevKeys(config: ServerConfig): Promise<BoxKeys> {
   try {
     const keyring = config.keysDir === undefined ? await ensureDevKeyring(config.dataDir) : await loadKeyring(config.keysDir);
+    if (!(await hasFirstRoot(keyring))) {
+      // Two processes starting together: the second finds the first's root (written exclusively) and keeps it.
+      await signFirstRoot({ keyring, secrets: config.keySecrets ?? {}, threshold: 1, allowPlaintext: true }).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      });
+    }
     return openBoxKeys({ keyring, secrets: config.keySecrets ?? {}, allowPlaintext: true });
   } catch (cause) {
     throw new StartError('KEY_UNUSABLE', `cannot make or read the development keys: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
@@ -316,7 +342,22 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
   trustFiles = await mounted.trustFiles(publicUrl());
   const warnings = mounted.afterListen(publicUrl());
   for (const file of trustFiles) await writeFileAtomic(path.join(config.dataDir, file.name), file.body);
+  try {
+    await mounted.publish(publicUrl(), trustFiles);
+  } catch (cause) {
+    await closeGracefully(listening.server, 0);
+    await mounted.close();
+    await db.close();
+    await boxKeys.close();
+    throw new StartError('KEY_UNUSABLE', `cannot publish the TUF repository: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+  // The online roles are re-signed well before they expire, whatever else happens; a failed round is retried.
+  const tufTimer = setInterval(() => {
+    mounted.publish(publicUrl(), trustFiles).catch((err: unknown) => logger.error({ err }, 'TUF refresh failed; retrying at the next round'));
+  }, config.tufRefreshMs ?? DEFAULT_TUF_REFRESH_MS);
+  tufTimer.unref();
   const closeServices = async () => {
+    clearInterval(tufTimer);
     await mounted.close();
     await boxKeys.close();
   };

@@ -251,6 +251,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tuf/{metadata}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * TUF metadata, the exact signed JSON stored.
+         * @description `N.root.json` (every version kept), `timestamp.json` (the newest), `V.snapshot.json` and `V.targets.json` (by version). Immutable versions are served with a long cache lifetime, `timestamp.json` with `no-cache`.
+         */
+        get: operations["getTufMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tuf/targets/{target}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A target file by its consistent-snapshot name `<sha256 hex>.<name>` (e.g. `….trusted_root.json`). */
+        get: operations["getTufTarget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/oidc/.well-known/openid-configuration": {
         parameters: {
             query?: never;
@@ -648,6 +685,70 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["PemPublicKey"];
+        };
+    };
+    getTufMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                metadata: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed metadata document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No such version (a client looking for the next root version expects this). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTufTarget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                target: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The target's bytes; content-addressed, so cached for long. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description No target with that hash and name. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getDevIssuerDiscovery: {

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type CaKeyAlgorithm, type CaName, initCa, loadCa } from '@sigbox/ca';
+import { signFirstRoot } from '../tuf/tuf-root.js';
 import { type KeyEntry, type KeyRole, type KeySecrets, type KeyringHsm, KeyringError, createKey, createKeyringFile, hsmLabel, publicKeyPem, syncDir } from '@sigbox/keyring';
 
 /** Where the ceremony puts every key: encrypted files in the keyring folder, or the one token. */
@@ -14,8 +15,9 @@ export interface InitKeyringOptions {
   readonly secrets: KeySecrets;
   /** The CA made for the box (its subject and key type), or an existing CA folder (e.g. an intermediate under an outside root). */
   readonly ca: { readonly subject: CaName; readonly algorithm: CaKeyAlgorithm } | { readonly adopt: string };
-  /** How many TUF root keys to make (the root's threshold is the TUF step's). */
+  /** How many TUF root keys to make, and how many of them must sign a root. */
   readonly tufRootKeys: number;
+  readonly tufRootThreshold?: number;
 }
 
 export interface InitializedKeyring {
@@ -62,7 +64,7 @@ async function makeCa(staging: string, options: InitKeyringOptions): Promise<Key
 
 /**
  * The key ceremony of a new box: its CA (root and issuing intermediate), the Rekor and CT log keys, and the TUF
- * root, targets, snapshot and timestamp keys, every one encrypted (PKCS#8, AES-256, mode 0600) or generated in the
+ * root, targets, snapshot and timestamp keys with root 1 signed by a threshold of the root keys (`tuf/1.root.json`), every one encrypted (PKCS#8, AES-256, mode 0600) or generated in the
  * token. Built in a private staging folder and renamed into place, so the keyring is whole or absent (keys a
  * token generated before a failure stay in it under their labels).
  */
@@ -83,6 +85,7 @@ export async function initKeyring(options: InitKeyringOptions): Promise<Initiali
       keys.push(await createKey(staging, hsm, { name, role, algorithm: 'ecdsa-p256', custody: options.custody.kind }, options.secrets));
     }
     await createKeyringFile(staging, { hsm, keys });
+    await signFirstRoot({ keyring: { dir: staging, hsm, keys }, secrets: options.secrets, threshold: options.tufRootThreshold ?? 1 });
     await syncDir(staging);
     await fs.rm(dir, { recursive: true, force: true }); // only an empty folder (checked above)
     await fs.rename(staging, dir);
