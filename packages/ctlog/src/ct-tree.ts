@@ -14,6 +14,8 @@ export interface CtTreeOptions {
   hostname: string;
   /** The CT log key (ECDSA P-256), which also signs SCTs and STHs (as the `signer` of `createCtLog`). */
   key: CheckpointKey;
+  /** The tree's name; default `ct`. A rotated CT key gets a tree of its own (the old one stays readable, frozen). */
+  name?: string;
 }
 
 /**
@@ -25,7 +27,7 @@ export function ctTreeDescription(options: CtTreeOptions): TreeDescription & Req
   checkLogKey(checkpointPublicKey(options.key));
   const origin = `${options.hostname}/ct`;
   return {
-    name: CT_TREE_NAME,
+    name: options.name ?? CT_TREE_NAME,
     origin: () => origin,
     signers: [{ ...options.key, name: origin }],
     integrationIntervalMs: DEFAULT_CT_INTEGRATION_INTERVAL_MS,

@@ -4,6 +4,7 @@ import { type IssuerRegistry, type IssuerRegistryOptions, createIssuerRegistry, 
 import type { Logger } from 'pino';
 import { StartError } from '../error.js';
 import type { Api } from '../pipeline/api.js';
+import { swappable } from '../trust/swappable.js';
 import { createFulcioApi } from './fulcio-api.js';
 
 /** What the CA serves with its keys. */
@@ -18,6 +19,8 @@ export interface CaSetupOptions {
 export interface CaSetup {
   readonly api: Api;
   readonly issuers: IssuerRegistry;
+  /** Issues from now on with another CA (a rotation), through the same API and issuers. */
+  switchTo(ca: LoadedCa, sctIssuer: SctIssuer | undefined): void;
 }
 
 async function openIssuers(file: string | undefined, logger: Logger): Promise<IssuerRegistry> {
@@ -40,13 +43,14 @@ async function openIssuers(file: string | undefined, logger: Logger): Promise<Is
  */
 export async function openCa(ca: LoadedCa, options: CaSetupOptions): Promise<CaSetup> {
   const issuers = await openIssuers(options.fulcioConfig, options.logger);
-  const chainDer = ca.chainDer;
-  const service = createCaService({
-    issuers,
-    signer: ca.signer,
-    chainDer,
-    ...(options.sctIssuer ? { sctIssuer: options.sctIssuer } : {}),
-    onRejected: (error) => options.logger.info({ code: error.code, reason: error.details?.reason, cause: String(error.cause ?? '') }, 'signing certificate refused'),
-  });
-  return { api: createFulcioApi(service), issuers };
+  const serviceOf = (keys: LoadedCa, sctIssuer: SctIssuer | undefined) =>
+    createCaService({
+      issuers,
+      signer: keys.signer,
+      chainDer: keys.chainDer,
+      ...(sctIssuer ? { sctIssuer } : {}),
+      onRejected: (error) => options.logger.info({ code: error.code, reason: error.details?.reason, cause: String(error.cause ?? '') }, 'signing certificate refused'),
+    });
+  const service = swappable(serviceOf(ca, options.sctIssuer));
+  return { api: createFulcioApi(service.proxy), issuers, switchTo: (next, sctIssuer) => service.set(serviceOf(next, sctIssuer)) };
 }
