@@ -6,6 +6,7 @@ export {
   type LogTree,
   type SequencedEntry,
   openLogTree,
+  freezeLogTree,
   DEFAULT_BATCH_SIZE,
   DEFAULT_BATCH_MAX_AGE_MS,
   DEFAULT_BATCH_QUIET_MS,
