@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createKeySigner, loadOrCreatePrivateKey, loadPrivateKey } from '@sigbox/core';
 import type { Database } from '@sigbox/db';
 import { openLogTree } from '@sigbox/log';
-import { createRekorLog, rekorTreeDescription, type RekorLog } from '@sigbox/rekor';
+import { createRekorLog, logIdHex, rekorTreeDescription, type RekorLog, type RekorShard } from '@sigbox/rekor';
 import { transparencyLogInstance } from '@sigbox/trust';
 import { StartError } from '../error.js';
 import type { LogMetrics } from '../log-metrics.js';
@@ -60,4 +60,45 @@ export async function openRekor(options: RekorSetupOptions): Promise<RekorSetup>
     trustEntry: (publicUrl) => transparencyLogInstance({ baseUrl: publicUrl, publicKey: signer.publicKey, validFrom }),
     close: () => tree.close(),
   };
+}
+
+export interface RekorShardOptions {
+  db: Database;
+  hostname: string;
+  metrics: LogMetrics;
+  /** The shard's log key, in memory (its writer thread signs with it too). */
+  privateKey: KeyObject;
+  /** REKOR_TREE_NAME for the first shard, `rekorShardTreeName(logId)` for the ones key rotations open. */
+  treeName: string;
+  /** Open without a writer (an inactive shard: frozen, read only); default false. */
+  readOnly?: boolean | undefined;
+}
+
+/** A shard opened for a sharded Rekor log, with what the trusted root needs of its key. */
+export interface OpenedRekorShard {
+  readonly shard: RekorShard;
+  /** Hex SHA-256 of the key's SPKI. */
+  readonly logId: string;
+  /** When the key first served (its trusted-root `validFor.start`). */
+  readonly validFrom: Date;
+  /** Closes the shard's tree once the entries it took are integrated. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (creating on first use) one tree of a sharded Rekor log with its key, bound to that key like the first tree
+ * (a different key for an existing tree is refused). Hand the shards to `createShardedRekorLog` from @sigbox/rekor,
+ * and that log to `createRekorApi`; a rotation opens the new shard here, then calls the log's `rotateTo`.
+ */
+export async function openRekorShard(options: RekorShardOptions): Promise<OpenedRekorShard> {
+  const { privateKey } = options;
+  const signer = createKeySigner(privateKey);
+  const description = rekorTreeDescription({ hostname: options.hostname, key: { privateKey }, name: options.treeName });
+  const tree = await openLogTree(options.db, { ...description, ...options.metrics, readOnly: options.readOnly ?? false });
+  const logId = logIdHex(signer.publicKey);
+  const validFrom = await bindKeyToTree(options.db, 'rekor', tree.treeId, logId).catch(async (err: unknown) => {
+    await tree.close();
+    throw err;
+  });
+  return { shard: { tree, signer }, logId, validFrom, close: () => tree.close() };
 }
