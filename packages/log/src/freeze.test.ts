@@ -6,7 +6,7 @@ import { hashLeaf, isValidInclusion } from '@sigbox/merkle';
 import { type TestDatabase, createTestDatabase, databaseEngines } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogError } from './errors.js';
-import { type LogTree, freezeLogTree, openLogTree } from './log-tree.js';
+import { type LogTree, freezeLogTree, listLogTrees, openLogTree } from './log-tree.js';
 import { sequenceBatch } from './sequencer.js';
 import type { LogDb } from './storage.js';
 import type { LogTables } from './tables.js';
@@ -115,6 +115,12 @@ describe.each(variants)('freezing a tree on $label', ({ engine, writerThread }) 
     expect(await frozen.freeze()).toBe(1n);
     expect(await open2.frozenSize()).toBeUndefined();
     expect((await open2.add({ data: encoding.utf8('two') })).index).toBe(0n);
+    // Every process can list the trees, oldest first, with what is frozen.
+    const listed = (await listLogTrees(db)).filter((t) => t.name === 'frozen-alone' || t.name === 'still-open');
+    expect(listed.map((t) => [t.name, t.treeId, t.frozenSize])).toEqual([
+      ['frozen-alone', frozen.treeId, 1n],
+      ['still-open', open2.treeId, undefined],
+    ]);
   });
 
   it('opens a frozen tree for reads only, integrating what a crash left sequenced first', async () => {

@@ -7,6 +7,8 @@ export {
   type SequencedEntry,
   openLogTree,
   freezeLogTree,
+  listLogTrees,
+  type LogTreeListing,
   DEFAULT_BATCH_SIZE,
   DEFAULT_BATCH_MAX_AGE_MS,
   DEFAULT_BATCH_QUIET_MS,

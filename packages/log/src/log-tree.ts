@@ -8,7 +8,7 @@ import { openWriterThread } from './writer-thread-client.js';
 import type { EntryToSequence, Sequenced } from './sequencer.js';
 import { type TreeReader, createTreeReader } from './tree-reader.js';
 import { type WriterEvents, type WriterSettings, openLocalWriter, openReadOnlyWriter } from './tree-writer.js';
-import { type LogDb, findTree, freezeSequence, insertTree, readFrozenSize } from './storage.js';
+import { type LogDb, findTree, freezeSequence, insertTree, listTreeRows, readFrozenSize } from './storage.js';
 import type { LogTables } from './tables.js';
 import type { OpenTreeOptions } from './tree-options.js';
 
@@ -110,6 +110,24 @@ function entryToSequence(entry: AddEntry, maxEntrySize: number): EntryToSequence
  */
 export async function freezeLogTree(database: Database, treeId: bigint): Promise<bigint> {
   return freezeSequence(database.kysely.withTables<LogTables>() as unknown as LogDb, treeId, new Date());
+}
+
+/** A tree as listed by {@link listLogTrees}. */
+export interface LogTreeListing {
+  treeId: bigint;
+  name: string;
+  origin: string;
+  createdAt: Date;
+  /** The final size once frozen, else undefined. */
+  frozenSize: bigint | undefined;
+}
+
+/**
+ * Every tree in the database, oldest first (by creation): how a process learns of trees others created, e.g. the
+ * shards a Rekor key rotation opened (a new shard is created before the old one is frozen, so this is shard order).
+ */
+export async function listLogTrees(database: Database): Promise<LogTreeListing[]> {
+  return listTreeRows(database.kysely.withTables<LogTables>() as unknown as LogDb);
 }
 
 /** Opens (creating on first use) the tree `options.name`, integrating anything left from a crash first. */

@@ -24,6 +24,24 @@ export async function findTree(db: Queryable, name: string): Promise<TreeRow | u
   return row && { treeId: row.tree_id, name: row.name, origin: row.origin, createdAt: row.created_at };
 }
 
+/** Every tree in the database, oldest first, with its final size once frozen. */
+export async function listTreeRows(db: Queryable): Promise<Array<TreeRow & { frozenSize: bigint | undefined }>> {
+  const rows = await db
+    .selectFrom('log_trees')
+    .innerJoin('log_sequence', 'log_sequence.tree_id', 'log_trees.tree_id')
+    .select(['log_trees.tree_id', 'log_trees.name', 'log_trees.origin', 'log_trees.created_at', 'log_sequence.next_index', 'log_sequence.frozen_at'])
+    .orderBy('log_trees.created_at')
+    .orderBy('log_trees.tree_id')
+    .execute();
+  return rows.map((r) => ({
+    treeId: r.tree_id,
+    name: r.name,
+    origin: r.origin,
+    createdAt: r.created_at,
+    frozenSize: r.frozen_at === null ? undefined : r.next_index,
+  }));
+}
+
 /**
  * Creates the tree with its two coordination rows unless a tree of that name exists; the first process to
  * commit wins and every process then reads the winner.

@@ -148,6 +148,19 @@ export async function createShardedRekorLog(options: ShardedRekorLogOptions): Pr
     return found.filter((e): e is LogEntryMap => e !== undefined);
   }
 
+  /**
+   * A shard's log info; an inactive shard's, once integrated to its final size, never changes again and is kept
+   * (upstream signs it once at start-up: `cachedCheckpoints`).
+   */
+  const finalInfo = new Map<bigint, LogInfo>();
+  async function shardInfo(s: Served): Promise<LogInfo> {
+    const kept = finalInfo.get(s.range.treeId);
+    if (kept) return kept;
+    const info = await s.log.logInfo();
+    if (s.range.frozenSize !== undefined && BigInt(info.treeSize) === s.range.frozenSize) finalInfo.set(s.range.treeId, info);
+    return info;
+  }
+
   const log: ShardedRekorLog = {
     get tree() {
       return active().shard.tree;
@@ -199,7 +212,7 @@ export async function createShardedRekorLog(options: ShardedRekorLogOptions): Pr
     },
     // rekor GetLogInfoHandler: the active tree's fields, and `inactiveShards` (oldest first) only when there are some.
     async logInfo() {
-      const infos = await Promise.all(served.map((s) => s.log.logInfo()));
+      const infos = await Promise.all(served.map(shardInfo));
       const activeInfo = infos[infos.length - 1] as LogInfo;
       return infos.length === 1 ? activeInfo : { ...activeInfo, inactiveShards: infos.slice(0, -1) };
     },
