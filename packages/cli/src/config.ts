@@ -5,6 +5,7 @@ import { type CaCommand, loadCaConfig } from './ca-config.js';
 import { DEV_OVERRIDE_FLAG, DEV_OVERRIDE_OPTION, checkDevShape } from './dev-guard.js';
 import { ConfigError } from './error.js';
 import { type InitCommand, loadInitConfig } from './init-config.js';
+import { type RotateCommand, loadRotateConfig } from './rotate-config.js';
 import { SECRET_FLAGS, keySecrets } from './secrets.js';
 
 /** Fulcio's default HTTP port (`--port`, fulcio cmd/app/serve.go at v1.8.8); Sigbox serves every API on one port. */
@@ -32,7 +33,8 @@ export type CliConfig =
   | { readonly command: 'help' }
   | { readonly command: 'up'; readonly server: ServerConfig; readonly workers: number }
   | { readonly command: 'ca'; readonly ca: CaCommand }
-  | { readonly command: 'init'; readonly init: InitCommand };
+  | { readonly command: 'init'; readonly init: InitCommand }
+  | { readonly command: 'rotate'; readonly rotate: RotateCommand };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -224,6 +226,7 @@ export function loadConfig(argv: readonly string[], env: Env, cwd: string = proc
   // `sigbox ca …` has its own flags (ca-config.ts): dispatch before the `up` flags are parsed strictly.
   if (argv[0] === 'ca') return loadCaConfig(argv.slice(1), env, cwd);
   if (argv[0] === 'init') return loadInitConfig(argv.slice(1), env, cwd);
+  if (argv[0] === 'rotate') return loadRotateConfig(argv.slice(1), env, cwd);
   const { values, positionals } = parseFlags(argv);
   if (values.help === true) return Object.freeze({ command: 'help' });
   const [command, ...rest] = positionals;

@@ -3,6 +3,7 @@ import { formatBanner } from './banner.js';
 import { runCaCommand } from './ca-command.js';
 import { loadConfig } from './config.js';
 import { runInitCommand } from './init-command.js';
+import { runRotateCommand } from './rotate-command.js';
 import { ConfigError } from './error.js';
 import type { CliIo } from './io.js';
 import { USAGE } from './usage.js';
@@ -33,6 +34,7 @@ export async function run(argv: readonly string[], env: Readonly<Record<string, 
   }
   if (config.command === 'ca') return runCaCommand(config.ca, io);
   if (config.command === 'init') return runInitCommand(config.init, io);
+  if (config.command === 'rotate') return runRotateCommand(config.rotate, io);
   if (config.workers > 1 && !isClusterWorker()) return (await runPrimary(config.workers, io.stderr)).ok ? EXIT_OK : EXIT_START_FAILED;
   const logger = io.logger ?? createLogger();
   let server;

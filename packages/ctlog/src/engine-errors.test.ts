@@ -17,6 +17,8 @@ const CT_CODE_OF: Record<LogErrorCode, CtError['code']> = {
   INDEX_OUT_OF_RANGE: 'INTERNAL',
   SIZE_OUT_OF_RANGE: 'INTERNAL',
   TREE_CONFLICT: 'INTERNAL',
+  // CT logs are never frozen (the engine's freeze serves Rekor's shards).
+  TREE_FROZEN: 'INTERNAL',
   CORRUPT_STATE: 'INTERNAL',
   PROOF_SELF_CHECK_FAILED: 'INTERNAL',
 };

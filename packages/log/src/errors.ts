@@ -15,6 +15,11 @@ export type LogErrorCode =
   | 'SIZE_OUT_OF_RANGE'
   | 'ENTRY_TOO_LARGE'
   | 'TREE_CONFLICT'
+  /**
+   * The tree is frozen (a log key rotation moved writes to a new tree) and takes no entries: the personality
+   * writes to its new active tree instead. Nothing of the refused entry was stored.
+   */
+  | 'TREE_FROZEN'
   /** Stored state contradicts itself (a gap in the entries, a missing tile): never answer from it. */
   | 'CORRUPT_STATE'
   /** A proof the engine built did not verify against the checkpoint it was built for. */

@@ -7,8 +7,8 @@ import { createCheckpointNoteSigners, threadCheckpointSigners } from './checkpoi
 import { openWriterThread } from './writer-thread-client.js';
 import type { EntryToSequence, Sequenced } from './sequencer.js';
 import { type TreeReader, createTreeReader } from './tree-reader.js';
-import { type WriterEvents, type WriterSettings, openLocalWriter } from './tree-writer.js';
-import { type LogDb, findTree, insertTree } from './storage.js';
+import { type WriterEvents, type WriterSettings, openLocalWriter, openReadOnlyWriter } from './tree-writer.js';
+import { type LogDb, findTree, freezeSequence, insertTree, listTreeRows, readFrozenSize } from './storage.js';
 import type { LogTables } from './tables.js';
 import type { OpenTreeOptions } from './tree-options.js';
 
@@ -75,6 +75,13 @@ export interface LogTree extends TreeReader {
    * wait for proofs: a CT log's SCT.
    */
   sequence(entry: AddEntry): Promise<SequencedEntry>;
+  /**
+   * The final size once the tree is frozen (by any process: read from the database), else undefined. Entries below
+   * it that are not integrated yet will be: a frozen tree's checkpoint reaches this size.
+   */
+  frozenSize(): Promise<bigint | undefined>;
+  /** Freezes the tree ({@link freezeLogTree}) and resolves with its final size. */
+  freeze(): Promise<bigint>;
   /** Integrates whatever is sequenced and not yet integrated (start-up does this before taking writes). */
   integrate(): Promise<void>;
   /** Stops taking entries and waits for the queued ones to finish. */
@@ -93,6 +100,34 @@ function entryToSequence(entry: AddEntry, maxEntrySize: number): EntryToSequence
   }
   const leafHash = entry.leafHash ?? hashLeaf(entry.data);
   return { data: entry.data, leafHash, identity: entry.identity ?? leafHash, extra: entry.extra, keys: entry.keys ?? [] };
+}
+
+/**
+ * Freezes tree `treeId` for good: once this resolves no entry is ever sequenced into it again, by any process or
+ * writer thread (each batch reads the mark under the sequence row's lock, which the freeze takes too); their adds
+ * reject with TREE_FROZEN. Entries sequenced before are still integrated. Resolves with the final size (the
+ * same on every call). No write waits on it beyond one batch's transaction.
+ */
+export async function freezeLogTree(database: Database, treeId: bigint): Promise<bigint> {
+  return freezeSequence(database.kysely.withTables<LogTables>() as unknown as LogDb, treeId, new Date());
+}
+
+/** A tree as listed by {@link listLogTrees}. */
+export interface LogTreeListing {
+  treeId: bigint;
+  name: string;
+  origin: string;
+  createdAt: Date;
+  /** The final size once frozen, else undefined. */
+  frozenSize: bigint | undefined;
+}
+
+/**
+ * Every tree in the database, oldest first (by creation): how a process learns of trees others created, e.g. the
+ * shards a Rekor key rotation opened (a new shard is created before the old one is frozen, so this is shard order).
+ */
+export async function listLogTrees(database: Database): Promise<LogTreeListing[]> {
+  return listTreeRows(database.kysely.withTables<LogTables>() as unknown as LogDb);
 }
 
 /** Opens (creating on first use) the tree `options.name`, integrating anything left from a crash first. */
@@ -130,12 +165,12 @@ export async function openLogTree(database: Database, options: OpenTreeOptions):
     },
     onSequenced: (batchSize) => options.onSequenced?.(batchSize),
   };
-  const threadDatabase = (options.writerThread ?? true) && !options.clock ? database.threadOptions : undefined;
+  const threadDatabase = (options.writerThread ?? true) && !options.clock && !options.readOnly ? database.threadOptions : undefined;
   const signersForThread = threadDatabase && threadCheckpointSigners(options.signers);
   const onThread = threadDatabase !== undefined && signersForThread !== undefined;
   const writer = onThread
     ? await openWriterThread({ database: threadDatabase, settings, signers: signersForThread }, events)
-    : await openLocalWriter(db, { ...settings, signers, clock }, events);
+    : await (options.readOnly ? openReadOnlyWriter : openLocalWriter)(db, { ...settings, signers, clock }, events);
 
   return {
     ...reader,
@@ -154,6 +189,8 @@ export async function openLogTree(database: Database, options: OpenTreeOptions):
       const sequenced = await writer.sequence(toSequence);
       return { index: sequenced.index, duplicate: sequenced.duplicate, leafHash: toSequence.leafHash };
     },
+    frozenSize: () => readFrozenSize(db, treeId),
+    freeze: () => freezeSequence(db, treeId, clock()),
     integrate: () => writer.drain(),
     close: () => writer.close(),
   };

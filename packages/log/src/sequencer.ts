@@ -1,5 +1,6 @@
 import { encoding } from '@sigbox/core';
-import { type LogDb, type NewEntryRow, findIdentities, insertEntries, lockNextIndex, setNextIndex } from './storage.js';
+import { LogError } from './errors.js';
+import { type LogDb, type NewEntryRow, findIdentities, insertEntries, lockSequence, setNextIndex } from './storage.js';
 
 export interface EntryToSequence {
   data: Uint8Array;
@@ -18,11 +19,14 @@ export interface Sequenced {
 /**
  * Gives a batch its indices in one transaction: lock the sequence row, find identities already logged,
  * insert the rest with consecutive indices and their search keys, move the sequence on. Either the whole
- * batch is durable with gapless indices, or nothing is.
+ * batch is durable with gapless indices, or nothing is. A frozen tree takes no batch (TREE_FROZEN): the mark is
+ * read under the lock the freeze takes, so nothing is sequenced into a tree once its freeze has committed.
  */
 export async function sequenceBatch(db: LogDb, treeId: bigint, batch: readonly EntryToSequence[], clock: () => Date): Promise<Sequenced[]> {
   return db.transaction().execute(async (tx) => {
-    let next = await lockNextIndex(tx, treeId);
+    const sequence = await lockSequence(tx, treeId);
+    if (sequence.frozen) throw new LogError('TREE_FROZEN', `tree ${treeId} is frozen at size ${sequence.nextIndex}`, { details: { treeId, size: sequence.nextIndex } });
+    let next = sequence.nextIndex;
     const existing = await findIdentities(tx, treeId, batch.map((e) => e.identity));
     const rows: NewEntryRow[] = [];
     const results = batch.map((entry): Sequenced => {

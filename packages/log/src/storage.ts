@@ -24,6 +24,24 @@ export async function findTree(db: Queryable, name: string): Promise<TreeRow | u
   return row && { treeId: row.tree_id, name: row.name, origin: row.origin, createdAt: row.created_at };
 }
 
+/** Every tree in the database, oldest first, with its final size once frozen. */
+export async function listTreeRows(db: Queryable): Promise<Array<TreeRow & { frozenSize: bigint | undefined }>> {
+  const rows = await db
+    .selectFrom('log_trees')
+    .innerJoin('log_sequence', 'log_sequence.tree_id', 'log_trees.tree_id')
+    .select(['log_trees.tree_id', 'log_trees.name', 'log_trees.origin', 'log_trees.created_at', 'log_sequence.next_index', 'log_sequence.frozen_at'])
+    .orderBy('log_trees.created_at')
+    .orderBy('log_trees.tree_id')
+    .execute();
+  return rows.map((r) => ({
+    treeId: r.tree_id,
+    name: r.name,
+    origin: r.origin,
+    createdAt: r.created_at,
+    frozenSize: r.frozen_at === null ? undefined : r.next_index,
+  }));
+}
+
 /**
  * Creates the tree with its two coordination rows unless a tree of that name exists; the first process to
  * commit wins and every process then reads the winner.
@@ -43,9 +61,28 @@ export async function insertTree(db: LogDb, tree: { treeId: bigint; name: string
   });
 }
 
-export async function lockNextIndex(tx: LogTx, treeId: bigint): Promise<bigint> {
-  const row = await tx.selectFrom('log_sequence').select('next_index').where('tree_id', '=', treeId).forUpdate().executeTakeFirstOrThrow();
-  return row.next_index;
+/** The sequence row, locked until the transaction ends: the next index and whether the tree is frozen. */
+export async function lockSequence(tx: LogTx, treeId: bigint): Promise<{ nextIndex: bigint; frozen: boolean }> {
+  const row = await tx.selectFrom('log_sequence').select(['next_index', 'frozen_at']).where('tree_id', '=', treeId).forUpdate().executeTakeFirstOrThrow();
+  return { nextIndex: row.next_index, frozen: row.frozen_at !== null };
+}
+
+/**
+ * Freezes the tree under the sequence row's lock (a batch holding it commits first; every later batch sees the
+ * mark) and returns its final size. Freezing a frozen tree changes nothing and returns the same size.
+ */
+export async function freezeSequence(db: LogDb, treeId: bigint, at: Date): Promise<bigint> {
+  return db.transaction().execute(async (tx) => {
+    const { nextIndex, frozen } = await lockSequence(tx, treeId);
+    if (!frozen) await tx.updateTable('log_sequence').set({ frozen_at: at }).where('tree_id', '=', treeId).execute();
+    return nextIndex;
+  });
+}
+
+/** The final size of a frozen tree, or undefined while it takes writes (a plain read: the mark never goes away). */
+export async function readFrozenSize(db: Queryable, treeId: bigint): Promise<bigint | undefined> {
+  const row = await db.selectFrom('log_sequence').select(['next_index', 'frozen_at']).where('tree_id', '=', treeId).executeTakeFirstOrThrow();
+  return row.frozen_at === null ? undefined : row.next_index;
 }
 
 export async function readNextIndex(db: Queryable, treeId: bigint): Promise<bigint> {

@@ -41,6 +41,11 @@ export interface TreeEngineOptions {
    * key in memory, none as an HSM's signer), and without an injected `clock`, which cannot cross threads.
    */
   writerThread?: boolean;
+  /**
+   * Open for reads only (default false): no writer, no thread; `add` and `sequence` reject with CLOSED. For a frozen
+   * tree kept readable (a Rekor shard after a key rotation). Entries a crash left unintegrated are integrated first.
+   */
+  readOnly?: boolean;
 }
 
 export interface OpenTreeOptions extends TreeDescription, TreeEngineOptions {}

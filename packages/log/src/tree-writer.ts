@@ -4,7 +4,7 @@ import { LogError, engineErrorOf } from './errors.js';
 import { type IntegratedState, type IntegrationRound, integrateRound } from './integrator.js';
 import { createIntegrationLoop } from './integration-loop.js';
 import { type EntryToSequence, type Sequenced, sequenceBatch } from './sequencer.js';
-import type { LogDb } from './storage.js';
+import { type LogDb, readProgress } from './storage.js';
 
 /** An entry sequenced and integrated by a {@link TreeWriter}. */
 export interface WrittenEntry extends Sequenced {
@@ -71,7 +71,8 @@ export async function openLocalWriter(
       return results;
     },
     // The batch behind one the database did not answer would wait out the same timeouts to learn the same.
-    failsQueue: isUnavailable,
+    // So would every batch behind one refused for a frozen tree.
+    failsQueue: (error) => isUnavailable(error) || isFrozen(error),
   });
 
   await loop.drain();
@@ -94,8 +95,20 @@ export async function openLocalWriter(
   };
 }
 
+/**
+ * The writer of a tree opened for reads only (an inactive shard): takes no entries. Whatever a crash left sequenced
+ * and unintegrated is integrated first, as any opening does, so every entry the tree ever acknowledged is readable.
+ */
+export async function openReadOnlyWriter(db: LogDb, settings: WriterSettings & { signers: readonly NoteSigner[]; clock: () => Date }, events: WriterEvents): Promise<TreeWriter> {
+  const progress = await readProgress(db, settings.treeId);
+  if (progress.size < progress.nextIndex) await (await openLocalWriter(db, settings, events)).close();
+  const refuse = () => Promise.reject(new LogError('CLOSED', `tree ${settings.treeId} is open for reads only`));
+  return { add: refuse, sequence: refuse, drain: () => Promise.resolve(), close: () => Promise.resolve() };
+}
+
 function rethrowAsEngineError(error: unknown): never {
   throw engineErrorOf(error);
 }
 
 const isUnavailable = (error: unknown): boolean => error instanceof LogError && error.code === 'UNAVAILABLE';
+const isFrozen = (error: unknown): boolean => error instanceof LogError && error.code === 'TREE_FROZEN';

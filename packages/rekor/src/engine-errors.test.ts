@@ -20,6 +20,7 @@ const ANSWERS: Record<LogErrorCode, { code: string; status: number; message: str
   // The engine's own text, as Rekor answered it before the mapping moved into the personality.
   INDEX_OUT_OF_RANGE: { code: 'INVALID_REQUEST', status: 400, message: undefined },
   SIZE_OUT_OF_RANGE: { code: 'INVALID_REQUEST', status: 400, message: undefined },
+  TREE_FROZEN: { code: 'UNAVAILABLE', status: 503, message: 'the log is moving to a new shard; retry later' },
   TREE_CONFLICT: { code: 'INTERNAL', status: 500, message: 'Internal Server Error' },
   CORRUPT_STATE: { code: 'INTERNAL', status: 500, message: 'Internal Server Error' },
   PROOF_SELF_CHECK_FAILED: { code: 'INTERNAL', status: 500, message: 'Internal Server Error' },

@@ -17,6 +17,11 @@ export function rekorErrorOf(error: LogError): RekorError {
     // should retry, so a 503 as for pushback, to which the edge adds Retry-After.
     case 'UNAVAILABLE':
       return new RekorError('UNAVAILABLE', 'the log is unavailable; retry later', { cause: error });
+    // The sharded log retries a create refused by a tree frozen meanwhile on the new active shard; a create that
+    // meets a frozen tree again (a second rotation at once) is told to retry, as upstream's clients are in the
+    // read-only window of a rotation (which this log does not have).
+    case 'TREE_FROZEN':
+      return new RekorError('UNAVAILABLE', 'the log is moving to a new shard; retry later', { cause: error });
     case 'ENTRY_TOO_LARGE':
       return new RekorError('ENTRY_TOO_LARGE', 'entry too large', { cause: error });
     case 'INDEX_OUT_OF_RANGE':

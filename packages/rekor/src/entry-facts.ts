@@ -32,18 +32,20 @@ export interface EntryFactsStore {
 /**
  * What reads of the Rekor log need per entry, from memory when this process has it: a SET covers fixed facts of
  * an entry (body, time, index), so one signature serves every later read, and an entry this process created or
- * read before is proven with no query at all. The database stays the only record.
+ * read before is proven with no query at all. The database stays the only record. Indexes are the tree's own; the
+ * SET and the JSON carry the log's global index, `indexOffset` (the entries of the shards before this one) above it.
  */
-export function createEntryFactsStore(tree: LogTree, signer: Signer, logId: string, cacheBytes = DEFAULT_ENTRY_CACHE_BYTES): EntryFactsStore {
+export function createEntryFactsStore(tree: LogTree, signer: Signer, logId: string, cacheBytes = DEFAULT_ENTRY_CACHE_BYTES, indexOffset = 0n): EntryFactsStore {
   const known = createEntryCache(Math.floor((cacheBytes * 2) / 3), entryFactsBytes);
   const readAhead = createEntryCache<StoredEntry>(Math.floor(cacheBytes / 3), (e) => e.data.length + ENTRY_OVERHEAD_BYTES);
   const readingAhead = new Map<bigint, Promise<void>>();
 
   async function record(index: bigint, body: Uint8Array, leafHash: Uint8Array, integratedAt: Date): Promise<EntryFacts> {
     const integratedTime = Math.floor(integratedAt.getTime() / 1000);
-    const payload = entryTimestampPayload({ body: encoding.toBase64(body), integratedTime, logID: logId, logIndex: index });
+    const logIndex = indexOffset + index;
+    const payload = entryTimestampPayload({ body: encoding.toBase64(body), integratedTime, logID: logId, logIndex });
     const signedEntryTimestamp = await signEntryTimestamp(payload, signer);
-    const text = logEntryTextParts({ entryId: entryId(tree.treeId, leafHash), body, integratedTime, logId, logIndex: index, signedEntryTimestamp });
+    const text = logEntryTextParts({ entryId: entryId(tree.treeId, leafHash), body, integratedTime, logId, logIndex, signedEntryTimestamp });
     const facts = { leafHash, integratedTime, signedEntryTimestamp, text };
     known.set(index, facts);
     return facts;

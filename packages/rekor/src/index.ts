@@ -17,7 +17,8 @@ export { entryTimestampPayload, signEntryTimestamp, verifyEntryTimestamp, type E
 export { logEntryJson, type LogEntryParts, type LogEntryAnon, type LogEntryMap } from './log-entry.js';
 export { indexQueryKeys, MAX_SEARCH_INDEX_RESULTS, type IndexQuery } from './index-query.js';
 export { preAuthEncoding } from './dsse-envelope.js';
-export { createRekorLog, type RekorLog, type RekorLogOptions, type LogInfo } from './rekor-log.js';
+export { createRekorLog, type RekorLog, type RekorLogOptions, type LogInfo, type InactiveShardLogInfo } from './rekor-log.js';
+export { createShardedRekorLog, type ShardedRekorLog, type ShardedRekorLogOptions, type RekorShard, type ShardRange } from './sharded-rekor-log.js';
 export { DEFAULT_ENTRY_CACHE_BYTES } from './entry-facts.js';
-export { rekorTreeDescription, REKOR_TREE_NAME, type RekorTreeOptions } from './rekor-tree.js';
+export { rekorTreeDescription, rekorShardTreeName, REKOR_TREE_NAME, type RekorTreeOptions } from './rekor-tree.js';
 export { parseSearchLogQuery, MAX_SEARCH_ITEMS, type SearchLogQuery } from './search-query.js';

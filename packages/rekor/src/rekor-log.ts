@@ -19,6 +19,13 @@ export interface RekorLogOptions {
   signer: Signer;
   /** Memory for entries kept for reads; default DEFAULT_ENTRY_CACHE_BYTES (entry-facts.ts). */
   entryCacheBytes?: number | undefined;
+  /**
+   * The log's global index of this tree's entry 0 (default 0): the sum of the final sizes of the shards before it
+   * (rekor pkg/sharding/log_index.go VirtualLogIndex at v1.5.4). Entries' `logIndex` and their SETs carry the
+   * global index, `verification.inclusionProof.logIndex` the index in this tree, and the by-index reads take
+   * global indexes (below the offset: not this tree's, undefined).
+   */
+  indexOffset?: bigint | undefined;
 }
 
 export interface LogInfo {
@@ -26,6 +33,8 @@ export interface LogInfo {
   treeSize: number;
   signedTreeHead: string;
   treeID: string;
+  /** The frozen shards, oldest first; omitted when there are none (rekor GetLogInfoHandler at v1.5.4). */
+  inactiveShards?: InactiveShardLogInfo[];
 }
 
 /**
@@ -54,6 +63,22 @@ export interface RekorLog {
   publicKey(treeId?: bigint): string;
 }
 
+/** An inactive shard as GET /api/v1/log lists it (rekor models.InactiveShardLogInfo). */
+export interface InactiveShardLogInfo {
+  rootHash: string;
+  treeSize: number;
+  signedTreeHead: string;
+  treeID: string;
+}
+
+/** GET /api/v1/log/proof with a treeID the log does not serve: 400 with upstream's text (pkg/sharding/ranges.go GetLogRangeByTreeID). */
+export const unknownProofTree = (treeId: bigint): RekorError => new RekorError('INVALID_REQUEST', `no log range found for tree ID ${treeId}`);
+/**
+ * GET /api/v1/log/publicKey with a treeID the log does not serve: 400, and upstream's handler passes no message, so
+ * the body says `http.StatusText(400)` (pkg/api/public_key.go, pkg/api/error.go handleRekorAPIError at v1.5.4).
+ */
+export const unknownKeyTree = (): RekorError => new RekorError('INVALID_REQUEST', 'Bad Request');
+
 /** The operations that reach the engine: their engine errors are mapped to RekorErrors on the way out. */
 type EngineOperations = Omit<RekorLog, 'tree' | 'treeId' | 'logId' | 'publicKeyPem' | 'publicKey'>;
 
@@ -63,8 +88,9 @@ export function createRekorLog(options: RekorLogOptions): RekorLog {
   const logId = logIdHex(options.signer.publicKey);
   const publicKeyPem = toPem('PUBLIC KEY', spkiDer(options.signer.publicKey));
   const { treeId } = tree;
+  const offset = options.indexOffset ?? 0n;
 
-  const entries = createEntryFactsStore(tree, options.signer, logId, options.entryCacheBytes);
+  const entries = createEntryFactsStore(tree, options.signer, logId, options.entryCacheBytes, offset);
 
   async function inclusionProofOf(index: bigint, facts: EntryFacts, state: IntegratedState) {
     const hashes = await tree.proveInclusion(index, facts.leafHash, state);
@@ -78,20 +104,24 @@ export function createRekorLog(options: RekorLogOptions): RekorLog {
       body,
       integratedTime: facts.integratedTime,
       logId,
-      logIndex: index,
+      logIndex: offset + index,
       inclusionProof: await inclusionProofOf(index, facts, state),
       signedEntryTimestamp: facts.signedEntryTimestamp,
     });
   }
 
-  async function getEntryByIndex(index: bigint): Promise<LogEntryMap | undefined> {
+  /** The entry at `index` of this tree. */
+  async function entryAt(index: bigint): Promise<LogEntryMap | undefined> {
     const found = await entries.read(index);
     return found && entryJson(index, found.facts, found.state);
   }
+  const getEntryByIndex = (logIndex: bigint) => (logIndex < offset ? Promise.resolve(undefined) : entryAt(logIndex - offset));
 
   // Every read at one tree size carries the same checkpoint: escape it once per size.
   let checkpointJson: { size: bigint; json: Uint8Array } = { size: -1n, json: new Uint8Array(0) };
-  async function getEntryTextByIndex(index: bigint): Promise<Uint8Array | undefined> {
+  async function getEntryTextByIndex(logIndex: bigint): Promise<Uint8Array | undefined> {
+    if (logIndex < offset) return undefined;
+    const index = logIndex - offset;
     const found = await entries.read(index);
     if (!found) return undefined;
     const { facts, state } = found;
@@ -101,12 +131,9 @@ export function createRekorLog(options: RekorLogOptions): RekorLog {
 
   async function getByLeafHash(leafHash: Uint8Array): Promise<LogEntryMap | undefined> {
     const index = await tree.findByLeafHash(leafHash);
-    return index === undefined ? undefined : getEntryByIndex(index);
+    return index === undefined ? undefined : entryAt(index);
   }
 
-  function checkTreeId(id: bigint | undefined): void {
-    if (id !== undefined && id !== treeId) throw new RekorError('INVALID_REQUEST', `unknown tree ID ${id}`);
-  }
 
   const operations: EngineOperations = {
     async createEntry(body) {
@@ -152,7 +179,7 @@ export function createRekorLog(options: RekorLogOptions): RekorLog {
       return { rootHash: encoding.toHex(state.rootHash), treeSize: Number(state.size), signedTreeHead: state.checkpoint, treeID: treeId.toString() };
     },
     async logProof(firstSize, lastSize, requestedTree) {
-      checkTreeId(requestedTree);
+      if (requestedTree !== undefined && requestedTree !== treeId) throw unknownProofTree(requestedTree);
       const { size } = await tree.latest();
       if (lastSize > size) {
         throw new RekorError('INVALID_REQUEST', `the tree size requested(${lastSize}) was greater than what is currently observable(${size})`);
@@ -179,7 +206,7 @@ export function createRekorLog(options: RekorLogOptions): RekorLog {
     logInfo: answered(operations.logInfo),
     logProof: answered(operations.logProof),
     publicKey(requestedTree) {
-      checkTreeId(requestedTree);
+      if (requestedTree !== undefined && requestedTree !== treeId) throw unknownKeyTree();
       return publicKeyPem;
     },
   };

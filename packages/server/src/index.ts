@@ -39,3 +39,4 @@ export { createFulcioApi } from './fulcio/fulcio-api.js';
 export { createCtApi } from './ct/ct-api.js';
 export { initKeyring, type InitKeyringOptions, type InitializedKeyring, type CeremonyCustody } from './trust/init-keyring.js';
 export { DEV_KEYS_DIR } from './trust/dev-keyring.js';
+export { rotateKey, rotateKeyIn, type RotatableRole, type RotateOptions, type RotateInOptions, type Rotation } from './trust/rotate.js';

@@ -12,7 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import { createLogMetrics } from '../log-metrics.js';
 import { captureLogger } from '../__fixtures__/capture-logger.js';
-import { type RekorSetup, openRekor } from './open-rekor.js';
+import { generatePrivateKey } from '@sigbox/core';
+import { createShardedRekorLog, rekorShardTreeName } from '@sigbox/rekor';
+import { type OpenedRekorShard, type RekorSetup, openRekor, openRekorShard } from './open-rekor.js';
+import { createRekorApi } from './rekor-api.js';
 
 const SELF_CHECK_FAILURES = 'sigbox_log_proof_self_check_failures_total';
 
@@ -86,5 +89,38 @@ describe.each(databaseEngines())('opening the Rekor log on %s', (engine) => {
     expect(await failuresCounted(registry)).toBe(2);
     // The proof was never sent: entry 1's proof needs no damaged hash and still verifies.
     expect((await request(app).get('/api/v1/log/entries').query({ logIndex: 1 })).status).toBe(200);
+  });
+
+  it('opens shards bound to their keys: a rotation’s new tree, the old one read only, another key refused', async () => {
+    const metrics = createLogMetrics(new Registry()).forTree('rekor');
+    const shards: OpenedRekorShard[] = [];
+    const shard = async (privateKey: ReturnType<typeof generatePrivateKey>, treeName: string, readOnly = false) => {
+      const opened = await openRekorShard({ db, hostname: 'rekor.test', metrics, key: { ...key, signer: createKeySigner(privateKey), privateKey }, treeName, readOnly });
+      shards.push(opened);
+      return opened;
+    };
+    try {
+      const oldKey = generatePrivateKey('ecdsa-p256');
+      const newKey = generatePrivateKey('ecdsa-p256');
+      const first = await shard(oldKey, 'rekor-open-shard');
+      const log = await createShardedRekorLog({ shards: [first.shard] });
+      await log.createEntry(hashedrekord());
+      const next = await shard(newKey, 'rekor-open-shard-next');
+      await log.rotateTo(next.shard);
+      await log.createEntry(hashedrekord());
+      expect(rekorShardTreeName(next.logId)).toBe(`rekor-${next.logId.slice(0, 16)}`);
+      expect(next.validFrom.getTime()).toBeGreaterThanOrEqual(first.validFrom.getTime());
+
+      const reader = await shard(oldKey, 'rekor-open-shard', true);
+      expect(reader.shard.tree.writerThread).toBe(false);
+      expect(await reader.shard.tree.frozenSize()).toBe(1n);
+      await expect(shard(newKey, 'rekor-open-shard', true)).rejects.toMatchObject({ name: 'StartError', code: 'KEY_UNUSABLE' });
+
+      const app = createApp({ logger: captureLogger().logger, registry: new Registry(), apis: [createRekorApi(log)] });
+      const info = (await request(app).get('/api/v1/log').expect(200)).body;
+      expect(info).toMatchObject({ treeID: next.shard.tree.treeId.toString(), treeSize: 1, inactiveShards: [{ treeID: first.shard.tree.treeId.toString(), treeSize: 1 }] });
+    } finally {
+      for (const opened of shards) await opened.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { Database } from '@sigbox/db';
 import type { OpenedKey } from '@sigbox/keyring';
 import { openLogTree } from '@sigbox/log';
-import { createRekorLog, rekorTreeDescription, type RekorLog } from '@sigbox/rekor';
+import { createRekorLog, logIdHex, rekorTreeDescription, type RekorLog, type RekorShard } from '@sigbox/rekor';
 import type { LogMetrics } from '../log-metrics.js';
 import { type LogSetup, bindKeyToTree } from '../log-setup.js';
 import { createRekorApi } from './rekor-api.js';
@@ -40,4 +40,44 @@ export async function openRekor(options: RekorSetupOptions): Promise<RekorSetup>
     validFrom,
     close: () => tree.close(),
   };
+}
+
+export interface RekorShardOptions {
+  db: Database;
+  hostname: string;
+  metrics: LogMetrics;
+  /** The shard's log key from the keyring: in memory (its writer thread signs too) or in an HSM. */
+  key: OpenedKey;
+  /** REKOR_TREE_NAME for the first shard, `rekorShardTreeName(logId)` for the ones key rotations open. */
+  treeName: string;
+  /** Open without a writer (an inactive shard: frozen, read only); default false. */
+  readOnly?: boolean | undefined;
+}
+
+/** A shard opened for a sharded Rekor log, with what the trusted root needs of its key. */
+export interface OpenedRekorShard {
+  readonly shard: RekorShard;
+  /** Hex SHA-256 of the key's SPKI. */
+  readonly logId: string;
+  /** When the key first served (its trusted-root `validFor.start`). */
+  readonly validFrom: Date;
+  /** Closes the shard's tree once the entries it took are integrated. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (creating on first use) one tree of a sharded Rekor log with its key, bound to that key like the first tree
+ * (a different key for an existing tree is refused). Hand the shards to `createShardedRekorLog` from @sigbox/rekor,
+ * and that log to `createRekorApi`; a rotation opens the new shard here, then calls the log's `rotateTo`.
+ */
+export async function openRekorShard(options: RekorShardOptions): Promise<OpenedRekorShard> {
+  const { signer, privateKey } = options.key;
+  const description = rekorTreeDescription({ hostname: options.hostname, key: privateKey === undefined ? { signer } : { privateKey }, name: options.treeName });
+  const tree = await openLogTree(options.db, { ...description, ...options.metrics, readOnly: options.readOnly ?? false });
+  const logId = logIdHex(signer.publicKey);
+  const validFrom = await bindKeyToTree(options.db, 'rekor', tree.treeId, logId).catch(async (err: unknown) => {
+    await tree.close();
+    throw err;
+  });
+  return { shard: { tree, signer }, logId, validFrom, close: () => tree.close() };
 }

@@ -20,9 +20,10 @@ const op = operationsOf<rekorV1.paths>();
 /**
  * The C2SP tlog-tiles read API of the log's tree (https://c2sp.org/tlog-tiles): checkpoint, hash tiles and entry
  * bundles, with caching headers that let monitors, witnesses and mirrors read the log without touching the write
- * path. A path that is not a tile is a 404 without a body, like a tile beyond the tree.
+ * path. A path that is not a tile is a 404 without a body, like a tile beyond the tree. The active shard's tree,
+ * read per request: a key rotation switches it at run time.
  */
-function tileOperations(tree: LogTree): Operation[] {
+function tileOperations(activeTree: () => LogTree): Operation[] {
   const answer = (body: Uint8Array | undefined, width: number) =>
     body === undefined
       ? { status: 404 as const }
@@ -36,14 +37,14 @@ function tileOperations(tree: LogTree): Operation[] {
   };
   return [
     op.get('/api/v1/log/tiles/checkpoint', async () => {
-      const { checkpoint } = await tree.latest();
+      const { checkpoint } = await activeTree().latest();
       return { status: 200, body: checkpoint, contentType: 'text/plain', headers: { 'Cache-Control': SHORT_LIVED } };
     }),
     op.get(
       '/api/v1/log/tiles/tile/entries/{path}',
       async ({ params }) => {
         const tile = tilePath(`tile/entries/${params.path}`);
-        return tile?.kind === 'entries' ? answer(await tree.entryBundle(tile.index, tile.width), tile.width) : { status: 404 };
+        return tile?.kind === 'entries' ? answer(await activeTree().entryBundle(tile.index, tile.width), tile.width) : { status: 404 };
       },
       { restParam: true },
     ),
@@ -51,7 +52,7 @@ function tileOperations(tree: LogTree): Operation[] {
       '/api/v1/log/tiles/tile/{level}/{path}',
       async ({ params }) => {
         const tile = tilePath(`tile/${params.level}/${params.path}`);
-        return tile?.kind === 'hash' ? answer(await tree.tile(tile.level, tile.index, tile.width), tile.width) : { status: 404 };
+        return tile?.kind === 'hash' ? answer(await activeTree().tile(tile.level, tile.index, tile.width), tile.width) : { status: 404 };
       },
       { restParam: true },
     ),
@@ -59,8 +60,9 @@ function tileOperations(tree: LogTree): Operation[] {
 }
 
 /**
- * The Rekor v1 API (openapi/rekor-v1.yaml) over a {@link RekorLog}. Handlers only move JSON: validation,
- * canonicalization, signatures and proofs live in @sigbox/rekor and @sigbox/log.
+ * The Rekor v1 API (openapi/rekor-v1.yaml) over a {@link RekorLog}: one tree (`createRekorLog`) or log shards
+ * (`createShardedRekorLog`, whose logInfo lists `inactiveShards` and whose proof and key honour `treeID`). Handlers
+ * only move JSON: validation, canonicalization, signatures and proofs live in @sigbox/rekor and @sigbox/log.
  */
 export function createRekorApi(log: RekorLog): Api {
   return {
@@ -104,7 +106,7 @@ export function createRekorApi(log: RekorLog): Api {
         body: log.publicKey(int64Query(query, 'treeID', { min: 1n })),
         contentType: 'application/x-pem-file',
       })),
-      ...tileOperations(log.tree),
+      ...tileOperations(() => log.tree),
     ],
   };
 }

@@ -2,7 +2,7 @@ import crypto, { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { initCa } from '@sigbox/ca';
 import { spkiDer, encoding, sha256 } from '@sigbox/core';
-import type { Database } from '@sigbox/db';
+import { type Database, createDb, runMigrations } from '@sigbox/db';
 import { type KeyEntry, type KeySecrets, addKeys, createKey, hsmLabel, loadKeyring, newestKey, nextKeyName, publicKeyPem } from '@sigbox/keyring';
 import { StartError } from '../error.js';
 import { type TrustRole, activeKey, readTrustKeys } from './trust-keys.js';
@@ -74,4 +74,21 @@ export async function rotateKey(options: RotateOptions): Promise<Rotation> {
     .values({ role: options.role, key_id: keyId, key_name: name, material, tree_id: null, valid_from: validFrom, valid_to: null })
     .execute();
   return { previous: current.key_name, entry, keyId, validFrom };
+}
+
+/** Where `sigbox rotate` finds the box's database: the running box's PostgreSQL, or the data folder's PGlite (box stopped). */
+export interface RotateInOptions extends Omit<RotateOptions, 'db'> {
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+}
+
+/** {@link rotateKey} on the box's database, opened and closed here. */
+export async function rotateKeyIn(options: RotateInOptions): Promise<Rotation> {
+  const db = createDb(options.databaseUrl === undefined ? { pglite: { dataDir: path.join(options.dataDir, 'pglite') } } : { url: options.databaseUrl });
+  try {
+    await runMigrations(db);
+    return await rotateKey({ ...options, db });
+  } finally {
+    await db.close();
+  }
 }
