@@ -4,3 +4,4 @@ export { parseSigningRequestV1, parseSigningRequestV2, bearerToken, type Signing
 export type { SctIssuer } from './sct-issuer.js';
 export { checkSigningAlgorithm } from './key-policy.js';
 export * from './ceremony/index.js';
+export { DEFAULT_LEAF_TTL_MS as CERTIFICATE_LIFETIME_MS } from '@sigbox/x509';

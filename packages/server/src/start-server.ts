@@ -4,29 +4,18 @@ import { type Database, type DbTimeouts, type Engine, createDb, isDatabaseUnavai
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createApp } from './app.js';
-import { createLogMetrics } from './log-metrics.js';
 import { ensureDataDir, writeFileAtomic } from './data-dir.js';
 import { StartError } from './error.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits, type TlsFiles, closeGracefully, httpUrl, listen } from './listen.js';
-import { X509Certificate } from 'node:crypto';
-import { encoding, loadOrCreatePrivateKey, toPem } from '@sigbox/core';
 import { type KeySecrets, loadKeyring } from '@sigbox/keyring';
-import { DEV_ISSUER_PATH, createDevIssuerApi } from './dev-issuer/dev-issuer.js';
-import { caSctIssuer } from './ct/ca-sct-issuer.js';
-import { type CtSetup, openCt } from './ct/open-ct.js';
-import { type CaSetup, openCa } from './fulcio/open-ca.js';
 import { type BoxKeys, openBoxKeys, preflightKeys } from './trust/box-keys.js';
 import { ensureDevKeyring } from './trust/dev-keyring.js';
+import { trustKeysVersion } from './trust/trust-keys.js';
 import { hasFirstRoot, signFirstRoot } from './tuf/tuf-root.js';
-import { chainDerOf, trustedRootOf } from './trust/trust-history.js';
-import { createTufApi } from './tuf/tuf-api.js';
-import { DEFAULT_TUF_REFRESH_MS, createTufService } from './tuf/tuf-service.js';
-import { createTufStore } from './tuf/tuf-store.js';
-import { tufTargets } from './tuf/tuf-targets.js';
+import { DEFAULT_TUF_REFRESH_MS } from './tuf/tuf-service.js';
+import { DEV_ISSUER_PATH } from './dev-issuer/dev-issuer.js';
+import { type Mounted, mountServices } from './mount.js';
 import type { OnlinePolicy } from '@sigbox/tuf';
-import { type TrustKeyRow, type TrustRole, activeKey, readTrustKeys, registerFirstKey } from './trust/trust-keys.js';
-import { openRekor } from './rekor/open-rekor.js';
-import type { Api } from './pipeline/api.js';
 import { TRUST_FILE_NAMES, type TrustFile, type TrustFileRole, buildTrustFiles, sigboxSigningConfig, trustFileLocations } from './trust-files.js';
 
 /** Below Kubernetes' default 30 s termination grace period, so we finish before SIGKILL. */
@@ -41,6 +30,8 @@ export const DEFAULT_DATABASE_WAIT_MS = 60_000;
 export const DATABASE_RETRY_FIRST_MS = 250;
 export const DATABASE_RETRY_MAX_MS = 5_000;
 export const TRUSTED_ROOT_FILE = TRUST_FILE_NAMES.trustedRoot;
+/** A rotation is followed within this long by every process (a query of two aggregates per poll). */
+export const DEFAULT_TRUST_POLL_MS = 2_000;
 /** The embedded database's folder inside the data folder. */
 export const PGLITE_DIR = 'pglite';
 
@@ -73,6 +64,8 @@ export interface ServerConfig {
   readonly tufPolicy?: OnlinePolicy;
   /** How often the online TUF roles are checked; default DEFAULT_TUF_REFRESH_MS (tuf-service.ts). */
   readonly tufRefreshMs?: number;
+  /** How often the trust history is checked for a rotation; default {@link DEFAULT_TRUST_POLL_MS}. */
+  readonly trustPollMs?: number;
   /** PEM certificate chain and key: serve HTTPS directly (both or neither; the cli checks). */
   readonly tlsCertFile?: string | undefined;
   readonly tlsKeyFile?: string | undefined;
@@ -145,100 +138,6 @@ async function openDatabase(config: ServerConfig, logger: Logger): Promise<Datab
       await new Promise((resolve) => setTimeout(resolve, retryInMs));
     }
   }
-}
-
-/** The APIs every `sigbox up` serves, and the trust files that describe them. */
-interface Mounted {
-  apis: Api[];
-  trustFiles(publicUrl: string): Promise<TrustFile[]>;
-  /** Publishes the trust files through the TUF repository (new targets when they changed, online roles as due). */
-  publish(publicUrl: string, files: readonly TrustFile[]): Promise<void>;
-  /** Once the public URL is known: trust the development issuer (with --dev); returns start-up warnings. */
-  afterListen(publicUrl: string): string[];
-  close(): Promise<void>;
-}
-
-/** The key a role signs with now: the trust history's newest, or on first start the keyring's newest. */
-function activeKeyName(rows: readonly TrustKeyRow[], keys: BoxKeys, role: 'ca' | 'rekor' | 'ct'): string {
-  return activeKey(rows, role)?.key_name ?? keys.newest(role).name;
-}
-
-async function mountServices(config: ServerConfig, db: Database, keys: BoxKeys, registry: Registry, publicUrl: () => string, logger: Logger): Promise<Mounted> {
-  // Known before listening even with port 0: only the hostname names the log (origin, signature name).
-  const hostname = new URL(config.publicUrl ?? httpUrl(config.host, config.port || 1)).hostname;
-  const logMetrics = createLogMetrics(registry);
-  const history = await readTrustKeys(db);
-  const rekorKey = await keys.signingKey(activeKeyName(history, keys, 'rekor'));
-  const rekor = await openRekor({ db, hostname, metrics: logMetrics.forTree('rekor'), key: rekorKey, entryCacheBytes: config.entryCacheBytes });
-  const closers: Array<() => Promise<void>> = [() => rekor.close()];
-  const closeAll = async () => {
-    for (const close of closers.reverse()) await close();
-  };
-  let ca: CaSetup;
-  let ct: CtSetup | undefined;
-  try {
-    await registerFirstKey(db, { role: 'rekor', key_id: rekor.log.logId, key_name: rekorKey.entry.name, material: rekor.log.publicKeyPem, tree_id: rekor.treeId, valid_from: rekor.validFrom });
-    const caName = activeKeyName(history, keys, 'ca');
-    const caKeys = await keys.ca(caName);
-    const issuing = new X509Certificate(Buffer.from(caKeys.chainDer[0] as Uint8Array));
-    await registerFirstKey(db, { role: 'ca', key_id: issuing.fingerprint256.replaceAll(':', '').toLowerCase(), key_name: caName, material: caKeys.chainDer.map((der) => toPem('CERTIFICATE', der)).join(''), tree_id: null, valid_from: new Date(issuing.validFrom) });
-    if (config.ctLog !== false) {
-      const ctKey = await keys.signingKey(activeKeyName(history, keys, 'ct'));
-      const opened = await openCt({ db, key: ctKey, hostname, roots: [caKeys.chainDer.at(-1) as Uint8Array], metrics: logMetrics.forTree('ct') });
-      closers.push(() => opened.close());
-      ct = opened;
-      await registerFirstKey(db, { role: 'ct', key_id: encoding.toHex(opened.log.logId), key_name: ctKey.entry.name, material: opened.log.publicKeyPem, tree_id: opened.treeId, valid_from: opened.validFrom });
-    }
-    ca = await openCa(caKeys, { fulcioConfig: config.fulcioConfig, logger, ...(ct ? { sctIssuer: caSctIssuer(ct.log.sctIssuer) } : {}) });
-  } catch (err) {
-    await closeAll();
-    throw err;
-  }
-  const tufStore = createTufStore(db);
-  const apis = [rekor.api, ca.api, ...(ct ? [ct.api] : []), createTufApi(tufStore)];
-  if (config.dev) apis.push(await openDevIssuer(config, publicUrl));
-  const tuf = createTufService({ store: tufStore, keys, logger, registry, ...(config.tufPolicy ? { policy: config.tufPolicy } : {}) });
-  let published: Promise<void> = Promise.resolve();
-  return {
-    apis,
-    async publish(url, files) {
-      // One publication at a time in this process: the timer and a trust change must not sign the same version twice.
-      published = published.then(async () => tuf.sync(tufTargets(files, await readTrustKeys(db), url)));
-      return published;
-    },
-    async trustFiles(url) {
-      const rows = (await readTrustKeys(db)).filter((r) => ct !== undefined || r.role !== 'ct');
-      const trustedRoot = trustedRootOf(rows, url);
-      const signingConfig = sigboxSigningConfig({ publicUrl: url, oidcUrl: config.dev ? `${url}${DEV_ISSUER_PATH}` : undefined, trustedRoot });
-      const active = (role: TrustRole) => activeKey(rows, role)?.material;
-      return buildTrustFiles({ trustedRoot, signingConfig, caChainDer: chainDerOf(active('ca') ?? ''), rekorPublicKeyPem: active('rekor') ?? '', ...(ct ? { ctPublicKeyPem: active('ct') ?? '' } : {}) });
-    },
-    afterListen(url) {
-      if (config.dev) ca.issuers.addIssuer({ url: `${url}${DEV_ISSUER_PATH}`, type: 'email' });
-      // The banner says it to a human; the JSON log must say it to whoever reads only that.
-      if (config.dev) logger.warn({ devIssuerUrl: `${url}${DEV_ISSUER_PATH}` }, 'development OIDC issuer enabled: it mints a token for any identity, not for production');
-      const warnings: string[] = [];
-      if (config.devProductionShape !== undefined) {
-        warnings.push(`--dev runs with ${config.devProductionShape.join(', ')} (--unsafe-dev-in-production): anyone who reaches ${url}${DEV_ISSUER_PATH}/token gets a certificate for any identity`);
-      }
-      if (ca.issuers.describe().length === 0) warnings.push('the CA trusts no OIDC issuer and will refuse every token: give --fulcio-config FILE or --dev');
-      if (!ct) warnings.push('no CT log (--no-ct-log): certificates carry no SCT and clients must be told to skip SCT checks');
-      for (const warning of warnings) logger.warn(warning);
-      return warnings.map((warning) => `WARNING: ${warning}`);
-    },
-    close: closeAll,
-  };
-}
-
-/**
- * The development issuer's RSA token key, in the data folder so tokens stay valid across a restart. A new name
- * since it became RSA: folders made earlier keep an unused `dev-oidc.pem` (P-256).
- */
-export const DEV_ISSUER_KEY_FILE = path.join('keys', 'dev-oidc-rsa.pem');
-
-async function openDevIssuer(config: ServerConfig, publicUrl: () => string): Promise<Api> {
-  const privateKey = await loadOrCreatePrivateKey(path.join(config.dataDir, DEV_ISSUER_KEY_FILE), 'rsa');
-  return createDevIssuerApi({ issuerUrl: () => `${publicUrl()}${DEV_ISSUER_PATH}`, privateKey });
 }
 
 /** The keyring of `--keys`, every online key opened and checked; a failure is one StartError line. */
@@ -356,8 +255,29 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
     mounted.publish(publicUrl(), trustFiles).catch((err: unknown) => logger.error({ err }, 'TUF refresh failed; retrying at the next round'));
   }, config.tufRefreshMs ?? DEFAULT_TUF_REFRESH_MS);
   tufTimer.unref();
+  // The trust history is polled: a rotation (`sigbox rotate`, or another process) is followed within a poll, the
+  // trust files rebuilt, written and published. A cheap query; a failed round is retried at the next.
+  let trustVersion = await trustKeysVersion(db);
+  let polling = false;
+  const trustTimer = setInterval(() => {
+    if (polling) return;
+    polling = true;
+    (async () => {
+      const version = await trustKeysVersion(db);
+      if (version === trustVersion) return;
+      await mounted.follow();
+      trustFiles = await mounted.trustFiles(publicUrl());
+      for (const file of trustFiles) await writeFileAtomic(path.join(config.dataDir, file.name), file.body);
+      await mounted.publish(publicUrl(), trustFiles);
+      trustVersion = version;
+    })()
+      .catch((err: unknown) => logger.error({ err }, 'following the trust history failed; retrying at the next poll'))
+      .finally(() => (polling = false));
+  }, config.trustPollMs ?? DEFAULT_TRUST_POLL_MS);
+  trustTimer.unref();
   const closeServices = async () => {
     clearInterval(tufTimer);
+    clearInterval(trustTimer);
     await mounted.close();
     await boxKeys.close();
   };
