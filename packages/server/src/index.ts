@@ -37,3 +37,5 @@ export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { createRekorApi } from './rekor/rekor-api.js';
 export { createFulcioApi } from './fulcio/fulcio-api.js';
 export { createCtApi } from './ct/ct-api.js';
+export { verifyBox, type VerifyOptions, type VerifyProgress, type BoxVerification, type TreeVerification } from './verify/verify-box.js';
+export { VerifyError, type VerifyErrorCode } from './error.js';

@@ -79,9 +79,11 @@ export async function auditTree(database: Database, tree: AuditTreeRow, options:
   let checkpoints = 0;
   let signatures = 0;
   let integrationRoot: Uint8Array | undefined = integration.size === 0n ? new Uint8Array(EMPTY_ROOT) : undefined;
-  const check = (stored: { size: bigint; rootHash?: Uint8Array; note: string }, root: Uint8Array) => {
+  // The integration row's note is checked as the stored ones are, but counted apart: it repeats the latest one.
+  const check = (stored: { size: bigint; rootHash?: Uint8Array; note: string }, root: Uint8Array, counted = true) => {
     const result = checkCheckpoint(stored, origin, root, options.verifiers);
     result.problems.forEach(report);
+    if (!counted) return;
     checkpoints++;
     if (result.verified && result.problems.every((p) => p.code !== 'CHECKPOINT_INVALID')) signatures++;
   };
@@ -127,7 +129,7 @@ export async function auditTree(database: Database, tree: AuditTreeRow, options:
     const why = integration.size > rebuild.size ? `is beyond the ${rebuild.size} entries rebuilt` : 'has no stored checkpoint';
     report({ code: 'INTEGRATION_MISMATCH', size: integration.size, message: `the integrated size ${integration.size} ${why}` });
   } else {
-    check({ size: integration.size, rootHash: integration.rootHash, note: integration.checkpoint }, integrationRoot);
+    check({ size: integration.size, rootHash: integration.rootHash, note: integration.checkpoint }, integrationRoot, false);
   }
 
   const stored = await countTiles(db, treeId);

@@ -76,9 +76,9 @@ export interface TreeAuditReport {
   readonly integratedSize: bigint;
   /** Stored tiles compared with rebuilt ones. */
   readonly tiles: number;
-  /** Stored checkpoints whose root was recomputed (`log_checkpoints`, plus the integration row's). */
+  /** Stored checkpoints (`log_checkpoints`) whose root was recomputed; the integration row's note is checked too. */
   readonly checkpoints: number;
-  /** Checkpoint note signatures verified with the tree's key. */
+  /** Of those, the notes whose signature verified with the tree's key. */
   readonly signatures: number;
   readonly problemCount: number;
   /** The first problems found (at most `maxListedProblems`). */
