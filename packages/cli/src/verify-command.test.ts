@@ -93,7 +93,7 @@ describe('sigbox verify: output', () => {
     expect(text.split('\n').filter(Boolean)).toEqual([
       'verify: 0 / 10,000 entries, 0/s (tree ct)',
       'verify: 5,000 / 10,000 entries, 1,000/s (tree ct)',
-      'verify: 10,000 / 10,000 entries, 1,111/s (tree ct)',
+      'verify: 10,000 / 10,000 entries, 1,000/s (tree ct)',
     ]);
   });
 });
