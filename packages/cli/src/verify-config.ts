@@ -62,6 +62,7 @@ export const VERIFY_USAGE = `Proving a backup (or any database): sigbox verify [
   rebuilds every log tree from its stored entries and checks every stored tile, checkpoint root and checkpoint
   signature against the trust material; exit 0 when all is well, 1 on any problem, 2 on a bad command line
   --data DIR             data folder (default ./.sigbox): PGlite in DIR/pglite without --database-url
+                         (stop "sigbox up" first: PGlite serves one process at a time)
   --database-url URL     PostgreSQL URL (or env DATABASE_URL)
   --trusted-root FILE    the trusted root whose tlogs/ctlogs keys the checkpoints must verify under
                          (default DIR/trusted_root.json, as "sigbox up" writes it)

@@ -59,7 +59,7 @@ class CheckpointCursor {
  * stored data (the engine's leaf is always RFC 6962's hash of `data`), rebuilds every tile with merkle's pure
  * `integrate` and compares each stored tile, recomputes the root at every stored checkpoint's size and verifies the
  * checkpoint note with `options.verifiers`, and checks the integration row against the checkpoint of its size.
- * Reads only; never locks.
+ * Reads only, in one repeatable-read snapshot per tree; never locks.
  *
  * @example
  * for (const tree of await listAuditTrees(db)) {
@@ -67,8 +67,13 @@ class CheckpointCursor {
  *   if (report.problemCount > 0) console.log(report.problems);
  * }
  */
-export async function auditTree(database: Database, tree: AuditTreeRow, options: AuditTreeOptions): Promise<TreeAuditReport> {
-  const db = logDb(database);
+export function auditTree(database: Database, tree: AuditTreeRow, options: AuditTreeOptions): Promise<TreeAuditReport> {
+  // One snapshot for the whole tree: on a live box the sequencer and integrator move on meanwhile, and entries,
+  // tiles and checkpoints read at different moments would disagree without anything being wrong.
+  return logDb(database).transaction().setIsolationLevel('repeatable read').execute((tx) => auditSnapshot(tx, tree, options));
+}
+
+async function auditSnapshot(db: LogDb, tree: AuditTreeRow, options: AuditTreeOptions): Promise<TreeAuditReport> {
   const { treeId, name, origin } = tree;
   const problems = new ProblemLog(options.maxListedProblems ?? DEFAULT_MAX_LISTED_PROBLEMS);
   const report = (p: Omit<AuditProblem, 'tree'>) => problems.add({ tree: name, ...p });

@@ -94,11 +94,17 @@ export async function verifyBox(options: VerifyOptions): Promise<BoxVerification
     const results: TreeVerification[] = [];
     let before = 0n;
     for (const tree of trees) {
-      const key = findTreeKey(await latestNote(db, tree.treeId), trusted, bound.get(tree.treeId.toString()));
-      const report = await auditTree(db, tree, {
-        verifiers: key.verifiers,
-        onProgress: (p) => options.onProgress?.({ tree: tree.name, done: before + p.entriesDone, total }),
-      });
+      let key;
+      let report;
+      try {
+        key = findTreeKey(await latestNote(db, tree.treeId), trusted, bound.get(tree.treeId.toString()));
+        report = await auditTree(db, tree, {
+          verifiers: key.verifiers,
+          onProgress: (p) => options.onProgress?.({ tree: tree.name, done: before + p.entriesDone, total }),
+        });
+      } catch (cause) {
+        throw new VerifyError('DATABASE_UNAVAILABLE', `cannot read tree ${tree.name}: ${(cause as Error).message}`, { cause });
+      }
       before += report.entries;
       const noKey: AuditProblem[] = key.problem === undefined ? [] : [{ code: 'NO_KEY', tree: tree.name, message: `tree ${tree.name}: ${key.problem}` }];
       results.push({
