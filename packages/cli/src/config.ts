@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ServerConfig } from '@sigbox/server';
 import { type CaCommand, loadCaConfig } from './ca-config.js';
+import { type VerifyCommand, loadVerifyConfig } from './verify-config.js';
 import { DEV_OVERRIDE_FLAG, DEV_OVERRIDE_OPTION, checkDevShape } from './dev-guard.js';
 import { ConfigError } from './error.js';
 import { type InitCommand, loadInitConfig } from './init-config.js';
@@ -34,7 +35,8 @@ export type CliConfig =
   | { readonly command: 'up'; readonly server: ServerConfig; readonly workers: number }
   | { readonly command: 'ca'; readonly ca: CaCommand }
   | { readonly command: 'init'; readonly init: InitCommand }
-  | { readonly command: 'rotate'; readonly rotate: RotateCommand };
+  | { readonly command: 'rotate'; readonly rotate: RotateCommand }
+  | { readonly command: 'verify'; readonly verify: VerifyCommand };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -223,10 +225,11 @@ function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
  * loadConfig(['up', '--port', '9000'], {}) // { command: 'up', server: { port: 9000, host: '127.0.0.1', … } }
  */
 export function loadConfig(argv: readonly string[], env: Env, cwd: string = process.cwd()): CliConfig {
-  // `sigbox ca …` has its own flags (ca-config.ts): dispatch before the `up` flags are parsed strictly.
+  // `sigbox ca …` and `sigbox verify` have their own flags (ca-config.ts, verify-config.ts): dispatch before the `up` flags are parsed strictly.
   if (argv[0] === 'ca') return loadCaConfig(argv.slice(1), env, cwd);
   if (argv[0] === 'init') return loadInitConfig(argv.slice(1), env, cwd);
   if (argv[0] === 'rotate') return loadRotateConfig(argv.slice(1), env, cwd);
+  if (argv[0] === 'verify') return loadVerifyConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR);
   const { values, positionals } = parseFlags(argv);
   if (values.help === true) return Object.freeze({ command: 'help' });
   const [command, ...rest] = positionals;

@@ -6,4 +6,6 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly logger?: Logger;
+  /** Whether stderr is a terminal: `sigbox verify` then draws a progress bar instead of printing lines. */
+  readonly stderrIsTty?: boolean;
 }

@@ -5,6 +5,7 @@ import { run } from './run.js';
 const code = await run(process.argv.slice(2), process.env, {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
+  stderrIsTty: process.stderr.isTTY === true,
 });
 // Explicit exit: a stray handle (a driver's timer) must not keep a stopped server's process alive.
 process.exit(code);

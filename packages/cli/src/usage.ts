@@ -1,17 +1,20 @@
 import { CA_USAGE } from './ca-config.js';
 import { INIT_USAGE } from './init-config.js';
 import { ROTATE_USAGE } from './rotate-config.js';
+import { VERIFY_USAGE } from './verify-config.js';
 import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_DB_TIMEOUTS, DEFAULT_ENTRY_CACHE_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '@sigbox/server';
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from './config.js';
 import { DEV_OVERRIDE_FLAG } from './dev-guard.js';
 
-export const USAGE = `Usage: sigbox up [flags]
+export const USAGE = `Usage: sigbox up|ca|verify [flags]
 
 Commands:
   up                     run the whole box (CA, logs and trust files as they are added) in one process
   init                   the key ceremony: every key of a new box, in files or an HSM (below)
   rotate ca|log|ct       the next key of a role; running boxes switch to it, history kept (below)
   ca init|csr|import     the CA key ceremony (below)
+  verify                 prove the database: rebuild every log tree and check its tiles, checkpoints
+                         and signatures (below); run it on every restored backup
 
 Flags:
   --port N               port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
@@ -54,4 +57,5 @@ Flags:
 
 ${INIT_USAGE}
 ${ROTATE_USAGE}
-${CA_USAGE}`;
+${CA_USAGE}
+${VERIFY_USAGE}`;

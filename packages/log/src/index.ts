@@ -21,3 +21,5 @@ export type { TreeReader } from './tree-reader.js';
 export { type CheckpointKey, type CheckpointSigner, checkpointPublicKey } from './checkpoint-signers.js';
 export type { StoredEntry } from './storage.js';
 export { createBatcher, type Batcher, type BatcherOptions } from './batcher.js';
+// Proving a stored tree from its entries (`sigbox verify`): audit/.
+export * from './audit/index.js';

@@ -40,3 +40,5 @@ export { createCtApi } from './ct/ct-api.js';
 export { initKeyring, type InitKeyringOptions, type InitializedKeyring, type CeremonyCustody } from './trust/init-keyring.js';
 export { DEV_KEYS_DIR } from './trust/dev-keyring.js';
 export { rotateKey, rotateKeyIn, type RotatableRole, type RotateOptions, type RotateInOptions, type Rotation } from './trust/rotate.js';
+export { verifyBox, type VerifyOptions, type VerifyProgress, type BoxVerification, type TreeVerification } from './verify/verify-box.js';
+export { VerifyError, type VerifyErrorCode } from './error.js';

@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError } from './error.js';
+
+/** `sigbox verify`, validated: where the database and the trust material are. */
+export interface VerifyCommand {
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly trustedRootFile: string | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const OPTIONS = {
+  data: { type: 'string' },
+  'database-url': { type: 'string' },
+  'trusted-root': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The `up` command's --database-url rule (config.ts), repeated here: never echo the value, it carries a password. */
+function databaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ok = URL.canParse(value) && ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+  if (!ok) throw new ConfigError('INVALID_VALUE', '--database-url / DATABASE_URL must be a postgres:// or postgresql:// URL');
+  return value;
+}
+
+function nonEmpty(name: string, value: string | undefined): string | undefined {
+  if (value === '') throw new ConfigError('INVALID_VALUE', `--${name} must not be empty`);
+  return value;
+}
+
+/**
+ * `sigbox verify [--data DIR] [--database-url URL] [--trusted-root FILE]` → a frozen {@link VerifyCommand}, or help.
+ * Reads env DATABASE_URL only, as `up` does; throws ConfigError (exit 2) for anything it cannot run.
+ */
+export function loadVerifyConfig(argv: readonly string[], env: Env, cwd: string, defaultDataDir: string): { command: 'verify'; verify: VerifyCommand } | { command: 'help' } {
+  let values;
+  try {
+    const parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
+    if (parsed.positionals.length > 0) throw new ConfigError('UNKNOWN_COMMAND', `unexpected argument '${parsed.positionals[0]}'`);
+    values = parsed.values;
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const { code, message } = err as { code?: string; message: string };
+    const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? '?';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new ConfigError('UNKNOWN_FLAG', `unknown flag ${flag} for 'verify'`);
+    throw new ConfigError('BAD_FLAG', `bad flag ${flag}: ${message.split('. ')[0]}`, { cause: err });
+  }
+  if (values.help === true) return { command: 'help' };
+  const trustedRoot = nonEmpty('trusted-root', values['trusted-root']);
+  const verify: VerifyCommand = {
+    dataDir: path.resolve(cwd, nonEmpty('data', values.data) ?? defaultDataDir),
+    databaseUrl: databaseUrl(values['database-url'] ?? env.DATABASE_URL),
+    trustedRootFile: trustedRoot === undefined ? undefined : path.resolve(cwd, trustedRoot),
+  };
+  return Object.freeze({ command: 'verify', verify: Object.freeze(verify) });
+}
+
+export const VERIFY_USAGE = `Proving a backup (or any database): sigbox verify [flags]
+  rebuilds every log tree from its stored entries and checks every stored tile, checkpoint root and checkpoint
+  signature against the trust material; exit 0 when all is well, 1 on any problem, 2 on a bad command line
+  --data DIR             data folder (default ./.sigbox): PGlite in DIR/pglite without --database-url
+                         (stop "sigbox up" first: PGlite serves one process at a time)
+  --database-url URL     PostgreSQL URL (or env DATABASE_URL)
+  --trusted-root FILE    the trusted root whose tlogs/ctlogs keys the checkpoints must verify under
+                         (default DIR/trusted_root.json, as "sigbox up" writes it)
+`;
