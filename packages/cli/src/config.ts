@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ServerConfig } from '@sigbox/server';
+import { DEFAULT_ONLINE_POLICY, DEFAULT_TUF_REFRESH_MS, type ServerConfig } from '@sigbox/server';
 import { type CaCommand, loadCaConfig } from './ca-config.js';
 import { type VerifyCommand, loadVerifyConfig } from './verify-config.js';
 import { DEV_OVERRIDE_FLAG, DEV_OVERRIDE_OPTION, checkDevShape } from './dev-guard.js';
@@ -53,6 +53,7 @@ const OPTIONS = {
   'fulcio-config': { type: 'string' },
   keys: { type: 'string' },
   ...SECRET_FLAGS,
+  'tuf-timestamp-expiry': { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   workers: { type: 'string' },
@@ -164,6 +165,26 @@ function entryCache(flags: Flags): Pick<ServerConfig, 'entryCacheBytes'> {
   return mib === undefined ? {} : { entryCacheBytes: mib * 1024 * 1024 };
 }
 
+/** The shortest TUF timestamp lifetime: clients fetch it on every update, so a few seconds would be a denial of service. */
+export const MIN_TUF_TIMESTAMP_SECONDS = 30;
+/** A year: past it the timestamp no longer protects against a frozen mirror at all. */
+export const MAX_TUF_TIMESTAMP_SECONDS = 365 * 86_400;
+
+/**
+ * `--tuf-timestamp-expiry S`: how long each TUF timestamp is signed for (default 7 days). It is re-signed with 6/7
+ * of its life left, as the default's 6-day window does, and checked at least 14 times per lifetime, so a client
+ * never sees one expire while the box runs.
+ */
+function tufTimes(flags: Flags): Pick<ServerConfig, 'tufPolicy' | 'tufRefreshMs'> {
+  const seconds = boundedInteger('tuf-timestamp-expiry', flags['tuf-timestamp-expiry'], MIN_TUF_TIMESTAMP_SECONDS, MAX_TUF_TIMESTAMP_SECONDS);
+  if (seconds === undefined) return {};
+  const lifetimeMs = seconds * 1000;
+  return {
+    tufPolicy: { ...DEFAULT_ONLINE_POLICY, timestamp: { lifetimeMs, refreshBeforeMs: Math.floor((lifetimeMs * 6) / 7) } },
+    tufRefreshMs: Math.min(DEFAULT_TUF_REFRESH_MS, Math.floor(lifetimeMs / 14)),
+  };
+}
+
 /** `--dev` on loopback only, unless overridden (dev-guard.ts); the override alone is a mistake worth saying. */
 function devShape(flags: Flags, server: ServerConfig): Pick<ServerConfig, 'devProductionShape'> {
   const overridden = flags[DEV_OVERRIDE_OPTION] === true;
@@ -212,6 +233,7 @@ function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
     ...(flags['no-ct-log'] === true ? { ctLog: false } : {}),
     ...connectionLimits(flags),
     ...entryCache(flags),
+    ...tufTimes(flags),
   };
   return Object.freeze({ ...server, ...devShape(flags, server) });
 }

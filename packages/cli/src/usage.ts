@@ -39,6 +39,8 @@ Flags:
                          keys in clear, in DATA/keys). Processes sharing one database share it.
   --passphrase-file FILE the key files' passphrase (first line), or env SIGBOX_KEY_PASSPHRASE
   --pin-file FILE        the HSM token's user PIN (first line), or env SIGBOX_HSM_PIN
+  --tuf-timestamp-expiry S
+                         seconds each TUF timestamp is signed for (default 7 days; re-signed with 6/7 left)
   --tls-cert FILE        serve HTTPS: the server certificate chain, PEM, leaf first (with --tls-key)
   --tls-key FILE         the certificate's private key, PEM (with --tls-cert); without both: plain HTTP,
                          for a TLS-terminating reverse proxy or a loopback set-up

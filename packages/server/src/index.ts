@@ -42,3 +42,5 @@ export { DEV_KEYS_DIR } from './trust/dev-keyring.js';
 export { rotateKey, rotateKeyIn, type RotatableRole, type RotateOptions, type RotateInOptions, type Rotation } from './trust/rotate.js';
 export { verifyBox, type VerifyOptions, type VerifyProgress, type BoxVerification, type TreeVerification } from './verify/verify-box.js';
 export { VerifyError, type VerifyErrorCode } from './error.js';
+export { DEFAULT_TUF_REFRESH_MS } from './tuf/tuf-service.js';
+export { DEFAULT_ONLINE_POLICY } from '@sigbox/tuf';
