@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type CaKeyAlgorithm, type CaName, initCa, loadCa } from '@sigbox/ca';
 import { signFirstRoot } from '../tuf/tuf-root.js';
-import { type KeyEntry, type KeyRole, type KeySecrets, type KeyringHsm, KeyringError, createKey, createKeyringFile, hsmLabel, publicKeyPem, syncDir } from '@sigbox/keyring';
+import { KEYRING_FILE, type KeyEntry, type KeyRole, type KeySecrets, type KeyringHsm, KeyringError, createKey, createKeyringFile, ensurePrivateDir, hsmLabel, publicKeyPem, syncDir } from '@sigbox/keyring';
 
 /** Where the ceremony puts every key: encrypted files in the keyring folder, or the one token. */
 export type CeremonyCustody = { readonly kind: 'file' } | ({ readonly kind: 'hsm' } & KeyringHsm);
@@ -65,8 +65,8 @@ async function makeCa(staging: string, options: InitKeyringOptions): Promise<Key
 /**
  * The key ceremony of a new box: its CA (root and issuing intermediate), the Rekor and CT log keys, and the TUF
  * root, targets, snapshot and timestamp keys with root 1 signed by a threshold of the root keys (`tuf/1.root.json`), every one encrypted (PKCS#8, AES-256, mode 0600) or generated in the
- * token. Built in a private staging folder and renamed into place, so the keyring is whole or absent (keys a
- * token generated before a failure stay in it under their labels).
+ * token. Built in a private staging folder inside `dir` and moved into place with keyring.json last, so the keyring
+ * is whole or absent (keys a token generated before a failure stay in it under their labels).
  */
 export async function initKeyring(options: InitKeyringOptions): Promise<InitializedKeyring> {
   const dir = path.resolve(options.dir);
@@ -75,8 +75,11 @@ export async function initKeyring(options: InitKeyringOptions): Promise<Initiali
     throw new KeyringError('PASSPHRASE_REQUIRED', 'file keys are written encrypted: give a passphrase (SIGBOX_KEY_PASSPHRASE or --passphrase-file)');
   }
   if (options.custody.kind === 'hsm' && options.secrets.pin === undefined) throw new KeyringError('PIN_REQUIRED', 'HSM keys need the token PIN (SIGBOX_HSM_PIN or --pin-file)');
-  await fs.mkdir(path.dirname(dir), { recursive: true });
-  const staging = await fs.mkdtemp(path.join(path.dirname(dir), `.${path.basename(dir)}.staging-`));
+  // Staged inside the folder itself (a container's volume is writable, its parent may not be); keyring.json is
+  // moved in last, so its presence means the keyring is whole.
+  await ensurePrivateDir(dir);
+  await fs.chmod(dir, 0o700);
+  const staging = await fs.mkdtemp(path.join(dir, '.init-'));
   try {
     await fs.chmod(staging, 0o700);
     const hsm = options.custody.kind === 'hsm' ? { module: options.custody.module, tokenLabel: options.custody.tokenLabel } : undefined;
@@ -87,9 +90,10 @@ export async function initKeyring(options: InitKeyringOptions): Promise<Initiali
     await createKeyringFile(staging, { hsm, keys });
     await signFirstRoot({ keyring: { dir: staging, hsm, keys }, secrets: options.secrets, threshold: options.tufRootThreshold ?? 1 });
     await syncDir(staging);
-    await fs.rm(dir, { recursive: true, force: true }); // only an empty folder (checked above)
-    await fs.rename(staging, dir);
-    await syncDir(path.dirname(dir));
+    for (const entry of await fs.readdir(staging)) if (entry !== KEYRING_FILE) await fs.rename(path.join(staging, entry), path.join(dir, entry));
+    await syncDir(dir);
+    await fs.rename(path.join(staging, KEYRING_FILE), path.join(dir, KEYRING_FILE));
+    await syncDir(dir);
     return { dir, keys };
   } finally {
     await fs.rm(staging, { recursive: true, force: true });

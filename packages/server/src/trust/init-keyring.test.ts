@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadKeyring, openKey } from '@sigbox/keyring';
+import { parseDocument, verifyRootUpdate } from '@sigbox/tuf';
+import { createSoftHsmToken, softHsmLibrary } from '@sigbox/testkit';
+import { initKeyring } from './init-keyring.js';
+
+const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'sigbox-init-'));
+afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
+const ca = { subject: { organization: 'Example', commonName: 'Example Sigstore' }, algorithm: 'ecdsa-p256' } as const;
+
+/** Every file under `dir`, relative, with its mode. */
+function walk(dir: string, prefix = ''): Array<{ file: string; mode: number }> {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? walk(full, `${prefix}${e.name}/`) : [{ file: `${prefix}${e.name}`, mode: fs.statSync(full).mode & 0o777 }];
+  });
+}
+
+describe('the key ceremony (sigbox init)', () => {
+  it('makes every key of a box, each encrypted (0600) in a 0700 folder, and a root 1 a threshold of root keys signed', async () => {
+    const dir = path.join(temp, 'files');
+    const made = await initKeyring({ dir, custody: { kind: 'file' }, secrets: { passphrase: 'pw' }, ca, tufRootKeys: 3, tufRootThreshold: 2 });
+    expect(made.keys.map((k) => k.name)).toEqual(['ca-1', 'rekor-1', 'ct-1', 'tuf-root-1', 'tuf-root-2', 'tuf-root-3', 'tuf-targets-1', 'tuf-snapshot-1', 'tuf-timestamp-1']);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    const files = walk(dir);
+    const keyFiles = files.filter((f) => f.file.endsWith('.key.pem'));
+    expect(keyFiles.map((f) => f.file).sort()).toEqual(['ca-1/intermediate.key.pem', 'ca-1/root.key.pem', 'ct-1.key.pem', 'rekor-1.key.pem', 'tuf-root-1.key.pem', 'tuf-root-2.key.pem', 'tuf-root-3.key.pem', 'tuf-snapshot-1.key.pem', 'tuf-targets-1.key.pem', 'tuf-timestamp-1.key.pem']);
+    for (const { file, mode } of keyFiles) {
+      expect(mode, file).toBe(0o600);
+      expect(fs.readFileSync(path.join(dir, file), 'utf8'), file).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+    }
+    expect(files.some((f) => f.file.includes('.init-'))).toBe(false);
+    const root = parseDocument(fs.readFileSync(path.join(dir, 'tuf', '1.root.json')), 'root');
+    verifyRootUpdate(undefined, root); // a threshold of its own root keys signed it
+    expect((root.json as { signed: { roles: { root: { threshold: number; keyids: string[] } } } }).signed.roles.root).toMatchObject({ threshold: 2 });
+    const keyring = await loadKeyring(dir);
+    const opened = await openKey(dir, keyring.hsm, keyring.keys[1]!, { passphrase: 'pw' });
+    expect(opened.signer.algorithm).toBe('ecdsa-p256');
+  });
+
+  it('refuses a folder that is not empty, and a file keyring without a passphrase, before making anything', async () => {
+    const dir = path.join(temp, 'files');
+    await expect(initKeyring({ dir, custody: { kind: 'file' }, secrets: { passphrase: 'pw' }, ca, tufRootKeys: 1 })).rejects.toMatchObject({ code: 'KEYRING_EXISTS' });
+    const empty = path.join(temp, 'no-passphrase');
+    await expect(initKeyring({ dir: empty, custody: { kind: 'file' }, secrets: {}, ca, tufRootKeys: 1 })).rejects.toMatchObject({ code: 'PASSPHRASE_REQUIRED' });
+    expect(fs.existsSync(empty)).toBe(false);
+  });
+
+  const library = softHsmLibrary();
+  it.skipIf(!library)('with an HSM, writes no private key at all: every key is generated in the token', async () => {
+    const token = await createSoftHsmToken(library!, { label: 'sigbox-init' });
+    try {
+      const dir = path.join(temp, 'hsm');
+      await initKeyring({ dir, custody: { kind: 'hsm', module: token.module, tokenLabel: token.tokenLabel }, secrets: { pin: token.pin }, ca, tufRootKeys: 1 });
+      for (const { file } of walk(dir)) expect(fs.readFileSync(path.join(dir, file), 'utf8'), file).not.toContain('PRIVATE KEY');
+      const keyring = await loadKeyring(dir);
+      expect(keyring.keys.filter((k) => k.custody === 'hsm').map((k) => k.name)).toEqual(['rekor-1', 'ct-1', 'tuf-root-1', 'tuf-targets-1', 'tuf-snapshot-1', 'tuf-timestamp-1']);
+      const opened = await openKey(dir, keyring.hsm, keyring.keys[1]!, { pin: token.pin });
+      await opened.close();
+    } finally {
+      token.remove();
+    }
+  });
+});
