@@ -4,12 +4,11 @@
 // is what this checks, and PGlite cannot be shared. Without it the suite skips, except under CI=true with
 // SIGBOX_REQUIRE_POSTGRES=1 (.ci/run's Postgres pass), where it fails.
 import crypto, { type KeyObject } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generatePrivateKey, privateKeyToPem } from '@sigbox/core';
 import { sql } from '@sigbox/db';
-import { type SigboxProcess, type TestDatabase, createTestDatabase, requirePostgres, startSigbox } from '@sigbox/testkit';
+import { type SigboxProcess, type TestDatabase, TEST_KEY_PASSPHRASE, createTestDatabase, ensureTestKeyring, requirePostgres, startSigbox } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAcked, checkCheckpoints, checkEntriesByIndex, checkTree } from './helpers/crash-checks.js';
 import { pollCheckpoints } from './helpers/crash-checkpoints.js';
@@ -57,7 +56,7 @@ describe.skipIf(!HAS_POSTGRES)('log crash safety: two processes on one PostgreSQ
   let db: TestDatabase;
   let dir: string;
   let logKey: KeyObject;
-  let keyFile: string;
+  let keysDir: string;
   const processes: CrashTarget[] = [{ running: undefined, startTimes: [] }, { running: undefined, startTimes: [] }];
   // Read by the writers and the poller; afterAll clears them too, so a failed run leaves nothing looping.
   let writing = true;
@@ -66,18 +65,16 @@ describe.skipIf(!HAS_POSTGRES)('log crash safety: two processes on one PostgreSQ
   beforeAll(async () => {
     db = await createTestDatabase({ engine: 'postgres' });
     dir = await mkdtemp(path.join(tmpdir(), 'sigbox-crash-'));
-    // One key file for both, written before either starts (they must sign with the same key).
-    keyFile = path.join(dir, 'rekor-log.pem');
-    const key = generatePrivateKey('ecdsa-p256');
-    await writeFile(keyFile, privateKeyToPem(key), { mode: 0o600 });
-    logKey = crypto.createPublicKey(key);
+    // One keyring for both, made before either starts (they must sign with the same keys).
+    keysDir = await ensureTestKeyring(path.join(dir, 'keys'));
+    const keyring = JSON.parse(await readFile(path.join(keysDir, 'keyring.json'), 'utf8')) as { keys: Array<{ role: string; publicKey: string }> };
+    logKey = crypto.createPublicKey(keyring.keys.find((k) => k.role === 'rekor')?.publicKey as string);
   });
 
   async function start(target: CrashTarget): Promise<void> {
-    // One data folder too: the CA and CT keys, created there once and race-safely, must also be shared by
-    // processes on one database (a process whose key is not its tree's refuses to start).
+    // One data folder too (a process whose key is not its tree's refuses to start).
     const started = await startSigbox({
-      dataDir: path.join(dir, 'data'), databaseUrl: db.url as string, host: '127.0.0.1', args: ['--log-key', keyFile], startTimeoutMs: START_TIMEOUT_MS,
+      dataDir: path.join(dir, 'data'), databaseUrl: db.url as string, host: '127.0.0.1', args: ['--keys', keysDir], env: { SIGBOX_KEY_PASSPHRASE: TEST_KEY_PASSPHRASE }, startTimeoutMs: START_TIMEOUT_MS,
     });
     target.startTimes.push(started.startMs);
     target.running = started;

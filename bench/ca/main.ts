@@ -6,7 +6,7 @@
  * failed check fails the run (leaf-check.ts). Run: `node --import tsx --conditions=@sigbox/source
  * bench/ca/main.ts [--concurrency 32] [--seconds 15] [--warmup 3] [--keys 2000] [--profile DIR]
  * [--ca-algorithm ecdsa-p256|ecdsa-p384|rsa] [--workers N] [--postgres] [--no-ct] [--from-sources]` (--no-ct serves with `sigbox up --no-ct-log`; --ca-algorithm makes a CA with `sigbox ca init` and
- * serves it with --ca-dir instead of the development CA; --workers N > 1 (or --postgres) runs `sigbox up --workers N` on Postgres:
+ * serves that keyring (sigbox init --ca-algorithm A, --keys) instead of the development one; --workers N > 1 (or --postgres) runs `sigbox up --workers N` on Postgres:
  * BENCH_DATABASE_URL, else a fresh database on the local server, dropped after).
  * Numbers, no pass/fail on them (targets in README.md).
  */
@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sigboxBuild } from '../log/server-build.js';
-import { spawnSigbox, startSigbox } from '@sigbox/testkit';
+import { spawnSigbox, TEST_KEY_PASSPHRASE, startSigbox } from '@sigbox/testkit';
 import { type BackendWatch, type BenchDatabase, openBenchDatabase, watchBackends } from '../log/database.js';
 import { formatPhase, measurePhase } from '../log/phases.js';
 import { summarise } from '../log/profile-summary.js';
@@ -54,11 +54,11 @@ function machineLine(): string {
   return `node ${process.version}, nproc ${os.availableParallelism()}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${load}`;
 }
 
-/** `sigbox ca init --out DIR --algorithm A` (unencrypted file keys), for `up --ca-dir DIR`. */
-async function initCa(dir: string, algorithm: string): Promise<void> {
-  const init = spawnSigbox(['ca', 'init', '--out', dir, '--algorithm', algorithm]);
+/** `sigbox init --keys DIR --ca-algorithm A` (the key ceremony, keys encrypted), for `up --keys DIR`. */
+async function initKeys(dir: string, algorithm: string): Promise<void> {
+  const init = spawnSigbox(['init', '--keys', dir, '--ca-algorithm', algorithm], { env: { SIGBOX_KEY_PASSPHRASE: TEST_KEY_PASSPHRASE } });
   const code = await init.exited();
-  if (code !== 0) throw new Error(`sigbox ca init exited ${code}: ${init.stderr()}`);
+  if (code !== 0) throw new Error(`sigbox init exited ${code}: ${init.stderr()}`);
 }
 
 async function json(url: string, init?: RequestInit): Promise<Record<string, unknown>> {
@@ -98,11 +98,11 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sigbox-bench-ca-'));
   const nodeArgs = flags.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(flags.profile)] : [];
   const caAlgorithm = flags['ca-algorithm'];
-  if (caAlgorithm !== undefined) await initCa(path.join(dataDir, 'bench-ca'), caAlgorithm);
+  if (caAlgorithm !== undefined) await initKeys(path.join(dataDir, 'bench-keys'), caAlgorithm);
   let database: BenchDatabase | undefined;
   let backends: BackendWatch | undefined;
-  // Dev tokens beside a real CA folder: a production-shaped --dev start, allowed by its loud override.
-  const upArgs = caAlgorithm === undefined ? [] : ['--ca-dir', path.join(dataDir, 'bench-ca'), '--unsafe-dev-in-production'];
+  // Dev tokens beside a real keyring: a production-shaped --dev start, allowed by its loud override.
+  const upArgs = caAlgorithm === undefined ? [] : ['--keys', path.join(dataDir, 'bench-keys'), '--unsafe-dev-in-production'];
   // Issue #4 measures the CA alone (detached, empty SCT); #5 the default, every certificate logged first.
   if (flags['no-ct']) upArgs.push('--no-ct-log');
   console.log(flags['no-ct'] ? 'CT log off (sigbox up --no-ct-log): certificates without SCT' : 'CT log on: every certificate embeds its SCT');
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     upArgs.push('--workers', String(WORKERS), '--database-url', database.url);
     console.log(`server processes ${WORKERS} (sigbox up --workers ${WORKERS}, Postgres)`);
   }
-  const sigbox = await startSigbox({ dataDir, host: '127.0.0.1', nodeArgs, args: ['--dev', ...upArgs], startTimeoutMs: START_TIMEOUT_MS, ...sigboxBuild(flags['from-sources']) });
+  const sigbox = await startSigbox({ dataDir, host: '127.0.0.1', nodeArgs, args: ['--dev', ...upArgs], env: { SIGBOX_KEY_PASSPHRASE: TEST_KEY_PASSPHRASE }, startTimeoutMs: START_TIMEOUT_MS, ...sigboxBuild(flags['from-sources']) });
   if (database) backends = watchBackends(database.url);
   let window: { fromUs: number; toUs: number } | undefined;
   try {
