@@ -206,6 +206,7 @@ export async function mountServices(config: ServerConfig, db: Database, keys: Bo
         await endWindow(db, 'ca', previous.key_id, new Date(Date.now() + CERTIFICATE_LIFETIME_MS + LOG_WINDOW_MARGIN_MS));
         logger.info({ keyName: newestCa.key_name, previous: previous.key_name }, 'CA rotated: new certificates come from the new CA');
       }
+      ca.setRetiredChains(rowsOf(rows, 'ca').filter((r) => r.key_id !== caRow.key_id).map((r) => ({ chainDer: chainDerOf(r.material), until: r.valid_to })));
       // CT: a newer key opens its tree and freezes the old one; the CT log also accepts every listed CA root.
       if (ct && ctLog) {
         const newestCt = activeKey(rows, 'ct') as TrustKeyRow;

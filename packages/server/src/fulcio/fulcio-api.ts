@@ -31,7 +31,9 @@ const op = operationsOf<fulcio.paths>();
  * Like grpc-gateway, request bodies are JSON whatever their Content-Type says (sigstore-python sends a PEM
  * Accept header), and a known path asked with another method answers 501 (the error format's METHOD_NOT_ALLOWED).
  */
-export function createFulcioApi(ca: CaService): Api {
+export function createFulcioApi(ca: CaService, options: { retiredChains?: () => readonly (readonly Uint8Array[])[] } = {}): Api {
+  // A rotated-out CA stays in the bundle until its last certificate has expired (its window in the trust history).
+  const chains = () => [ca.chainDer, ...(options.retiredChains?.() ?? [])].map((chain) => ({ certificates: chain.map(fullPem) }));
   return {
     name: 'fulcio',
     // All of /api/v2 speaks Fulcio's dialect (a Rekor v2 API at /api/v2/log would win by the longer prefix).
@@ -48,7 +50,7 @@ export function createFulcioApi(ca: CaService): Api {
         body: legacyChain(await ca.issueSigningCertificate(parseSigningRequestV1(body, authorization(headers)))),
         contentType: PEM_CHAIN_TYPE,
       })),
-      op.get('/api/v2/trustBundle', () => ({ status: 200, body: { chains: [{ certificates: ca.chainDer.map(fullPem) }] } }), { conditional: true }),
+      op.get('/api/v2/trustBundle', () => ({ status: 200, body: { chains: chains() } }), { conditional: true }),
       op.get(
         '/api/v2/configuration',
         () => {

@@ -21,6 +21,8 @@ export interface CaSetup {
   readonly issuers: IssuerRegistry;
   /** Issues from now on with another CA (a rotation), through the same API and issuers. */
   switchTo(ca: LoadedCa, sctIssuer: SctIssuer | undefined): void;
+  /** Rotated-out CAs: each chain stays in the trust bundle until `until`, when its last certificate has expired. */
+  setRetiredChains(chains: ReadonlyArray<{ readonly chainDer: readonly Uint8Array[]; readonly until: Date | null }>): void;
 }
 
 async function openIssuers(file: string | undefined, logger: Logger): Promise<IssuerRegistry> {
@@ -52,5 +54,12 @@ export async function openCa(ca: LoadedCa, options: CaSetupOptions): Promise<CaS
       onRejected: (error) => options.logger.info({ code: error.code, reason: error.details?.reason, cause: String(error.cause ?? '') }, 'signing certificate refused'),
     });
   const service = swappable(serviceOf(ca, options.sctIssuer));
-  return { api: createFulcioApi(service.proxy), issuers, switchTo: (next, sctIssuer) => service.set(serviceOf(next, sctIssuer)) };
+  let retired: ReadonlyArray<{ readonly chainDer: readonly Uint8Array[]; readonly until: Date | null }> = [];
+  const stillValid = () => retired.filter((r) => r.until === null || r.until.getTime() > Date.now()).map((r) => r.chainDer);
+  return {
+    api: createFulcioApi(service.proxy, { retiredChains: stillValid }),
+    issuers,
+    switchTo: (next, sctIssuer) => service.set(serviceOf(next, sctIssuer)),
+    setRetiredChains: (chains) => void (retired = chains),
+  };
 }
