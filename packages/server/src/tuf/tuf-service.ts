@@ -26,6 +26,17 @@ import type { TufStore } from './tuf-store.js';
 export const TARGETS_LIFETIME_MS = 365 * 86_400_000;
 /** Offline roles (root, targets) are warned about this long before they expire: time to convene the key holders. */
 export const OFFLINE_WARNING_MS = 60 * 86_400_000;
+/** How often the log counts each role down to its expiry. */
+export const COUNTDOWN_EVERY_MS = 3_600_000;
+
+/** `6 d 23 h`, `59 min`, `-3 min` (expired): a duration as a person reads it in a log line. */
+function formatDuration(ms: number): string {
+  const minutes = Math.trunc(ms / 60_000);
+  if (Math.abs(minutes) < 60) return `${minutes} min`;
+  const hours = Math.trunc(minutes / 60);
+  return Math.abs(hours) < 48 ? `${hours} h` : `${Math.trunc(hours / 24)} d ${Math.abs(hours % 24)} h`;
+}
+
 /** The server checks the online roles this often (`planOnlineRefresh` is idempotent until something is due). */
 export const DEFAULT_TUF_REFRESH_MS = 60_000;
 
@@ -125,12 +136,20 @@ export function createTufService(options: TufServiceOptions): TufService {
     }
   }
 
+  const countedDownAt = new Map<RoleName, number>();
   async function recordExpiries(): Promise<void> {
     for (const role of ['root', 'targets', 'snapshot', 'timestamp'] as const) {
       const doc = await store.latest(role);
       if (doc === undefined) continue;
+      const previous = expiries.get(role);
       expiries.set(role, doc.expires);
       const left = doc.expires.getTime() - clock().getTime();
+      // The countdown, once an hour per role (and whenever a new version is served): a log reader sees it move.
+      const last = countedDownAt.get(role);
+      if (last === undefined || clock().getTime() - last >= COUNTDOWN_EVERY_MS || previous?.getTime() !== doc.expires.getTime()) {
+        countedDownAt.set(role, clock().getTime());
+        logger.info({ role, version: doc.version, expires: doc.expires, expiresInS: Math.floor(left / 1000) }, `TUF ${role} v${doc.version} expires in ${formatDuration(left)}`);
+      }
       if ((role === 'root' || role === 'targets') && left < OFFLINE_WARNING_MS) {
         logger.warn({ role, version: doc.version, expires: doc.expires, daysLeft: Math.floor(left / 86_400_000) }, `TUF ${role} expires soon: sign a new one with the offline keys`);
       }
