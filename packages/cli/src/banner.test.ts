@@ -34,6 +34,7 @@ const server = {
   trustedRootFile: '/var/lib/sigbox/trusted_root.json',
   trustFiles: trustFiles('/var/lib/sigbox'),
   warnings: [] as string[],
+  tuf: { mirror: 'http://127.0.0.1:8080/tuf', rootFile: '/etc/sigbox/keys/tuf/1.root.json' },
   devIssuerUrl: undefined,
   closed: Promise.resolve(),
   close: () => Promise.resolve(),
@@ -50,6 +51,7 @@ describe('formatBanner', () => {
     expect(text).toContain('http://127.0.0.1:8080/trusted_root.json');
     expect(text).toMatch(/^ {2}trust files {4}signing_config\.v0\.2\.json trust_config\.json fulcio_v1\.crt\.pem rekor\.pub ctfe\.pub$/m);
     expect(text).toContain('served at http://127.0.0.1:8080/<name>');
+    expect(text).toContain('cosign initialize --mirror http://127.0.0.1:8080/tuf --root /etc/sigbox/keys/tuf/1.root.json');
     expect(text).not.toContain('dev mode');
   });
 

@@ -35,6 +35,8 @@ export function formatBanner(config: ServerConfig, server: RunningServer): strin
     `                 served at ${server.publicUrl}${TRUSTED_ROOT_ALIAS}`,
     `  trust files    ${otherTrustFiles(server).join(' ')}`,
     `                 beside it, each also served at ${server.publicUrl}/<name>`,
+    `  TUF mirror     ${server.tuf.mirror}`,
+    `                 clients take its root once: cosign initialize --mirror ${server.tuf.mirror} --root ${server.tuf.rootFile}`,
   ];
   if (config.dev) lines.push('  dev mode       on: not for production');
   if (server.devIssuerUrl !== undefined) lines.push(`WARNING: development OIDC issuer enabled at ${server.devIssuerUrl}`);

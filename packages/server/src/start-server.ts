@@ -11,7 +11,7 @@ import { type KeySecrets, loadKeyring } from '@sigbox/keyring';
 import { type BoxKeys, openBoxKeys, preflightKeys } from './trust/box-keys.js';
 import { ensureDevKeyring } from './trust/dev-keyring.js';
 import { trustKeysVersion } from './trust/trust-keys.js';
-import { hasFirstRoot, signFirstRoot } from './tuf/tuf-root.js';
+import { hasFirstRoot, rootFile, signFirstRoot } from './tuf/tuf-root.js';
 import { DEFAULT_TUF_REFRESH_MS } from './tuf/tuf-service.js';
 import { DEV_ISSUER_PATH } from './dev-issuer/dev-issuer.js';
 import { type Mounted, mountServices } from './mount.js';
@@ -104,6 +104,8 @@ export interface RunningServer {
   readonly trustFiles: Readonly<Record<Exclude<TrustFileRole, 'ctKey'>, string>> & { readonly ctKey?: string };
   /** Things an operator must hear about at start (printed by the cli). */
   readonly warnings: readonly string[];
+  /** The TUF repository's URL (`<public-url>/tuf`) and the root clients are given once (`<keys>/tuf/1.root.json`). */
+  readonly tuf: { readonly mirror: string; readonly rootFile: string };
   /** `<public-url>/oidc` when --dev mounted the development issuer. */
   readonly devIssuerUrl: string | undefined;
   /** Resolves once shut down, whether by close() or by a signal. */
@@ -281,7 +283,7 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
     await mounted.close();
     await boxKeys.close();
   };
-  return running({ config, options, db, server: listening.server, url, warnings, closeServices });
+  return running({ config, options, db, server: listening.server, url, warnings, closeServices, tufRootFile: rootFile(boxKeys.source.keyring, 1) });
 }
 
 function writtenTrustFiles(config: ServerConfig): RunningServer['trustFiles'] {
@@ -297,6 +299,7 @@ function running(parts: {
   url: string;
   warnings: string[];
   closeServices: () => Promise<void>;
+  tufRootFile: string;
 }): RunningServer {
   const { config, options, db, server } = parts;
   const signals = options.signals ?? [];
@@ -336,6 +339,7 @@ function running(parts: {
     trustedRootFile: path.join(config.dataDir, TRUSTED_ROOT_FILE),
     trustFiles: writtenTrustFiles(config),
     warnings: parts.warnings,
+    tuf: { mirror: `${config.publicUrl ?? parts.url}/tuf`, rootFile: parts.tufRootFile },
     devIssuerUrl: config.dev ? `${config.publicUrl ?? parts.url}${DEV_ISSUER_PATH}` : undefined,
     closed,
     close,
