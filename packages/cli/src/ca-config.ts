@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { CA_KEY_ALGORITHMS, type CaKeyAlgorithm, type CaKeyOptions, type CaName, type CsrKeyOptions } from '@sigbox/ca';
 import { ConfigError } from './error.js';
+import { noPositionals, parseCommandFlags } from './flags.js';
 
 /** Names the ceremony uses unless told otherwise; upstream's pair is O=sigstore.dev, CN=sigstore(-intermediate). */
 export const DEFAULT_CA_ORGANIZATION = 'sigbox';
@@ -29,19 +29,10 @@ const OPTIONS = {
 type Action = keyof typeof OPTIONS;
 type Flags = Partial<Record<string, string | boolean>>;
 
-/** Same mapping as the `up` flags: node:util parseArgs errors → ConfigError naming the flag. */
 function parseFlags(action: Action, argv: readonly string[]): Flags {
-  try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS[action], strict: true, allowPositionals: true });
-    if (positionals.length > 0) throw new ConfigError('UNKNOWN_COMMAND', `unexpected argument '${positionals[0]}'`);
-    return values as Flags;
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const { code, message } = err as { code?: string; message: string };
-    const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? '?';
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new ConfigError('UNKNOWN_FLAG', `unknown flag ${flag} for 'ca ${action}'`);
-    throw new ConfigError('BAD_FLAG', `bad flag ${flag}: ${message.split('. ')[0]}`, { cause: err });
-  }
+  const { values, positionals } = parseCommandFlags(`ca ${action}`, argv, OPTIONS[action]);
+  noPositionals(positionals);
+  return values as Flags;
 }
 
 function required(flags: Flags, name: string, action: Action, cwd: string): string {

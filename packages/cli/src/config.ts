@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_ONLINE_POLICY, DEFAULT_TUF_REFRESH_MS, type ServerConfig } from '@sigbox/server';
 import { type CaCommand, loadCaConfig } from './ca-config.js';
 import { type VerifyCommand, loadVerifyConfig } from './verify-config.js';
 import { DEV_OVERRIDE_FLAG, DEV_OVERRIDE_OPTION, checkDevShape } from './dev-guard.js';
 import { ConfigError } from './error.js';
+import { parseCommandFlags } from './flags.js';
 import { type InitCommand, loadInitConfig } from './init-config.js';
 import { type RotateCommand, loadRotateConfig } from './rotate-config.js';
 import { SECRET_FLAGS, keySecrets } from './secrets.js';
@@ -66,16 +66,8 @@ const OPTIONS = {
 
 type Flags = ReturnType<typeof parseFlags>['values'];
 
-/** node:util parseArgs errors → ConfigError naming the flag. */
 function parseFlags(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (err) {
-    const { code, message } = err as { code?: string; message: string };
-    const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? '?';
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new ConfigError('UNKNOWN_FLAG', `unknown flag ${flag}`);
-    throw new ConfigError('BAD_FLAG', `bad flag ${flag}: ${message.split('. ')[0]}`, { cause: err });
-  }
+  return parseCommandFlags(undefined, argv, OPTIONS);
 }
 
 function parsePort(value: string | undefined): number {
@@ -250,7 +242,7 @@ export function loadConfig(argv: readonly string[], env: Env, cwd: string = proc
   // `sigbox ca …` and `sigbox verify` have their own flags (ca-config.ts, verify-config.ts): dispatch before the `up` flags are parsed strictly.
   if (argv[0] === 'ca') return loadCaConfig(argv.slice(1), env, cwd);
   if (argv[0] === 'init') return loadInitConfig(argv.slice(1), env, cwd);
-  if (argv[0] === 'rotate') return loadRotateConfig(argv.slice(1), env, cwd);
+  if (argv[0] === 'rotate') return loadRotateConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR);
   if (argv[0] === 'verify') return loadVerifyConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR);
   const { values, positionals } = parseFlags(argv);
   if (values.help === true) return Object.freeze({ command: 'help' });

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { CA_KEY_ALGORITHMS, type CaKeyAlgorithm } from '@sigbox/ca';
 import { DEFAULT_CA_COMMON_NAME, DEFAULT_CA_ORGANIZATION } from './ca-config.js';
 import type { InitKeyringOptions } from '@sigbox/server';
 import { ConfigError } from './error.js';
+import { noPositionals, parseCommandFlags } from './flags.js';
 import { SECRET_FLAGS, keySecrets } from './secrets.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -32,17 +32,9 @@ const OPTIONS = {
 } as const;
 
 function parseFlags(argv: readonly string[]) {
-  try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
-    if (positionals.length > 0) throw new ConfigError('UNKNOWN_COMMAND', `unexpected argument '${positionals[0]}'`);
-    return values;
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const { code, message } = err as { code?: string; message: string };
-    const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? '?';
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new ConfigError('UNKNOWN_FLAG', `unknown flag ${flag} for 'init'`);
-    throw new ConfigError('BAD_FLAG', `bad flag ${flag}: ${message.split('. ')[0]}`, { cause: err });
-  }
+  const { values, positionals } = parseCommandFlags('init', argv, OPTIONS);
+  noPositionals(positionals);
+  return values;
 }
 
 function count(name: string, value: string | undefined, fallback: number, max: number): number {

@@ -1,9 +1,8 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { KeySecrets } from '@sigbox/keyring';
 import type { RotatableRole } from '@sigbox/server';
-import { DEFAULT_DATA_DIR } from './config.js';
 import { ConfigError } from './error.js';
+import { parseCommandFlags } from './flags.js';
 import { SECRET_FLAGS, keySecrets } from './secrets.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -28,17 +27,8 @@ const OPTIONS = {
 } as const;
 
 /** `sigbox rotate ca|log|ct --keys DIR [--database-url URL | --data DIR]` → the rotation to run, or help. */
-export function loadRotateConfig(argv: readonly string[], env: Env, cwd: string): { command: 'rotate'; rotate: RotateCommand } | { command: 'help' } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (err) {
-    const { code, message } = err as { code?: string; message: string };
-    const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? '?';
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new ConfigError('UNKNOWN_FLAG', `unknown flag ${flag} for 'rotate'`);
-    throw new ConfigError('BAD_FLAG', `bad flag ${flag}: ${message.split('. ')[0]}`, { cause: err });
-  }
-  const { values: flags, positionals } = parsed;
+export function loadRotateConfig(argv: readonly string[], env: Env, cwd: string, defaultDataDir: string): { command: 'rotate'; rotate: RotateCommand } | { command: 'help' } {
+  const { values: flags, positionals } = parseCommandFlags('rotate', argv, OPTIONS);
   if (flags.help === true) return { command: 'help' };
   const [what, ...rest] = positionals;
   const role = what === undefined ? undefined : ROLES[what];
@@ -52,7 +42,7 @@ export function loadRotateConfig(argv: readonly string[], env: Env, cwd: string)
       role,
       keysDir: path.resolve(cwd, flags.keys),
       secrets: keySecrets(flags, env, cwd),
-      dataDir: path.resolve(cwd, flags.data ?? DEFAULT_DATA_DIR),
+      dataDir: path.resolve(cwd, flags.data ?? defaultDataDir),
       databaseUrl: databaseUrl === '' ? undefined : databaseUrl,
     }),
   };

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ConfigError } from './error.js';
+import { noPositionals, parseCommandFlags } from './flags.js';
 
 /** `sigbox verify`, validated: where the database and the trust material are. */
 export interface VerifyCommand {
@@ -36,18 +36,8 @@ function nonEmpty(name: string, value: string | undefined): string | undefined {
  * Reads env DATABASE_URL only, as `up` does; throws ConfigError (exit 2) for anything it cannot run.
  */
 export function loadVerifyConfig(argv: readonly string[], env: Env, cwd: string, defaultDataDir: string): { command: 'verify'; verify: VerifyCommand } | { command: 'help' } {
-  let values;
-  try {
-    const parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
-    if (parsed.positionals.length > 0) throw new ConfigError('UNKNOWN_COMMAND', `unexpected argument '${parsed.positionals[0]}'`);
-    values = parsed.values;
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const { code, message } = err as { code?: string; message: string };
-    const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? '?';
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new ConfigError('UNKNOWN_FLAG', `unknown flag ${flag} for 'verify'`);
-    throw new ConfigError('BAD_FLAG', `bad flag ${flag}: ${message.split('. ')[0]}`, { cause: err });
-  }
+  const { values, positionals } = parseCommandFlags('verify', argv, OPTIONS);
+  noPositionals(positionals);
   if (values.help === true) return { command: 'help' };
   const trustedRoot = nonEmpty('trusted-root', values['trusted-root']);
   const verify: VerifyCommand = {

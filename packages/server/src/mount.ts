@@ -18,7 +18,7 @@ import { httpUrl } from './listen.js';
 import type { Api } from './pipeline/api.js';
 import { type OpenedRekorShard, openRekorShard } from './rekor/open-rekor.js';
 import { createRekorApi } from './rekor/rekor-api.js';
-import type { ServerConfig } from './start-server.js';
+import type { ServerConfig } from './server-config.js';
 import { type TrustFile, buildTrustFiles, sigboxSigningConfig } from './trust-files.js';
 import type { BoxKeys } from './trust/box-keys.js';
 import { swappable } from './trust/swappable.js';

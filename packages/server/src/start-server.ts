@@ -1,22 +1,22 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { type Database, type DbTimeouts, type Engine, createDb, isDatabaseUnavailable, runMigrations, sql } from '@sigbox/db';
+import { type Database, type Engine, createDb, isDatabaseUnavailable, runMigrations, sql } from '@sigbox/db';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createApp } from './app.js';
 import { ensureDataDir, writeFileAtomic } from './data-dir.js';
 import { StartError } from './error.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits, type TlsFiles, closeGracefully, httpUrl, listen } from './listen.js';
-import { type KeySecrets, loadKeyring } from '@sigbox/keyring';
+import { loadKeyring } from '@sigbox/keyring';
 import { type BoxKeys, openBoxKeys, preflightKeys } from './trust/box-keys.js';
 import { ensureDevKeyring } from './trust/dev-keyring.js';
 import { trustKeysVersion } from './trust/trust-keys.js';
 import { hasFirstRoot, rootFile, signFirstRoot } from './tuf/tuf-root.js';
 import { DEFAULT_TUF_REFRESH_MS } from './tuf/tuf-service.js';
 import { DEV_ISSUER_PATH } from './dev-issuer/dev-issuer.js';
+import type { ServerConfig } from './server-config.js';
 import { type Mounted, mountServices } from './mount.js';
-import type { OnlinePolicy } from '@sigbox/tuf';
-import { TRUST_FILE_NAMES, type TrustFile, type TrustFileRole, buildTrustFiles, sigboxSigningConfig, trustFileLocations } from './trust-files.js';
+import { TRUST_FILE_NAMES, type TrustFile, type TrustFileRole, trustFileLocations } from './trust-files.js';
 
 /** Below Kubernetes' default 30 s termination grace period, so we finish before SIGKILL. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -35,58 +35,7 @@ export const DEFAULT_TRUST_POLL_MS = 2_000;
 /** The embedded database's folder inside the data folder. */
 export const PGLITE_DIR = 'pglite';
 
-/** Everything `sigbox up` decided; built and frozen by the cli's loadConfig. */
-export interface ServerConfig {
-  readonly host: string;
-  /** 0 = any free port (tests). */
-  readonly port: number;
-  readonly dataDir: string;
-  /** PostgreSQL URL; undefined = embedded PGlite in `<dataDir>/pglite`. */
-  readonly databaseUrl: string | undefined;
-  /** Base URL clients use; undefined = the listening URL. */
-  readonly publicUrl: string | undefined;
-  readonly dev: boolean;
-  /**
-   * What made this `--dev` start production-shaped (`--host 0.0.0.0`, `--ca-dir`…), allowed by the cli's loud
-   * override; warned about at start. Undefined for a loopback development start.
-   */
-  readonly devProductionShape?: readonly string[] | undefined;
-  /** Fulcio-format issuer config file (read by the CA once it is mounted). */
-  readonly fulcioConfig: string | undefined;
-  /**
-   * The keyring made by `sigbox init` (every key the box signs with, encrypted or in an HSM). Undefined only
-   * with `--dev`: a development keyring is made in `<dataDir>/keys`, every key in clear.
-   */
-  readonly keysDir?: string | undefined;
-  /** What unlocks the keyring: the key files' passphrase, the token's PIN. */
-  readonly keySecrets?: KeySecrets;
-  /** Lifetimes and refresh windows of the TUF snapshot and timestamp; default @sigbox/tuf DEFAULT_ONLINE_POLICY. */
-  readonly tufPolicy?: OnlinePolicy;
-  /** How often the online TUF roles are checked; default DEFAULT_TUF_REFRESH_MS (tuf-service.ts). */
-  readonly tufRefreshMs?: number;
-  /** How often the trust history is checked for a rotation; default {@link DEFAULT_TRUST_POLL_MS}. */
-  readonly trustPollMs?: number;
-  /** PEM certificate chain and key: serve HTTPS directly (both or neither; the cli checks). */
-  readonly tlsCertFile?: string | undefined;
-  readonly tlsKeyFile?: string | undefined;
-  /**
-   * false = no CT log: certificates carry no SCT (the v2 API answers the detached form with an empty SCT, as
-   * Fulcio does without `--ct-log-url`), trusted_root.json lists no ctlog, and clients must skip SCT checks.
-   */
-  readonly ctLog?: boolean;
-  readonly bodyLimit?: number;
-  readonly shutdownTimeoutMs?: number;
-  /** How long to wait on PostgreSQL before answering 503 (the cli's --database-timeout); see @sigbox/db DEFAULT_DB_TIMEOUTS. */
-  readonly databaseTimeouts?: Partial<DbTimeouts>;
-  /** How long start-up keeps retrying a PostgreSQL that does not answer; default {@link DEFAULT_DATABASE_WAIT_MS}, 0 = one try. */
-  readonly databaseWaitMs?: number;
-  /** The time a request's body has once its headers are in; default DEFAULT_REQUEST_TIMEOUT_MS (listen.ts). */
-  readonly requestTimeoutMs?: number;
-  /** Connections open at once; default DEFAULT_MAX_CONNECTIONS (listen.ts). */
-  readonly maxConnections?: number;
-  /** Memory for Rekor entries kept for reads, bytes; default DEFAULT_ENTRY_CACHE_BYTES (@sigbox/rekor). */
-  readonly entryCacheBytes?: number;
-}
+export type { ServerConfig } from './server-config.js';
 
 export interface StartOptions {
   readonly logger: Logger;

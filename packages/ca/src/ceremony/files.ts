@@ -1,40 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CA_DIR_MODE } from './layout.js';
+import { readOptional, replaceFile, syncDir, writeNewFile } from '@sigbox/keyring';
 import { CeremonyError } from './error.js';
 
+// The file primitives every key folder shares (exclusive create + fsync, atomic replace) come from the keyring.
+export { readOptional, replaceFile, syncDir, writeNewFile };
+
 const isCode = (err: unknown, ...codes: string[]) => codes.includes((err as NodeJS.ErrnoException).code ?? '');
-
-/** Creates `file` exclusively (never overwrites) and fsyncs it: a CA key must survive a crash once reported. */
-export async function writeNewFile(file: string, data: string, mode: number): Promise<void> {
-  const handle = await fs.open(file, 'wx', mode);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** fsync a folder so a rename or create inside it is durable (POSIX: the entry lives in the folder). */
-export async function syncDir(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** The file's text, or undefined when it does not exist. */
-export async function readOptional(file: string): Promise<string | undefined> {
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch (err) {
-    if (isCode(err, 'ENOENT')) return undefined;
-    throw err;
-  }
-}
 
 /** Refuses a directory that exists with anything in it: a CA is never overwritten, not even partly. */
 export async function assertAbsentOrEmpty(dir: string): Promise<void> {
@@ -74,14 +47,3 @@ export async function createDirAtomically<T>(dir: string, build: (staging: strin
   }
 }
 
-/** Replaces `file` atomically (write a sibling, fsync, rename): for public files a rerun may rewrite. */
-export async function replaceFile(file: string, data: string, mode: number): Promise<void> {
-  const temp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await writeNewFile(temp, data, mode);
-    await fs.rename(temp, file);
-  } finally {
-    await fs.rm(temp, { force: true });
-  }
-  await syncDir(path.dirname(file));
-}
