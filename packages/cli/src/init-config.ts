@@ -25,6 +25,8 @@ const OPTIONS = {
   cn: str,
   'ca-algorithm': str,
   'ca-dir': str,
+  'adopt-log-key': str,
+  'adopt-ct-key': str,
   'tuf-root-keys': str,
   'tuf-root-threshold': str,
   ...SECRET_FLAGS,
@@ -66,6 +68,10 @@ export function loadInitConfig(argv: readonly string[], env: Env, cwd: string): 
         : { adopt: path.resolve(cwd, flags['ca-dir']) },
     tufRootKeys,
     tufRootThreshold,
+    adopt: {
+      rekor: flags['adopt-log-key'] === undefined ? undefined : path.resolve(cwd, flags['adopt-log-key']),
+      ct: flags['adopt-ct-key'] === undefined ? undefined : path.resolve(cwd, flags['adopt-ct-key']),
+    },
   };
   return { command: 'init', init: Object.freeze(init) };
 }
@@ -73,9 +79,11 @@ export function loadInitConfig(argv: readonly string[], env: Env, cwd: string): 
 export const INIT_USAGE = `Key ceremony (secrets: SIGBOX_KEY_PASSPHRASE or --passphrase-file encrypts key files; SIGBOX_HSM_PIN or --pin-file logs in):
   sigbox init --keys DIR [--hsm-module PATH --hsm-token LABEL] [--org O] [--cn CN]
               [--ca-algorithm ecdsa-p256|ecdsa-p384|rsa] [--ca-dir DIR]
-              [--tuf-root-keys N] [--tuf-root-threshold M]
+              [--tuf-root-keys N] [--tuf-root-threshold M] [--adopt-log-key FILE] [--adopt-ct-key FILE]
                          every key of a new box in DIR (mode 0700): a CA (root 10 y, intermediate 5 y;
                          or --ca-dir: a CA folder made by "sigbox ca"), the Rekor and CT log keys, and the
                          TUF root (N keys, M to sign; default 1 of 1), targets, snapshot and timestamp keys;
                          encrypted files, or generated in the token. Prints what to back up.
+                         Upgrading a box made before the keyring: --ca-dir its CA, --adopt-log-key its
+                         --log-key file, --adopt-ct-key DATA/keys/ct-log.pem, so its logs keep their keys.
 `;

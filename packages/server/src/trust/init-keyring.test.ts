@@ -65,3 +65,23 @@ describe('the key ceremony (sigbox init)', () => {
     }
   });
 });
+
+describe('upgrading a box made before the keyring', () => {
+  it('takes over its log keys (in clear or encrypted), encrypted into the keyring, so its trees keep their keys', async () => {
+    const { generatePrivateKey, privateKeyToPem, spkiDer } = await import('@sigbox/core');
+    const old = path.join(temp, 'old');
+    fs.mkdirSync(old);
+    const rekorKey = generatePrivateKey('ecdsa-p256');
+    const ctKey = generatePrivateKey('ecdsa-p256');
+    fs.writeFileSync(path.join(old, 'rekor-log.pem'), privateKeyToPem(rekorKey, 'pw'));
+    fs.writeFileSync(path.join(old, 'ct-log.pem'), privateKeyToPem(ctKey));
+    const dir = path.join(temp, 'upgraded');
+    await initKeyring({ dir, custody: { kind: 'file' }, secrets: { passphrase: 'pw' }, ca, tufRootKeys: 1, adopt: { rekor: path.join(old, 'rekor-log.pem'), ct: path.join(old, 'ct-log.pem') } });
+    const keyring = await loadKeyring(dir);
+    for (const [name, key] of [['rekor-1', rekorKey], ['ct-1', ctKey]] as const) {
+      const opened = await openKey(dir, keyring.hsm, keyring.keys.find((k) => k.name === name)!, { passphrase: 'pw' });
+      expect(Buffer.from(spkiDer(opened.signer.publicKey)).equals(Buffer.from(spkiDer(key)))).toBe(true);
+      expect(fs.readFileSync(path.join(dir, `${name}.key.pem`), 'utf8')).toMatch(/ENCRYPTED PRIVATE KEY/);
+    }
+  });
+});

@@ -3,7 +3,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type CaKeyAlgorithm, type CaName, initCa, loadCa } from '@sigbox/ca';
 import { signFirstRoot } from '../tuf/tuf-root.js';
-import { KEYRING_FILE, type KeyEntry, type KeyRole, type KeySecrets, type KeyringHsm, KeyringError, createKey, createKeyringFile, ensurePrivateDir, hsmLabel, publicKeyPem, syncDir } from '@sigbox/keyring';
+import { keyAlgorithm } from '@sigbox/core';
+import { KEYRING_FILE, type KeyEntry, type KeyRole, type KeySecrets, type KeyringHsm, KeyringError, createKey, createKeyringFile, ensurePrivateDir, hsmLabel, keyFileName, publicKeyPem, readKeyFile, syncDir, writeKeyFile } from '@sigbox/keyring';
 
 /** Where the ceremony puts every key: encrypted files in the keyring folder, or the one token. */
 export type CeremonyCustody = { readonly kind: 'file' } | ({ readonly kind: 'hsm' } & KeyringHsm);
@@ -18,6 +19,12 @@ export interface InitKeyringOptions {
   /** How many TUF root keys to make, and how many of them must sign a root. */
   readonly tufRootKeys: number;
   readonly tufRootThreshold?: number;
+  /**
+   * Log keys a box made before the keyring existed (`--log-key`, `<data>/keys/ct-log.pem`), taken over as `rekor-1`
+   * and `ct-1` so its trees keep their keys: read (encrypted with the passphrase, or in clear) and written back
+   * encrypted into the keyring. The originals are left for the operator to destroy.
+   */
+  readonly adopt?: { readonly rekor?: string | undefined; readonly ct?: string | undefined };
 }
 
 export interface InitializedKeyring {
@@ -62,6 +69,15 @@ async function makeCa(staging: string, options: InitKeyringOptions): Promise<Key
   return { name: 'ca-1', role: 'ca', algorithm: options.ca.algorithm, publicKey: publicKeyPem(new X509Certificate(made.intermediate.der).publicKey), createdAt, custody: 'ca-dir', dir: 'ca-1' };
 }
 
+/** An existing log key file, re-encrypted into the keyring (the passphrase is required to write it). */
+async function adoptKey(staging: string, name: string, role: 'rekor' | 'ct', file: string, secrets: KeySecrets): Promise<KeyEntry> {
+  const key = await readKeyFile(file, secrets, { allowPlaintext: true });
+  const algorithm = keyAlgorithm(key);
+  if (algorithm !== 'ecdsa-p256') throw new KeyringError('INVALID_OPTIONS', `${file}: a ${role} log key is ECDSA P-256, not ${algorithm}`);
+  await writeKeyFile(path.join(staging, keyFileName(name)), key, secrets);
+  return { name, role, algorithm, publicKey: publicKeyPem(key), createdAt: new Date().toISOString(), custody: 'file', file: keyFileName(name) };
+}
+
 /**
  * The key ceremony of a new box: its CA (root and issuing intermediate), the Rekor and CT log keys, and the TUF
  * root, targets, snapshot and timestamp keys with root 1 signed by a threshold of the root keys (`tuf/1.root.json`), every one encrypted (PKCS#8, AES-256, mode 0600) or generated in the
@@ -85,7 +101,8 @@ export async function initKeyring(options: InitKeyringOptions): Promise<Initiali
     const hsm = options.custody.kind === 'hsm' ? { module: options.custody.module, tokenLabel: options.custody.tokenLabel } : undefined;
     const keys: KeyEntry[] = [await makeCa(staging, options)];
     for (const { name, role } of keyPlan(options.tufRootKeys)) {
-      keys.push(await createKey(staging, hsm, { name, role, algorithm: 'ecdsa-p256', custody: options.custody.kind }, options.secrets));
+      const adopted = role === 'rekor' || role === 'ct' ? options.adopt?.[role] : undefined;
+      keys.push(adopted === undefined ? await createKey(staging, hsm, { name, role, algorithm: 'ecdsa-p256', custody: options.custody.kind }, options.secrets) : await adoptKey(staging, name, role as 'rekor' | 'ct', adopted, options.secrets));
     }
     await createKeyringFile(staging, { hsm, keys });
     await signFirstRoot({ keyring: { dir: staging, hsm, keys }, secrets: options.secrets, threshold: options.tufRootThreshold ?? 1 });
