@@ -1,7 +1,7 @@
 // Backup and restore as README.md ("Backup and restore") tells an operator to do it, with the real tools: a
-// `sigbox up --dev` on PostgreSQL signs a blob with cosign v3 and takes Rekor entries and certificates; it stops;
-// `pg_dump -Fc`; a fresh database; `pg_restore`; sigbox starts on the restored database with the same data folder
-// (keys) and URL; `sigbox verify` proves it and the old bundle still verifies with cosign. Then one stored tile and
+// `sigbox up` on PostgreSQL with a keyring made by the ceremony (`sigbox init`; `--dev` only for the development
+// issuer's tokens) signs a blob with cosign v3 and takes Rekor entries and certificates; it stops; `pg_dump -Fc`; a
+// fresh database; `pg_restore`; sigbox starts on the restored database with the same keyring and URL; `sigbox verify` proves it and the old bundle still verifies with cosign. Then one stored tile and
 // one stored entry are corrupted with SQL, and `sigbox verify` must fail naming them. PostgreSQL pass only: pg_dump
 // is the backup of a PostgreSQL database (PGlite's is its data folder).
 import crypto from 'node:crypto';
@@ -23,6 +23,8 @@ import {
   signArtifact,
   spawnSigbox,
   startSigbox,
+  ensureTestKeyring,
+  TEST_KEY_PASSPHRASE,
   testKey,
   unavailable,
 } from '@sigbox/testkit';
@@ -87,13 +89,20 @@ describe.skipIf(!HAS_POSTGRES || !HAS_PG_TOOLS || COSIGN_V3 === undefined)('back
     cosign(['verify-blob', '--trusted-root', path.join(data, 'trusted_root.json'), '--bundle', 'artifact.sigstore.json',
       '--certificate-identity', EMAIL, '--certificate-oidc-issuer', `http://127.0.0.1:${port}/oidc`, 'artifact']);
 
+  // The keyring of the ceremony, as in production; --dev (allowed beside real keys by its loud override) only mounts
+  // the development issuer the test takes its tokens from.
+  let keys: string;
+  const upArgs = () => ['--keys', keys, '--dev', '--unsafe-dev-in-production'];
+  const keyEnv = { SIGBOX_KEY_PASSPHRASE: TEST_KEY_PASSPHRASE };
+
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'sigbox-backup-'));
     [data, work] = [path.join(dir, 'data'), path.join(dir, 'work')];
     await mkdir(path.join(work, 'tuf'), { recursive: true });
     await writeFile(path.join(work, 'artifact'), 'backed up and restored\n');
     original = await createTestDatabase({ engine: 'postgres', migrate: false });
-    sigbox = await startSigbox({ dataDir: data, databaseUrl: original.url as string, args: ['--dev'] });
+    keys = await ensureTestKeyring(path.join(dir, 'keys'));
+    sigbox = await startSigbox({ dataDir: data, databaseUrl: original.url as string, args: upArgs(), env: keyEnv });
     port = Number(new URL(sigbox.url).port);
   }, STEP_TIMEOUT_MS);
 
@@ -120,7 +129,7 @@ describe.skipIf(!HAS_POSTGRES || !HAS_PG_TOOLS || COSIGN_V3 === undefined)('back
     ok(await runTool(path.join(PG_BIN, 'pg_dump'), ['-Fc', '-f', dump, '-d', (original as TestDatabase).url as string]), 'pg_dump');
     restored = await createTestDatabase({ engine: 'postgres', migrate: false });
     ok(await runTool(path.join(PG_BIN, 'pg_restore'), ['--no-owner', '--exit-on-error', '-d', restored.url as string, dump]), 'pg_restore');
-    sigbox = await startSigbox({ dataDir: data, databaseUrl: restored.url as string, port, args: ['--dev'] });
+    sigbox = await startSigbox({ dataDir: data, databaseUrl: restored.url as string, port, args: upArgs(), env: keyEnv });
 
     const result = await verify(restored.url as string);
     expect(result.code, result.stderr + result.stdout).toBe(0);
