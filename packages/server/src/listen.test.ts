@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, request } from 'node:https';
@@ -155,6 +156,19 @@ describe.skipIf(!HAS_OPENSSL)('listen with TLS', () => {
     } finally {
       agent.destroy();
     }
+  });
+
+  it('serves with a key file encrypted with the keyring passphrase, and refuses it without the passphrase', async () => {
+    const plain = selfSigned('encrypted');
+    const keyFile = path.join(tmp, 'encrypted.enc.key');
+    writeFileSync(keyFile, createPrivateKey(readFileSync(plain.keyFile)).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }));
+    const { server, port } = await listen(hello, '127.0.0.1', 0, { tls: { certFile: plain.certFile, keyFile, passphrase: 'pw' } });
+    try {
+      expect(await httpsGet(`${httpUrl('127.0.0.1', port, true)}/`, readFileSync(plain.certFile))).toEqual([200, 'hello']);
+    } finally {
+      await closeGracefully(server, 1000);
+    }
+    await expect(listen(hello, '127.0.0.1', 0, { tls: { certFile: plain.certFile, keyFile, passphrase: 'wrong' } })).rejects.toThrow(/unusable --tls-cert\/--tls-key pair/);
   });
 
   it('is refused by a client that does not trust the certificate', async () => {

@@ -10,6 +10,8 @@ export interface TlsFiles {
   /** The server certificate followed by any intermediates, leaf first (RFC 8446 §4.4.2). */
   readonly certFile: string;
   readonly keyFile: string;
+  /** Decrypts an encrypted key file (the keyring's passphrase): the TLS key may be kept encrypted like the others. */
+  readonly passphrase?: string | undefined;
 }
 
 async function readPem(flag: string, file: string): Promise<Buffer> {
@@ -101,7 +103,7 @@ function warnOnDroppedConnections(server: Server, logger: Logger, maxConnections
 async function createTlsServer(handler: RequestListener, tls: TlsFiles, options: ServerOptions): Promise<Server> {
   const [cert, key] = await Promise.all([readPem('--tls-cert', tls.certFile), readPem('--tls-key', tls.keyFile)]);
   try {
-    return createHttpsServer({ ...options, cert, key }, handler);
+    return createHttpsServer({ ...options, cert, key, ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }) }, handler);
   } catch (cause) {
     throw new Error(`unusable --tls-cert/--tls-key pair: ${(cause as Error).message}`, { cause });
   }

@@ -132,7 +132,7 @@ function connectionLimits(config: ServerConfig): ConnectionLimits {
 
 function tlsFiles(config: ServerConfig): TlsFiles | undefined {
   const { tlsCertFile: certFile, tlsKeyFile: keyFile } = config;
-  return certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile };
+  return certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile, passphrase: config.keySecrets?.passphrase };
 }
 
 /**
