@@ -7,7 +7,7 @@ import { type RoleName, type SignedDocument, toMetadata, tufKey } from '@sigbox/
 export const KEYRING_ROLE: Readonly<Record<RoleName, KeyRole>> = { root: 'tuf-root', targets: 'tuf-targets', snapshot: 'tuf-snapshot', timestamp: 'tuf-timestamp' };
 
 /** The key IDs a root names for `role`, and its threshold. */
-export function roleOf(root: SignedDocument, role: RoleName): { keyIds: readonly string[]; threshold: number } {
+export function roleOf(root: Pick<SignedDocument, 'role' | 'json'>, role: RoleName): { keyIds: readonly string[]; threshold: number } {
   const signed = toMetadata(root).signed as Root;
   const found = signed.roles[role];
   return { keyIds: found?.keyIDs ?? [], threshold: found?.threshold ?? 1 };
@@ -27,7 +27,7 @@ export function tufKeyIdOf(entry: Pick<KeyEntry, 'publicKey'>): string | undefin
  * root not yet published (`sigbox tuf sign-root --rotate-online` writes keyring.json first) must not sign before
  * that root is served, or clients holding the current root refuse what it signed.
  */
-export function keysNamedBy(keyring: Pick<Keyring, 'keys'>, root: SignedDocument, role: RoleName): KeyEntry[] {
+export function keysNamedBy(keyring: Pick<Keyring, 'keys'>, root: Pick<SignedDocument, 'role' | 'json'>, role: RoleName): KeyEntry[] {
   const ids = new Set(roleOf(root, role).keyIds);
   return keysOf(keyring, KEYRING_ROLE[role]).filter((k) => ids.has(tufKeyIdOf(k) ?? ''));
 }

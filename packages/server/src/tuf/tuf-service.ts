@@ -15,13 +15,13 @@ import {
   signOnlineRefresh,
   toMetadata,
   verifyRootUpdate,
-  verifyThreshold,
 } from '@sigbox/tuf';
 import type { BoxKeys } from '../trust/box-keys.js';
 import { keysNamedBy } from './tuf-keys.js';
 import { TARGETS_LIFETIME_MS, publishTargetsVersion, samePublication } from './tuf-publication.js';
 import { readCeremonyRoots } from './tuf-root.js';
 import type { TufStore } from './tuf-store.js';
+import { trustedBy } from './tuf-trust.js';
 /** Offline roles (root, targets) are warned about this long before they expire: time to convene the key holders. */
 export const OFFLINE_WARNING_MS = 60 * 86_400_000;
 /** The server checks the online roles this often (`planOnlineRefresh` is idempotent until something is due). */
@@ -40,16 +40,6 @@ export interface TufServiceOptions {
 export interface TufService {
   /** Publishes new ceremony roots, targets for `targets` when they changed, then re-signs snapshot and timestamp as due. */
   sync(targets: readonly TargetInput[]): Promise<void>;
-}
-
-/** Whether `doc` verifies under `root` (false once a new root names other keys for its role). */
-function trustedBy(doc: SignedDocument, root: SignedDocument): boolean {
-  try {
-    verifyThreshold(doc, root);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
