@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PUBLIC_FILE_MODE, addKeys, createKey, keyNamed, loadKeyring, openKey, writeNewFile } from '@sigbox/keyring';
 import { createTestDatabase, type TestDatabase } from '@sigbox/testkit';
 import { encoding } from '@sigbox/core';
-import { type RoleName, type SignedDocument, buildRoot, signRoot, toMetadata, verifyThreshold } from '@sigbox/tuf';
+import { type RoleName, type SignedDocument, buildRoot, signMetadata, signRoot, toMetadata, verifyThreshold } from '@sigbox/tuf';
 import type { Root } from '@tufjs/models';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,4 +89,21 @@ describe('the TUF service after a root rotates the online keys', () => {
     await service.sync(target('two'));
     expect((await store.latest('timestamp'))?.version).toBe(3);
   }, 60_000);
+
+  it('keeps serving and refreshing when a ceremony root cannot be published (short of signatures, half copied)', async () => {
+    const dir = path.join(parent, 'keys');
+    const root2 = (await store.latest('root')) as SignedDocument;
+    const unsigned = await signMetadata(toMetadata({ role: 'root', json: { ...root2.json, signed: { ...(root2.json.signed as object), version: 3 } } }), []);
+    await writeNewFile(rootFile({ dir }, 3), Buffer.from(unsigned.bytes).toString('utf8'), PUBLIC_FILE_MODE);
+    const log = captureLogger();
+    const watched = createTufService({ store, keys, logger: log.logger, registry: new Registry() });
+    await watched.sync(target('three'));
+    await watched.sync(target('three'));
+    expect((await store.latest('root'))?.version).toBe(2);
+    expect((await store.latest('targets'))?.version).toBe(3);
+    expect((await store.latest('timestamp'))?.version).toBe(4);
+    const refusals = log.lines().filter((l) => l.msg === `a TUF root in ${dir}/tuf cannot be published: still serving root v2`);
+    expect(refusals).toHaveLength(1); // said once, not at every round
+    expect(refusals[0]?.reason).toMatch(/root v3: root was signed by 0\/1 keys/);
+  });
 });

@@ -78,6 +78,7 @@ export function createTufService(options: TufServiceOptions): TufService {
   const policy = options.policy ?? DEFAULT_ONLINE_POLICY;
   const expiries = new Map<RoleName, Date>();
   let offlineTargetsWarned = '';
+  let rootRefused = '';
 
   new Gauge({
     name: 'sigbox_tuf_expiry_seconds',
@@ -91,11 +92,21 @@ export function createTufService(options: TufServiceOptions): TufService {
 
   async function importRoots(): Promise<SignedDocument> {
     let current = await store.latest('root');
-    for (const root of await readCeremonyRoots(keys.source.keyring)) {
-      if (current !== undefined && root.version <= current.version) continue;
-      verifyRootUpdate(current, root);
-      if (await store.put(root)) logger.info({ version: root.version, expires: root.expires }, 'TUF root published');
-      current = root;
+    try {
+      for (const root of await readCeremonyRoots(keys.source.keyring)) {
+        if (current !== undefined && root.version <= current.version) continue;
+        verifyRootUpdate(current, root);
+        if (await store.put(root)) logger.info({ version: root.version, expires: root.expires }, 'TUF root published');
+        current = root;
+      }
+      rootRefused = '';
+    } catch (err) {
+      if (current === undefined) throw err;
+      // A root file still being copied in, or short of signatures, must not stop the timestamp refresh that keeps
+      // every client working: the served root stays, and the file is tried again at every round.
+      const why = err instanceof Error ? err.message : String(err);
+      if (rootRefused !== why) logger.error({ reason: why, served: current.version }, `a TUF root in ${keys.source.keyring.dir}/tuf cannot be published: still serving root v${current.version}`);
+      rootRefused = why;
     }
     if (current === undefined) throw new Error(`no TUF root: ${keys.source.keyring.dir}/tuf/1.root.json is missing (made by \`sigbox init\`)`);
     return current;
