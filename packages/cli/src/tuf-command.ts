@@ -23,7 +23,7 @@ const expiresText = (expires: Date) => expires.toISOString().replace('.000Z', 'Z
 
 /** `sigbox tuf status` as text: the roles, the targets, whether they are current, the warnings. */
 export function formatTufStatus(status: TufStatus): string {
-  const out = [`TUF repository at ${expiresText(status.now)}:`, `  ${'role'.padEnd(10)} ${'version'.padEnd(8)} ${'expires'.padEnd(21)} left`];
+  const out = [`TUF repository at ${expiresText(new Date(Math.floor(status.now.getTime() / 1000) * 1000))}:`, `  ${'role'.padEnd(10)} ${'version'.padEnd(8)} ${'expires'.padEnd(21)} left`];
   for (const r of status.roles) out.push(`  ${r.role.padEnd(10)} ${String(r.version).padEnd(8)} ${expiresText(r.expires).padEnd(21)} ${formatLeft(r.secondsLeft)}`);
   const targets = status.roles.find((r) => r.role === 'targets');
   if (targets) {
