@@ -145,7 +145,8 @@ export function loadTufConfig(argv: readonly string[], env: Env, cwd: string, de
   throw new ConfigError('UNKNOWN_COMMAND', `unknown command 'tuf ${action}': status, sign-root, publish or init`);
 }
 
-export const TUF_USAGE = `TUF repository (at <public-url>/tuf; the same secrets and database as above):
+export const TUF_USAGE = `TUF repository (at <public-url>/tuf; the same secrets and database as above; on the embedded
+PGlite, stop the box first):
   sigbox tuf status [--database-url URL | --data DIR] [--public-url URL]
                          each role's newest version and time left, the targets served, whether they are
                          what the box would publish now, warnings (offline roles: 60 days ahead); exit 1

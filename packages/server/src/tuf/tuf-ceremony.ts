@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Root } from '@tufjs/models';
 import { type KeyEntry, type KeyRole, type KeySecrets, type Keyring, type OpenedKey, PUBLIC_FILE_MODE, addKeys, createKey, loadKeyring, nextKeyName, openKey, writeNewFile } from '@sigbox/keyring';
-import { type RoleName, type SignedDocument, buildRoot, signRoot, toMetadata } from '@sigbox/tuf';
+import { type RoleName, type SignedDocument, buildRoot, signRoot, toMetadata, verifyRootUpdate } from '@sigbox/tuf';
 import { TufCeremonyError } from './tuf-ceremony-error.js';
 import { KEYRING_ROLE, keysNamedBy, roleOf, tufKeyIdOf } from './tuf-keys.js';
 import { ROOT_LIFETIME_MS, readCeremonyRoots, rootFile } from './tuf-root.js';
@@ -69,7 +69,10 @@ function rotatedIds(keyring: Keyring, previous: SignedDocument, names: readonly 
  */
 export async function signNextRoot(options: NextRootOptions): Promise<NextRoot> {
   const keyring = await loadKeyring(options.keysDir);
-  const previous = (await readCeremonyRoots(keyring)).at(-1);
+  const roots = await readCeremonyRoots(keyring);
+  // The chain as a client walks it: a root file dropped in by hand is not built upon unless it verifies.
+  roots.forEach((root, i) => verifyRootUpdate(roots[i - 1], root));
+  const previous = roots.at(-1);
   if (previous === undefined) throw new TufCeremonyError('NO_ROOT', `no ${rootFile(keyring, 1)}: make the keys with \`sigbox init\``);
   const file = rootFile(keyring, previous.version + 1);
   if (await fs.stat(file).then(() => true, () => false)) throw new TufCeremonyError('ROOT_EXISTS', `${file} exists already: the box serves it once imported`);
