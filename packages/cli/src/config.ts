@@ -7,6 +7,7 @@ import { ConfigError } from './error.js';
 import { parseCommandFlags } from './flags.js';
 import { type InitCommand, loadInitConfig } from './init-config.js';
 import { type RotateCommand, loadRotateConfig } from './rotate-config.js';
+import { type TufCommand, loadTufConfig } from './tuf-config.js';
 import { SECRET_FLAGS, keySecrets } from './secrets.js';
 
 /** Fulcio's default HTTP port (`--port`, fulcio cmd/app/serve.go at v1.8.8); Sigbox serves every API on one port. */
@@ -36,7 +37,8 @@ export type CliConfig =
   | { readonly command: 'ca'; readonly ca: CaCommand }
   | { readonly command: 'init'; readonly init: InitCommand }
   | { readonly command: 'rotate'; readonly rotate: RotateCommand }
-  | { readonly command: 'verify'; readonly verify: VerifyCommand };
+  | { readonly command: 'verify'; readonly verify: VerifyCommand }
+  | { readonly command: 'tuf'; readonly tuf: TufCommand };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -244,6 +246,7 @@ export function loadConfig(argv: readonly string[], env: Env, cwd: string = proc
   if (argv[0] === 'init') return loadInitConfig(argv.slice(1), env, cwd);
   if (argv[0] === 'rotate') return loadRotateConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR);
   if (argv[0] === 'verify') return loadVerifyConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR);
+  if (argv[0] === 'tuf') return loadTufConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR);
   const { values, positionals } = parseFlags(argv);
   if (values.help === true) return Object.freeze({ command: 'help' });
   const [command, ...rest] = positionals;

@@ -4,6 +4,7 @@ import { runCaCommand } from './ca-command.js';
 import { loadConfig } from './config.js';
 import { runInitCommand } from './init-command.js';
 import { runRotateCommand } from './rotate-command.js';
+import { runTufCommand } from './tuf-command.js';
 import { ConfigError } from './error.js';
 import type { CliIo } from './io.js';
 import { USAGE } from './usage.js';
@@ -37,6 +38,7 @@ export async function run(argv: readonly string[], env: Readonly<Record<string, 
   if (config.command === 'init') return runInitCommand(config.init, io);
   if (config.command === 'rotate') return runRotateCommand(config.rotate, io);
   if (config.command === 'verify') return runVerifyCommand(config.verify, io);
+  if (config.command === 'tuf') return runTufCommand(config.tuf, io);
   if (config.workers > 1 && !isClusterWorker()) return (await runPrimary(config.workers, io.stderr)).ok ? EXIT_OK : EXIT_START_FAILED;
   const logger = io.logger ?? createLogger();
   let server;

@@ -1,6 +1,7 @@
 import { CA_USAGE } from './ca-config.js';
 import { INIT_USAGE } from './init-config.js';
 import { ROTATE_USAGE } from './rotate-config.js';
+import { TUF_USAGE } from './tuf-config.js';
 import { VERIFY_USAGE } from './verify-config.js';
 import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_DB_TIMEOUTS, DEFAULT_ENTRY_CACHE_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '@sigbox/server';
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from './config.js';
@@ -13,6 +14,8 @@ Commands:
   init                   the key ceremony: every key of a new box, in files or an HSM (below)
   rotate ca|log|ct       the next key of a role; running boxes switch to it, history kept (below)
   ca init|csr|import     the CA key ceremony (below)
+  tuf status|sign-root|publish
+                         the TUF repository: its state, root rotation, the offline targets step (below)
   verify                 prove the database: rebuild every log tree and check its tiles, checkpoints
                          and signatures (below); run it on every restored backup
 
@@ -59,5 +62,6 @@ Flags:
 
 ${INIT_USAGE}
 ${ROTATE_USAGE}
+${TUF_USAGE}
 ${CA_USAGE}
 ${VERIFY_USAGE}`;

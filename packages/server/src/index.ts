@@ -44,3 +44,10 @@ export { verifyBox, type VerifyOptions, type VerifyProgress, type BoxVerificatio
 export { VerifyError, type VerifyErrorCode } from './error.js';
 export { DEFAULT_TUF_REFRESH_MS } from './tuf/tuf-service.js';
 export { DEFAULT_ONLINE_POLICY } from '@sigbox/tuf';
+export { signNextRoot, type NextRootOptions, type NextRoot } from './tuf/tuf-ceremony.js';
+export { publishTufTargets, type PublishTargetsOptions, type PublishedTargets } from './tuf/tuf-publish.js';
+export { readTufStatus, type TufStatus, type TufRoleStatus, type TufTargetStatus, type TufFreshness } from './tuf/tuf-status.js';
+export { TufCeremonyError, type TufCeremonyErrorCode } from './tuf/tuf-ceremony-error.js';
+export { ROOT_LIFETIME_MS } from './tuf/tuf-root.js';
+export { OFFLINE_WARNING_MS } from './tuf/tuf-service.js';
+export { TARGETS_LIFETIME_MS } from './tuf/tuf-publication.js';

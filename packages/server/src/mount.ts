@@ -19,10 +19,11 @@ import type { Api } from './pipeline/api.js';
 import { type OpenedRekorShard, openRekorShard } from './rekor/open-rekor.js';
 import { createRekorApi } from './rekor/rekor-api.js';
 import type { ServerConfig } from './server-config.js';
-import { type TrustFile, buildTrustFiles, sigboxSigningConfig } from './trust-files.js';
+import type { TrustFile } from './trust-files.js';
+import { boxTrustFiles } from './trust/box-trust-files.js';
 import type { BoxKeys } from './trust/box-keys.js';
 import { swappable } from './trust/swappable.js';
-import { chainDerOf, trustedRootOf } from './trust/trust-history.js';
+import { chainDerOf } from './trust/trust-history.js';
 import { type TrustKeyRow, type TrustRole, type TrustTables, activeKey, readTrustKeys, registerFirstKey } from './trust/trust-keys.js';
 import { certificateKeyId } from './trust/rotate.js';
 import { createTufApi } from './tuf/tuf-api.js';
@@ -241,11 +242,7 @@ export async function mountServices(config: ServerConfig, db: Database, keys: Bo
         return published;
       },
       async trustFiles(url) {
-        const rows = (await readTrustKeys(db)).filter((r) => ct !== undefined || r.role !== 'ct');
-        const trustedRoot = trustedRootOf(rows, url);
-        const signingConfig = sigboxSigningConfig({ publicUrl: url, oidcUrl: config.dev ? `${url}${DEV_ISSUER_PATH}` : undefined, trustedRoot });
-        const active = (role: TrustRole) => activeKey(rows, role)?.material ?? '';
-        return buildTrustFiles({ trustedRoot, signingConfig, caChainDer: chainDerOf(active('ca')), rekorPublicKeyPem: active('rekor'), ...(ct ? { ctPublicKeyPem: active('ct') } : {}) });
+        return boxTrustFiles(await readTrustKeys(db), { publicUrl: url, ctLog: ct !== undefined, oidcUrl: config.dev ? `${url}${DEV_ISSUER_PATH}` : undefined });
       },
       afterListen(url) {
         if (config.dev) ca.issuers.addIssuer({ url: `${url}${DEV_ISSUER_PATH}`, type: 'email' });

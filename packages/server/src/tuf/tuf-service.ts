@@ -1,29 +1,27 @@
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 import type { Targets } from '@tufjs/models';
+import { loadKeyring } from '@sigbox/keyring';
 import {
   DEFAULT_ONLINE_POLICY,
   type OnlinePolicy,
+  type OnlineState,
   type RoleName,
   type SignedDocument,
   type TargetInput,
-  buildTargets,
   planOnlineRefresh,
   readOnlineState,
   secondsUntilExpiry,
-  sha256Hex,
-  signMetadata,
   signOnlineRefresh,
-  targetPath,
   toMetadata,
   verifyRootUpdate,
 } from '@sigbox/tuf';
 import type { BoxKeys } from '../trust/box-keys.js';
+import { keysNamedBy } from './tuf-keys.js';
+import { TARGETS_LIFETIME_MS, publishTargetsVersion, samePublication } from './tuf-publication.js';
 import { readCeremonyRoots } from './tuf-root.js';
 import type { TufStore } from './tuf-store.js';
-
-/** Targets are signed by the targets key at each trust change; a year without change still needs a fresh one. */
-export const TARGETS_LIFETIME_MS = 365 * 86_400_000;
+import { trustedBy } from './tuf-trust.js';
 /** Offline roles (root, targets) are warned about this long before they expire: time to convene the key holders. */
 export const OFFLINE_WARNING_MS = 60 * 86_400_000;
 /** How often the log counts each role down to its expiry. */
@@ -55,16 +53,27 @@ export interface TufService {
   sync(targets: readonly TargetInput[]): Promise<void>;
 }
 
-type TargetsJson = { targets: Record<string, { hashes: { sha256: string }; custom?: unknown }> };
-
-/** Whether the latest targets already publish exactly these files (names, hashes, custom metadata). */
-function samePublication(latest: SignedDocument, wanted: readonly TargetInput[]): boolean {
-  const published = (latest.json as { signed: TargetsJson }).signed.targets;
-  if (Object.keys(published).length !== wanted.length) return false;
-  return wanted.every((t) => {
-    const p = published[t.name];
-    return p !== undefined && p.hashes.sha256 === sha256Hex(t.bytes) && JSON.stringify(p.custom ?? null) === JSON.stringify(t.custom ?? null);
+/**
+ * The planner's state, with a role whose newest version the served root no longer trusts (its key was rotated by a
+ * new root) marked as expired: it is re-signed at once with the key the root names. A client that updated to the new
+ * root refuses the old timestamp and snapshot (TUF spec §5.3.11, §5.4.3, §5.5.3); waiting for their expiry would
+ * break every client for up to a week.
+ */
+function withUntrusted(
+  state: OnlineState,
+  docs: { snapshot?: SignedDocument | undefined; timestamp?: SignedDocument | undefined },
+  root: SignedDocument,
+  now: Date,
+): { state: OnlineState; rotated: RoleName[] } {
+  const rotated = (['snapshot', 'timestamp'] as const).filter((role) => {
+    const doc = docs[role];
+    return doc !== undefined && state[role] !== undefined && !trustedBy(doc, root);
   });
+  const expire = <T extends { expires: Date }>(role: 'snapshot' | 'timestamp', current: T): T => (rotated.includes(role) ? { ...current, expires: now } : current);
+  return {
+    state: { ...state, ...(state.snapshot ? { snapshot: expire('snapshot', state.snapshot) } : {}), ...(state.timestamp ? { timestamp: expire('timestamp', state.timestamp) } : {}) },
+    rotated,
+  };
 }
 
 /**
@@ -80,6 +89,7 @@ export function createTufService(options: TufServiceOptions): TufService {
   const policy = options.policy ?? DEFAULT_ONLINE_POLICY;
   const expiries = new Map<RoleName, Date>();
   let offlineTargetsWarned = '';
+  let rootRefused = '';
 
   new Gauge({
     name: 'sigbox_tuf_expiry_seconds',
@@ -93,45 +103,66 @@ export function createTufService(options: TufServiceOptions): TufService {
 
   async function importRoots(): Promise<SignedDocument> {
     let current = await store.latest('root');
-    for (const root of await readCeremonyRoots(keys.source.keyring)) {
-      if (current !== undefined && root.version <= current.version) continue;
-      verifyRootUpdate(current, root);
-      if (await store.put(root)) logger.info({ version: root.version, expires: root.expires }, 'TUF root published');
-      current = root;
+    try {
+      for (const root of await readCeremonyRoots(keys.source.keyring)) {
+        if (current !== undefined && root.version <= current.version) continue;
+        verifyRootUpdate(current, root);
+        if (await store.put(root)) logger.info({ version: root.version, expires: root.expires }, 'TUF root published');
+        current = root;
+      }
+      rootRefused = '';
+    } catch (err) {
+      if (current === undefined) throw err;
+      // A root file still being copied in, or short of signatures, must not stop the timestamp refresh that keeps
+      // every client working: the served root stays, and the file is tried again at every round.
+      const why = err instanceof Error ? err.message : String(err);
+      if (rootRefused !== why) logger.error({ reason: why, served: current.version }, `a TUF root in ${keys.source.keyring.dir}/tuf cannot be published: still serving root v${current.version}`);
+      rootRefused = why;
     }
     if (current === undefined) throw new Error(`no TUF root: ${keys.source.keyring.dir}/tuf/1.root.json is missing (made by \`sigbox init\`)`);
     return current;
   }
 
-  async function publishTargets(wanted: readonly TargetInput[]): Promise<void> {
+  /**
+   * The key `root` names for an online-signed role, from the keyring (re-read when it has none: a ceremony adds keys
+   * and the root naming them together). The newest such key when a root names several.
+   */
+  async function signerFor(root: SignedDocument, role: 'targets' | 'snapshot' | 'timestamp') {
+    const entry = keysNamedBy(keys.source.keyring, root, role).at(-1) ?? keysNamedBy(await loadKeyring(keys.source.keyring.dir), root, role).at(-1);
+    if (entry === undefined) throw new Error(`root v${root.version} names no ${role} key of the keyring in ${keys.source.keyring.dir}`);
+    return (await keys.signingKey(entry.name)).signer;
+  }
+
+  async function publishTargets(wanted: readonly TargetInput[], root: SignedDocument): Promise<void> {
     const latest = await store.latest('targets');
-    if (latest !== undefined && samePublication(latest, wanted)) return;
+    // Unchanged files are signed again only when a new root rotated the targets key.
+    if (latest !== undefined && samePublication(latest, wanted) && trustedBy(latest, root)) return;
     let signer;
     try {
-      signer = (await keys.signingKey(keys.newest('tuf-targets').name)).signer;
+      signer = await signerFor(root, 'targets');
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       if (offlineTargetsWarned !== why) logger.warn({ reason: why }, 'the trust files changed but the TUF targets key is offline: publish them with `sigbox tuf publish` from the key ceremony');
       offlineTargetsWarned = why;
       return;
     }
-    for (const t of wanted) await store.putTarget(targetPath(t.name, t.bytes), t.bytes);
-    const version = (latest?.version ?? 0) + 1;
-    const doc = await signMetadata(buildTargets({ version, expires: new Date(clock().getTime() + (options.targetsLifetimeMs ?? TARGETS_LIFETIME_MS)), targets: wanted }), [signer]);
-    if (await store.put(doc)) logger.info({ version, targets: wanted.map((t) => t.name) }, 'TUF targets published');
+    const expires = new Date(clock().getTime() + (options.targetsLifetimeMs ?? TARGETS_LIFETIME_MS));
+    const { doc, stored } = await publishTargetsVersion({ store, wanted, signer, root, expires });
+    if (stored) logger.info({ version: doc.version, targets: wanted.map((t) => t.name) }, 'TUF targets published');
   }
 
-  async function refreshOnline(): Promise<void> {
+  async function refreshOnline(root: SignedDocument): Promise<void> {
     const targets = await store.latest('targets');
     if (targets === undefined) return; // nothing to snapshot before the first targets
     const [snapshot, timestamp] = [await store.latest('snapshot'), await store.latest('timestamp')];
-    const plan = planOnlineRefresh(readOnlineState({ targets, ...(snapshot ? { snapshot } : {}), ...(timestamp ? { timestamp } : {}) }), clock(), policy);
+    const now = clock();
+    const current = withUntrusted(readOnlineState({ targets, ...(snapshot ? { snapshot } : {}), ...(timestamp ? { timestamp } : {}) }), { snapshot, timestamp }, root, now);
+    const plan = planOnlineRefresh(current.state, now, policy);
     if (plan.snapshot === undefined && plan.timestamp === undefined) return;
-    const signer = async (role: 'tuf-snapshot' | 'tuf-timestamp') => [(await keys.signingKey(keys.newest(role).name)).signer];
-    const signed = await signOnlineRefresh(plan, { snapshot: await signer('tuf-snapshot'), timestamp: await signer('tuf-timestamp') }, snapshot);
+    const signed = await signOnlineRefresh(plan, { snapshot: [await signerFor(root, 'snapshot')], timestamp: [await signerFor(root, 'timestamp')] }, snapshot);
     for (const doc of [signed.snapshot, signed.timestamp]) {
       if (doc === undefined) continue;
-      const reason = doc.role === 'snapshot' ? plan.snapshot?.reason : plan.timestamp?.reason;
+      const reason = current.rotated.includes(doc.role) ? 'key rotated' : doc.role === 'snapshot' ? plan.snapshot?.reason : plan.timestamp?.reason;
       if (await store.put(doc)) logger.info({ role: doc.role, version: doc.version, expires: doc.expires, reason }, 'TUF metadata re-signed');
     }
   }
@@ -158,9 +189,9 @@ export function createTufService(options: TufServiceOptions): TufService {
 
   return {
     async sync(wanted) {
-      await importRoots();
-      await publishTargets(wanted);
-      await refreshOnline();
+      const root = await importRoots();
+      await publishTargets(wanted, root);
+      await refreshOnline(root);
       await recordExpiries();
     },
   };
