@@ -3,10 +3,11 @@
 // client gets its trust ONLY from that mirror and the ceremony's 1.root.json: no --trusted-root, --signing-config,
 // --trust-config, SIGSTORE_* variable or --insecure-* flag anywhere. cosign v3 signs, the log and the CA rotate
 // (`sigbox rotate`), it signs again with the same TUF cache, and every client verifies both signatures: cosign v3,
-// cosign v2 (its legacy targets and its trusted_root.json), sigstore-js (`verify()` over @sigstore/tuf) and
-// sigstore-python (`--instance` after `trust-instance`). Then the first TUF timestamp expires in real time
-// (--tuf-timestamp-expiry 60) and cosign v3 still verifies: the box re-signed it. Last, `sigbox up` refuses a wrong
-// PIN, a removed token and an unknown token label. PostgreSQL pass only (one box, one database, about 2 minutes).
+// cosign v2 (its legacy bundles, trusting trusted_root.json; the legacy targets checked), sigstore-js (`verify()`
+// over @sigstore/tuf) and sigstore-python (`--instance` after `trust-instance`). `sigbox up` refuses a wrong PIN, a
+// removed token and an unknown token label. Last, the first TUF timestamp expires in real time
+// (--tuf-timestamp-expiry 60) and cosign v3 still verifies: the box re-signed it. PostgreSQL pass only (one box, one
+// database, about 70 s, most of it that wait).
 // Tests run in order: each uses what the ones before signed.
 import crypto from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -115,12 +116,18 @@ function withProto3Defaults(bundle: BundleJson): BundleJson {
   return copy;
 }
 
-/** The `sigstore` custom metadata of every legacy target in cosign v2's cached targets.json. */
-async function cosignLegacyTargets(home: string): Promise<Array<{ usage: string; status: string }>> {
+interface CachedTargets { signed: { targets: Record<string, { hashes: { sha256: string }; custom?: { sigstore?: { usage: string; status: string } } }> } }
+
+/** The targets.json a client's TUF cache under `home` holds (verified by the client against the root it trusts). */
+async function cachedTargets(home: string): Promise<CachedTargets['signed']['targets']> {
   const files = (await filesUnder(home)).filter((f) => path.basename(f) === 'targets.json');
-  if (files.length !== 1) throw new Error(`cosign v2 cache: ${files.length} targets.json files`);
-  const targets = (JSON.parse(await readFile(files[0] as string, 'utf8')) as { signed: { targets: Record<string, { custom?: { sigstore?: { usage: string; status: string } } }> } }).signed.targets;
-  return Object.values(targets).flatMap((t) => (t.custom?.sigstore === undefined ? [] : [t.custom.sigstore]));
+  if (files.length !== 1) throw new Error(`TUF cache under ${home}: ${files.length} targets.json files`);
+  return (JSON.parse(await readFile(files[0] as string, 'utf8')) as CachedTargets).signed.targets;
+}
+
+/** The log ID of a PEM public key: SHA-256 of its DER SubjectPublicKeyInfo, hex. */
+function pemLogId(pem: string): string {
+  return crypto.createHash('sha256').update(crypto.createPublicKey(pem).export({ type: 'spki', format: 'der' })).digest('hex');
 }
 
 /** A `sigbox` command run to its end. */
@@ -149,7 +156,7 @@ describe.skipIf(!READY)('trust through the TUF mirror: sigbox init on SoftHSM, u
   const timings: Record<string, number> = {};
 
   const hsmEnv = () => ({ SIGBOX_HSM_PIN: PIN, SOFTHSM2_CONF: process.env.SOFTHSM2_CONF });
-  const clientEnv = (home: string, more: Record<string, string> = {}) => ({
+  const clientEnv = (home: string) => ({
     // Nothing of the caller's: no SIGSTORE_*, TUF_*, COSIGN_* can reach a client.
     PATH: process.env.PATH ?? '',
     HOME: home,
@@ -158,7 +165,6 @@ describe.skipIf(!READY)('trust through the TUF mirror: sigbox init on SoftHSM, u
     XDG_DATA_HOME: path.join(home, 'data'),
     XDG_CONFIG_HOME: path.join(home, 'config'),
     COLUMNS: CONSOLE_COLUMNS,
-    ...more,
   });
   const run = (binary: string | undefined, home: string, args: string[]) => runTool(binary as string, args, { cwd: work, env: clientEnv(home) });
   const ok = (result: ToolResult, what: string) => {
@@ -182,7 +188,12 @@ describe.skipIf(!READY)('trust through the TUF mirror: sigbox init on SoftHSM, u
   };
   /** GET /tuf/timestamp.json requests the box has logged so far. */
   const tufTimestampRequests = () => sigbox.stdout().split('"path":"/tuf/timestamp.json"').length - 1;
-  const trustedRoot = () => readFile(path.join(data, 'trusted_root.json'), 'utf8').then((t) => JSON.parse(t) as TrustedRootJson);
+  /** No file the ceremony, a rotation or the box wrote holds a private key in clear: they are all in the token. */
+  const expectNoPrivateKey = async () => {
+    for (const file of [...(await filesUnder(keys)), ...(await filesUnder(data))]) {
+      expect(await readFile(file, 'latin1'), file).not.toMatch(/PRIVATE KEY/);
+    }
+  };
 
   beforeAll(async () => {
     const started = performance.now();
@@ -233,16 +244,12 @@ describe.skipIf(!READY)('trust through the TUF mirror: sigbox init on SoftHSM, u
     expect(code).toBe(0);
   });
 
-  it('init kept every private key in the token: no PRIVATE KEY block in any file of the keys folder', async () => {
+  it('init kept every private key in the token: no PRIVATE KEY block in any file of the keys or data folder', async () => {
     const files = await filesUnder(keys);
     expect(files.map((f) => path.relative(keys, f))).toEqual(expect.arrayContaining(['keyring.json', path.join('tuf', '1.root.json')]));
-    for (const file of files) expect(await readFile(file, 'utf8'), file).not.toMatch(/PRIVATE KEY/);
     const keyring = JSON.parse(await readFile(path.join(keys, 'keyring.json'), 'utf8')) as { hsm?: { tokenLabel: string } };
     expect(keyring.hsm?.tokenLabel).toBe(TOKEN_LABEL);
-    // Nor did the box write one into its data folder.
-    for (const file of await filesUnder(data)) {
-      if (/\.(pem|json|pub)$/.test(file)) expect(await readFile(file, 'utf8'), file).not.toMatch(/PRIVATE KEY/);
-    }
+    await expectNoPrivateKey();
   });
 
   it('cosign v3 and v2 initialize from the mirror; v3 signs bundle A, v2 signs on its legacy path, both verify', async () => {
@@ -253,18 +260,19 @@ describe.skipIf(!READY)('trust through the TUF mirror: sigbox init on SoftHSM, u
     ok(await run(COSIGN_V3, homes.cosign3, ['sign-blob', '--identity-token', idToken(), '--bundle', 'a.sigstore.json', '-y', 'artifact']), 'cosign v3 sign-blob A');
     const verified = ok(await run(COSIGN_V3, homes.cosign3, ['verify-blob', '--bundle', 'a.sigstore.json', ...identity(), 'artifact']), 'cosign v3 verify-blob A');
     expect(verified.stderr).toContain('Verified OK');
-    const root = await trustedRoot();
+    const root = await publishedTrustedRoot();
     const a = await readJson<BundleJson>('a.sigstore.json');
     expect(a.verificationMaterial.tlogEntries[0]?.logId.keyId).toBe(root.tlogs[0]?.logId.keyId);
 
-    // cosign v2's default path: URL flags to sign, and the CA, CT and Rekor keys from the legacy TUF targets.
+    // cosign v2's default path: Fulcio v1 and Rekor by URL flags (no trust in them), a cosign bundle with a SET.
     const legacySign = ['sign-blob', '--fulcio-url', url, '--rekor-url', url, '--identity-token', idToken(), '-y'];
-    ok(await run(COSIGN_V2, homes.cosign2, [...legacySign, '--bundle', 'v2-before.bundle', 'artifact']), 'cosign v2 sign-blob (legacy)');
+    const signed = ok(await run(COSIGN_V2, homes.cosign2, [...legacySign, '--bundle', 'v2-before.bundle', 'artifact']), 'cosign v2 sign-blob (legacy)');
+    expect(signed.stderr).toContain('Successfully verified SCT');
     ok(await run(COSIGN_V2, homes.cosign2, ['verify-blob', '--rekor-url', url, '--bundle', 'v2-before.bundle', ...identity(), 'artifact']), 'cosign v2 verify-blob (legacy)');
     timings.signBeforeRotation = Math.round(performance.now() - started);
   }, CLIENT_STEP_TIMEOUT_MS);
 
-  it('sigbox rotate log and ca: the box switches to a new shard and a new CA within seconds', async () => {
+  it('sigbox rotate log and ca (new keys in the token): the box switches to a new shard and a new CA and publishes them through TUF within seconds', async () => {
     const started = performance.now();
     for (const role of ['log', 'ca']) {
       const rotated = await sigboxCommand(['rotate', role, '--keys', keys, '--database-url', database.url as string], hsmEnv());
@@ -277,6 +285,7 @@ describe.skipIf(!READY)('trust through the TUF mirror: sigbox init on SoftHSM, u
       return (log.inactiveShards?.length ?? 0) === 1 && root.certificateAuthorities.length === 2 && root.tlogs.length === 2;
     };
     expect(await until(switched, ROTATION_WAIT_MS)).toBe(true);
+    await expectNoPrivateKey();
     timings.rotationVisible = Math.round(performance.now() - started);
   }, ROTATION_WAIT_MS + 30_000);
 
@@ -306,11 +315,12 @@ describe.skipIf(!READY)('trust through the TUF mirror: sigbox init on SoftHSM, u
     timings.cosignV3AfterRotation = Math.round(performance.now() - started);
   }, CLIENT_STEP_TIMEOUT_MS);
 
-  it('cosign v2 verifies its legacy bundles from before and after the rotation (legacy targets, the old ones Expired), and A and B', async () => {
+  it('cosign v2 signs and verifies on its legacy bundle path across the rotation, trusting trusted_root.json from the mirror; the legacy targets follow the rotation', async () => {
     const started = performance.now();
     const legacySign = ['sign-blob', '--fulcio-url', url, '--rekor-url', url, '--identity-token', idToken(), '-y'];
+    const at = sigbox.stdout().length;
     ok(await run(COSIGN_V2, homes.cosign2, [...legacySign, '--bundle', 'v2-after.bundle', 'artifact']), 'cosign v2 sign-blob (legacy) after the rotation');
-    const root = await trustedRoot();
+    const root = await publishedTrustedRoot();
     const [before, after] = [await readJson<LegacyBundle>('v2-before.bundle'), await readJson<LegacyBundle>('v2-after.bundle')];
     expect(before.rekorBundle.Payload.logID).not.toBe(after.rekorBundle.Payload.logID);
     expect(root.tlogs.map((t) => b64hex(t.logId.keyId))).toEqual(expect.arrayContaining([before.rekorBundle.Payload.logID, after.rekorBundle.Payload.logID]));
@@ -318,14 +328,29 @@ describe.skipIf(!READY)('trust through the TUF mirror: sigbox init on SoftHSM, u
       ok(await run(COSIGN_V2, homes.cosign2, ['verify-blob', '--rekor-url', url, '--bundle', bundle, ...identity(), 'artifact']), `cosign v2 verify-blob ${bundle}`);
     }
     expectRefused(await run(COSIGN_V2, homes.cosign2, ['verify-blob', '--rekor-url', url, '--bundle', 'v2-after.bundle', ...identity(), 'tampered']), 'matching bundle to payload');
-    // The legacy targets it read: the active three, and the retired Rekor key and CA as Expired.
-    const targets = await cosignLegacyTargets(homes.cosign2);
-    expect(targets.filter((t) => t.status === 'Active').map((t) => t.usage).sort()).toEqual(['CTFE', 'Fulcio', 'Rekor']);
-    expect(targets.filter((t) => t.status === 'Expired').map((t) => t.usage).sort()).toEqual(['Fulcio', 'Rekor']);
-    // Its sigstore-go path reads trusted_root.json from the same TUF cache.
     for (const bundle of ['a.sigstore.json', 'b.sigstore.json']) {
       ok(await run(COSIGN_V2, homes.cosign2, ['verify-blob', '--new-bundle-format', '--bundle', bundle, ...identity(), 'artifact']), `cosign v2 verify-blob ${bundle}`);
     }
+    // cosign v2.6.5 refreshed through TUF and took trusted_root.json, even on its legacy bundle path: with that
+    // target present it never downloads the legacy PEM targets (they serve sigstore/sigstore pkg/tuf readers:
+    // older cosign v2, Kyverno, policy-controller).
+    const requested = sigbox.stdout().slice(at);
+    expect(requested).toMatch(/"path":"\/tuf\/targets\/[0-9a-f]{64}\.trusted_root\.json"/);
+    expect(requested).not.toMatch(/"path":"\/tuf\/targets\/[^"]*\.(pub|pem)"/);
+    // The targets it verified list the legacy ones: the active three, and the retired Rekor key and CA as Expired,
+    // each with the key of its side of the rotation.
+    const targets = await cachedTargets(homes.cosign2);
+    const legacy = Object.entries(targets).flatMap(([name, t]) => (t.custom?.sigstore === undefined ? [] : [{ name, sha256: t.hashes.sha256, ...t.custom.sigstore }]));
+    expect(legacy.filter((t) => t.status === 'Active').map((t) => `${t.usage} ${t.name}`).sort()).toEqual(['CTFE ctfe.pub', 'Fulcio fulcio_v1.crt.pem', 'Rekor rekor.pub']);
+    expect(legacy.filter((t) => t.status === 'Expired').map((t) => t.usage).sort()).toEqual(['Fulcio', 'Rekor']);
+    const rekorKey = async (status: string) => {
+      const target = legacy.find((t) => t.usage === 'Rekor' && t.status === status);
+      const res = await fetch(`${mirror}/targets/${target?.sha256}.${target?.name}`);
+      expect(res.status).toBe(200);
+      return pemLogId(await res.text());
+    };
+    expect(await rekorKey('Active')).toBe(after.rekorBundle.Payload.logID);
+    expect(await rekorKey('Expired')).toBe(before.rekorBundle.Payload.logID);
     timings.cosignV2 = Math.round(performance.now() - started);
   }, CLIENT_STEP_TIMEOUT_MS);
 
@@ -354,7 +379,7 @@ describe.skipIf(!READY)('trust through the TUF mirror: sigbox init on SoftHSM, u
     const verifyIdentity = (bundle: string) => ['verify', 'identity', '--bundle', bundle, '--cert-identity', EMAIL, '--cert-oidc-issuer', idp.url, 'artifact'];
     ok(await python(['trust-instance', rootJson]), 'sigstore trust-instance');
     ok(await python(['sign', '--identity-token', idToken(), '--bundle', 'python.sigstore.json', 'artifact']), 'sigstore sign');
-    const root = await trustedRoot();
+    const root = await publishedTrustedRoot();
     const signed = await readJson<BundleJson>('python.sigstore.json');
     expect(signed.verificationMaterial.tlogEntries[0]?.logId.keyId).toBe(root.tlogs.find((t) => t.publicKey.validFor.end === undefined)?.logId.keyId);
 
