@@ -386,6 +386,14 @@ describe.skipIf(!READY)('trust through the TUF mirror: sigbox init on SoftHSM, u
     // A and B are each the first entry of their shard: index 0 in a tree of one, so cosign's proto3 JSON leaves out
     // `logIndex` (0) and the empty `hashes`, which sigstore-python's bundle model requires (the same gap
     // sigstore-rust closed in sigstore/sigstore-rust#82). Filled in with their proto3 defaults, they verify.
+    const [a, b] = [await readJson<BundleJson>('a.sigstore.json'), await readJson<BundleJson>('b.sigstore.json')];
+    const [entryA, entryB] = [a.verificationMaterial.tlogEntries[0], b.verificationMaterial.tlogEntries[0]];
+    const fields = (o: object | undefined) => Object.keys(o ?? {}).sort();
+    expect(fields(entryA)).not.toContain('logIndex');
+    expect(fields(entryA?.inclusionProof)).toEqual(['checkpoint', 'rootHash', 'treeSize']);
+    // B's entry has its global index (the log's third: A and cosign v2's), its proof the new shard's index 0.
+    expect(entryB?.logIndex).toBe('2');
+    expect(fields(entryB?.inclusionProof)).toEqual(['checkpoint', 'rootHash', 'treeSize']);
     for (const bundle of ['a.sigstore.json', 'b.sigstore.json']) {
       expectRefused(await python(verifyIdentity(bundle)), 'Field required');
       await writeFile(path.join(work, `filled.${bundle}`), JSON.stringify(withProto3Defaults(await readJson<BundleJson>(bundle))));
