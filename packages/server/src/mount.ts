@@ -39,6 +39,8 @@ export interface Mounted {
   publish(publicUrl: string, files: readonly TrustFile[]): Promise<void>;
   /** Switches to the keys the trust history names now (another process's or `sigbox rotate`'s rotation). */
   follow(): Promise<void>;
+  /** Whether a retired key's window waits for its frozen tree to be integrated: follow again even if nothing changed. */
+  followPending(): boolean;
   /** Once the public URL is known: trust the development issuer (with --dev); returns start-up warnings. */
   afterListen(publicUrl: string): string[];
   close(): Promise<void>;
@@ -177,12 +179,17 @@ export async function mountServices(config: ServerConfig, db: Database, keys: Bo
     let published: Promise<void> = Promise.resolve();
 
     /** The frozen shards' keys end their window once their trees are integrated to their final size. */
+    let windowsPending = false;
     async function endFrozenLogWindows(rows: readonly TrustKeyRow[]): Promise<void> {
+      windowsPending = false;
       for (const range of rekor.ranges()) {
         const row = rowsOf(rows, 'rekor').find((r) => r.key_id === range.logId);
         if (range.frozenSize === undefined || row === undefined || row.valid_to !== null) continue;
         const opened = await shards.get(range.logId);
-        if (opened === undefined || (await opened.shard.tree.latest()).size < range.frozenSize) continue;
+        if (opened === undefined || (await opened.shard.tree.latest()).size < range.frozenSize) {
+          windowsPending = true; // entries sequenced before the freeze are still being integrated: next poll
+          continue;
+        }
         await endWindow(db, 'rekor', row.key_id, new Date(Date.now() + LOG_WINDOW_MARGIN_MS));
         logger.info({ keyName: row.key_name, treeId: range.treeId, finalSize: range.frozenSize }, 'retired Rekor key: its shard is frozen and fully integrated');
       }
@@ -236,6 +243,7 @@ export async function mountServices(config: ServerConfig, db: Database, keys: Bo
         following = following.then(followOnce, followOnce);
         return following;
       },
+      followPending: () => windowsPending,
       async publish(url, files) {
         // One publication at a time in this process: the timer and a trust change must not sign the same version twice.
         published = published.then(async () => tuf.sync(tufTargets(files, await readTrustKeys(db), url)));

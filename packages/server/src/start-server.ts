@@ -215,7 +215,7 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
     polling = true;
     (async () => {
       const version = await trustKeysVersion(db);
-      if (version === trustVersion) return;
+      if (version === trustVersion && !mounted.followPending()) return;
       await mounted.follow();
       trustFiles = await mounted.trustFiles(publicUrl());
       for (const file of trustFiles) await writeFileAtomic(path.join(config.dataDir, file.name), file.body);
