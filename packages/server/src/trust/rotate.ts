@@ -5,7 +5,7 @@ import { spkiDer, encoding, sha256 } from '@sigbox/core';
 import { type Database, createDb, runMigrations } from '@sigbox/db';
 import { type KeyEntry, type KeySecrets, addKeys, createKey, hsmLabel, loadKeyring, newestKey, nextKeyName, publicKeyPem } from '@sigbox/keyring';
 import { StartError } from '../error.js';
-import { type TrustRole, activeKey, readTrustKeys } from './trust-keys.js';
+import { type TrustRole, activeKey, readTrustKeys, recordNewKey } from './trust-keys.js';
 
 /** The roles `sigbox rotate` rotates. */
 export type RotatableRole = Extract<TrustRole, 'ca' | 'rekor' | 'ct'>;
@@ -68,11 +68,8 @@ export async function rotateKey(options: RotateOptions): Promise<Rotation> {
   }
   await addKeys(keyring.dir, [entry]);
   const validFrom = (options.clock ?? (() => new Date()))();
-  await options.db.kysely
-    .withTables<{ trust_keys: { role: string; key_id: string; key_name: string; material: string; tree_id: bigint | null; valid_from: Date; valid_to: Date | null } }>()
-    .insertInto('trust_keys')
-    .values({ role: options.role, key_id: keyId, key_name: name, material, tree_id: null, valid_from: validFrom, valid_to: null })
-    .execute();
+  // The tree of a new log key is recorded by the first box that opens it.
+  await recordNewKey(options.db, { role: options.role, key_id: keyId, key_name: name, material, tree_id: null, valid_from: validFrom });
   return { previous: current.key_name, entry, keyId, validFrom };
 }
 

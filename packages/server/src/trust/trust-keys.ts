@@ -37,16 +37,11 @@ export async function registerFirstKey(db: Database, row: Omit<TrustKeyRow, 'val
 }
 
 /**
- * A rotation: the new key starts at `at`, and every earlier key of the role that has no end yet ends at
- * `previousEnds` (a log: the rotation; a CA: once its last certificate has expired). One transaction, so every
- * process sees the old history or the new one.
+ * A rotation's new key, the one that signs from `valid_from` on. Earlier keys keep their rows open-ended: each box
+ * ends an old key's window once nothing it signs can still appear (mount.ts), which `sigbox rotate` cannot know.
  */
-export async function recordRotation(db: Database, row: Omit<TrustKeyRow, 'valid_to' | 'valid_from'>, at: Date, previousEnds: Date): Promise<void> {
-  await db.kysely.transaction().execute(async (trx) => {
-    const t = trx.withTables<TrustTables>();
-    await t.updateTable('trust_keys').set({ valid_to: previousEnds }).where('role', '=', row.role).where('valid_to', 'is', null).execute();
-    await t.insertInto('trust_keys').values({ ...row, valid_from: at, valid_to: null }).execute();
-  });
+export async function recordNewKey(db: Database, row: Omit<TrustKeyRow, 'valid_to'>): Promise<void> {
+  await tables(db).insertInto('trust_keys').values({ ...row, valid_to: null }).execute();
 }
 
 /** A cheap fingerprint of the history: processes poll it and reload when it changes. */
