@@ -57,3 +57,4 @@ export {
 } from './rekor-entries.js';
 export { chainPem, generalName, generalNames, oid, testCertificate, tlv, type CertificateOptions, type TestCertificate } from './peculiar-certificates.js';
 export { openRawConnection, postHead, type RawConnection } from './raw-http.js';
+export { createTufClient, type TufClient } from './tuf-client.js';

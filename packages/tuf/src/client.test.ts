@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEphemeralSigner, encoding } from '@sigbox/core';
 import { TRUSTED_ROOT_V1, type TestRepository, createTestRepository } from './__fixtures__/repository.js';
-import { type TufClient, createTufClient } from './__fixtures__/tuf-client.js';
+import { type TufClient, createTufClient } from '@sigbox/testkit';
 import { type TufServer, startTufServer } from './__fixtures__/tuf-server.js';
 import { buildRoot, buildTimestamp, signMetadata, signRoot, targetPath, toMetadata } from './index.js';
 import type { Root } from '@tufjs/models';

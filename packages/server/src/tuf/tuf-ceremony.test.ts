@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createTestDatabase, databaseEngines, type TestDatabase } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogger } from '../__fixtures__/capture-logger.js';
-import { type TufClient, createTufClient } from '../__fixtures__/tuf-client.js';
+import { type TufClient, createTufClient } from '@sigbox/testkit';
 import { type RunningServer, startServer } from '../start-server.js';
 import { initKeyring } from '../trust/init-keyring.js';
 import { rotateKey } from '../trust/rotate.js';

@@ -1,5 +1,5 @@
 // The real sigstore-js TUF client (tuf-js `Updater`, what `@sigstore/tuf` runs) over a fresh cache directory
-// seeded with a trusted root, as `sigstore.verify({ tufMirrorURL, tufRootPath })` does.
+// seeded with a trusted root, as `sigstore.verify({ tufMirrorURL, tufRootPath })` does: the oracle of the TUF tests.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
