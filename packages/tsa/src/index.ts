@@ -8,5 +8,5 @@ export {
   type TimestampRequest,
   type RequestPolicy,
 } from './request.js';
-export { createTimestampResponse, type TimestampResponseOptions } from './response.js';
+export { createTimestamper, createTimestampResponse, type Timestamper, type TimestamperOptions, type TimestampResponseOptions } from './response.js';
 export { createTsaChain, checkTsaLeaf, type TsaChain, type TsaChainOptions, type TsaValidity } from './chain.js';

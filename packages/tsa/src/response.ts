@@ -11,8 +11,7 @@ import { HASHES, OID } from './oids.js';
 import type { TimestampRequest } from './request.js';
 import { digestAlgorithmIdentifier, signatureAlgorithmIdentifier, signerDigest } from './signature-algorithm.js';
 
-export interface TimestampResponseOptions {
-  request: TimestampRequest;
+export interface TimestamperOptions {
   signer: Signer;
   /** The TSA chain as DER, leaf first; the leaf's key must be the signer's. */
   chainDer: readonly Uint8Array[];
@@ -20,12 +19,23 @@ export interface TimestampResponseOptions {
   policyOid?: string;
   /** Default `() => new Date()`; the time is truncated to whole seconds, as Go's encoding/asn1 writes it. */
   clock?: () => Date;
-  /** TSTInfo serialNumber, positive; default 159 random bits (RFC 3161 §2.4.2: unique per TSA, up to 160 bits). */
-  serialNumber?: bigint;
   /** Default 1 s (upstream's fixed `time.ParseDuration("1s")`). */
   accuracy?: { seconds?: number; millis?: number; micros?: number };
   /** Also embed the chain above the leaf when the client asks for certificates (upstream `--include-chain-in-response`). */
   includeChain?: boolean;
+}
+
+export interface TimestampResponseOptions extends TimestamperOptions {
+  request: TimestampRequest;
+  /** TSTInfo serialNumber, positive; default 159 random bits (RFC 3161 §2.4.2: unique per TSA, up to 160 bits). */
+  serialNumber?: bigint;
+}
+
+/** A TSA bound to its signer and chain: what is per chain (the leaf parsed, the ESS attribute, the certificates) is done once. */
+export interface Timestamper {
+  /** The TSA chain, leaf first. */
+  readonly chainDer: readonly Uint8Array[];
+  respond(request: TimestampRequest, options?: { serialNumber?: bigint; clock?: () => Date }): Promise<Uint8Array>;
 }
 
 /** A positive INTEGER's minimal two's-complement content; signed for nonces. */
@@ -53,95 +63,110 @@ function digest(name: 'sha256' | 'sha384' | 'sha512', data: Uint8Array): ArrayBu
 const attribute = (attrType: string, value: unknown) => new Attribute({ attrType, attrValues: [AsnConvert.serialize(value)] });
 
 /**
- * A granted `TimeStampResp` (RFC 3161 §2.4.2) as sigstore/timestamp-authority makes it (pkg/api/timestamp.go at
- * 027bd03ae621feff8b88c01f1f05c5369f4e7bcf, signing through digitorus/timestamp and digitorus/pkcs7): TSTInfo v1 with
- * the requested or default policy, the request's imprint, accuracy 1 s, ordering false, the nonce echoed, genTime as
- * UTC GeneralizedTime; SignedData v3 whose one SignerInfo (issuerAndSerialNumber) signs contentType, signingTime,
- * messageDigest and signingCertificateV2 (RFC 5816 ESSCertIDv2 over the leaf); the leaf certificate embedded only
- * when the request sets certReq. Upstream answers bad requests with HTTP 400 and a JSON body, never with a
- * `rejection` TimeStampResp, so there is no rejection form here.
+ * A TSA answering as sigstore/timestamp-authority does (pkg/api/timestamp.go at 027bd03ae621feff8b88c01f1f05c5369f4e7bcf,
+ * signing through digitorus/timestamp and digitorus/pkcs7): a granted `TimeStampResp` (RFC 3161 §2.4.2) whose TSTInfo
+ * v1 has the requested or default policy, the request's imprint, accuracy 1 s, ordering false, the nonce echoed and
+ * genTime as UTC GeneralizedTime in whole seconds; SignedData v3 whose one SignerInfo (issuerAndSerialNumber) signs
+ * contentType, signingTime, messageDigest and signingCertificateV2 (RFC 5816: ESSCertIDv2, SHA-256 of the leaf, with
+ * issuerSerial); the leaf certificate embedded only when the request sets certReq. Upstream answers bad requests with
+ * HTTP 400 and a JSON body, never with a `rejection` TimeStampResp, so there is no rejection form here.
  */
-export async function createTimestampResponse(options: TimestampResponseOptions): Promise<Uint8Array> {
-  const { request, signer, chainDer } = options;
+export function createTimestamper(options: TimestamperOptions): Timestamper {
+  const { signer, chainDer } = options;
   const leafDer = chainDer[0];
   if (!leafDer) throw new TsaError('INVALID_CHAIN', 'the TSA chain is empty');
-  let leaf: Certificate;
-  try {
-    leaf = AsnConvert.parse(leafDer, Certificate);
-  } catch (err) {
-    throw new TsaError('INVALID_CERTIFICATE', 'the TSA leaf does not parse', { cause: err });
-  }
+  const certificates = chainDer.map((der, i) => {
+    try {
+      const cert = AsnConvert.parse(der, Certificate);
+      // Embedded certificates are re-encoded from the parse: they must come back byte for byte or their signatures break.
+      if (!bytesEqual(new Uint8Array(AsnConvert.serialize(cert)), der)) throw new Error('not DER');
+      return cert;
+    } catch (err) {
+      throw new TsaError('INVALID_CERTIFICATE', `TSA chain certificate ${i} is not a DER certificate`, { cause: err });
+    }
+  });
+  const leaf = certificates[0]!;
   if (!bytesEqual(new Uint8Array(AsnConvert.serialize(leaf.tbsCertificate.subjectPublicKeyInfo)), spkiDer(signer.publicKey))) {
     throw new TsaError('INVALID_CHAIN', "the signer's key is not the TSA leaf's key");
   }
-  const now = (options.clock ?? (() => new Date()))();
-  const genTime = new Date(Math.floor(now.getTime() / 1000) * 1000);
-  const accuracy = options.accuracy ?? { seconds: 1 };
-  const tstInfo = new TSTInfo({
-    version: 1,
-    policy: request.reqPolicy ?? options.policyOid ?? OID.sigstorePolicy,
-    messageImprint: new MessageImprint({
-      hashAlgorithm: new AlgorithmIdentifier({
-        algorithm: HASHES[request.hashAlgorithm].oid,
-        ...(request.hashParameters ? { parameters: request.hashParameters.slice().buffer } : {}),
-      }),
-      hashedMessage: new OctetString(request.digest),
-    }),
-    serialNumber: integerBytes(options.serialNumber ?? randomSerial()),
-    genTime,
-    accuracy: new Accuracy(accuracy),
-    ordering: false,
-    ...(request.nonce !== undefined ? { nonce: integerBytes(request.nonce) } : {}),
-  });
-  const tstInfoDer = new Uint8Array(AsnConvert.serialize(tstInfo));
-
   const digestName = signerDigest(signer.algorithm);
   const issuerSerial = new IssuerSerial({
     issuer: new GeneralNames([new GeneralName({ directoryName: leaf.tbsCertificate.issuer })]),
     serialNumber: leaf.tbsCertificate.serialNumber,
   });
   const essCertId = new EssCertIdV2({ certHash: new OctetString(digest('sha256', leafDer)), issuerSerial });
-  const attributes = [
-    attribute(OID.contentType, new ContentTypeValue(OID.tstInfo)),
-    attribute(OID.signingTime, new SigningTime(genTime)),
-    attribute(OID.messageDigest, new OctetString(digest(digestName, tstInfoDer))),
-    attribute(OID.signingCertificateV2, new SigningCertificateV2({ certs: [essCertId] })),
-  ];
-  // DER orders a SET OF by its members' encodings (X.690 §11.6); the signature covers exactly that order.
-  const sorted = attributes
-    .map((a) => ({ a, der: Buffer.from(AsnConvert.serialize(a)) }))
-    .sort((x, y) => Buffer.compare(x.der, y.der))
-    .map(({ a }) => a);
-  const signedAttrsDer = new Uint8Array(AsnConvert.serialize(new AttributeSet(sorted)));
-  const signature = await signer.sign(signedAttrsDer);
-
-  const certificates = !request.certReq
-    ? undefined
-    : new CertificateSet(
-        (options.includeChain ? chainDer : [leafDer]).map((der) => new CertificateChoices({ certificate: AsnConvert.parse(der, Certificate) })),
-      );
-  const signedData = new SignedData({
-    version: 3, // RFC 5652 §5.1: eContentType other than id-data
-    digestAlgorithms: new DigestAlgorithmIdentifiers([digestAlgorithmIdentifier(digestName)]),
-    encapContentInfo: new EncapsulatedContentInfo({
-      eContentType: OID.tstInfo,
-      eContent: new EncapsulatedContent({ single: new OctetString(tstInfoDer) }),
-    }),
-    ...(certificates ? { certificates } : {}),
-    signerInfos: new SignerInfos([
-      new SignerInfo({
-        version: 1,
-        sid: new SignerIdentifier({
-          issuerAndSerialNumber: new IssuerAndSerialNumber({ issuer: leaf.tbsCertificate.issuer, serialNumber: leaf.tbsCertificate.serialNumber }),
-        }),
-        digestAlgorithm: digestAlgorithmIdentifier(digestName),
-        signedAttrs: sorted,
-        signatureAlgorithm: signatureAlgorithmIdentifier(signer.algorithm),
-        signature: new OctetString(signature),
-      }),
-    ]),
+  const signingCertificate = attribute(OID.signingCertificateV2, new SigningCertificateV2({ certs: [essCertId] }));
+  const contentType = attribute(OID.contentType, new ContentTypeValue(OID.tstInfo));
+  const sid = new SignerIdentifier({
+    issuerAndSerialNumber: new IssuerAndSerialNumber({ issuer: leaf.tbsCertificate.issuer, serialNumber: leaf.tbsCertificate.serialNumber }),
   });
-  const token = new TimeStampToken({ contentType: OID.signedData, content: AsnConvert.serialize(signedData) });
-  const response = new TimeStampResp({ status: new PKIStatusInfo({ status: PKIStatus.granted }), timeStampToken: token });
-  return new Uint8Array(AsnConvert.serialize(response));
+  const embedded = new CertificateSet(
+    (options.includeChain ? certificates : [leaf]).map((certificate) => new CertificateChoices({ certificate })),
+  );
+  const accuracy = new Accuracy(options.accuracy ?? { seconds: 1 });
+  const policy = options.policyOid ?? OID.sigstorePolicy;
+
+  return {
+    chainDer,
+    async respond(request, call = {}) {
+      const now = (call.clock ?? options.clock ?? (() => new Date()))();
+      const genTime = new Date(Math.floor(now.getTime() / 1000) * 1000);
+      const tstInfo = new TSTInfo({
+        version: 1,
+        policy: request.reqPolicy ?? policy,
+        messageImprint: new MessageImprint({
+          hashAlgorithm: new AlgorithmIdentifier({
+            algorithm: HASHES[request.hashAlgorithm].oid,
+            ...(request.hashParameters ? { parameters: request.hashParameters.slice().buffer } : {}),
+          }),
+          hashedMessage: new OctetString(request.digest),
+        }),
+        serialNumber: integerBytes(call.serialNumber ?? randomSerial()),
+        genTime,
+        accuracy,
+        ordering: false,
+        ...(request.nonce !== undefined ? { nonce: integerBytes(request.nonce) } : {}),
+      });
+      const tstInfoDer = new Uint8Array(AsnConvert.serialize(tstInfo));
+      const attributes = [
+        contentType,
+        attribute(OID.signingTime, new SigningTime(genTime)),
+        attribute(OID.messageDigest, new OctetString(digest(digestName, tstInfoDer))),
+        signingCertificate,
+      ];
+      // DER orders a SET OF by its members' encodings (X.690 §11.6); the signature covers exactly that order.
+      const sorted = attributes
+        .map((a) => ({ a, der: Buffer.from(AsnConvert.serialize(a)) }))
+        .sort((x, y) => Buffer.compare(x.der, y.der))
+        .map(({ a }) => a);
+      const signature = await signer.sign(new Uint8Array(AsnConvert.serialize(new AttributeSet(sorted))));
+      const signedData = new SignedData({
+        version: 3, // RFC 5652 §5.1: eContentType other than id-data
+        digestAlgorithms: new DigestAlgorithmIdentifiers([digestAlgorithmIdentifier(digestName)]),
+        encapContentInfo: new EncapsulatedContentInfo({
+          eContentType: OID.tstInfo,
+          eContent: new EncapsulatedContent({ single: new OctetString(tstInfoDer) }),
+        }),
+        ...(request.certReq ? { certificates: embedded } : {}),
+        signerInfos: new SignerInfos([
+          new SignerInfo({
+            version: 1,
+            sid,
+            digestAlgorithm: digestAlgorithmIdentifier(digestName),
+            signedAttrs: sorted,
+            signatureAlgorithm: signatureAlgorithmIdentifier(signer.algorithm),
+            signature: new OctetString(signature),
+          }),
+        ]),
+      });
+      const token = new TimeStampToken({ contentType: OID.signedData, content: AsnConvert.serialize(signedData) });
+      const response = new TimeStampResp({ status: new PKIStatusInfo({ status: PKIStatus.granted }), timeStampToken: token });
+      return new Uint8Array(AsnConvert.serialize(response));
+    },
+  };
+}
+
+/** One response (see {@link createTimestamper}); a server makes one Timestamper per chain and calls `respond`. */
+export async function createTimestampResponse(options: TimestampResponseOptions): Promise<Uint8Array> {
+  return createTimestamper(options).respond(options.request, options.serialNumber === undefined ? {} : { serialNumber: options.serialNumber });
 }
