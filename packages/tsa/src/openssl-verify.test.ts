@@ -84,6 +84,8 @@ describe.runIf(hasOpenssl)('openssl ts interop', () => {
     expect(text).toContain('Policy OID: 1.3.6.1.4.1.57264.2');
     expect(text).toContain('Accuracy: 0x01 seconds, unspecified millis, unspecified micros');
     expect(text).toContain('Nonce: unspecified');
+    expect(text).toContain('TSA: DirName:/CN=tsa leaf/O=sigbox test');
+    expect(text).toContain('Ordering: no');
     expect(text).toContain('Serial number: 0x1092');
     expect(text).toMatch(/Time stamp: \w{3} +\d+ \d\d:\d\d:\d\d \d{4} GMT/);
   });

@@ -8,8 +8,6 @@ import { HASHES, type HashName, OID, hashByOid } from './oids.js';
 /** A timestamp request, whichever form it came in, checked as upstream checks it. */
 export interface TimestampRequest {
   hashAlgorithm: HashName;
-  /** The AlgorithmIdentifier's parameters as the client sent them (DER), echoed in the TSTInfo's messageImprint. */
-  hashParameters?: Uint8Array;
   digest: Uint8Array;
   /** The nonce INTEGER, echoed verbatim in the TSTInfo (RFC 3161 §2.4.2). */
   nonce?: bigint;
@@ -44,11 +42,9 @@ export function parseTimestampRequest(der: Uint8Array, policy: RequestPolicy = {
   }
   if (req.version !== 1) throw new TsaError('MALFORMED_REQUEST', `unsupported TimeStampReq version ${req.version}`);
   const oid = req.messageImprint.hashAlgorithm.algorithm;
-  const params = req.messageImprint.hashAlgorithm.parameters;
   return checkRequest(
     {
       hashAlgorithm: hashFromOid(oid),
-      ...(params ? { hashParameters: new Uint8Array(params) } : {}),
       digest: new Uint8Array(req.messageImprint.hashedMessage.buffer),
       ...(req.nonce ? { nonce: integerValue(new Uint8Array(req.nonce)) } : {}),
       ...(req.reqPolicy ? { reqPolicy: req.reqPolicy } : {}),

@@ -7,7 +7,9 @@ import { AlgorithmIdentifier, Certificate, GeneralName, GeneralNames } from '@pe
 import { type Signer, bytesEqual, spkiDer } from '@sigbox/core';
 import { AttributeSet, ContentTypeValue, EssCertIdV2, IssuerSerial, SigningCertificateV2 } from './ess.js';
 import { TsaError } from './error.js';
-import { HASHES, OID } from './oids.js';
+import { HASHES, type HashName, OID } from './oids.js';
+
+const DER_NULL = Uint8Array.of(0x05, 0x00).buffer;
 import type { TimestampRequest } from './request.js';
 import { digestAlgorithmIdentifier, signatureAlgorithmIdentifier, signerDigest } from './signature-algorithm.js';
 
@@ -65,11 +67,12 @@ const attribute = (attrType: string, value: unknown) => new Attribute({ attrType
 /**
  * A TSA answering as sigstore/timestamp-authority does (pkg/api/timestamp.go at 027bd03ae621feff8b88c01f1f05c5369f4e7bcf,
  * signing through digitorus/timestamp and digitorus/pkcs7): a granted `TimeStampResp` (RFC 3161 §2.4.2) whose TSTInfo
- * v1 has the requested or default policy, the request's imprint, accuracy 1 s, ordering false, the nonce echoed and
- * genTime as UTC GeneralizedTime in whole seconds; SignedData v3 whose one SignerInfo (issuerAndSerialNumber) signs
- * contentType, signingTime, messageDigest and signingCertificateV2 (RFC 5816: ESSCertIDv2, SHA-256 of the leaf, with
- * issuerSerial); the leaf certificate embedded only when the request sets certReq. Upstream answers bad requests with
- * HTTP 400 and a JSON body, never with a `rejection` TimeStampResp, so there is no rejection form here.
+ * v1 has the requested or default policy, the request's digest, accuracy 1 s, ordering false, the nonce echoed,
+ * genTime as UTC GeneralizedTime in whole seconds and tsa = the leaf's subject; SignedData v3 whose one SignerInfo
+ * (issuerAndSerialNumber) signs contentType, signingTime, messageDigest and signingCertificateV2 (RFC 5816:
+ * ESSCertIDv2, the leaf hashed with the request's algorithm, with issuerSerial); the leaf embedded only when the
+ * request sets certReq. Upstream answers bad requests with HTTP 400 and a JSON body, never with a `rejection`
+ * TimeStampResp, so there is no rejection form here.
  */
 export function createTimestamper(options: TimestamperOptions): Timestamper {
   const { signer, chainDer } = options;
@@ -94,8 +97,20 @@ export function createTimestamper(options: TimestamperOptions): Timestamper {
     issuer: new GeneralNames([new GeneralName({ directoryName: leaf.tbsCertificate.issuer })]),
     serialNumber: leaf.tbsCertificate.serialNumber,
   });
-  const essCertId = new EssCertIdV2({ certHash: new OctetString(digest('sha256', leafDer)), issuerSerial });
-  const signingCertificate = attribute(OID.signingCertificateV2, new SigningCertificateV2({ certs: [essCertId] }));
+  // ESSCertIDv2 hashes the leaf with the request's algorithm; SHA-256, the DEFAULT, is left out (digitorus/timestamp
+  // populateSigningCertificateV2Ext), the others are named with NULL parameters.
+  const signingCertificate = Object.fromEntries(
+    (Object.keys(HASHES) as HashName[]).map((name) => {
+      const essCertId = new EssCertIdV2({
+        ...(name === 'sha256' ? {} : { hashAlgorithm: new AlgorithmIdentifier({ algorithm: HASHES[name].oid, parameters: DER_NULL }) }),
+        certHash: new OctetString(digest(name, leafDer)),
+        issuerSerial,
+      });
+      return [name, attribute(OID.signingCertificateV2, new SigningCertificateV2({ certs: [essCertId] }))];
+    }),
+  ) as Record<HashName, Attribute>;
+  // TSTInfo.tsa names the TSA by its certificate's subject, as upstream does (digitorus/timestamp populateTSTInfo).
+  const tsa = new GeneralName({ directoryName: leaf.tbsCertificate.subject });
   const contentType = attribute(OID.contentType, new ContentTypeValue(OID.tstInfo));
   const sid = new SignerIdentifier({
     issuerAndSerialNumber: new IssuerAndSerialNumber({ issuer: leaf.tbsCertificate.issuer, serialNumber: leaf.tbsCertificate.serialNumber }),
@@ -114,16 +129,16 @@ export function createTimestamper(options: TimestamperOptions): Timestamper {
       const tstInfo = new TSTInfo({
         version: 1,
         policy: request.reqPolicy ?? policy,
+        // Upstream writes the imprint's algorithm with NULL parameters whatever the request had (digitorus/timestamp
+        // getMessageImprint); OpenSSL and sigstore verifiers accept NULL or absent alike.
         messageImprint: new MessageImprint({
-          hashAlgorithm: new AlgorithmIdentifier({
-            algorithm: HASHES[request.hashAlgorithm].oid,
-            ...(request.hashParameters ? { parameters: request.hashParameters.slice().buffer } : {}),
-          }),
+          hashAlgorithm: new AlgorithmIdentifier({ algorithm: HASHES[request.hashAlgorithm].oid, parameters: DER_NULL }),
           hashedMessage: new OctetString(request.digest),
         }),
         serialNumber: integerBytes(call.serialNumber ?? randomSerial()),
         genTime,
         accuracy,
+        tsa,
         ordering: false,
         ...(request.nonce !== undefined ? { nonce: integerBytes(request.nonce) } : {}),
       });
@@ -132,7 +147,7 @@ export function createTimestamper(options: TimestamperOptions): Timestamper {
         contentType,
         attribute(OID.signingTime, new SigningTime(genTime)),
         attribute(OID.messageDigest, new OctetString(digest(digestName, tstInfoDer))),
-        signingCertificate,
+        signingCertificate[request.hashAlgorithm],
       ];
       // DER orders a SET OF by its members' encodings (X.690 §11.6); the signature covers exactly that order.
       const sorted = attributes
