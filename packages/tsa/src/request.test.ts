@@ -50,6 +50,11 @@ describe('parseJsonTimestampRequest', () => {
     expect({ code: err.code, clientMessage: err.clientMessage }).toEqual({ code, clientMessage });
   });
 
+  it('matches keys case-insensitively and reads null as absent, as Go fills a struct', () => {
+    const body = `{"ARTIFACTHASH":"${digest(32)}","hashalgorithm":"sha256","certificates":null,"Nonce":7,"extra":1}`;
+    expect(parseJsonTimestampRequest(body)).toEqual({ hashAlgorithm: 'sha256', digest: new Uint8Array(32).fill(7), nonce: 7n, certReq: false });
+  });
+
   it('accepts a policy the TSA is configured for', () => {
     expect(parseJsonTimestampRequest(json({ tsaPolicyOID: '1.2.3.4' }), { acceptedPolicies: ['1.2.3.4'] }).reqPolicy).toBe('1.2.3.4');
   });

@@ -98,13 +98,13 @@ export function parseJsonTimestampRequest(body: Uint8Array | string, policy: Req
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(bytes).toString('utf8'), (key, value, context?: { source?: string }) =>
-      key === 'nonce' && typeof value === 'number' && context?.source ? jsonInteger(context.source) : value,
+      key.toLowerCase() === 'nonce' && typeof value === 'number' && context?.source ? jsonInteger(context.source, value) : value,
     );
   } catch (err) {
     throw new TsaError('MALFORMED_REQUEST', `failed to parse JSON into request: ${(err as Error).message}`, { cause: err });
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TsaError('MALFORMED_REQUEST', 'the JSON request is not an object');
-  const fields = json as Record<string, unknown>;
+  const fields = jsonFields(json as Record<string, unknown>);
   const { artifactHash = '', hashAlgorithm = '', certificates = false, nonce = null, tsaPolicyOID = '' } = fields;
   if (typeof artifactHash !== 'string' || typeof hashAlgorithm !== 'string' || typeof tsaPolicyOID !== 'string') {
     throw new TsaError('MALFORMED_REQUEST', 'artifactHash, hashAlgorithm and tsaPolicyOID must be strings');
@@ -134,8 +134,26 @@ export function parseJsonTimestampRequest(body: Uint8Array | string, policy: Req
   );
 }
 
-/** A JSON number's source as an integer, as Go's big.Int.UnmarshalJSON reads it (no fraction, no exponent). */
-function jsonInteger(source: string): bigint {
-  if (!/^-?[0-9]+$/.test(source)) throw new Error(`nonce ${source.slice(0, 32)} is not an integer`);
-  return BigInt(source);
+const JSON_FIELDS = ['artifactHash', 'hashAlgorithm', 'certificates', 'nonce', 'tsaPolicyOID'] as const;
+
+/**
+ * The request's fields as Go's encoding/json fills upstream's JSONRequest: keys match case-insensitively (an exact
+ * match wins), unknown keys are ignored, and null leaves a field at its zero value.
+ */
+function jsonFields(object: Record<string, unknown>): Partial<Record<(typeof JSON_FIELDS)[number], unknown>> {
+  const out: Partial<Record<(typeof JSON_FIELDS)[number], unknown>> = {};
+  for (const field of JSON_FIELDS) {
+    const key = Object.hasOwn(object, field) ? field : Object.keys(object).findLast((k) => k.toLowerCase() === field.toLowerCase());
+    const value = key === undefined ? undefined : object[key];
+    if (value !== undefined && value !== null) out[field] = value;
+  }
+  return out;
+}
+
+/**
+ * A JSON number's source as a bigint when it is an integer, as Go's big.Int.UnmarshalJSON reads it (no fraction, no
+ * exponent); otherwise the number, which the nonce check then refuses (and which is fine under an ignored key).
+ */
+function jsonInteger(source: string, value: number): bigint | number {
+  return /^-?[0-9]+$/.test(source) ? BigInt(source) : value;
 }
