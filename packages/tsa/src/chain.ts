@@ -5,7 +5,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate, Extension, Extensions, Name, SubjectPublicKeyInfo, TBSCertificate, Validity, Version } from '@peculiar/asn1-x509';
 import { type Signer, bytesEqual, spkiDer, toPem } from '@sigbox/core';
 import { TsaError } from './error.js';
-import { integerBytes } from './response.js';
+import { integerBytes, randomSerial } from './integer.js';
 import { signatureAlgorithmIdentifier } from './signature-algorithm.js';
 
 export interface TsaValidity {
@@ -41,12 +41,6 @@ function keyId(spki: Uint8Array): string {
 
 const asn1Extension = (ext: x509.Extension) => AsnConvert.parse(ext.rawData, Extension);
 
-function serial(): bigint {
-  const bytes = crypto.randomBytes(20);
-  bytes[0] = (bytes[0] ?? 0) & 0x7f;
-  return BigInt(`0x${bytes.toString('hex')}`) || 1n;
-}
-
 /**
  * Builds the TBSCertificate from @peculiar/x509's names and extensions and has the signer sign it, so the key never
  * leaves the signer (a file or an HSM): @peculiar/x509's generator wants a WebCrypto key.
@@ -56,7 +50,7 @@ async function issue(t: { issuer: string; subject: string; spki: Uint8Array; val
   const signatureAlgorithm = signatureAlgorithmIdentifier(t.signer.algorithm);
   const tbs = new TBSCertificate({
     version: Version.v3,
-    serialNumber: integerBytes(serial()),
+    serialNumber: integerBytes(randomSerial()),
     signature: signatureAlgorithm,
     issuer: AsnConvert.parse(new x509.Name(t.issuer).toArrayBuffer(), Name),
     validity: new Validity(t.validity),

@@ -7,6 +7,7 @@ import { AlgorithmIdentifier, Certificate, GeneralName, GeneralNames } from '@pe
 import { type Signer, bytesEqual, spkiDer } from '@sigbox/core';
 import { AttributeSet, ContentTypeValue, EssCertIdV2, IssuerSerial, SigningCertificateV2 } from './ess.js';
 import { TsaError } from './error.js';
+import { integerBytes, randomSerial } from './integer.js';
 import { HASHES, type HashName, OID } from './oids.js';
 
 const DER_NULL = Uint8Array.of(0x05, 0x00).buffer;
@@ -38,24 +39,6 @@ export interface Timestamper {
   /** The TSA chain, leaf first. */
   readonly chainDer: readonly Uint8Array[];
   respond(request: TimestampRequest, options?: { serialNumber?: bigint; clock?: () => Date }): Promise<Uint8Array>;
-}
-
-/** A positive INTEGER's minimal two's-complement content; signed for nonces. */
-export function integerBytes(value: bigint): ArrayBuffer {
-  const negative = value < 0n;
-  let hex = (negative ? -value - 1n : value).toString(16);
-  if (hex.length % 2) hex = `0${hex}`;
-  let bytes = Buffer.from(hex, 'hex');
-  if (negative) bytes = Buffer.from(bytes.map((b) => ~b & 0xff));
-  const pad = negative ? 0xff : 0x00;
-  if (bytes.length === 0 || ((bytes[0] ?? 0) & 0x80) !== (pad & 0x80)) bytes = Buffer.concat([Buffer.of(pad), bytes]);
-  return new Uint8Array(bytes).buffer;
-}
-
-function randomSerial(): bigint {
-  const bytes = crypto.randomBytes(20);
-  bytes[0] = (bytes[0] ?? 0) & 0x7f;
-  return BigInt(`0x${bytes.toString('hex')}`) || 1n;
 }
 
 function digest(name: 'sha256' | 'sha384' | 'sha512', data: Uint8Array): ArrayBuffer {
