@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import crypto from 'node:crypto';
-import { Attribute, CertificateChoices, CertificateSet, DigestAlgorithmIdentifiers, EncapsulatedContent, EncapsulatedContentInfo, IssuerAndSerialNumber, SignedData, SignerIdentifier, SignerInfo, SignerInfos, SigningTime } from '@peculiar/asn1-cms';
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import { Accuracy, MessageImprint, PKIStatus, PKIStatusInfo, TSTInfo, TimeStampResp, TimeStampToken } from '@peculiar/asn1-tsp';
+import { Attribute, CertificateSet, type CertificateChoices, DigestAlgorithmIdentifiers, EncapsulatedContent, EncapsulatedContentInfo, IssuerAndSerialNumber, SignedData, SignerIdentifier, SignerInfo, SignerInfos, SigningTime } from '@peculiar/asn1-cms';
+import { AsnConvert, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
+import { Accuracy, MessageImprint, PKIStatus, PKIStatusInfo, TSTInfo, TimeStampResp, type TimeStampToken } from '@peculiar/asn1-tsp';
 import { AlgorithmIdentifier, Certificate, GeneralName, GeneralNames } from '@peculiar/asn1-x509';
 import { type Signer, bytesEqual, spkiDer } from '@sigbox/core';
 import { AttributeSet, ContentTypeValue, EssCertIdV2, IssuerSerial, SigningCertificateV2 } from './ess.js';
+import { contentInfo, fixedValue, readOnly } from './encoded.js';
 import { TsaError } from './error.js';
 import { integerBytes, randomSerial } from './integer.js';
 import { HASHES, type HashName, OID } from './oids.js';
@@ -98,8 +99,15 @@ export function createTimestamper(options: TimestamperOptions): Timestamper {
   const sid = new SignerIdentifier({
     issuerAndSerialNumber: new IssuerAndSerialNumber({ issuer: leaf.tbsCertificate.issuer, serialNumber: leaf.tbsCertificate.serialNumber }),
   });
+  // Each certificate enters the SignedData as its own DER (parsed once), never re-encoded from a schema object.
   const embedded = new CertificateSet(
-    (options.includeChain ? certificates : [leaf]).map((certificate) => new CertificateChoices({ certificate })),
+    (options.includeChain ? chainDer : [leafDer]).map((der, i) => {
+      try {
+        return fixedValue(der) as unknown as CertificateChoices;
+      } catch (err) {
+        throw new TsaError('INVALID_CERTIFICATE', `TSA chain certificate ${i} does not re-encode to itself`, { cause: err });
+      }
+    }),
   );
   const accuracy = new Accuracy(options.accuracy ?? { seconds: 1 });
   const policy = options.policyOid ?? OID.sigstorePolicy;
@@ -132,9 +140,13 @@ export function createTimestamper(options: TimestamperOptions): Timestamper {
         attribute(OID.messageDigest, new OctetString(digest(digestName, tstInfoDer))),
         signingCertificate[request.hashAlgorithm],
       ];
-      // DER orders a SET OF by its members' encodings (X.690 §11.6); the signature covers exactly that order.
+      // DER orders a SET OF by its members' encodings (X.690 §11.6); the signature covers exactly that order. Each
+      // attribute becomes an asn1js tree once and enters both the signed SET and the SignerInfo as that tree.
       const sorted = attributes
-        .map((a) => ({ a, der: Buffer.from(AsnConvert.serialize(a)) }))
+        .map((a) => {
+          const tree = AsnSerializer.toASN(a);
+          return { a: { toASN: () => tree, fromASN: readOnly } as unknown as Attribute, der: Buffer.from(tree.toBER(false)) };
+        })
         .sort((x, y) => Buffer.compare(x.der, y.der))
         .map(({ a }) => a);
       const signature = await signer.sign(new Uint8Array(AsnConvert.serialize(new AttributeSet(sorted))));
@@ -157,7 +169,7 @@ export function createTimestamper(options: TimestamperOptions): Timestamper {
           }),
         ]),
       });
-      const token = new TimeStampToken({ contentType: OID.signedData, content: AsnConvert.serialize(signedData) });
+      const token = contentInfo(OID.signedData, signedData) as unknown as TimeStampToken;
       const response = new TimeStampResp({ status: new PKIStatusInfo({ status: PKIStatus.granted }), timeStampToken: token });
       return new Uint8Array(AsnConvert.serialize(response));
     },
