@@ -10,10 +10,8 @@ import { contentInfo, fixedValue, readOnly } from './encoded.js';
 import { TsaError } from './error.js';
 import { integerBytes, randomSerial } from './integer.js';
 import { HASHES, type HashName, OID } from './oids.js';
-
-const DER_NULL = Uint8Array.of(0x05, 0x00).buffer;
 import type { TimestampRequest } from './request.js';
-import { digestAlgorithmIdentifier, signatureAlgorithmIdentifier, signerDigest } from './signature-algorithm.js';
+import { DER_NULL, digestAlgorithmIdentifier, signatureAlgorithmIdentifier, signerDigest } from './signature-algorithm.js';
 
 export interface TimestamperOptions {
   signer: Signer;
@@ -56,7 +54,8 @@ const attribute = (attrType: string, value: unknown) => new Attribute({ attrType
  * (issuerAndSerialNumber) signs contentType, signingTime, messageDigest and signingCertificateV2 (RFC 5816:
  * ESSCertIDv2, the leaf hashed with the request's algorithm, with issuerSerial); the leaf embedded only when the
  * request sets certReq. Upstream answers bad requests with HTTP 400 and a JSON body, never with a `rejection`
- * TimeStampResp, so there is no rejection form here.
+ * TimeStampResp, so there is no rejection form here. The chain's profile is not checked here: run
+ * `checkTsaLeaf` (chain.ts) when the chain is loaded.
  */
 export function createTimestamper(options: TimestamperOptions): Timestamper {
   const { signer, chainDer } = options;

@@ -2,7 +2,8 @@ import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { type KeyAlgorithm, SIGNATURE_DIGEST } from '@sigbox/core';
 import { HASHES, type HashName, OID } from './oids.js';
 
-const DER_NULL = Uint8Array.of(0x05, 0x00).buffer;
+/** An AlgorithmIdentifier's NULL parameters, as asn1-schema takes a pre-encoded ANY. */
+export const DER_NULL = Uint8Array.of(0x05, 0x00).buffer;
 
 /**
  * The digest a SignerInfo names for a signer: the one `Signer.sign` applies (ECDSA by curve, RSA SHA-256), and
