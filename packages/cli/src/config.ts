@@ -5,6 +5,7 @@ import { type VerifyCommand, loadVerifyConfig } from './verify-config.js';
 import { DEV_OVERRIDE_FLAG, DEV_OVERRIDE_OPTION, checkDevShape } from './dev-guard.js';
 import { ConfigError } from './error.js';
 import { parseCommandFlags } from './flags.js';
+import { boundedInteger, parseDatabaseUrl, parsePublicUrl } from './values.js';
 import { type InitCommand, loadInitConfig } from './init-config.js';
 import { type RotateCommand, loadRotateConfig } from './rotate-config.js';
 import { type TufCommand, loadTufConfig } from './tuf-config.js';
@@ -90,14 +91,6 @@ function parseWorkers(value: string | undefined, server: ServerConfig): number {
   return workers;
 }
 
-function parseDatabaseUrl(value: string | undefined): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  // Never echo the value: it usually carries a password.
-  const ok = URL.canParse(value) && ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
-  if (!ok) throw new ConfigError('INVALID_VALUE', '--database-url / DATABASE_URL must be a postgres:// or postgresql:// URL');
-  return value;
-}
-
 /** Whole seconds from `min` to {@link MAX_DATABASE_SECONDS}, in milliseconds; undefined when the flag is absent. */
 function parseSeconds(name: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -123,24 +116,6 @@ function databaseTimes(flags: Flags, databaseUrl: string | undefined): Pick<Serv
     ...(timeoutMs === undefined ? {} : { databaseTimeouts: { connectMs: timeoutMs, statementMs: timeoutMs } }),
     ...(waitMs === undefined ? {} : { databaseWaitMs: waitMs }),
   };
-}
-
-function parsePublicUrl(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const url = URL.canParse(value) ? new URL(value) : undefined;
-  if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '') {
-    throw new ConfigError('INVALID_VALUE', `--public-url must be an http(s) URL without query or fragment, got '${value}'`);
-  }
-  // Services append absolute paths (`/api/v2/...`); a trailing slash would double it.
-  return url.href.replace(/\/+$/, '');
-}
-
-/** A whole number from `min` to `max`, or undefined when the flag is absent. */
-function boundedInteger(name: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(n >= min && n <= max)) throw new ConfigError('INVALID_VALUE', `--${name} must be an integer from ${min} to ${max}, got '${value}'`);
-  return n;
 }
 
 /** `--request-timeout SECONDS` and `--max-connections N`, only where given: the server applies its own defaults. */

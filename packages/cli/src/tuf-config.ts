@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { KeySecrets } from '@sigbox/keyring';
 import { ConfigError } from './error.js';
+import { noPositionals, parseCommandFlags } from './flags.js';
+import { boundedInteger, parseDatabaseUrl, parsePublicUrl } from './values.js';
 import { type InitCommand, MAX_TUF_ROOT_KEYS, loadInitConfig } from './init-config.js';
 import { SECRET_FLAGS, keySecrets } from './secrets.js';
 
@@ -42,43 +43,10 @@ const ACTIONS = {
   publish: { keys: str, ...DATABASE, 'public-url': str, 'no-ct-log': flag, force: flag, ...SECRET_FLAGS, ...HELP },
 } as const;
 
-function parseFlags<O extends (typeof ACTIONS)[keyof typeof ACTIONS]>(action: string, argv: readonly string[], options: O) {
-  try {
-    const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
-    if (positionals.length > 0) throw new ConfigError('UNKNOWN_COMMAND', `unexpected argument '${positionals[0]}'`);
-    return values;
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const { code, message } = err as { code?: string; message: string };
-    const name = /'(-[^' ]+)/.exec(message)?.[1] ?? '?';
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new ConfigError('UNKNOWN_FLAG', `unknown flag ${name} for 'tuf ${action}'`);
-    throw new ConfigError('BAD_FLAG', `bad flag ${name}: ${message.split('. ')[0]}`, { cause: err });
-  }
-}
-
-/** The `up` command's --database-url rule (config.ts), repeated as verify-config.ts does: never echo the value. */
-function databaseUrl(value: string | undefined): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  const ok = URL.canParse(value) && ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
-  if (!ok) throw new ConfigError('INVALID_VALUE', '--database-url / DATABASE_URL must be a postgres:// or postgresql:// URL');
-  return value;
-}
-
-/** The `up` command's --public-url rule (config.ts), exactly: the URL is inside the trust files the targets hash. */
-function publicUrl(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const url = URL.canParse(value) ? new URL(value) : undefined;
-  if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '') {
-    throw new ConfigError('INVALID_VALUE', `--public-url must be an http(s) URL without query or fragment, got '${value}'`);
-  }
-  return url.href.replace(/\/+$/, '');
-}
-
-function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(n >= min && n <= max)) throw new ConfigError('INVALID_VALUE', `--${name} must be an integer from ${min} to ${max}, got '${value}'`);
-  return n;
+function parseFlags<const O extends (typeof ACTIONS)[keyof typeof ACTIONS]>(action: string, argv: readonly string[], options: O) {
+  const { values, positionals } = parseCommandFlags(`tuf ${action}`, argv, options);
+  noPositionals(positionals);
+  return values;
 }
 
 function keysDir(action: string, value: string | undefined, cwd: string): string {
@@ -88,7 +56,7 @@ function keysDir(action: string, value: string | undefined, cwd: string): string
 
 function database(flags: { data?: string | undefined; 'database-url'?: string | undefined }, env: Env, cwd: string, defaultDataDir: string): TufDatabase {
   if (flags.data === '') throw new ConfigError('INVALID_VALUE', '--data must not be empty');
-  return { databaseUrl: databaseUrl(flags['database-url'] ?? env.DATABASE_URL), dataDir: path.resolve(cwd, flags.data ?? defaultDataDir) };
+  return { databaseUrl: parseDatabaseUrl(flags['database-url'] ?? env.DATABASE_URL), dataDir: path.resolve(cwd, flags.data ?? defaultDataDir) };
 }
 
 /**
@@ -109,7 +77,7 @@ export function loadTufConfig(argv: readonly string[], env: Env, cwd: string, de
   if (action === 'status') {
     const flags = parseFlags(action, rest, ACTIONS.status);
     if (flags.help === true) return { command: 'help' };
-    return done({ action, publicUrl: publicUrl(flags['public-url']), ...database(flags, env, cwd, defaultDataDir) });
+    return done({ action, publicUrl: parsePublicUrl(flags['public-url']), ...database(flags, env, cwd, defaultDataDir) });
   }
   if (action === 'sign-root') {
     const flags = parseFlags(action, rest, ACTIONS['sign-root']);
@@ -121,16 +89,16 @@ export function loadTufConfig(argv: readonly string[], env: Env, cwd: string, de
       keysDir: keysDir(action, flags.keys, cwd),
       secrets: keySecrets(flags, env, cwd),
       rotateKeys,
-      addRootKeys: integer('add-root-key', flags['add-root-key'], 1, MAX_TUF_ROOT_KEYS) ?? 0,
-      threshold: integer('threshold', flags.threshold, 1, MAX_TUF_ROOT_KEYS),
-      expiryDays: integer('expiry-days', flags['expiry-days'], 1, MAX_ROOT_EXPIRY_DAYS) ?? DEFAULT_ROOT_EXPIRY_DAYS,
+      addRootKeys: boundedInteger('add-root-key', flags['add-root-key'], 1, MAX_TUF_ROOT_KEYS) ?? 0,
+      threshold: boundedInteger('threshold', flags.threshold, 1, MAX_TUF_ROOT_KEYS),
+      expiryDays: boundedInteger('expiry-days', flags['expiry-days'], 1, MAX_ROOT_EXPIRY_DAYS) ?? DEFAULT_ROOT_EXPIRY_DAYS,
       rotateOnline: flags['rotate-online'] === true,
     });
   }
   if (action === 'publish') {
     const flags = parseFlags(action, rest, ACTIONS.publish);
     if (flags.help === true) return { command: 'help' };
-    const url = publicUrl(flags['public-url']);
+    const url = parsePublicUrl(flags['public-url']);
     if (url === undefined) throw new ConfigError('INVALID_VALUE', "'tuf publish' needs --public-url URL: the box's, exactly (it is inside the trust files)");
     return done({
       action,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ConfigError } from './error.js';
 import { noPositionals, parseCommandFlags } from './flags.js';
+import { parseDatabaseUrl } from './values.js';
 
 /** `sigbox verify`, validated: where the database and the trust material are. */
 export interface VerifyCommand {
@@ -18,14 +19,6 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** The `up` command's --database-url rule (config.ts), repeated here: never echo the value, it carries a password. */
-function databaseUrl(value: string | undefined): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  const ok = URL.canParse(value) && ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
-  if (!ok) throw new ConfigError('INVALID_VALUE', '--database-url / DATABASE_URL must be a postgres:// or postgresql:// URL');
-  return value;
-}
-
 function nonEmpty(name: string, value: string | undefined): string | undefined {
   if (value === '') throw new ConfigError('INVALID_VALUE', `--${name} must not be empty`);
   return value;
@@ -42,7 +35,7 @@ export function loadVerifyConfig(argv: readonly string[], env: Env, cwd: string,
   const trustedRoot = nonEmpty('trusted-root', values['trusted-root']);
   const verify: VerifyCommand = {
     dataDir: path.resolve(cwd, nonEmpty('data', values.data) ?? defaultDataDir),
-    databaseUrl: databaseUrl(values['database-url'] ?? env.DATABASE_URL),
+    databaseUrl: parseDatabaseUrl(values['database-url'] ?? env.DATABASE_URL),
     trustedRootFile: trustedRoot === undefined ? undefined : path.resolve(cwd, trustedRoot),
   };
   return Object.freeze({ command: 'verify', verify: Object.freeze(verify) });

@@ -32,8 +32,8 @@ export interface OpenedKey {
 
 export const keyFileName = (name: string) => `${name}.key.pem`;
 
-// PKCS#8 encrypted (what Sigbox writes) and the legacy OpenSSL header some tools write.
-const isEncrypted = (pem: string) => pem.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || pem.includes('Proc-Type: 4,ENCRYPTED');
+/** PKCS#8 encrypted (what Sigbox writes) and the legacy OpenSSL header some tools write. */
+export const isEncrypted = (pem: string) => pem.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || pem.includes('Proc-Type: 4,ENCRYPTED');
 
 /** The SPKI PEM of a public key, as the keyring records it. */
 export const publicKeyPem = (key: KeyObject): string => toPem('PUBLIC KEY', spkiDer(key));

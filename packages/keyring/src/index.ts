@@ -17,6 +17,7 @@ export {
 export {
   createKey,
   hsmLabel,
+  isEncrypted,
   keyFileName,
   openKey,
   publicKeyPem,

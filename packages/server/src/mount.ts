@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { CERTIFICATE_LIFETIME_MS, type LoadedCa, type SctIssuer } from '@sigbox/ca';
-import { loadOrCreatePrivateKey, toPem } from '@sigbox/core';
+import { loadOrCreatePrivateKey } from '@sigbox/core';
 import type { CtLog } from '@sigbox/ctlog';
 import { type Database, sql } from '@sigbox/db';
 import { freezeLogTree } from '@sigbox/log';
@@ -23,7 +23,7 @@ import type { TrustFile } from './trust-files.js';
 import { boxTrustFiles } from './trust/box-trust-files.js';
 import type { BoxKeys } from './trust/box-keys.js';
 import { swappable } from './trust/swappable.js';
-import { chainDerOf } from './trust/trust-history.js';
+import { chainDerOf, chainPemOf } from './trust/trust-history.js';
 import { type TrustKeyRow, type TrustRole, type TrustTables, activeKey, readTrustKeys, registerFirstKey } from './trust/trust-keys.js';
 import { certificateKeyId } from './trust/rotate.js';
 import { createTufApi } from './tuf/tuf-api.js';
@@ -59,7 +59,6 @@ async function openDevIssuer(config: ServerConfig, publicUrl: () => string): Pro
 
 const rowsOf = (rows: readonly TrustKeyRow[], role: TrustRole) => rows.filter((r) => r.role === role);
 const issuingKeyId = (ca: LoadedCa) => certificateKeyId(ca.chainDer[0] as Uint8Array);
-const chainPem = (ca: LoadedCa) => ca.chainDer.map((der) => toPem('CERTIFICATE', der)).join('');
 
 /**
  * How long after a log key stopped taking entries its window ends: the entries sequenced before the freeze are
@@ -141,7 +140,7 @@ export async function mountServices(config: ServerConfig, db: Database, keys: Bo
       const name = keys.newest('ca').name;
       const ca = await keys.ca(name);
       const issuing = new X509Certificate(Buffer.from(ca.chainDer[0] as Uint8Array));
-      await registerFirstKey(db, { role: 'ca', key_id: issuingKeyId(ca), key_name: name, material: chainPem(ca), tree_id: null, valid_from: new Date(issuing.validFrom) });
+      await registerFirstKey(db, { role: 'ca', key_id: issuingKeyId(ca), key_name: name, material: chainPemOf(ca.chainDer), tree_id: null, valid_from: new Date(issuing.validFrom) });
       history = await readTrustKeys(db);
     }
     const caRoots = (rows: readonly TrustKeyRow[]) => rowsOf(rows, 'ca').map((r) => chainDerOf(r.material).at(-1) as Uint8Array);

@@ -1,5 +1,6 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import { CoreError, type KeyAlgorithm, generatePrivateKey, parsePrivateKey, privateKeyToPem } from '@sigbox/core';
+import { isEncrypted } from '@sigbox/keyring';
 import { CeremonyError } from './error.js';
 import { readOptional, writeNewFile } from './files.js';
 import { KEY_FILE_MODE } from './layout.js';
@@ -29,11 +30,11 @@ export async function writeKeyFile(file: string, key: KeyObject, passphrase: str
   await writeNewFile(file, privateKeyToPem(key, passphrase), KEY_FILE_MODE);
 }
 
-// PKCS#8 encrypted (what Sigbox writes) and the legacy OpenSSL header fulcio's fileca also reads (it loads keys
-// with sigstore/sigstore pkg/cryptoutils/privatekey.go `UnmarshalPEMToPrivateKey`, v1.10.8 in fulcio v1.8.8).
-const isEncrypted = (pem: string) => pem.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || pem.includes('Proc-Type: 4,ENCRYPTED');
-
-/** Reads a key file, or undefined when absent; typed errors for a missing or wrong passphrase. */
+/**
+ * Reads a key file, or undefined when absent; typed errors for a missing or wrong passphrase. Encrypted means PKCS#8
+ * encrypted (what Sigbox writes) or the legacy OpenSSL header fulcio's fileca also reads (sigstore/sigstore
+ * pkg/cryptoutils/privatekey.go `UnmarshalPEMToPrivateKey`, v1.10.8 in fulcio v1.8.8): the keyring's test.
+ */
 export async function readKeyFile(file: string, passphrase: string | undefined): Promise<KeyObject | undefined> {
   const pem = await readOptional(file);
   if (pem === undefined) return undefined;

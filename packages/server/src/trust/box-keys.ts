@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { type LoadedCa, loadCa } from '@sigbox/ca';
-import { type KeyEntry, type KeyRole, type KeySecrets, type Keyring, KeyringError, keyNamed, loadKeyring, newestKey, openKey, readOptional, type OpenedKey } from '@sigbox/keyring';
+import { type KeyEntry, type KeyRole, type KeySecrets, type Keyring, KeyringError, isEncrypted, keyNamed, loadKeyring, newestKey, openKey, readOptional, type OpenedKey } from '@sigbox/keyring';
 
 /** Where the box's keys come from and what unlocks them. */
 export interface KeySource {
@@ -26,12 +26,10 @@ export interface BoxKeys {
   close(): Promise<void>;
 }
 
-const ENCRYPTED = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/;
-
 /** A CA folder's issuing key in clear is refused as any other key is, outside --dev. */
 async function refusePlaintextCaKey(dir: string, name: string): Promise<void> {
   const pem = await readOptional(path.join(dir, 'intermediate.key.pem'));
-  if (pem !== undefined && !ENCRYPTED.test(pem)) {
+  if (pem !== undefined && !isEncrypted(pem)) {
     throw new KeyringError('PLAINTEXT_KEY', `the ${name} CA's issuing key (${path.join(dir, 'intermediate.key.pem')}) is in clear: only --dev reads one`);
   }
 }

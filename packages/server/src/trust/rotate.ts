@@ -5,6 +5,7 @@ import { spkiDer, encoding, sha256 } from '@sigbox/core';
 import { type Database, createDb, runMigrations } from '@sigbox/db';
 import { type KeyEntry, type KeySecrets, addKeys, createKey, hsmLabel, loadKeyring, newestKey, nextKeyName, publicKeyPem } from '@sigbox/keyring';
 import { StartError } from '../error.js';
+import { chainDerOf, chainPemOf, subjectOf } from './trust-history.js';
 import { type TrustRole, activeKey, readTrustKeys, recordNewKey } from './trust-keys.js';
 
 /** The roles `sigbox rotate` rotates. */
@@ -30,15 +31,14 @@ export const certificateKeyId = (der: Uint8Array) => encoding.toHex(sha256(der))
 
 /** A new CA beside the old one: same subject, same custody, a new root and issuing intermediate. */
 async function newCa(keysDir: string, name: string, secrets: KeySecrets, hsm: { module: string; tokenLabel: string } | undefined, previousChainPem: string) {
-  const certs = previousChainPem.split(/(?=-----BEGIN CERTIFICATE-----)/).filter((c) => c.includes('BEGIN CERTIFICATE'));
-  const root = new X509Certificate(certs.at(-1) as string);
-  const fields = Object.fromEntries(root.subject.split('\n').map((l) => l.split('=') as [string, string]));
+  const rootDer = chainDerOf(previousChainPem).at(-1) as Uint8Array;
+  const root = new X509Certificate(Buffer.from(rootDer));
   const algorithm = root.publicKey.asymmetricKeyType === 'rsa' ? 'rsa' : root.publicKey.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? 'ecdsa-p256' : 'ecdsa-p384';
   const keys = hsm === undefined ? { kind: 'file' as const, passphrase: secrets.passphrase } : { kind: 'hsm' as const, ...hsm, pin: secrets.pin ?? '', rootKeyLabel: hsmLabel(`${name}-root`), intermediateKeyLabel: hsmLabel(name) };
-  const made = await initCa({ dir: path.join(keysDir, name), subject: { organization: fields.O ?? 'sigbox', commonName: fields.CN ?? 'sigbox' }, keys, algorithm });
+  const made = await initCa({ dir: path.join(keysDir, name), subject: subjectOf(rootDer), keys, algorithm });
   const issuing = new X509Certificate(made.intermediate.der);
   const entry: KeyEntry = { name, role: 'ca', algorithm, publicKey: publicKeyPem(issuing.publicKey), createdAt: new Date().toISOString(), custody: 'ca-dir', dir: name };
-  return { entry, keyId: certificateKeyId(made.intermediate.der), material: made.chainDer.map((der) => new X509Certificate(der).toString()).join('') };
+  return { entry, keyId: certificateKeyId(made.intermediate.der), material: chainPemOf(made.chainDer) };
 }
 
 /**

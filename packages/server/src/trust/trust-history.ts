@@ -1,13 +1,16 @@
 import crypto, { X509Certificate } from 'node:crypto';
-import { parsePemBlocks } from '@sigbox/core';
+import { parsePemBlocks, toPem } from '@sigbox/core';
 import { type TrustedRoot, buildTrustedRoot, certificateAuthority, ctLogInstance, transparencyLogInstance } from '@sigbox/trust';
 import type { TrustKeyRow } from './trust-keys.js';
 
 /** The certificates of a PEM chain, in order. */
 export const chainDerOf = (pem: string): Uint8Array[] => parsePemBlocks(pem).filter((b) => b.type === 'CERTIFICATE').map((b) => b.der);
 
+/** A chain as the trust history keeps it: PEM certificates, issuing certificate first. */
+export const chainPemOf = (chainDer: readonly Uint8Array[]): string => chainDer.map((der) => toPem('CERTIFICATE', der)).join('');
+
 /** `O=…\nCN=…` (node's X509Certificate.subject) → the trusted root's subject fields. */
-function subjectOf(der: Uint8Array): { organization: string; commonName: string } {
+export function subjectOf(der: Uint8Array): { organization: string; commonName: string } {
   const fields = Object.fromEntries(new X509Certificate(Buffer.from(der)).subject.split('\n').map((l) => l.split('=') as [string, string]));
   return { organization: fields.O ?? '', commonName: fields.CN ?? '' };
 }
