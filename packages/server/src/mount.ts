@@ -26,6 +26,7 @@ import { swappable } from './trust/swappable.js';
 import { chainDerOf, chainPemOf } from './trust/trust-history.js';
 import { type TrustKeyRow, type TrustRole, type TrustTables, activeKey, readTrustKeys, registerFirstKey } from './trust/trust-keys.js';
 import { certificateKeyId } from './trust/rotate.js';
+import { openTsa } from './tsa/open-tsa.js';
 import { createTufApi } from './tuf/tuf-api.js';
 import { createTufService } from './tuf/tuf-service.js';
 import { createTufStore } from './tuf/tuf-store.js';
@@ -172,7 +173,8 @@ export async function mountServices(config: ServerConfig, db: Database, keys: Bo
     const ca = await openCa(caKeys, { fulcioConfig: config.fulcioConfig, logger, ...(sctIssuer ? { sctIssuer } : {}) });
 
     const tufStore = createTufStore(db);
-    const apis = [createRekorApi(rekor), ca.api, ...(ctLog ? [createCtApi(ctLog.proxy)] : []), createTufApi(tufStore)];
+    const tsa = await openTsa(db, keys);
+    const apis = [createRekorApi(rekor), ca.api, ...(ctLog ? [createCtApi(ctLog.proxy)] : []), ...(tsa ? [tsa.api] : []), createTufApi(tufStore)];
     if (config.dev) apis.push(await openDevIssuer(config, publicUrl));
     const tuf = createTufService({ store: tufStore, keys, logger, registry, ...(config.tufPolicy ? { policy: config.tufPolicy } : {}) });
     let published: Promise<void> = Promise.resolve();
@@ -261,6 +263,7 @@ export async function mountServices(config: ServerConfig, db: Database, keys: Bo
         }
         if (ca.issuers.describe().length === 0) warnings.push('the CA trusts no OIDC issuer and will refuse every token: give --fulcio-config FILE or --dev');
         if (!ct) warnings.push('no CT log (--no-ct-log): certificates carry no SCT and clients must be told to skip SCT checks');
+        if (!tsa) warnings.push('no timestamp authority: the keyring has no tsa key (made before the TSA existed); signatures carry no RFC 3161 timestamp');
         for (const warning of warnings) logger.warn(warning);
         return warnings.map((warning) => `WARNING: ${warning}`);
       },

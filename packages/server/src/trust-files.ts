@@ -97,6 +97,8 @@ export function sigboxSigningConfig(options: SigboxSigningConfigOptions): Signin
     caUrls: [options.publicUrl],
     oidcUrls: options.oidcUrl === undefined ? [] : [options.oidcUrl],
     rekorTlogUrls: [{ url: options.publicUrl, majorApiVersion: 1 }],
+    // The box's TSA when the root lists one (a keyring made before the TSA has none): upstream's path, API v1.
+    tsaUrls: options.trustedRoot.timestampAuthorities.length === 0 ? [] : [{ url: `${options.publicUrl}/api/v1/timestamp`, majorApiVersion: 1 }],
     operator: new URL(options.publicUrl).hostname,
     validFrom: earliestStart(options.trustedRoot),
   });

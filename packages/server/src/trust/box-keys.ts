@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { type LoadedCa, loadCa } from '@sigbox/ca';
 import { type KeyEntry, type KeyRole, type KeySecrets, type Keyring, KeyringError, isEncrypted, keyNamed, loadKeyring, newestKey, openKey, readOptional, type OpenedKey } from '@sigbox/keyring';
+import { type LoadedTsa, loadTsaChain } from './tsa-ceremony.js';
 
 /** Where the box's keys come from and what unlocks them. */
 export interface KeySource {
@@ -11,7 +12,7 @@ export interface KeySource {
 }
 
 /** The roles `sigbox up` signs with (root and targets stay with the ceremony). */
-export const ONLINE_ROLES: readonly KeyRole[] = ['ca', 'rekor', 'ct', 'tuf-snapshot', 'tuf-timestamp'];
+export const ONLINE_ROLES: readonly KeyRole[] = ['ca', 'rekor', 'ct', 'tsa', 'tuf-snapshot', 'tuf-timestamp'];
 
 /**
  * The keys the running box signs with, opened once each by keyring name and closed together. The keyring is
@@ -23,6 +24,8 @@ export interface BoxKeys {
   newest(role: KeyRole): KeyEntry;
   signingKey(name: string): Promise<OpenedKey>;
   ca(name: string): Promise<LoadedCa>;
+  /** A `tsa` key with its chain, checked (tsa-ceremony.ts). */
+  tsa(name: string): Promise<LoadedTsa>;
   close(): Promise<void>;
 }
 
@@ -55,14 +58,16 @@ export function openBoxKeys(initial: KeySource): BoxKeys {
     return found;
   }
 
+  const signingKey = (name: string) =>
+    memo(opened, name, async () => openKey(source.keyring.dir, source.keyring.hsm, await entry(name), source.secrets, { allowPlaintext: source.allowPlaintext }));
+
   return {
     get source() {
       return source;
     },
     entry,
     newest: (role) => newestKey(source.keyring, role),
-    signingKey: (name) =>
-      memo(opened, name, async () => openKey(source.keyring.dir, source.keyring.hsm, await entry(name), source.secrets, { allowPlaintext: source.allowPlaintext })),
+    signingKey,
     ca: (name) =>
       memo(cas, name, async () => {
         const key = await entry(name);
@@ -71,6 +76,11 @@ export function openBoxKeys(initial: KeySource): BoxKeys {
         if (!source.allowPlaintext) await refusePlaintextCaKey(dir, name);
         return loadCa({ dir, passphrase: source.secrets.passphrase, pin: source.secrets.pin });
       }),
+    tsa: async (name) => {
+      const key = await signingKey(name);
+      if (key.entry.role !== 'tsa') throw new KeyringError('INVALID_KEYRING', `${name} is not a TSA key`);
+      return loadTsaChain(source.keyring.dir, key);
+    },
     async close() {
       const all = [...opened.values(), ...cas.values()];
       opened.clear();
@@ -90,6 +100,7 @@ export async function preflightKeys(keys: BoxKeys): Promise<void> {
     if (!hasRole) continue;
     const entry = keys.newest(role);
     if (role === 'ca') await keys.ca(entry.name);
+    else if (role === 'tsa') await keys.tsa(entry.name);
     else await keys.signingKey(entry.name);
   }
 }

@@ -1,7 +1,9 @@
+import { createPublicKey } from 'node:crypto';
 import path from 'node:path';
 import { ensureDevCa } from '@sigbox/ca';
 import { type KeyAlgorithm, keyAlgorithm, loadOrCreatePrivateKey } from '@sigbox/core';
-import { type KeyEntry, type KeyRole, type Keyring, KeyringError, createKeyringFile, ensurePrivateDir, loadKeyring, publicKeyPem } from '@sigbox/keyring';
+import { type KeyEntry, type KeyRole, type Keyring, KeyringError, addKeys, createKeyringFile, ensurePrivateDir, keysOf, loadKeyring, publicKeyPem } from '@sigbox/keyring';
+import { writeTsaChain } from './tsa-ceremony.js';
 
 /** The development keyring's folder in the data folder: beside the development CA and the dev issuer's key. */
 export const DEV_KEYS_DIR = 'keys';
@@ -21,6 +23,27 @@ const DEV_KEY_FILES: ReadonlyArray<{ name: string; role: KeyRole; file: string }
   { name: 'tuf-timestamp-1', role: 'tuf-timestamp', file: 'tuf-timestamp-1.key.pem' },
 ];
 const DEV_KEY_ALGORITHM: KeyAlgorithm = 'ecdsa-p256';
+/** The development TSA's leaf key; its chain is `tsa-1.chain.pem` (tsa-ceremony.ts). */
+const DEV_TSA = { name: 'tsa-1', file: 'tsa.pem' } as const;
+
+/** The development TSA key and its chain, made once (exclusively, like every development key). */
+async function devTsaKey(dir: string, createdAt: string): Promise<KeyEntry> {
+  const key = await loadOrCreatePrivateKey(path.join(dir, DEV_TSA.file), DEV_KEY_ALGORITHM);
+  const entry: KeyEntry = { name: DEV_TSA.name, role: 'tsa', algorithm: keyAlgorithm(key), publicKey: publicKeyPem(key), createdAt, custody: 'file', file: DEV_TSA.file };
+  await writeTsaChain(dir, entry, createPublicKey(key), 'sigbox dev');
+  return entry;
+}
+
+/**
+ * A development keyring made before the TSA existed gains its TSA key on the next start. Two processes starting
+ * together may both add it: the second finds it present once it re-reads.
+ */
+async function withDevTsa(keyring: Keyring): Promise<Keyring> {
+  if (keysOf(keyring, 'tsa').length > 0) return keyring;
+  const entry = await devTsaKey(keyring.dir, new Date().toISOString());
+  const current = await loadKeyring(keyring.dir);
+  return keysOf(current, 'tsa').length > 0 ? current : addKeys(keyring.dir, [entry]);
+}
 
 /**
  * `--dev`'s zero-setup keyring in `<data>/keys`: every key in clear (mode 0600), made on first start and kept.
@@ -30,7 +53,7 @@ const DEV_KEY_ALGORITHM: KeyAlgorithm = 'ecdsa-p256';
 export async function ensureDevKeyring(dataDir: string): Promise<Keyring> {
   const dir = path.join(dataDir, DEV_KEYS_DIR);
   try {
-    return await loadKeyring(dir);
+    return await withDevTsa(await loadKeyring(dir));
   } catch (err) {
     if (!(err instanceof KeyringError && err.code === 'KEYRING_NOT_FOUND')) throw err;
   }
@@ -45,10 +68,11 @@ export async function ensureDevKeyring(dataDir: string): Promise<Keyring> {
     const key = await loadOrCreatePrivateKey(path.join(dir, file), DEV_KEY_ALGORITHM);
     keys.push({ name, role, algorithm: keyAlgorithm(key), publicKey: publicKeyPem(key), createdAt, custody: 'file', file });
   }
+  keys.push(await devTsaKey(dir, createdAt));
   try {
     await createKeyringFile(dir, { hsm: undefined, keys });
   } catch (err) {
     if (!(err instanceof KeyringError && err.code === 'KEYRING_EXISTS')) throw err;
   }
-  return loadKeyring(dir);
+  return withDevTsa(await loadKeyring(dir));
 }

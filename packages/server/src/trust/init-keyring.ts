@@ -1,8 +1,9 @@
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPublicKey } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type CaKeyAlgorithm, type CaName, initCa, loadCa } from '@sigbox/ca';
 import { signFirstRoot } from '../tuf/tuf-root.js';
+import { writeTsaChain } from './tsa-ceremony.js';
 import { keyAlgorithm } from '@sigbox/core';
 import { KEYRING_FILE, type KeyEntry, type KeyRole, type KeySecrets, type KeyringHsm, KeyringError, createKey, createKeyringFile, ensurePrivateDir, hsmLabel, keyFileName, publicKeyPem, readKeyFile, syncDir, writeKeyFile } from '@sigbox/keyring';
 
@@ -38,6 +39,7 @@ function keyPlan(tufRootKeys: number): Array<{ name: string; role: KeyRole }> {
   return [
     { name: 'rekor-1', role: 'rekor' },
     { name: 'ct-1', role: 'ct' },
+    { name: 'tsa-1', role: 'tsa' },
     ...roots,
     { name: 'tuf-targets-1', role: 'tuf-targets' },
     { name: 'tuf-snapshot-1', role: 'tuf-snapshot' },
@@ -69,6 +71,11 @@ async function makeCa(staging: string, options: InitKeyringOptions): Promise<Key
   return { name: 'ca-1', role: 'ca', algorithm: options.ca.algorithm, publicKey: publicKeyPem(new X509Certificate(made.intermediate.der).publicKey), createdAt, custody: 'ca-dir', dir: 'ca-1' };
 }
 
+/** The organization the TSA chain names: the CA's (with an adopted CA, `sigbox`). */
+function organizationOf(options: InitKeyringOptions): string {
+  return 'adopt' in options.ca ? 'sigbox' : options.ca.subject.organization;
+}
+
 /** An existing log key file, re-encrypted into the keyring (the passphrase is required to write it). */
 async function adoptKey(staging: string, name: string, role: 'rekor' | 'ct', file: string, secrets: KeySecrets): Promise<KeyEntry> {
   const key = await readKeyFile(file, secrets, { allowPlaintext: true });
@@ -79,7 +86,8 @@ async function adoptKey(staging: string, name: string, role: 'rekor' | 'ct', fil
 }
 
 /**
- * The key ceremony of a new box: its CA (root and issuing intermediate), the Rekor and CT log keys, and the TUF
+ * The key ceremony of a new box: its CA (root and issuing intermediate), the Rekor and CT log keys, the TSA key with
+ * its chain (`tsa-1.chain.pem`, tsa-ceremony.ts), and the TUF
  * root, targets, snapshot and timestamp keys with root 1 signed by a threshold of the root keys (`tuf/1.root.json`), every one encrypted (PKCS#8, AES-256, mode 0600) or generated in the
  * token. Built in a private staging folder inside `dir` and moved into place with keyring.json last, so the keyring
  * is whole or absent (keys a token generated before a failure stay in it under their labels).
@@ -102,7 +110,10 @@ export async function initKeyring(options: InitKeyringOptions): Promise<Initiali
     const keys: KeyEntry[] = [await makeCa(staging, options)];
     for (const { name, role } of keyPlan(options.tufRootKeys)) {
       const adopted = role === 'rekor' || role === 'ct' ? options.adopt?.[role] : undefined;
-      keys.push(adopted === undefined ? await createKey(staging, hsm, { name, role, algorithm: 'ecdsa-p256', custody: options.custody.kind }, options.secrets) : await adoptKey(staging, name, role as 'rekor' | 'ct', adopted, options.secrets));
+      const key = adopted === undefined ? await createKey(staging, hsm, { name, role, algorithm: 'ecdsa-p256', custody: options.custody.kind }, options.secrets) : await adoptKey(staging, name, role as 'rekor' | 'ct', adopted, options.secrets);
+      // The TSA leaf's chain is made as soon as its key is in custody (tsa-ceremony.ts): root and intermediate used once.
+      if (role === 'tsa') await writeTsaChain(staging, key, createPublicKey(key.publicKey), organizationOf(options));
+      keys.push(key);
     }
     await createKeyringFile(staging, { hsm, keys });
     await signFirstRoot({ keyring: { dir: staging, hsm, keys }, secrets: options.secrets, threshold: options.tufRootThreshold ?? 1 });

@@ -1,6 +1,6 @@
 import crypto, { X509Certificate } from 'node:crypto';
 import { parsePemBlocks, toPem } from '@sigbox/core';
-import { type TrustedRoot, buildTrustedRoot, certificateAuthority, ctLogInstance, transparencyLogInstance } from '@sigbox/trust';
+import { type TrustedRoot, buildTrustedRoot, certificateAuthority, ctLogInstance, timestampAuthority, transparencyLogInstance } from '@sigbox/trust';
 import type { TrustKeyRow } from './trust-keys.js';
 
 /** The certificates of a PEM chain, in order. */
@@ -18,20 +18,21 @@ export function subjectOf(der: Uint8Array): { organization: string; commonName: 
 const until = (row: TrustKeyRow) => (row.valid_to === null ? {} : { validUntil: row.valid_to });
 
 /**
- * trusted_root.json from the whole trust history: every CA and log key that ever signed for the box, each with
+ * trusted_root.json from the whole trust history: every CA, TSA and log key that ever signed for the box, each with
  * the window it signed in, so a bundle made before a rotation verifies as well as one made after. All services
  * share the public URL.
  */
 export function trustedRootOf(rows: readonly TrustKeyRow[], publicUrl: string): TrustedRoot {
+  const authority = (row: TrustKeyRow, make: typeof certificateAuthority) => {
+    const chainDer = chainDerOf(row.material);
+    return make({ subject: subjectOf(chainDer.at(-1) as Uint8Array), uri: publicUrl, chainDer, validFrom: row.valid_from, ...until(row) });
+  };
   const log = (row: TrustKeyRow) => ({ baseUrl: publicUrl, publicKey: crypto.createPublicKey(row.material), validFrom: row.valid_from, ...until(row) });
   return buildTrustedRoot({
     tlogs: rows.filter((r) => r.role === 'rekor').map((r) => transparencyLogInstance(log(r))),
     ctlogs: rows.filter((r) => r.role === 'ct').map((r) => ctLogInstance(log(r))),
-    certificateAuthorities: rows
-      .filter((r) => r.role === 'ca')
-      .map((r) => {
-        const chainDer = chainDerOf(r.material);
-        return certificateAuthority({ subject: subjectOf(chainDer.at(-1) as Uint8Array), uri: publicUrl, chainDer, validFrom: r.valid_from, ...until(r) });
-      }),
+    certificateAuthorities: rows.filter((r) => r.role === 'ca').map((r) => authority(r, certificateAuthority)),
+    // The TSA chain leaf → root: clients do not ask the TSA to embed its leaf (trust/certificate-authority.ts).
+    timestampAuthorities: rows.filter((r) => r.role === 'tsa').map((r) => authority(r, timestampAuthority)),
   });
 }
