@@ -1,0 +1,167 @@
+// Interop: the box's RFC 3161 timestamp authority (`sigbox up --dev`, PGlite) over HTTP, with clients that are not
+// ours: OpenSSL's `ts` (query and verify against the served chain), sigstore/timestamp-authority's own
+// timestamp-cli (v2.1.3, .ci/run), and sigstore-js signing with `tsaServerURL` pointed at the box and verifying
+// the bundle's timestamp with the box's trusted_root.json.
+import crypto from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type SerializedBundle, bundleFromJSON } from '@sigstore/bundle';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
+import { INTEROP_STACK_START_TIMEOUT_MS, type InteropStack, TOOL_TIMEOUT_MS, findTool, openssl, startInteropStack, toolAvailable } from '@sigbox/testkit';
+import { sign } from 'sigstore';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeStack, expectSuccess } from './fixture.js';
+
+const TIMESTAMP_CLI = findTool({
+  env: 'TIMESTAMP_CLI',
+  command: 'timestamp-cli',
+  why: "sigstore/timestamp-authority's client; set TIMESTAMP_CLI=/path/to/timestamp-cli (.ci/run installs v2.1.3)",
+});
+const HAS_OPENSSL = toolAvailable('openssl', 'OpenSSL ts -query/-verify against the served chain');
+const EMAIL = 'you@example.com';
+const STEP_TIMEOUT_MS = 4 * TOOL_TIMEOUT_MS;
+
+const pemBlocks = (pem: string) => pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n?/g) ?? [];
+const derOf = (pem: string) => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+
+/** Another TSA: a root and a leaf with the critical timeStamping EKU, made by OpenSSL in `dir`. */
+async function otherTsa(dir: string): Promise<{ rootPem: string; leafPem: string }> {
+  const file = (name: string) => path.join(dir, name);
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  openssl(['req', '-x509', ...ec, '-keyout', file('other-root.key'), '-out', file('other-root.pem'), '-subj', '/CN=other TSA root', '-days', '30', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
+  openssl(['req', ...ec, '-keyout', file('other-leaf.key'), '-out', file('other-leaf.csr'), '-subj', '/CN=other TSA']);
+  await writeFile(file('other-leaf.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n');
+  openssl(['x509', '-req', '-in', file('other-leaf.csr'), '-CA', file('other-root.pem'), '-CAkey', file('other-root.key'), '-out', file('other-leaf.pem'), '-days', '30', '-extfile', file('other-leaf.ext')]);
+  return { rootPem: await readFile(file('other-root.pem'), 'utf8'), leafPem: await readFile(file('other-leaf.pem'), 'utf8') };
+}
+
+describe('the TSA of sigbox up --dev', () => {
+  let stack: InteropStack;
+  let chain: string[];
+  const file = (name: string) => path.join(stack.work, name);
+  const post = (body: Uint8Array | string, contentType: string) => fetch(`${stack.url}/api/v1/timestamp`, { method: 'POST', body, headers: { 'Content-Type': contentType } });
+
+  beforeAll(async () => {
+    stack = await startInteropStack('pglite', { name: 'tsa' });
+    const res = await fetch(`${stack.url}/api/v1/timestamp/certchain`);
+    expect(res.headers.get('content-type')).toBe('application/pem-certificate-chain; charset=utf-8');
+    chain = pemBlocks(await res.text());
+    await writeFile(file('artifact.txt'), 'hello from the TSA interop suite\n');
+    await writeFile(file('other.txt'), 'another artifact\n');
+    await writeFile(file('root.pem'), chain[2] ?? '');
+    await writeFile(file('leaf.pem'), chain[0] ?? '');
+    await writeFile(file('untrusted.pem'), `${chain[0]}${chain[1]}`);
+    await writeFile(file('intermediate-root.pem'), `${chain[1]}${chain[2]}`);
+  }, INTEROP_STACK_START_TIMEOUT_MS);
+  afterAll(() => closeStack(stack));
+
+  it('serves its chain leaf → intermediate → root, the one trusted_root.json lists with tsaUrls in the signing config', async () => {
+    expect(chain).toHaveLength(3);
+    const [authority, ...more] = stack.trustedRoot.timestampAuthorities as Array<{ certChain: { certificates: Array<{ rawBytes: string }> }; uri: string }>;
+    expect(more).toEqual([]);
+    expect(authority?.certChain.certificates.map((c) => c.rawBytes)).toEqual(chain.map((pem) => derOf(pem).toString('base64')));
+    const leaf = new crypto.X509Certificate(chain[0] ?? '');
+    expect(leaf.checkIssued(new crypto.X509Certificate(chain[1] ?? ''))).toBe(true);
+    const signingConfig = JSON.parse(await readFile(stack.trustFile('signing_config.v0.2.json'), 'utf8')) as { tsaUrls: Array<{ url: string; majorApiVersion: number }>; tsaConfig: unknown };
+    expect(signingConfig.tsaUrls).toMatchObject([{ url: `${stack.url}/api/v1/timestamp`, majorApiVersion: 1 }]);
+    expect(signingConfig.tsaConfig).toEqual({ selector: 'ANY' });
+  });
+
+  it('answers bad requests as upstream: 415 for a non-application type, 400 {code,message} for a weak hash or a bad digest', async () => {
+    const query = new Uint8Array([0x30, 0x00]);
+    const text = await post(query, 'text/plain');
+    expect(text.status).toBe(415);
+    const weak = await post(JSON.stringify({ artifactHash: Buffer.alloc(20).toString('base64'), hashAlgorithm: 'sha1' }), 'application/json');
+    expect([weak.status, await weak.json()]).toEqual([400, { code: 400, message: 'Weak hash algorithm in timestamp request' }]);
+    const short = await post(JSON.stringify({ artifactHash: 'AAAA', hashAlgorithm: 'sha256' }), 'application/json');
+    expect([short.status, await short.json()]).toEqual([400, { code: 400, message: 'Message digest has incorrect length for specified algorithm' }]);
+    const garbage = await post(query, 'application/timestamp-query');
+    expect([garbage.status, await garbage.json()]).toEqual([400, { code: 400, message: 'Error generating timestamp response' }]);
+    // The JSON form with a nonce wider than a double: every digit is kept (written by hand, JSON.stringify would round it).
+    const digest = crypto.createHash('sha256').update('x').digest('base64');
+    const json = await post(`{"artifactHash":"${digest}","hashAlgorithm":"sha256","nonce":123456789012345678901234567890}`, 'application/json');
+    expect(json.status).toBe(200);
+    expect(json.headers.get('content-type')).toBe('application/timestamp-reply');
+  });
+
+  describe.skipIf(!HAS_OPENSSL)('OpenSSL ts', () => {
+    /** `openssl ts -query` → POST → the reply on disk. */
+    async function stamp(data: string, name: string, hash = '-sha256'): Promise<void> {
+      openssl(['ts', '-query', '-data', file(data), hash, '-cert', '-out', file(`${name}.tsq`)]);
+      const res = await post(await readFile(file(`${name}.tsq`)), 'application/timestamp-query');
+      expect(res.status).toBe(200);
+      await writeFile(file(`${name}.tsr`), Buffer.from(await res.arrayBuffer()));
+    }
+    const verify = (name: string, ...trust: string[]) => openssl(['ts', '-verify', '-in', file(`${name}.tsr`), ...trust]);
+
+    it('verifies a reply against the served chain (sha256 and sha512 queries)', async () => {
+      await stamp('artifact.txt', 'sha256');
+      expect(verify('sha256', '-queryfile', file('sha256.tsq'), '-CAfile', file('root.pem'), '-untrusted', file('untrusted.pem'))).toContain('Verification: OK');
+      await stamp('artifact.txt', 'sha512', '-sha512');
+      expect(verify('sha512', '-data', file('artifact.txt'), '-CAfile', file('root.pem'), '-untrusted', file('untrusted.pem'))).toContain('Verification: OK');
+    });
+
+    it("refuses the reply for another artifact's digest and under another TSA's chain", async () => {
+      await stamp('artifact.txt', 'negative');
+      expect(() => verify('negative', '-data', file('other.txt'), '-CAfile', file('root.pem'), '-untrusted', file('untrusted.pem'))).toThrow(/message imprint mismatch/);
+      const other = await otherTsa(stack.work);
+      await writeFile(file('other-root-only.pem'), other.rootPem);
+      await writeFile(file('other-untrusted.pem'), other.leafPem);
+      expect(() => verify('negative', '-queryfile', file('negative.tsq'), '-CAfile', file('other-root-only.pem'), '-untrusted', file('other-untrusted.pem'))).toThrow(/unable to get local issuer certificate|certificate verify error/);
+    });
+  });
+
+  describe.skipIf(TIMESTAMP_CLI === undefined)('timestamp-cli (sigstore/timestamp-authority v2.1.3)', () => {
+    const cli = (...args: string[]) => stack.runClient(TIMESTAMP_CLI as string, [...args, '--timestamp_server', stack.url]);
+
+    it('fetches a timestamp (DER query with nonce and certReq) and verifies it against the served chain', async () => {
+      expectSuccess(await cli('timestamp', '--artifact', file('artifact.txt'), '--hash', 'sha384', '--out', file('cli.tsr')), stack);
+      const out = expectSuccess(await cli('verify', '--timestamp', file('cli.tsr'), '--artifact', file('artifact.txt'), '--certificate-chain', file('intermediate-root.pem'), '--certificate', file('leaf.pem')), stack);
+      expect(out).toMatch(/Successfully verified timestamp/);
+    }, STEP_TIMEOUT_MS);
+
+    it('refuses it for another artifact and under another root', async () => {
+      const wrongArtifact = await cli('verify', '--timestamp', file('cli.tsr'), '--artifact', file('other.txt'), '--certificate-chain', file('intermediate-root.pem'), '--certificate', file('leaf.pem'));
+      expect(wrongArtifact.code).not.toBe(0);
+      const other = await otherTsa(stack.work);
+      await writeFile(file('other-chain.pem'), other.rootPem);
+      const wrongRoot = await cli('verify', '--timestamp', file('cli.tsr'), '--artifact', file('artifact.txt'), '--certificate-chain', file('other-chain.pem'), '--certificate', file('leaf.pem'));
+      expect(wrongRoot.code).not.toBe(0);
+    }, STEP_TIMEOUT_MS);
+  });
+
+  describe('sigstore-js with tsaServerURL', () => {
+    const ARTIFACT = Buffer.from('hello from sigstore-js through the box TSA\n');
+    let bundle: SerializedBundle;
+    /** The timestamp alone must vouch for the time: no tlog integrated time is counted (tlogThreshold 0 would skip the entry). */
+    const verifierFor = (root: object) => new Verifier(toTrustMaterial(TrustedRoot.fromJSON(root)), { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
+    const verify = (b: SerializedBundle, root: object = stack.trustedRoot) => verifierFor(root).verify(toSignedEntity(bundleFromJSON(b), ARTIFACT), { subjectAlternativeName: EMAIL });
+
+    it('signs with a timestamp from the box and verifies it with the box trusted root', async () => {
+      bundle = await sign(ARTIFACT, { fulcioURL: stack.url, rekorURL: stack.url, tsaServerURL: stack.url, identityToken: await stack.devToken(EMAIL) });
+      const timestamps = bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? [];
+      expect(timestamps).toHaveLength(1);
+      expect(verify(bundle).identity?.subjectAlternativeName).toBe(EMAIL);
+    }, STEP_TIMEOUT_MS);
+
+    it('refuses the bundle when its timestamp comes from another TSA, or covers another signature', async () => {
+      const other = await otherTsa(stack.work);
+      const foreign = {
+        ...stack.trustedRoot,
+        timestampAuthorities: [
+          {
+            subject: { organization: 'other', commonName: 'other TSA root' },
+            uri: 'https://tsa.example',
+            certChain: { certificates: [other.leafPem, other.rootPem].map((pem) => ({ rawBytes: derOf(pem).toString('base64') })) },
+            validFor: { start: new Date(Date.now() - 86_400_000).toISOString() },
+          },
+        ],
+      };
+      expect(() => verify(bundle, foreign)).toThrow(expect.objectContaining({ code: 'TIMESTAMP_ERROR' }));
+      const second = await sign(ARTIFACT, { fulcioURL: stack.url, rekorURL: stack.url, tsaServerURL: stack.url, identityToken: await stack.devToken(EMAIL) });
+      const swapped = { ...bundle, verificationMaterial: { ...bundle.verificationMaterial, timestampVerificationData: second.verificationMaterial.timestampVerificationData } } as SerializedBundle;
+      expect(() => verify(swapped)).toThrow(expect.objectContaining({ code: 'TIMESTAMP_ERROR' }));
+    }, STEP_TIMEOUT_MS);
+  });
+});
