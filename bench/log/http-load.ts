@@ -15,6 +15,8 @@ export interface LoadRequest {
   method: 'GET' | 'POST';
   path: string;
   body?: Buffer;
+  /** Default application/json. */
+  contentType?: string;
 }
 
 export interface LoadOptions {
@@ -25,8 +27,8 @@ export interface LoadOptions {
   durationMs: number;
   /** The next request, or undefined when there is nothing left to send (the worker stops). */
   next(): LoadRequest | undefined;
-  /** Whether an answer counts (e.g. 201 with a proof that verifies). */
-  accept(status: number, body: Buffer): boolean;
+  /** Whether an answer counts (e.g. 201 with a proof that verifies); `request` is the one it answers. */
+  accept(status: number, body: Buffer, request: LoadRequest): boolean;
   /** Called when the measured window opens and when it closes (e.g. to read CPU counters). */
   onWindow?(edge: 'start' | 'end'): void;
 }
@@ -67,7 +69,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         return { status: 0, body: Buffer.alloc(0) };
       });
       const done = performance.now();
-      const ok = options.accept(answer.status, answer.body);
+      const ok = options.accept(answer.status, answer.body, request);
       if (sent < measureFrom || done > end) continue;
       lastDone = Math.max(lastDone, done);
       if (ok) {
@@ -88,7 +90,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 }
 
 function send(connection: Http1Connection, request: LoadRequest): Promise<{ status: number; body: Buffer }> {
-  return connection.request(request.method, request.path, request.body);
+  return connection.request(request.method, request.path, request.body, request.contentType);
 }
 
 /** The q-quantile (0..1) by nearest rank. */

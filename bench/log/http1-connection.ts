@@ -45,11 +45,11 @@ export class Http1Connection {
     this.socket.on('close', () => this.fail(new Error('connection closed')));
   }
 
-  async request(method: string, path: string, body?: Buffer): Promise<Http1Answer> {
+  async request(method: string, path: string, body?: Buffer, contentType = 'application/json'): Promise<Http1Answer> {
     await this.ready;
     if (this.failure) throw this.failure;
     if (this.pending) throw new Error('one request at a time on a connection');
-    const head = `${method} ${path} HTTP/1.1\r\nhost: ${this.host}\r\n` + (body ? `content-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n` : '\r\n');
+    const head = `${method} ${path} HTTP/1.1\r\nhost: ${this.host}\r\n` + (body ? `content-type: ${contentType}\r\ncontent-length: ${body.length}\r\n\r\n` : '\r\n');
     const answer = new Promise<Http1Answer>((resolve, reject) => (this.pending = { resolve, reject }));
     this.socket.write(body ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : head, 'latin1');
     return answer;

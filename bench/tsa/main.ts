@@ -6,13 +6,13 @@
  * [--concurrency 16] [--json] [--cert]`. Numbers, no pass/fail. Reference: sigstore/timestamp-authority
  * ~6 481 req/s over HTTP, containerized, on a laptop (PR #1179).
  */
-import crypto from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generatePrivateKey, loadFileSigner, privateKeyToPem, createEphemeralSigner } from '@sigbox/core';
 import { createTimestamper, createTsaChain, parseJsonTimestampRequest, parseTimestampRequest } from '@sigbox/tsa';
+import { timestampRequests } from './requests.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -35,21 +35,7 @@ const { chainDer } = await createTsaChain({
 });
 const tsa = createTimestamper({ signer, chainDer });
 
-/** A DER TimeStampReq for SHA-256 with a nonce: SEQ { 1, SEQ { SEQ { OID sha256 }, OCTET STRING }, nonce, certReq? }. */
-function derRequest(digest: Buffer, nonce: bigint): Uint8Array {
-  const n = Buffer.from(nonce.toString(16).padStart(16, '0'), 'hex');
-  const nonceTlv = Buffer.concat([Buffer.of(0x02, n.length + (n[0]! & 0x80 ? 1 : 0)), n[0]! & 0x80 ? Buffer.of(0) : Buffer.alloc(0), n]);
-  const imprint = Buffer.concat([Buffer.from('302f300b0609608648016503040201 0420'.replace(/ /g, ''), 'hex'), digest]);
-  const body = Buffer.concat([Buffer.from('020101', 'hex'), imprint, nonceTlv, flags.cert ? Buffer.from('0101ff', 'hex') : Buffer.alloc(0)]);
-  return Buffer.concat([Buffer.of(0x30, body.length), body]);
-}
-
-const bodies = Array.from({ length: 1024 }, (_, i) => {
-  const digest = crypto.createHash('sha256').update(`artifact ${i}`).digest();
-  return flags.json
-    ? JSON.stringify({ artifactHash: digest.toString('base64'), hashAlgorithm: 'sha256', nonce: i + 1, certificates: flags.cert })
-    : derRequest(digest, BigInt(i + 1) << 40n);
-});
+const bodies = timestampRequests(1024, { json: flags.json, cert: flags.cert });
 
 let measuring = false;
 let done = 0;
