@@ -6,7 +6,7 @@ import { Accuracy, MessageImprint, PKIStatus, PKIStatusInfo, TSTInfo, TimeStampR
 import { AlgorithmIdentifier, Certificate, GeneralName, GeneralNames } from '@peculiar/asn1-x509';
 import { type Signer, bytesEqual, spkiDer } from '@sigbox/core';
 import { AttributeSet, ContentTypeValue, EssCertIdV2, IssuerSerial, SigningCertificateV2 } from './ess.js';
-import { contentInfo, fixedValue, readOnly } from './encoded.js';
+import { contentInfo, encodedOnce, fixedValue, readOnly } from './encoded.js';
 import { TsaError } from './error.js';
 import { integerBytes, randomSerial } from './integer.js';
 import { HASHES, type HashName, OID } from './oids.js';
@@ -89,15 +89,20 @@ export function createTimestamper(options: TimestamperOptions): Timestamper {
         certHash: new OctetString(digest(name, leafDer)),
         issuerSerial,
       });
-      return [name, attribute(OID.signingCertificateV2, new SigningCertificateV2({ certs: [essCertId] }))];
+      return [name, encodedOnce<Attribute>(attribute(OID.signingCertificateV2, new SigningCertificateV2({ certs: [essCertId] })))];
     }),
   ) as Record<HashName, Attribute>;
   // TSTInfo.tsa names the TSA by its certificate's subject, as upstream does (digitorus/timestamp populateTSTInfo).
-  const tsa = new GeneralName({ directoryName: leaf.tbsCertificate.subject });
-  const contentType = attribute(OID.contentType, new ContentTypeValue(OID.tstInfo));
-  const sid = new SignerIdentifier({
-    issuerAndSerialNumber: new IssuerAndSerialNumber({ issuer: leaf.tbsCertificate.issuer, serialNumber: leaf.tbsCertificate.serialNumber }),
-  });
+  // The per-TSA constants are serialized once and enter every response as their bytes (encoded.ts).
+  const tsa = encodedOnce<GeneralName>(new GeneralName({ directoryName: leaf.tbsCertificate.subject }));
+  const contentType = encodedOnce<Attribute>(attribute(OID.contentType, new ContentTypeValue(OID.tstInfo)));
+  const sid = encodedOnce<SignerIdentifier>(
+    new SignerIdentifier({ issuerAndSerialNumber: new IssuerAndSerialNumber({ issuer: leaf.tbsCertificate.issuer, serialNumber: leaf.tbsCertificate.serialNumber }) }),
+  );
+  const digestAlgorithms = encodedOnce<DigestAlgorithmIdentifiers>(new DigestAlgorithmIdentifiers([digestAlgorithmIdentifier(digestName)]));
+  const signerDigestAlgorithm = encodedOnce<AlgorithmIdentifier>(digestAlgorithmIdentifier(digestName));
+  const signatureAlgorithm = encodedOnce<AlgorithmIdentifier>(signatureAlgorithmIdentifier(signer.algorithm));
+  const granted = encodedOnce<PKIStatusInfo>(new PKIStatusInfo({ status: PKIStatus.granted }));
   // Each certificate enters the SignedData as its own DER (parsed once), never re-encoded from a schema object.
   const embedded = new CertificateSet(
     (options.includeChain ? chainDer : [leafDer]).map((der, i) => {
@@ -108,7 +113,7 @@ export function createTimestamper(options: TimestamperOptions): Timestamper {
       }
     }),
   );
-  const accuracy = new Accuracy(options.accuracy ?? { seconds: 1 });
+  const accuracy = encodedOnce<Accuracy>(new Accuracy(options.accuracy ?? { seconds: 1 }));
   const policy = options.policyOid ?? OID.sigstorePolicy;
 
   return {
@@ -151,7 +156,7 @@ export function createTimestamper(options: TimestamperOptions): Timestamper {
       const signature = await signer.sign(new Uint8Array(AsnConvert.serialize(new AttributeSet(sorted))));
       const signedData = new SignedData({
         version: 3, // RFC 5652 §5.1: eContentType other than id-data
-        digestAlgorithms: new DigestAlgorithmIdentifiers([digestAlgorithmIdentifier(digestName)]),
+        digestAlgorithms,
         encapContentInfo: new EncapsulatedContentInfo({
           eContentType: OID.tstInfo,
           eContent: new EncapsulatedContent({ single: new OctetString(tstInfoDer) }),
@@ -161,15 +166,15 @@ export function createTimestamper(options: TimestamperOptions): Timestamper {
           new SignerInfo({
             version: 1,
             sid,
-            digestAlgorithm: digestAlgorithmIdentifier(digestName),
+            digestAlgorithm: signerDigestAlgorithm,
             signedAttrs: sorted,
-            signatureAlgorithm: signatureAlgorithmIdentifier(signer.algorithm),
+            signatureAlgorithm,
             signature: new OctetString(signature),
           }),
         ]),
       });
       const token = contentInfo(OID.signedData, signedData) as unknown as TimeStampToken;
-      const response = new TimeStampResp({ status: new PKIStatusInfo({ status: PKIStatus.granted }), timeStampToken: token });
+      const response = new TimeStampResp({ status: granted, timeStampToken: token });
       return new Uint8Array(AsnConvert.serialize(response));
     },
   };
