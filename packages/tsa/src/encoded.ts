@@ -3,9 +3,9 @@ import { AsnSerializer } from '@peculiar/asn1-schema';
 import { bytesEqual } from '@sigbox/core';
 
 /**
- * asn1-schema re-walks every object on each serialization and re-parses every ANY value: per response that is most of
- * the cost (bench/tsa/README.md). These two seams hand it asn1js trees instead, through its public IAsnConvertible
- * protocol (an object with toASN/fromASN is used as is). Every such value is write-only: fromASN throws.
+ * asn1-schema re-walks every object on each serialization: for values that never change (the TSTInfo's tsa name
+ * and accuracy) that is wasted (bench/tsa/README.md). These seams hand it their DER instead, through its public
+ * IAsnConvertible protocol (an object with toASN/fromASN is used as is). Every such value is write-only: fromASN throws.
  */
 
 /**
@@ -38,23 +38,6 @@ export function fixedValue(der: Uint8Array): { toASN(): asn1js.AsnType; fromASN(
 /** A schema object serialized once (a per-TSA constant), then reused as its bytes. */
 export function encodedOnce<T>(value: object): T {
   return fixedValue(new Uint8Array(AsnSerializer.serialize(value))) as unknown as T;
-}
-
-/**
- * ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY } (RFC 5652 §3) around a schema object,
- * without serializing the content to bytes and parsing it back as a ContentInfo's ANY field would.
- */
-export function contentInfo(contentType: string, content: object): { toASN(): asn1js.AsnType; fromASN(): never } {
-  return {
-    toASN: () =>
-      new asn1js.Sequence({
-        value: [
-          new asn1js.ObjectIdentifier({ value: contentType }),
-          new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [AsnSerializer.toASN(content)] }),
-        ],
-      }),
-    fromASN: readOnly,
-  };
 }
 
 export function readOnly(): never {

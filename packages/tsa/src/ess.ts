@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import { AsnArray, AsnIntegerArrayBufferConverter, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, OctetString } from '@peculiar/asn1-schema';
+import { AsnIntegerArrayBufferConverter, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, GeneralNames } from '@peculiar/asn1-x509';
-import { Attribute } from '@peculiar/asn1-cms';
 
 /*
  * RFC 5035 §3 SigningCertificateV2 schemas, declared with @peculiar/asn1-schema's decorators applied as plain calls
@@ -46,10 +45,6 @@ export class SigningCertificateV2 {
 }
 AsnType({ type: AsnTypeTypes.Sequence })(SigningCertificateV2);
 AsnProp({ type: EssCertIdV2, repeated: 'sequence' })(SigningCertificateV2.prototype, 'certs');
-
-/** The signed attributes as a DER SET OF, the bytes a SignerInfo's signature covers (RFC 5652 §5.4). */
-export class AttributeSet extends AsnArray<Attribute> {}
-AsnType({ type: AsnTypeTypes.Set, itemType: Attribute })(AttributeSet);
 
 
 

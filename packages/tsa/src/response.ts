@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import crypto from 'node:crypto';
-import { Attribute, CertificateSet, type CertificateChoices, DigestAlgorithmIdentifiers, EncapsulatedContent, EncapsulatedContentInfo, IssuerAndSerialNumber, SignedData, SignerIdentifier, SignerInfo, SignerInfos, SigningTime } from '@peculiar/asn1-cms';
-import { AsnConvert, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
-import { Accuracy, MessageImprint, PKIStatus, PKIStatusInfo, TSTInfo, TimeStampResp, type TimeStampToken } from '@peculiar/asn1-tsp';
+import { Attribute, DigestAlgorithmIdentifiers, IssuerAndSerialNumber, SigningTime } from '@peculiar/asn1-cms';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import { Accuracy, MessageImprint, PKIStatus, PKIStatusInfo, TSTInfo } from '@peculiar/asn1-tsp';
+import * as asn1js from 'asn1js';
 import { AlgorithmIdentifier, Certificate, GeneralName, GeneralNames } from '@peculiar/asn1-x509';
 import { type Signer, bytesEqual, spkiDer } from '@sigbox/core';
-import { AttributeSet, ContentTypeValue, EssCertIdV2, IssuerSerial, SigningCertificateV2 } from './ess.js';
-import { contentInfo, encodedOnce, fixedValue, readOnly } from './encoded.js';
+import { TAG, setOf, tlv } from './der.js';
+import { ContentTypeValue, EssCertIdV2, IssuerSerial, SigningCertificateV2 } from './ess.js';
+import { encodedOnce, fixedValue } from './encoded.js';
 import { TsaError } from './error.js';
 import { integerBytes, randomSerial } from './integer.js';
 import { HASHES, type HashName, OID } from './oids.js';
@@ -43,6 +45,8 @@ export interface Timestamper {
 function digest(name: 'sha256' | 'sha384' | 'sha512', data: Uint8Array): ArrayBuffer {
   return new Uint8Array(crypto.createHash(name).update(data).digest()).buffer;
 }
+
+const oidDer = (oid: string) => new Uint8Array(new asn1js.ObjectIdentifier({ value: oid }).toBER(false));
 
 const attribute = (attrType: string, value: unknown) => new Attribute({ attrType, attrValues: [AsnConvert.serialize(value)] });
 
@@ -89,32 +93,44 @@ export function createTimestamper(options: TimestamperOptions): Timestamper {
         certHash: new OctetString(digest(name, leafDer)),
         issuerSerial,
       });
-      return [name, encodedOnce<Attribute>(attribute(OID.signingCertificateV2, new SigningCertificateV2({ certs: [essCertId] })))];
+      return [name, attribute(OID.signingCertificateV2, new SigningCertificateV2({ certs: [essCertId] }))];
     }),
   ) as Record<HashName, Attribute>;
   // TSTInfo.tsa names the TSA by its certificate's subject, as upstream does (digitorus/timestamp populateTSTInfo).
-  // The per-TSA constants are serialized once and enter every response as their bytes (encoded.ts).
+  // TSTInfo's per-TSA fields are serialized once and enter every TSTInfo as their bytes (encoded.ts).
   const tsa = encodedOnce<GeneralName>(new GeneralName({ directoryName: leaf.tbsCertificate.subject }));
-  const contentType = encodedOnce<Attribute>(attribute(OID.contentType, new ContentTypeValue(OID.tstInfo)));
-  const sid = encodedOnce<SignerIdentifier>(
-    new SignerIdentifier({ issuerAndSerialNumber: new IssuerAndSerialNumber({ issuer: leaf.tbsCertificate.issuer, serialNumber: leaf.tbsCertificate.serialNumber }) }),
-  );
-  const digestAlgorithms = encodedOnce<DigestAlgorithmIdentifiers>(new DigestAlgorithmIdentifiers([digestAlgorithmIdentifier(digestName)]));
-  const signerDigestAlgorithm = encodedOnce<AlgorithmIdentifier>(digestAlgorithmIdentifier(digestName));
-  const signatureAlgorithm = encodedOnce<AlgorithmIdentifier>(signatureAlgorithmIdentifier(signer.algorithm));
-  const granted = encodedOnce<PKIStatusInfo>(new PKIStatusInfo({ status: PKIStatus.granted }));
-  // Each certificate enters the SignedData as its own DER (parsed once), never re-encoded from a schema object.
-  const embedded = new CertificateSet(
-    (options.includeChain ? chainDer : [leafDer]).map((der, i) => {
+  const accuracy = encodedOnce<Accuracy>(new Accuracy(options.accuracy ?? { seconds: 1 }));
+  const policy = options.policyOid ?? OID.sigstorePolicy;
+  // The envelope's constant parts as DER, once per TSA; each response frames them around its own parts (der.ts).
+  const der = (value: object) => new Uint8Array(AsnConvert.serialize(value));
+  const contentTypeAttribute = der(attribute(OID.contentType, new ContentTypeValue(OID.tstInfo)));
+  const signingCertificateAttribute = Object.fromEntries(Object.entries(signingCertificate).map(([name, a]) => [name, der(a)])) as Record<HashName, Uint8Array>;
+  const sid = der(new IssuerAndSerialNumber({ issuer: leaf.tbsCertificate.issuer, serialNumber: leaf.tbsCertificate.serialNumber }));
+  const digestAlgorithms = der(new DigestAlgorithmIdentifiers([digestAlgorithmIdentifier(digestName)]));
+  const signerDigestAlgorithm = der(digestAlgorithmIdentifier(digestName));
+  const signatureAlgorithm = der(signatureAlgorithmIdentifier(signer.algorithm));
+  const granted = der(new PKIStatusInfo({ status: PKIStatus.granted }));
+  const [tstInfoOid, signedDataOid, messageDigestOid] = [OID.tstInfo, OID.signedData, OID.messageDigest].map(oidDer) as [Uint8Array, Uint8Array, Uint8Array];
+  const VERSION_1 = Uint8Array.of(TAG.INTEGER, 1, 1);
+  const VERSION_3 = Uint8Array.of(TAG.INTEGER, 1, 3); // RFC 5652 §5.1: eContentType other than id-data
+  // CertificateSet [0] IMPLICIT: the certificates as their own DER, in chain order, as asn1-schema's CertificateSet wrote them.
+  const embedded = tlv(
+    TAG.CONTEXT_0,
+    ...(options.includeChain ? chainDer : [leafDer]).map((d, i) => {
       try {
-        return fixedValue(der) as unknown as CertificateChoices;
+        fixedValue(d);
+        return d;
       } catch (err) {
-        throw new TsaError('INVALID_CERTIFICATE', `TSA chain certificate ${i} does not re-encode to itself`, { cause: err });
+        throw new TsaError('INVALID_CERTIFICATE', `TSA chain certificate ${i} is not a single DER value`, { cause: err });
       }
     }),
   );
-  const accuracy = encodedOnce<Accuracy>(new Accuracy(options.accuracy ?? { seconds: 1 }));
-  const policy = options.policyOid ?? OID.sigstorePolicy;
+  // signingTime changes once a second: its attribute is encoded once per genTime.
+  let signingTime = { at: Number.NaN, der: new Uint8Array(0) };
+  const signingTimeAttribute = (genTime: Date) => {
+    if (signingTime.at !== genTime.getTime()) signingTime = { at: genTime.getTime(), der: der(attribute(OID.signingTime, new SigningTime(genTime))) };
+    return signingTime.der;
+  };
 
   return {
     chainDer,
@@ -137,45 +153,23 @@ export function createTimestamper(options: TimestamperOptions): Timestamper {
         ordering: false,
         ...(request.nonce !== undefined ? { nonce: integerBytes(request.nonce) } : {}),
       });
-      const tstInfoDer = new Uint8Array(AsnConvert.serialize(tstInfo));
+      const tstInfoDer = der(tstInfo);
+      // The signed attributes (RFC 5652 §5.3): contentType, signingTime, messageDigest, signingCertificateV2 as a DER
+      // SET OF, sorted by encoding (X.690 §11.6); the signature covers the SET, the SignerInfo carries it as [0] IMPLICIT.
       const attributes = [
-        contentType,
-        attribute(OID.signingTime, new SigningTime(genTime)),
-        attribute(OID.messageDigest, new OctetString(digest(digestName, tstInfoDer))),
-        signingCertificate[request.hashAlgorithm],
+        contentTypeAttribute,
+        signingTimeAttribute(genTime),
+        tlv(TAG.SEQUENCE, messageDigestOid, tlv(TAG.SET, tlv(TAG.OCTET_STRING, new Uint8Array(digest(digestName, tstInfoDer))))),
+        signingCertificateAttribute[request.hashAlgorithm],
       ];
-      // DER orders a SET OF by its members' encodings (X.690 §11.6); the signature covers exactly that order. Each
-      // attribute becomes an asn1js tree once and enters both the signed SET and the SignerInfo as that tree.
-      const sorted = attributes
-        .map((a) => {
-          const tree = AsnSerializer.toASN(a);
-          return { a: { toASN: () => tree, fromASN: readOnly } as unknown as Attribute, der: Buffer.from(tree.toBER(false)) };
-        })
-        .sort((x, y) => Buffer.compare(x.der, y.der))
-        .map(({ a }) => a);
-      const signature = await signer.sign(new Uint8Array(AsnConvert.serialize(new AttributeSet(sorted))));
-      const signedData = new SignedData({
-        version: 3, // RFC 5652 §5.1: eContentType other than id-data
-        digestAlgorithms,
-        encapContentInfo: new EncapsulatedContentInfo({
-          eContentType: OID.tstInfo,
-          eContent: new EncapsulatedContent({ single: new OctetString(tstInfoDer) }),
-        }),
-        ...(request.certReq ? { certificates: embedded } : {}),
-        signerInfos: new SignerInfos([
-          new SignerInfo({
-            version: 1,
-            sid,
-            digestAlgorithm: signerDigestAlgorithm,
-            signedAttrs: sorted,
-            signatureAlgorithm,
-            signature: new OctetString(signature),
-          }),
-        ]),
-      });
-      const token = contentInfo(OID.signedData, signedData) as unknown as TimeStampToken;
-      const response = new TimeStampResp({ status: granted, timeStampToken: token });
-      return new Uint8Array(AsnConvert.serialize(response));
+      const signedAttributes = setOf(TAG.SET, attributes);
+      const signature = await signer.sign(signedAttributes);
+      // SignerInfo v1 (issuerAndSerialNumber) in SignedData v3 (RFC 5652 §5.1, §5.3), in a ContentInfo (§3), in a
+      // granted TimeStampResp (RFC 3161 §2.4.2).
+      const signerInfo = tlv(TAG.SEQUENCE, VERSION_1, sid, signerDigestAlgorithm, setOf(TAG.CONTEXT_0, attributes), signatureAlgorithm, tlv(TAG.OCTET_STRING, signature));
+      const encapsulated = tlv(TAG.SEQUENCE, tstInfoOid, tlv(TAG.CONTEXT_0, tlv(TAG.OCTET_STRING, tstInfoDer)));
+      const signedData = tlv(TAG.SEQUENCE, VERSION_3, digestAlgorithms, encapsulated, ...(request.certReq ? [embedded] : []), tlv(TAG.SET, signerInfo));
+      return tlv(TAG.SEQUENCE, granted, tlv(TAG.SEQUENCE, signedDataOid, tlv(TAG.CONTEXT_0, signedData)));
     },
   };
 }
