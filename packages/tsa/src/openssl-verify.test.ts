@@ -60,7 +60,7 @@ describe.runIf(hasOpenssl)('openssl ts interop', () => {
   }
 
   // Ed25519 TSA keys are not tested here: OpenSSL 3.0 verifies neither PKCS#7 nor CMS pure-Ed25519 signatures over
-  // signed attributes ("invalid digest"), so there is no independent verifier on this machine (see NEXT.md).
+  // signed attributes ("invalid digest"), so there is no independent verifier on this machine (see README.md).
   for (const [digest, algorithm] of [['sha256', 'ecdsa-p256'], ['sha384', 'ecdsa-p384'], ['sha512', 'rsa']] as const) {
     it(`verifies a ${digest} query with certReq signed by a ${algorithm} TSA key`, async () => {
       const own = algorithm === 'ecdsa-p256' ? tsa : await makeTsa(`tsa-${algorithm}`, algorithm);
