@@ -217,6 +217,13 @@ export async function mountServices(config: ServerConfig, db: Database, keys: Bo
       }
       ca.setRetiredChains(rowsOf(rows, 'ca').filter((r) => r.key_id !== caRow.key_id).map((r) => ({ chainDer: chainDerOf(r.material), until: r.valid_to })));
       // CT: a newer key opens its tree and freezes the old one; the CT log also accepts every listed CA root.
+      // TSA: a newer key signs every timestamp from now on; the old one's window ends now (each process ends it after
+      // its own last use), since a timestamp is checked against the window at its own genTime.
+      const retiredTsa = await tsa?.follow(rows);
+      if (retiredTsa) {
+        await endWindow(db, 'tsa', retiredTsa.key_id, new Date(Date.now() + LOG_WINDOW_MARGIN_MS));
+        logger.info({ keyName: activeKey(rows, 'tsa')?.key_name, previous: retiredTsa.key_name }, 'TSA rotated: new timestamps come from the new TSA');
+      }
       if (ct && ctLog) {
         const newestCt = activeKey(rows, 'ct') as TrustKeyRow;
         if (newestCt.key_id !== ct.row.key_id) {

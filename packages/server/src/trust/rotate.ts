@@ -7,9 +7,10 @@ import { type KeyEntry, type KeySecrets, addKeys, createKey, hsmLabel, loadKeyri
 import { StartError } from '../error.js';
 import { chainDerOf, chainPemOf, subjectOf } from './trust-history.js';
 import { type TrustRole, activeKey, readTrustKeys, recordNewKey } from './trust-keys.js';
+import { readTsaChain, writeTsaChain } from './tsa-ceremony.js';
 
 /** The roles `sigbox rotate` rotates. */
-export type RotatableRole = Extract<TrustRole, 'ca' | 'rekor' | 'ct'>;
+export type RotatableRole = Extract<TrustRole, 'ca' | 'rekor' | 'ct' | 'tsa'>;
 
 export interface RotateOptions {
   readonly role: RotatableRole;
@@ -42,6 +43,17 @@ async function newCa(keysDir: string, name: string, secrets: KeySecrets, hsm: { 
 }
 
 /**
+ * A new TSA: a new leaf key in the same custody and a whole new chain for it (tsa-ceremony.ts: the root and
+ * intermediate are made for one chain), under the previous root's organization.
+ */
+async function newTsa(keysDir: string, hsm: { module: string; tokenLabel: string } | undefined, name: string, custody: 'file' | 'hsm', secrets: KeySecrets, previousChainPem: string, algorithm: KeyEntry['algorithm']) {
+  const entry = await createKey(keysDir, hsm, { name, role: 'tsa', algorithm, custody }, secrets);
+  await writeTsaChain(keysDir, entry, crypto.createPublicKey(entry.publicKey), subjectOf(chainDerOf(previousChainPem).at(-1) as Uint8Array).organization);
+  const chainDer = chainDerOf(await readTsaChain(keysDir, name));
+  return { entry, keyId: certificateKeyId(chainDer[0] as Uint8Array), material: chainPemOf(chainDer) };
+}
+
+/**
  * `sigbox rotate <role>`: makes the role's next key in custody (the keyring's token, or an encrypted file; a CA:
  * a whole new CA folder), adds it to keyring.json, and records it in the trust history as the key that signs from
  * now on. The old key keeps its row: the running boxes, which poll the history, switch to the new key (a log opens a
@@ -60,6 +72,8 @@ export async function rotateKey(options: RotateOptions): Promise<Rotation> {
   let material: string;
   if (options.role === 'ca') {
     ({ entry, keyId, material } = await newCa(keyring.dir, name, options.secrets, keyring.hsm, current.material));
+  } else if (options.role === 'tsa') {
+    ({ entry, keyId, material } = await newTsa(keyring.dir, keyring.hsm, name, custody, options.secrets, current.material, newestKey(keyring, 'tsa').algorithm));
   } else {
     entry = await createKey(keyring.dir, keyring.hsm, { name, role: options.role, algorithm: newestKey(keyring, options.role).algorithm, custody }, options.secrets);
     const publicKey = crypto.createPublicKey(entry.publicKey);

@@ -20,6 +20,7 @@ type Root = {
   tlogs: Array<{ logId: { keyId: string }; publicKey: { validFor: { start: string; end?: string } } }>;
   ctlogs: Array<{ logId: { keyId: string }; publicKey: { validFor: { start: string; end?: string } } }>;
   certificateAuthorities: Array<{ certChain: { certificates: Array<{ rawBytes: string }> }; validFor: { start: string; end?: string } }>;
+  timestampAuthorities: Array<{ certChain: { certificates: Array<{ rawBytes: string }> }; validFor: { start: string; end?: string } }>;
 };
 
 describe.skipIf(!HAS_POSTGRES)('a running box follows sigbox rotate', () => {
@@ -117,5 +118,30 @@ describe.skipIf(!HAS_POSTGRES)('a running box follows sigbox rotate', () => {
     // Old entries stay readable, with their old log ID.
     const old = await json<Record<string, { logID: string }>>(`/api/v1/log/entries?logIndex=${oldEntry.logIndex}`);
     expect(Object.values(old)[0]?.logID).toBe(oldEntry.logID);
+  }, 60_000);
+
+  it('switches the TSA to a new leaf and chain (sigbox rotate tsa), and keeps the old chain with its window', async () => {
+    const stamp = async () => {
+      const res = await fetch(`${server.url}/api/v1/timestamp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ artifactHash: crypto.randomBytes(32).toString('base64'), hashAlgorithm: 'sha256', certificates: true }) });
+      expect(res.status).toBe(200);
+      return Buffer.from(await res.arrayBuffer());
+    };
+    const leafOf = (chainPem: string) => new X509Certificate(chainPem.slice(0, chainPem.indexOf('-----END CERTIFICATE-----') + 25));
+    const oldLeaf = leafOf(await (await fetch(`${server.url}/api/v1/timestamp/certchain`)).text());
+    expect((await stamp()).includes(oldLeaf.raw)).toBe(true);
+    await rotateKeyIn({ role: 'tsa', keysDir: path.join(dir, 'keys'), secrets: { passphrase: PASSPHRASE }, databaseUrl: db.url, dataDir: path.join(dir, 'data') });
+
+    const root = await until(
+      () => json<Root>('/trusted_root.json'),
+      (r) => r.timestampAuthorities.length === 2 && r.timestampAuthorities[0]?.validFor.end !== undefined,
+    );
+    expect(root.timestampAuthorities[0]?.certChain.certificates[0]?.rawBytes).toBe(oldLeaf.raw.toString('base64'));
+    expect(root.timestampAuthorities[1]?.validFor.end).toBeUndefined();
+    const newLeaf = leafOf(await (await fetch(`${server.url}/api/v1/timestamp/certchain`)).text());
+    expect(newLeaf.raw.toString('base64')).toBe(root.timestampAuthorities[1]?.certChain.certificates[0]?.rawBytes);
+    expect(newLeaf.publicKey.equals(oldLeaf.publicKey)).toBe(false);
+    const reply = await stamp();
+    expect(reply.includes(newLeaf.raw)).toBe(true);
+    expect(reply.includes(oldLeaf.raw)).toBe(false);
   }, 60_000);
 });

@@ -66,14 +66,19 @@ export interface LoadedTsa {
   readonly chainPem: string;
 }
 
+/** The stored chain PEM of the `tsa` key `name`. */
+export async function readTsaChain(dir: string, name: string): Promise<string> {
+  const file = path.join(dir, tsaChainFile(name));
+  return fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') throw new KeyringError('INVALID_KEYRING', `${name} is a TSA key without its chain (${file})`);
+    throw err;
+  });
+}
+
 /** Reads the chain of an opened `tsa` key and checks it as upstream does at start (checkTsaLeaf: profile, order, the key). */
 export async function loadTsaChain(dir: string, key: OpenedKey): Promise<LoadedTsa> {
   checkTsaAlgorithm(key.entry.name, key.entry.algorithm);
-  const file = path.join(dir, tsaChainFile(key.entry.name));
-  const chainPem = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') throw new KeyringError('INVALID_KEYRING', `${key.entry.name} is a TSA key without its chain (${file})`);
-    throw err;
-  });
+  const chainPem = await readTsaChain(dir, key.entry.name);
   const chainDer = parsePemBlocks(chainPem).filter((b) => b.type === 'CERTIFICATE').map((b) => b.der);
   await checkTsaLeaf(chainDer, key.signer.publicKey);
   return { key, chainDer, chainPem };

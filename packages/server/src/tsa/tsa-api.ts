@@ -28,11 +28,17 @@ function mediaType(contentType: string | string[] | undefined): string {
   return (value ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
 }
 
-export interface TsaApiOptions {
-  /** The process's one timestamper (leaf signer and chain). */
+/** The TSA a process signs with now (a rotation swaps it: open-tsa.ts). */
+export interface TsaService {
+  /** The leaf signer and chain, prepared once. */
   readonly timestamper: Timestamper;
   /** The chain as served by /certchain: PEM, leaf first. */
   readonly chainPem: string;
+}
+
+export interface TsaApiOptions {
+  /** Read on every request: a swappable proxy follows a rotation. */
+  readonly tsa: TsaService;
   /** Policies a request may name (default: the sigstore policy alone). */
   readonly acceptedPolicies?: readonly string[];
 }
@@ -45,7 +51,7 @@ export interface TsaApiOptions {
  * tighter 1 KiB bound is the parser's (a 400 "timestamp request is too large", not a 413, as upstream).
  */
 export function createTsaApi(options: TsaApiOptions): Api {
-  const { timestamper, chainPem } = options;
+  const { tsa } = options;
   const policy = options.acceptedPolicies === undefined ? {} : { acceptedPolicies: options.acceptedPolicies };
   const timestamp = op.post(TIMESTAMP_PATH, { body: 'bytes', bodyLimit: MAX_DER_REQUEST_BYTES }, async ({ body, headers }) => {
     const type = mediaType(headers['content-type']);
@@ -54,8 +60,8 @@ export function createTsaApi(options: TsaApiOptions): Api {
     }
     const bytes = body instanceof Uint8Array ? body : new Uint8Array(0);
     const request = type === 'application/json' ? parseJsonTimestampRequest(bytes, policy) : parseTimestampRequest(bytes, policy);
-    return { status: 200, body: await timestamper.respond(request), contentType: TIMESTAMP_REPLY_TYPE };
+    return { status: 200, body: await tsa.timestamper.respond(request), contentType: TIMESTAMP_REPLY_TYPE };
   });
-  const certchain = op.get(`${TIMESTAMP_PATH}/certchain`, () => ({ status: 200, body: chainPem, contentType: 'application/pem-certificate-chain' }));
+  const certchain = op.get(`${TIMESTAMP_PATH}/certchain`, () => ({ status: 200, body: tsa.chainPem, contentType: 'application/pem-certificate-chain' }));
   return { name: 'tsa', prefixes: [TIMESTAMP_PATH], errorFormat: rekorErrorFormat, mapError: mapTsaError, operations: [timestamp, certchain] };
 }
