@@ -1,7 +1,8 @@
 // Interop: the box's RFC 3161 timestamp authority (`sigbox up --dev`, PGlite) over HTTP, with clients that are not
 // ours: OpenSSL's `ts` (query and verify against the served chain), sigstore/timestamp-authority's own
-// timestamp-cli (v2.1.3, .ci/run), and sigstore-js signing with `tsaServerURL` pointed at the box and verifying
-// the bundle's timestamp with the box's trusted_root.json.
+// timestamp-cli (v2.1.3, .ci/run), sigstore-js signing with `tsaServerURL` pointed at the box and verifying
+// the bundle's timestamp with the box's trusted_root.json, and cosign v3 (sigstore-go) timestamping from the signing
+// config and verifying that timestamp alone.
 import crypto from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,6 +19,7 @@ const TIMESTAMP_CLI = findTool({
   command: 'timestamp-cli',
   why: "sigstore/timestamp-authority's client; set TIMESTAMP_CLI=/path/to/timestamp-cli (.ci/run installs v2.1.3)",
 });
+const COSIGN_V3 = findTool({ env: 'COSIGN_V3', why: 'cosign v3.1.3 (sigstore-go) timestamping through the signing config; .ci/run installs it' });
 const HAS_OPENSSL = toolAvailable('openssl', 'OpenSSL ts -query/-verify against the served chain');
 const EMAIL = 'you@example.com';
 const STEP_TIMEOUT_MS = 4 * TOOL_TIMEOUT_MS;
@@ -34,6 +36,21 @@ async function otherTsa(dir: string): Promise<{ rootPem: string; leafPem: string
   await writeFile(file('other-leaf.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n');
   openssl(['x509', '-req', '-in', file('other-leaf.csr'), '-CA', file('other-root.pem'), '-CAkey', file('other-root.key'), '-out', file('other-leaf.pem'), '-days', '30', '-extfile', file('other-leaf.ext')]);
   return { rootPem: await readFile(file('other-root.pem'), 'utf8'), leafPem: await readFile(file('other-leaf.pem'), 'utf8') };
+}
+
+/** The box's trusted root with another TSA in place of its own. */
+function withOtherTsa(root: object, other: { rootPem: string; leafPem: string }): object {
+  return {
+    ...root,
+    timestampAuthorities: [
+      {
+        subject: { organization: 'other', commonName: 'other TSA root' },
+        uri: 'https://tsa.example',
+        certChain: { certificates: [other.leafPem, other.rootPem].map((pem) => ({ rawBytes: derOf(pem).toString('base64') })) },
+        validFor: { start: new Date(Date.now() - 86_400_000).toISOString() },
+      },
+    ],
+  };
 }
 
 describe('the TSA of sigbox up --dev', () => {
@@ -147,21 +164,38 @@ describe('the TSA of sigbox up --dev', () => {
 
     it('refuses the bundle when its timestamp comes from another TSA, or covers another signature', async () => {
       const other = await otherTsa(stack.work);
-      const foreign = {
-        ...stack.trustedRoot,
-        timestampAuthorities: [
-          {
-            subject: { organization: 'other', commonName: 'other TSA root' },
-            uri: 'https://tsa.example',
-            certChain: { certificates: [other.leafPem, other.rootPem].map((pem) => ({ rawBytes: derOf(pem).toString('base64') })) },
-            validFor: { start: new Date(Date.now() - 86_400_000).toISOString() },
-          },
-        ],
-      };
+      const foreign = withOtherTsa(stack.trustedRoot, other);
       expect(() => verify(bundle, foreign)).toThrow(expect.objectContaining({ code: 'TIMESTAMP_ERROR' }));
       const second = await sign(ARTIFACT, { fulcioURL: stack.url, rekorURL: stack.url, tsaServerURL: stack.url, identityToken: await stack.devToken(EMAIL) });
       const swapped = { ...bundle, verificationMaterial: { ...bundle.verificationMaterial, timestampVerificationData: second.verificationMaterial.timestampVerificationData } } as SerializedBundle;
       expect(() => verify(swapped)).toThrow(expect.objectContaining({ code: 'TIMESTAMP_ERROR' }));
+    }, STEP_TIMEOUT_MS);
+  });
+
+  describe.skipIf(COSIGN_V3 === undefined)('cosign v3 (sigstore-go) from the signing config', () => {
+    const EMAIL_COSIGN = 'cosign@example.com';
+    const identity = () => ['--certificate-identity', EMAIL_COSIGN, '--certificate-oidc-issuer', stack.issuer];
+
+    it("timestamps its signature at the box's TSA and verifies the timestamp with the trusted root; another TSA's root refuses it", async () => {
+      expectSuccess(
+        await stack.runClient(COSIGN_V3 as string, [
+          'sign-blob', '--signing-config', stack.trustFile('signing_config.v0.2.json'), '--trusted-root', stack.trustFile('trusted_root.json'),
+          '--identity-token', await stack.devToken(EMAIL_COSIGN), '--bundle', 'cosign.sigstore.json', '-y', file('artifact.txt'),
+        ]),
+        stack,
+      );
+      const bundle = JSON.parse(await readFile(file('cosign.sigstore.json'), 'utf8')) as SerializedBundle;
+      expect(bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps).toHaveLength(1);
+      // Without the tlog the signed timestamp is the only time the certificate is checked at: sigstore-go must verify
+      // it (with the tlog's integrated time present, a timestamp it cannot verify is skipped, not fatal).
+      const verify = (root: string) => stack.runClient(COSIGN_V3 as string, ['verify-blob', '--trusted-root', root, '--bundle', 'cosign.sigstore.json', '--insecure-ignore-tlog', '--use-signed-timestamps', ...identity(), file('artifact.txt')]);
+      const verified = await verify(stack.trustFile('trusted_root.json'));
+      expect(expectSuccess(verified, stack) + verified.stderr).toContain('Verified OK');
+      const other = await otherTsa(stack.work);
+      await writeFile(file('trusted_root.other-tsa.json'), JSON.stringify(withOtherTsa(stack.trustedRoot, other)));
+      const refused = await verify(file('trusted_root.other-tsa.json'));
+      expect(refused.code, refused.stderr).not.toBe(0);
+      expect(refused.stderr).toMatch(/timestamp/i);
     }, STEP_TIMEOUT_MS);
   });
 });
