@@ -1,8 +1,8 @@
 // Interop: the box's RFC 3161 timestamp authority (`sigbox up --dev`, PGlite) over HTTP, with clients that are not
 // ours: OpenSSL's `ts` (query and verify against the served chain), sigstore/timestamp-authority's own
 // timestamp-cli (v2.1.3, .ci/run), sigstore-js signing with `tsaServerURL` pointed at the box and verifying
-// the bundle's timestamp with the box's trusted_root.json, and cosign v3 (sigstore-go) timestamping from the signing
-// config and verifying that timestamp alone.
+// the bundle's timestamp with the box's trusted_root.json, cosign v3 (sigstore-go) timestamping from the signing
+// config and verifying that timestamp alone, and sigstore-python signing from trust_config.json.
 import crypto from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,6 +20,7 @@ const TIMESTAMP_CLI = findTool({
   why: "sigstore/timestamp-authority's client; set TIMESTAMP_CLI=/path/to/timestamp-cli (.ci/run installs v2.1.3)",
 });
 const COSIGN_V3 = findTool({ env: 'COSIGN_V3', why: 'cosign v3.1.3 (sigstore-go) timestamping through the signing config; .ci/run installs it' });
+const SIGSTORE_PYTHON = findTool({ env: 'SIGSTORE_PYTHON', why: 'sigstore-python 4.5.1 timestamping from trust_config.json; .ci/run installs it' });
 const HAS_OPENSSL = toolAvailable('openssl', 'OpenSSL ts -query/-verify against the served chain');
 const EMAIL = 'you@example.com';
 const STEP_TIMEOUT_MS = 4 * TOOL_TIMEOUT_MS;
@@ -196,6 +197,28 @@ describe('the TSA of sigbox up --dev', () => {
       const refused = await verify(file('trusted_root.other-tsa.json'));
       expect(refused.code, refused.stderr).not.toBe(0);
       expect(refused.stderr).toMatch(/timestamp/i);
+    }, STEP_TIMEOUT_MS);
+  });
+
+  describe.skipIf(SIGSTORE_PYTHON === undefined)('sigstore-python from trust_config.json', () => {
+    const python = (args: string[]) =>
+      stack.runClient(SIGSTORE_PYTHON as string, args, { XDG_CACHE_HOME: path.join(stack.home, 'cache'), XDG_DATA_HOME: path.join(stack.home, 'data'), XDG_CONFIG_HOME: path.join(stack.home, 'config'), COLUMNS: '1000' });
+    const verifyWith = (config: string) =>
+      python(['--trust-config', config, 'verify', 'identity', file('artifact.txt'), '--bundle', file('python.sigstore.json'), '--cert-identity', EMAIL, '--cert-oidc-issuer', stack.issuer]);
+
+    it("timestamps its signature at the box's TSA: the bundle's timestamp is the box's over that signature, and the bundle verifies", async () => {
+      expectSuccess(await python(['--trust-config', stack.trustFile('trust_config.json'), 'sign', '--identity-token', await stack.devToken(EMAIL), '--bundle', file('python.sigstore.json'), file('artifact.txt')]), stack);
+      const bundle = JSON.parse(await readFile(file('python.sigstore.json'), 'utf8')) as SerializedBundle & { messageSignature: { signature: string } };
+      const [timestamp, ...more] = bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? [];
+      expect(more).toEqual([]);
+      // Like sigstore-go, sigstore-python skips a timestamp it cannot verify while the Rekor v1 entry's integrated time
+      // is there, so its own verification says nothing about the timestamp: OpenSSL checks it against the box's chain.
+      await writeFile(file('python.tsr'), Buffer.from(timestamp?.signedTimestamp ?? '', 'base64'));
+      const signatureDigest = crypto.createHash('sha256').update(Buffer.from(bundle.messageSignature.signature, 'base64')).digest('hex');
+      if (HAS_OPENSSL) {
+        expect(openssl(['ts', '-verify', '-in', file('python.tsr'), '-digest', signatureDigest, '-CAfile', file('root.pem'), '-untrusted', file('untrusted.pem')])).toContain('Verification: OK');
+      }
+      expectSuccess(await verifyWith(stack.trustFile('trust_config.json')), stack);
     }, STEP_TIMEOUT_MS);
   });
 });
