@@ -101,6 +101,10 @@ describe('the TSA of sigbox up --dev', () => {
     const json = await post(`{"artifactHash":"${digest}","hashAlgorithm":"sha256","nonce":123456789012345678901234567890}`, 'application/json');
     expect(json.status).toBe(200);
     expect(json.headers.get('content-type')).toBe('application/timestamp-reply');
+    // Counted and timed by the pipeline like every route, by route pattern and status.
+    const metrics = await (await fetch(`${stack.url}/metrics`)).text();
+    expect(metrics).toMatch(/sigbox_http_requests_total\{method="POST",route="\/api\/v1\/timestamp",status="400"\} [1-9]/);
+    expect(metrics).toMatch(/sigbox_http_requests_total\{method="POST",route="\/api\/v1\/timestamp",status="415"\} 1/);
   });
 
   describe.skipIf(!HAS_OPENSSL)('OpenSSL ts', () => {
