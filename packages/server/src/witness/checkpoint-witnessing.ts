@@ -1,10 +1,10 @@
 import type { Database } from '@sigbox/db';
-import type { NoteSignature } from '@sigbox/merkle';
-import { parseSignedNote } from '@sigbox/merkle';
+import { type NoteSignature, parseSignedNote } from '@sigbox/merkle';
 import { DEFAULT_WITNESS_TIMEOUT_MS, type PolicyWitness, type WitnessPolicy, WitnessError, cosignedBy, quorumSatisfied } from '@sigbox/witness';
 import type { Logger } from 'pino';
 import { type CheckpointToWitness, sendToWitness } from './send-to-witness.js';
 import type { WitnessMetrics } from './witness-metrics.js';
+import { createWitnessReport } from './witness-report.js';
 import { type WitnessedCheckpoint, createWitnessedStore } from './witnessed-store.js';
 
 /**
@@ -79,8 +79,7 @@ export function createCheckpointWitnessing(options: CheckpointWitnessingOptions)
   const log = logger.child({ component: 'witness', treeId: options.treeId.toString() });
   /** The size each witness last cosigned as far as this process knows (0: unknown, learnt from its 409). */
   const lastSize = new Map<string, bigint>(policy.witnesses.map((w) => [w.name, 0n]));
-  /** Each witness's last result, to log changes once rather than every round. */
-  const lastResult = new Map<string, string>();
+  const report = createWitnessReport(metrics, log);
   let newest: WitnessedCheckpoint | undefined;
   let waiters: Waiter[] = [];
   let running: Promise<void> | undefined;
@@ -95,22 +94,6 @@ export function createCheckpointWitnessing(options: CheckpointWitnessingOptions)
     const ready = waiters.filter((w) => w.size <= current.size);
     waiters = waiters.filter((w) => w.size > current.size);
     for (const w of ready) w.resolve(current.note);
-  }
-
-  function report(witness: PolicyWitness, result: string, size: bigint, error?: unknown): void {
-    metrics.result(witness.name, result);
-    if (result === 'conflict') return; // a step of the exchange, not its outcome
-    const previous = lastResult.get(witness.name);
-    lastResult.set(witness.name, result);
-    const fields = { witness: witness.name, url: witness.url, size: size.toString(), result };
-    if (result === 'cosigned') {
-      if (previous !== undefined && previous !== 'cosigned') log.info(fields, 'witness cosigns again');
-    } else {
-      const message = error instanceof Error ? error.message : String(error);
-      // A witness down for an hour would log every round: warn on the change, then debug.
-      if (previous !== result) log.warn({ ...fields, err: message }, 'witness did not cosign the checkpoint');
-      else log.debug({ ...fields, err: message }, 'witness still does not cosign');
-    }
   }
 
   async function ask(witness: PolicyWitness, target: CheckpointToWitness): Promise<readonly NoteSignature[]> {
