@@ -30,6 +30,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('carries --witness-policy as a path resolved against the working folder', () => {
+    expect(up(['--witness-policy', 'witnesses.policy']).witnessPolicy).toBe('/srv/sigbox/witnesses.policy');
+    expect(up([]).witnessPolicy).toBeUndefined();
+    expect(failure(['up', '--witness-policy', '']).code).toBe('INVALID_VALUE');
+  });
+
   it('reads the keyring folder, its passphrase and PIN from the environment or files, never from argv', () => {
     const secrets = fs.mkdtempSync(path.join(os.tmpdir(), 'sigbox-secrets-'));
     try {

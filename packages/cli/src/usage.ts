@@ -37,6 +37,8 @@ Flags:
   ${DEV_OVERRIDE_FLAG}
                          run --dev anyway in such a start (warned about in the log); never in production
   --fulcio-config FILE   Fulcio-format OIDC issuer configuration
+  --witness-policy FILE  witnesses the Rekor v2 log sends each checkpoint to, with their quorum (the
+                         rekor-tiles --witness-policy-path format: witness/group/quorum lines)
   --keys DIR             the keyring made by "sigbox init": every key the box signs with, encrypted
                          files or an HSM. Required unless --dev (which makes a development keyring,
                          keys in clear, in DATA/keys). Processes sharing one database share it.

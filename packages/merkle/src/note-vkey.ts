@@ -22,12 +22,7 @@ function decodeKey(bytes: Uint8Array): KeyObject {
   const body = bytes.subarray(1);
   switch (bytes[0]) {
     case NOTE_KEY_TYPE_BYTE.ed25519:
-      if (body.length !== ED25519_KEY_LENGTH) throw invalid('Ed25519 key must be 32 bytes');
-      try {
-        return crypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: encoding.toBase64Url(body) }, format: 'jwk' });
-      } catch (cause) {
-        throw invalid('bad Ed25519 key', cause);
-      }
+      return ed25519PublicKey(body);
     case NOTE_KEY_TYPE_BYTE.ecdsa:
       try {
         return parsePublicKey(body);
@@ -56,16 +51,31 @@ export function formatVerifierKey(name: string, publicKey: KeyObject): string {
  * does (a mismatch means a corrupted or forged vkey).
  */
 export function parseVerifierKey(vkey: string): NoteKey {
+  const { name, hint, key } = splitVerifierKey(vkey);
+  const verifier = createNoteVerifier(name, decodeKey(key));
+  if (!bytesEqual(verifier.keyHint, hint)) throw invalid('key hint does not match the key');
+  return verifier;
+}
+
+/** The three parts of `<name>+<hex key hint>+<base64(type ‖ key)>`, syntax checked, nothing else. */
+export function splitVerifierKey(vkey: string): { name: string; hint: Uint8Array; key: Uint8Array } {
   const first = vkey.indexOf('+');
   const second = first < 0 ? -1 : vkey.indexOf('+', first + 1);
   if (second < 0) throw invalid('expected <name>+<hint>+<key>');
-  const name = vkey.slice(0, first);
   const hintHex = vkey.slice(first + 1, second);
   const keyB64 = vkey.slice(second + 1); // base64 may itself contain '+'
   if (!HINT_HEX_RE.test(hintHex)) throw invalid('key hint must be 8 hex digits');
-  const keyBytes = decodeCanonicalBase64(keyB64);
-  if (keyBytes === undefined) throw invalid('key is not canonical base64');
-  const verifier = createNoteVerifier(name, decodeKey(keyBytes));
-  if (!bytesEqual(verifier.keyHint, encoding.fromHex(hintHex))) throw invalid('key hint does not match the key');
-  return verifier;
+  const key = decodeCanonicalBase64(keyB64);
+  if (key === undefined) throw invalid('key is not canonical base64');
+  return { name: vkey.slice(0, first), hint: encoding.fromHex(hintHex), key };
+}
+
+/** An Ed25519 public key from its 32-byte RFC 8032 encoding. */
+export function ed25519PublicKey(raw: Uint8Array): KeyObject {
+  if (raw.length !== ED25519_KEY_LENGTH) throw invalid('Ed25519 key must be 32 bytes');
+  try {
+    return crypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: encoding.toBase64Url(raw) }, format: 'jwk' });
+  } catch (cause) {
+    throw invalid('bad Ed25519 key', cause);
+  }
 }

@@ -28,6 +28,17 @@ export {
   createNoteSigner,
 } from './note-keys.js';
 export { formatVerifierKey, parseVerifierKey } from './note-vkey.js';
+export {
+  type CosignatureKey,
+  COSIGNATURE_V1_TYPE_BYTE,
+  cosignatureKeyId,
+  cosignatureMessage,
+  cosignatureTimestamp,
+  createCosignatureVerifier,
+  createCosignatureSigner,
+  formatCosignatureVerifierKey,
+  parseCosignatureVerifierKey,
+} from './note-cosignature.js';
 
 /**
  * Signs `text` with every signer, in order, and returns the signed note.

@@ -21,6 +21,11 @@ export interface ServerConfig {
   /** Fulcio-format issuer config file (read by the CA once it is mounted). */
   readonly fulcioConfig: string | undefined;
   /**
+   * Witness policy file (`--witness-policy`; rekor-tiles `--witness-policy-path` format, see @sigbox/witness): the
+   * witnesses the v2 log sends each new checkpoint to. Read by loadWitnessPolicy (witness/) where the log is mounted.
+   */
+  readonly witnessPolicy?: string | undefined;
+  /**
    * The keyring made by `sigbox init` (every key the box signs with, encrypted or in an HSM). Undefined only
    * with `--dev`: a development keyring is made in `<dataDir>/keys`, every key in clear.
    */
