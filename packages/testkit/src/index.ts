@@ -58,3 +58,4 @@ export {
 export { chainPem, generalName, generalNames, oid, testCertificate, tlv, type CertificateOptions, type TestCertificate } from './peculiar-certificates.js';
 export { openRawConnection, postHead, type RawConnection } from './raw-http.js';
 export { createTufClient, type TufClient } from './tuf-client.js';
+export { defaultKeyDetails, dsseV2Request, hashedRekordV2Request, type V2RequestOptions } from './rekor-v2-requests.js';
