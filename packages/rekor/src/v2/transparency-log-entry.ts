@@ -4,8 +4,8 @@ import { encoding } from '@sigbox/core';
 export interface TransparencyLogEntryParts {
   logIndex: bigint;
   logId: Uint8Array;
-  kind: string;
-  version: string;
+  kind: 'hashedrekord' | 'dsse';
+  version: '0.0.2';
   treeSize: bigint;
   rootHash: Uint8Array;
   hashes: readonly Uint8Array[];
@@ -24,7 +24,7 @@ export function transparencyLogEntryJson(parts: TransparencyLogEntryParts) {
     logIndex: parts.logIndex.toString(),
     logId: { keyId: encoding.toBase64(parts.logId) },
     kindVersion: { kind: parts.kind, version: parts.version },
-    integratedTime: '0',
+    integratedTime: '0' as const,
     inclusionPromise: null,
     inclusionProof: {
       logIndex: parts.logIndex.toString(),
