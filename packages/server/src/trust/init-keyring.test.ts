@@ -23,11 +23,11 @@ describe('the key ceremony (sigbox init)', () => {
   it('makes every key of a box, each encrypted (0600) in a 0700 folder, and a root 1 a threshold of root keys signed', async () => {
     const dir = path.join(temp, 'files');
     const made = await initKeyring({ dir, custody: { kind: 'file' }, secrets: { passphrase: 'pw' }, ca, tufRootKeys: 3, tufRootThreshold: 2 });
-    expect(made.keys.map((k) => k.name)).toEqual(['ca-1', 'rekor-1', 'ct-1', 'tuf-root-1', 'tuf-root-2', 'tuf-root-3', 'tuf-targets-1', 'tuf-snapshot-1', 'tuf-timestamp-1']);
+    expect(made.keys.map((k) => k.name)).toEqual(['ca-1', 'rekor-1', 'rekor-v2-1', 'ct-1', 'tuf-root-1', 'tuf-root-2', 'tuf-root-3', 'tuf-targets-1', 'tuf-snapshot-1', 'tuf-timestamp-1']);
     expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
     const files = walk(dir);
     const keyFiles = files.filter((f) => f.file.endsWith('.key.pem'));
-    expect(keyFiles.map((f) => f.file).sort()).toEqual(['ca-1/intermediate.key.pem', 'ca-1/root.key.pem', 'ct-1.key.pem', 'rekor-1.key.pem', 'tuf-root-1.key.pem', 'tuf-root-2.key.pem', 'tuf-root-3.key.pem', 'tuf-snapshot-1.key.pem', 'tuf-targets-1.key.pem', 'tuf-timestamp-1.key.pem']);
+    expect(keyFiles.map((f) => f.file).sort()).toEqual(['ca-1/intermediate.key.pem', 'ca-1/root.key.pem', 'ct-1.key.pem', 'rekor-1.key.pem', 'rekor-v2-1.key.pem', 'tuf-root-1.key.pem', 'tuf-root-2.key.pem', 'tuf-root-3.key.pem', 'tuf-snapshot-1.key.pem', 'tuf-targets-1.key.pem', 'tuf-timestamp-1.key.pem']);
     for (const { file, mode } of keyFiles) {
       expect(mode, file).toBe(0o600);
       expect(fs.readFileSync(path.join(dir, file), 'utf8'), file).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
@@ -39,6 +39,9 @@ describe('the key ceremony (sigbox init)', () => {
     const keyring = await loadKeyring(dir);
     const opened = await openKey(dir, keyring.hsm, keyring.keys[1]!, { passphrase: 'pw' });
     expect(opened.signer.algorithm).toBe('ecdsa-p256');
+    // The Rekor v2 checkpoint key is Ed25519 (C2SP tlog-tiles: what witnesses accept).
+    const v2 = await openKey(dir, keyring.hsm, keyring.keys.find((k) => k.role === 'rekor-v2')!, { passphrase: 'pw' });
+    expect(v2.signer.algorithm).toBe('ed25519');
   });
 
   it('refuses a folder that is not empty, and a file keyring without a passphrase, before making anything', async () => {
