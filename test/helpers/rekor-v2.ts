@@ -22,6 +22,8 @@ export interface RekorV2Harness {
   readonly tree: LogTree;
   /** The log's note verifier key (`<origin>+<hex id>+<base64 key>`), as witnesses and sigstore-go take it. */
   readonly vkey: string;
+  /** The Ed25519 checkpoint key's public half (what trusted_root.json lists). */
+  readonly publicKey: crypto.KeyObject;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startRekorV2(engine: Engine, options: { engine?: TreeEngin
     log,
     tree,
     vkey: formatVerifierKey(V2_ORIGIN, crypto.createPublicKey(privateKey)),
+    publicKey: crypto.createPublicKey(privateKey),
     async close() {
       await tree.close();
       await database.close();
