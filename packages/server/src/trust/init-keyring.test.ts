@@ -1,3 +1,4 @@
+import nodeCrypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,9 +61,19 @@ describe('the key ceremony (sigbox init)', () => {
       await initKeyring({ dir, custody: { kind: 'hsm', module: token.module, tokenLabel: token.tokenLabel }, secrets: { pin: token.pin }, ca, tufRootKeys: 1 });
       for (const { file } of walk(dir)) expect(fs.readFileSync(path.join(dir, file), 'utf8'), file).not.toContain('PRIVATE KEY');
       const keyring = await loadKeyring(dir);
-      expect(keyring.keys.filter((k) => k.custody === 'hsm').map((k) => k.name)).toEqual(['rekor-1', 'ct-1', 'tuf-root-1', 'tuf-targets-1', 'tuf-snapshot-1', 'tuf-timestamp-1']);
+      expect(keyring.keys.filter((k) => k.custody === 'hsm').map((k) => k.name)).toEqual(['rekor-1', 'rekor-v2-1', 'ct-1', 'tuf-root-1', 'tuf-targets-1', 'tuf-snapshot-1', 'tuf-timestamp-1']);
       const opened = await openKey(dir, keyring.hsm, keyring.keys[1]!, { pin: token.pin });
       await opened.close();
+      // The Rekor v2 checkpoint key is an Ed25519 key in the token (CKM_EDDSA): its signatures verify as pure Ed25519.
+      const v2 = await openKey(dir, keyring.hsm, keyring.keys.find((k) => k.role === 'rekor-v2')!, { pin: token.pin });
+      try {
+        expect(v2.signer.algorithm).toBe('ed25519');
+        expect(v2.privateKey).toBeUndefined();
+        const note = Buffer.from('log.example\n1\nAAAA\n');
+        expect(nodeCrypto.verify(null, note, v2.signer.publicKey, await v2.signer.sign(note))).toBe(true);
+      } finally {
+        await v2.close();
+      }
     } finally {
       token.remove();
     }

@@ -36,11 +36,12 @@ export interface InitializedKeyring {
  * The keys of a box besides its CA, in the order they are made. Root keys: `tuf-root-1` … `tuf-root-N`. Every key is
  * ECDSA P-256 but the Rekor v2 checkpoint key, Ed25519 (the key type witnesses accept, C2SP tlog-tiles).
  */
-function keyPlan(tufRootKeys: number, custody: CeremonyCustody['kind']): Array<{ name: string; role: KeyRole; algorithm?: 'ed25519' }> {
+function keyPlan(tufRootKeys: number): Array<{ name: string; role: KeyRole; algorithm?: 'ed25519' }> {
   const roots = Array.from({ length: tufRootKeys }, (_, i) => ({ name: `tuf-root-${i + 1}`, role: 'tuf-root' as const }));
   return [
     { name: 'rekor-1', role: 'rekor' },
-    ...(REKOR_V2_IN_HSM || custody === 'file' ? [{ name: 'rekor-v2-1', role: 'rekor-v2' as const, algorithm: 'ed25519' as const }] : []),
+    // In a token too: @sigbox/pkcs11 makes Ed25519 keys (CKM_EC_EDWARDS_KEY_PAIR_GEN) and signs with CKM_EDDSA.
+    { name: 'rekor-v2-1', role: 'rekor-v2', algorithm: 'ed25519' },
     { name: 'ct-1', role: 'ct' },
     ...roots,
     { name: 'tuf-targets-1', role: 'tuf-targets' },
@@ -48,13 +49,6 @@ function keyPlan(tufRootKeys: number, custody: CeremonyCustody['kind']): Array<{
     { name: 'tuf-timestamp-1', role: 'tuf-timestamp' },
   ];
 }
-
-/**
- * Whether the ceremony makes the Rekor v2 key in the token when keys go to an HSM. Not yet: @sigbox/pkcs11 makes
- * and signs with EC and RSA keys only (keyring `createKey` refuses Ed25519 in a token), so an HSM box gets no v2 log
- * from the ceremony and serves v1 only.
- */
-const REKOR_V2_IN_HSM = false;
 
 async function assertAbsentOrEmpty(dir: string): Promise<void> {
   const entries = await fs.readdir(dir).catch((err: NodeJS.ErrnoException) => {
@@ -111,7 +105,7 @@ export async function initKeyring(options: InitKeyringOptions): Promise<Initiali
     await fs.chmod(staging, 0o700);
     const hsm = options.custody.kind === 'hsm' ? { module: options.custody.module, tokenLabel: options.custody.tokenLabel } : undefined;
     const keys: KeyEntry[] = [await makeCa(staging, options)];
-    for (const { name, role, algorithm } of keyPlan(options.tufRootKeys, options.custody.kind)) {
+    for (const { name, role, algorithm } of keyPlan(options.tufRootKeys)) {
       const adopted = role === 'rekor' || role === 'ct' ? options.adopt?.[role] : undefined;
       keys.push(adopted === undefined ? await createKey(staging, hsm, { name, role, algorithm: algorithm ?? 'ecdsa-p256', custody: options.custody.kind }, options.secrets) : await adoptKey(staging, name, role as 'rekor' | 'ct', adopted, options.secrets));
     }
