@@ -1,10 +1,12 @@
 // The Rekor v2 API through the real app and pipeline, on PGlite and Postgres: POST /api/v2/log/entries answers as
 // rekor-tiles does (201 TransparencyLogEntry, 409 + X-Log-Index, 400 google.rpc.Status, 405 when frozen), and a
 // client that reads only the C2SP tiles at /api/v2 rebuilds every returned proof under a checkpoint the vkey opens.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encoding } from '@sigbox/core';
-import { TILE_WIDTH, entryBundlePath, inclusionProof, inclusionProofTiles, rootFromTiles, tileFromBytes, tilesNeededForAppend } from '@sigbox/merkle';
+import { TILE_WIDTH, entryBundlePath, formatSignedNote, parseSignedNote, inclusionProof, inclusionProofTiles, rootFromTiles, tileFromBytes, tilesNeededForAppend } from '@sigbox/merkle';
 import type { TransparencyLogEntryJson } from '@sigbox/rekor';
 import { STATEMENT, b64, databaseEngines, dsseEnvelope, dsseV2Request, hashedRekordV2Request, selfSignedCert, testKey } from '@sigbox/testkit';
 import { type RekorV2Harness, openV2Checkpoint, startRekorV2, verifyTransparencyLogEntry } from './helpers/rekor-v2.js';
@@ -141,6 +143,55 @@ describe.each(databaseEngines())('Rekor v2 on %s', (engine) => {
       expect(tileFromBytes(0, 1n, new Uint8Array(partial.body as Buffer)).hashes).toEqual(all.slice(TILE_WIDTH).map((e) => e.leafHash));
       expect((await request(v2.app).get(`${API}/tile/0/002.p/1`)).status).toBe(404);
       expect((await request(v2.app).get(`${API}/tile/0/x000/001`)).status).toBe(404);
+    });
+  });
+
+  describe('pushback', () => {
+    it('answers a full queue 503 Unavailable with Retry-After; the accepted entries are logged gaplessly', async () => {
+      // A slow linger keeps entries queued, so the third concurrent one finds the queue full.
+      const busy = await startRekorV2(engine, { engine: { maxPending: 2, batchMaxAgeMs: 200 } });
+      const server = http.createServer(busy.app);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const responses = await Promise.all(Array.from({ length: 40 }, () => request(url).post(`${API}/log/entries`).send(fresh('busy'))));
+        expect(responses.every((r) => r.status === 201 || r.status === 503)).toBe(true);
+        const refused = responses.filter((r) => r.status === 503);
+        expect(refused.length).toBeGreaterThan(0);
+        for (const r of refused) {
+          expect(r.body).toEqual({ code: 14, message: 'reached max pushback; retry', details: [] });
+          expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        }
+        const accepted = responses.filter((r) => r.status === 201).map((r) => BigInt((r.body as TransparencyLogEntryJson).logIndex));
+        expect(accepted.sort((a, b) => Number(a - b))).toEqual(Array.from({ length: accepted.length }, (_, i) => BigInt(i)));
+        expect((await busy.tree.latest()).size).toBe(BigInt(accepted.length));
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+        await busy.close();
+      }
+    });
+  });
+
+  describe('with witnessing', () => {
+    it('serves the cosigned checkpoint at /api/v2/checkpoint while it is the newest, and answers creates with it', async () => {
+      let tree: RekorV2Harness['tree'] | undefined;
+      const cosigned = async () => {
+        const note = parseSignedNote((await (tree as RekorV2Harness['tree']).latest()).checkpoint);
+        return formatSignedNote({ text: note.text, signatures: [...note.signatures, { name: 'witness.test', keyHint: Uint8Array.of(9, 9, 9, 9), signature: new Uint8Array(72) }] });
+      };
+      const witnessed = await startRekorV2(engine, { witnessing: { cosigned, latest: cosigned } });
+      tree = witnessed.tree;
+      try {
+        const tle = await create(witnessed, fresh('witnessed'));
+        expect(tle.inclusionProof.checkpoint.envelope).toMatch(/\n— witness\.test /);
+        verifyTransparencyLogEntry(witnessed.vkey, tle);
+        const res = await request(witnessed.app).get(`${API}/checkpoint`).expect(200);
+        expect(res.text).toMatch(/\n— witness\.test /);
+        expect(openV2Checkpoint(witnessed.vkey, res.text).size).toBe(1n);
+      } finally {
+        await witnessed.close();
+      }
     });
   });
 
