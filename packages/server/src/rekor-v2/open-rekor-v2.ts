@@ -1,5 +1,5 @@
 import type { Database } from '@sigbox/db';
-import { encoding } from '@sigbox/core';
+import { encoding, sha256, spkiDer } from '@sigbox/core';
 import type { OpenedKey } from '@sigbox/keyring';
 import { listLogTrees, openLogTree } from '@sigbox/log';
 import { type CheckpointWitnessing, REKOR_V2_TREE_NAME, type RekorV2Log, createRekorV2Log, rekorV2TreeDescription } from '@sigbox/rekor';
@@ -39,7 +39,9 @@ export async function openRekorV2(options: RekorV2SetupOptions): Promise<RekorV2
   const tree = await openLogTree(options.db, { ...rekorV2TreeDescription({ origin, key }), ...options.metrics });
   const log = createRekorV2Log({ tree, key, witnessing: options.witnessing, onWitnessingFailed: options.onWitnessingFailed });
   const logId = encoding.toHex(log.logId);
-  const validFrom = await bindKeyToTree(options.db, 'rekor-v2', tree.treeId, logId).catch(async (err: unknown) => {
+  // Bound by SHA-256(SPKI) like the other logs' keys: the key's identity, which `sigbox verify` matches against the
+  // trusted root (the C2SP key ID also depends on the origin, and `logId` above is that one).
+  const validFrom = await bindKeyToTree(options.db, 'rekor-v2', tree.treeId, encoding.toHex(sha256(spkiDer(signer.publicKey)))).catch(async (err: unknown) => {
     await tree.close();
     throw err;
   });
