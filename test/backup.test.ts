@@ -16,6 +16,7 @@ import {
   type ToolResult,
   createTestDatabase,
   findTool,
+  hashedRekordV2Request,
   hashedrekord,
   keyPem,
   requirePostgres,
@@ -37,6 +38,7 @@ const HAS_PG_TOOLS = ['pg_dump', 'pg_restore'].every((t) => existsSync(path.join
 const COSIGN_V3 = findTool({ env: 'COSIGN_V3', why: 'cosign v3.1.3 signs the bundle that must still verify after the restore' });
 const EMAIL = 'backup@example.com';
 const REKOR_ENTRIES = 12;
+const REKOR_V2_ENTRIES = 5;
 const CERTIFICATES = 4;
 const STEP_TIMEOUT_MS = 60_000;
 
@@ -67,6 +69,14 @@ async function addRekorEntry(url: string, n: number): Promise<number> {
   const artifact = Buffer.from(`backup artifact ${n}`);
   const entry = hashedrekord(signArtifact(key, artifact, 'sha256'), keyPem(key.publicKey), 'sha256', artifact);
   const res = await fetch(`${url}/api/v1/log/entries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(entry) });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** A Rekor v2 entry (its own tree, Ed25519 checkpoints): `sigbox verify` proves that tree too. */
+async function addRekorV2Entry(url: string, n: number): Promise<number> {
+  const body = hashedRekordV2Request(testKey('ecdsa-p256'), Buffer.from(`backup v2 artifact ${n}`));
+  const res = await fetch(`${url}/api/v2/log/entries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   await res.arrayBuffer();
   return res.status;
 }
@@ -119,6 +129,8 @@ describe.skipIf(!HAS_POSTGRES || !HAS_PG_TOOLS || COSIGN_V3 === undefined)('back
       '--identity-token', await devToken(url), '--bundle', 'artifact.sigstore.json', '-y', 'artifact']), 'cosign sign-blob');
     const created = await Promise.all(Array.from({ length: REKOR_ENTRIES }, (_, n) => addRekorEntry(url, n)));
     expect(created).toEqual(Array(REKOR_ENTRIES).fill(201));
+    const createdV2 = await Promise.all(Array.from({ length: REKOR_V2_ENTRIES }, (_, n) => addRekorV2Entry(url, n)));
+    expect(createdV2).toEqual(Array(REKOR_V2_ENTRIES).fill(201));
     const issued = await Promise.all(Array.from({ length: CERTIFICATES }, () => requestCertificate(url)));
     expect(issued).toEqual(Array(CERTIFICATES).fill(200));
     expect(await (sigbox as SigboxProcess).stop()).toBe(0);
@@ -136,7 +148,8 @@ describe.skipIf(!HAS_POSTGRES || !HAS_PG_TOOLS || COSIGN_V3 === undefined)('back
     // What was made: cosign's entry and ours in Rekor; cosign's certificate and ours, one precertificate each, in CT.
     expect(result.stdout).toMatch(new RegExp(`^tree rekor .*: ${REKOR_ENTRIES + 1} entries \\(integrated ${REKOR_ENTRIES + 1}\\), .* 0 problems$`, 'm'));
     expect(result.stdout).toMatch(new RegExp(`^tree ct .*: ${CERTIFICATES + 1} entries \\(integrated ${CERTIFICATES + 1}\\), .* 0 problems$`, 'm'));
-    expect(result.stdout).toMatch(/^verified 2 trees: .*: OK$/m);
+    expect(result.stdout).toMatch(new RegExp(`^tree rekor-v2 .*: ${REKOR_V2_ENTRIES} entries \\(integrated ${REKOR_V2_ENTRIES}\\), .* 0 problems$`, 'm'));
+    expect(result.stdout).toMatch(/^verified 3 trees: .*: OK$/m);
     // Every checkpoint stored was verified.
     for (const line of result.stdout.split('\n').filter((l) => l.startsWith('tree '))) {
       const [, checkpoints, signatures] = /(\d+) checkpoints, (\d+) signatures verified/.exec(line) ?? [];

@@ -1,11 +1,11 @@
 // The tlog-tiles read API under /api/v1/log/tiles: a client that only reads tiles rebuilds the same proofs and
 // sees the same tree as the v1 API (C2SP tlog-tiles v0.1.0; RFC 9162 §2.1.3 inclusion proofs).
-import type { RequestListener } from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encoding } from '@sigbox/core';
-import { type Tile, TILE_WIDTH, entryBundlePath, inclusionProof, inclusionProofTiles, rootFromTiles, tileFromBytes, tilePath, tilesNeededForAppend } from '@sigbox/merkle';
+import { TILE_WIDTH, entryBundlePath, inclusionProof, inclusionProofTiles, rootFromTiles, tileFromBytes, tilesNeededForAppend } from '@sigbox/merkle';
 import { databaseEngines } from '@sigbox/testkit';
+import { IMMUTABLE, fetchTiles, getBytes, splitBundle } from './helpers/tiles.js';
 import { type RekorHarness, type VerifiedEntry, createEntry, keyEntry, openLogCheckpoint, startRekor, verifyLogEntry } from './helpers/rekor.js';
 
 const TILES = '/api/v1/log/tiles';
@@ -13,44 +13,6 @@ const TILES = '/api/v1/log/tiles';
 const ENTRIES = TILE_WIDTH + 44;
 /** Concurrent POSTs per wave: enough to fill batches, few enough for the default pushback limit. */
 const WAVE = 60;
-const IMMUTABLE = /\bimmutable\b/;
-
-async function getBytes(app: RequestListener, url: string): Promise<request.Response> {
-  return request(app)
-    .get(url)
-    .buffer(true)
-    .parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
-}
-
-/** Fetches every tile a proof at `size` needs, as a tile-reading client would, into a TileReader. */
-async function fetchTiles(app: RequestListener, ids: ReturnType<typeof inclusionProofTiles>) {
-  const tiles = new Map<string, Tile>();
-  for (const id of ids) {
-    const res = await getBytes(app, `${TILES}/${tilePath(id)}`);
-    expect(res.status, tilePath(id)).toBe(200);
-    expect(res.headers['content-type']).toBe('application/octet-stream');
-    expect(res.headers['cache-control']).toMatch(id.width === TILE_WIDTH ? IMMUTABLE : /max-age=\d+$/);
-    const tile = tileFromBytes(id.level, id.index, new Uint8Array(res.body as Buffer));
-    expect(tile.hashes).toHaveLength(id.width);
-    tiles.set(`${id.level}/${id.index}`, tile);
-  }
-  return (level: number, index: bigint) => tiles.get(`${level}/${index}`);
-}
-
-/** C2SP entry bundle: uint16 big-endian length ‖ entry, repeated. */
-function splitBundle(bytes: Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let at = 0; at < bytes.length; ) {
-    const length = ((bytes[at] as number) << 8) | (bytes[at + 1] as number);
-    out.push(bytes.slice(at + 2, at + 2 + length));
-    at += 2 + length;
-  }
-  return out;
-}
 
 describe.each(databaseEngines())('tlog-tiles on %s', (engine) => {
   let rekor: RekorHarness;
@@ -79,7 +41,7 @@ describe.each(databaseEngines())('tlog-tiles on %s', (engine) => {
     const checkpoint = openLogCheckpoint(rekor, res.text);
     expect(checkpoint.size).toBe(BigInt(ENTRIES));
     const size = checkpoint.size;
-    const read = await fetchTiles(rekor.app, tilesNeededForAppend(size));
+    const read = await fetchTiles(rekor.app, TILES, tilesNeededForAppend(size));
     expect(encoding.toHex(rootFromTiles(size, read))).toBe(info.rootHash);
     expect(encoding.toHex(checkpoint.rootHash)).toBe(info.rootHash);
   });
@@ -89,7 +51,7 @@ describe.each(databaseEngines())('tlog-tiles on %s', (engine) => {
     for (const index of [0, 1, 100, 255, 256, 257, ENTRIES - 1]) {
       const entry = created[index] as VerifiedEntry;
       const size = BigInt(entry.value.verification.inclusionProof.treeSize);
-      const read = await fetchTiles(rekor.app, inclusionProofTiles(BigInt(index), size));
+      const read = await fetchTiles(rekor.app, TILES, inclusionProofTiles(BigInt(index), size));
       expect(inclusionProof(BigInt(index), size, read).map((h) => encoding.toHex(h))).toEqual(entry.value.verification.inclusionProof.hashes);
     }
   });
@@ -99,7 +61,7 @@ describe.each(databaseEngines())('tlog-tiles on %s', (engine) => {
     const entry = verifyLogEntry(rekor, res.body);
     const size = BigInt(entry.value.verification.inclusionProof.treeSize);
     expect(size).toBe(BigInt(ENTRIES));
-    const read = await fetchTiles(rekor.app, inclusionProofTiles(3n, size));
+    const read = await fetchTiles(rekor.app, TILES, inclusionProofTiles(3n, size));
     expect(inclusionProof(3n, size, read)).toEqual(entry.proof);
   });
 

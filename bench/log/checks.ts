@@ -30,3 +30,25 @@ export function hasValidInclusionProof(responseBody: Buffer): boolean {
     return false;
   }
 }
+
+/** The fields of a Rekor v2 TransparencyLogEntry this check reads (openapi rekor-v2.yaml). */
+interface TransparencyLogEntry {
+  logIndex: string;
+  canonicalizedBody: string;
+  inclusionProof?: { logIndex: string; rootHash: string; treeSize: string; hashes: string[]; checkpoint: { envelope: string } };
+}
+
+/** The same check for a v2 answer: int64 strings, base64 hashes, the checkpoint note in `checkpoint.envelope`. */
+export function hasValidV2InclusionProof(responseBody: Buffer): boolean {
+  try {
+    const entry = JSON.parse(responseBody.toString('utf8')) as TransparencyLogEntry;
+    const proof = entry.inclusionProof;
+    if (proof === undefined || proof.logIndex !== entry.logIndex) return false;
+    const checkpoint = parseCheckpoint(proof.checkpoint.envelope);
+    if (checkpoint.size !== BigInt(proof.treeSize) || Buffer.from(checkpoint.rootHash).toString('base64') !== proof.rootHash) return false;
+    const leaf = crypto.createHash('sha256').update(Buffer.from([0])).update(Buffer.from(entry.canonicalizedBody, 'base64')).digest();
+    return isValidInclusion(BigInt(proof.logIndex), checkpoint.size, leaf, proof.hashes.map((h) => Buffer.from(h, 'base64')), checkpoint.rootHash);
+  } catch {
+    return false;
+  }
+}

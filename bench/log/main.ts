@@ -3,7 +3,8 @@
  * seconds, against a bare Express edge doing the same per-request work without database or tree; then
  * random inclusion-proof reads. Only 201s whose inclusion proof verifies against the returned checkpoint
  * count. Run: `node --import tsx --conditions=@sigbox/source bench/log/main.ts [--concurrency 64]
- * [--seconds 20] [--warmup 5] [--proof-seconds 10] [--profile DIR] [--workers N]`; BENCH_DATABASE_URL picks the database
+ * [--seconds 20] [--warmup 5] [--proof-seconds 10] [--profile DIR] [--workers N] [--skip-v2]`; after the v1 creates the
+ * same server takes Rekor v2 appends (POST /api/v2/log/entries) for as long; BENCH_DATABASE_URL picks the database
  * (default: a fresh one on the local server). Numbers only, no pass/fail (targets in README.md).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,9 +13,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sigboxBuild } from './server-build.js';
 import { startSigbox } from '@sigbox/testkit';
-import { hasValidInclusionProof } from './checks.js';
+import { hasValidInclusionProof, hasValidV2InclusionProof } from './checks.js';
 import { durabilitySettings, openBenchDatabase, transactionCount, watchBackends } from './database.js';
-import { createProposedEntries } from './entries.js';
+import { createProposedEntries, createV2Requests } from './entries.js';
 import { formatPhase, measurePhase, type PhaseReport } from './phases.js';
 import { startBareEdge } from './processes.js';
 
@@ -27,6 +28,7 @@ const { values: flags } = parseArgs({
     profile: { type: 'string' },
     workers: { type: 'string', default: '1' },
     'from-sources': { type: 'boolean', default: false },
+    'skip-v2': { type: 'boolean', default: false },
   },
 });
 const CONCURRENCY = Number(flags.concurrency);
@@ -70,7 +72,7 @@ async function bareEdgePhase(pool: Buffer[]): Promise<PhaseReport> {
   }
 }
 
-async function sigboxPhases(databaseUrl: string, entries: Buffer[]): Promise<{ create: PhaseReport; proofs: PhaseReport; treeSize: number }> {
+async function sigboxPhases(databaseUrl: string, entries: Buffer[], v2Requests: Buffer[]): Promise<{ create: PhaseReport; createV2: PhaseReport | undefined; proofs: PhaseReport; treeSize: number }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sigbox-bench-log-'));
   const nodeArgs = flags.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(flags.profile)] : [];
   const sigbox = await startSigbox({ dataDir, databaseUrl, host: '127.0.0.1', nodeArgs, args: ['--workers', String(WORKERS)], ...sigboxBuild(flags['from-sources']) });
@@ -84,9 +86,19 @@ async function sigboxPhases(databaseUrl: string, entries: Buffer[]): Promise<{ c
       next: () => (i < entries.length ? { method: 'POST', path: '/api/v1/log/entries', body: entries[i++] as Buffer } : undefined),
       accept: (status, body) => status === 201 && hasValidInclusionProof(body),
     });
+    // Rekor v2 on the same server, database and engine, right after v1: its own tree, Ed25519 checkpoints.
+    let j = 0;
+    const createV2 =
+      v2Requests.length === 0
+        ? undefined
+        : await measurePhase('sigbox v2 append (201 TransparencyLogEntry with a verified inclusion proof)', processes, {
+            url: sigbox.url, concurrency: CONCURRENCY, warmupMs: WARMUP * 1000, durationMs: SECONDS * 1000,
+            next: () => (j < v2Requests.length ? { method: 'POST', path: '/api/v2/log/entries', body: v2Requests[j++] as Buffer } : undefined),
+            accept: (status, body) => status === 201 && hasValidV2InclusionProof(body),
+          });
     const { treeSize } = (await (await fetch(`${sigbox.url}/api/v1/log`)).json()) as { treeSize: number };
     const xactCreated = await settledTransactionCount(databaseUrl);
-    console.log(`  Postgres transactions per created entry (all phases of the run, incl. warm-up): ${((xactCreated - xactBefore) / treeSize).toFixed(2)}`);
+    console.log(`  Postgres transactions per created v1 entry (all create phases of the run, v2 too, incl. warm-up): ${((xactCreated - xactBefore) / treeSize).toFixed(2)}`);
     let reads = 0;
     const proofs = await measurePhase(`sigbox inclusion proofs (GET entry by random index of ${treeSize}, 1 in ${PROOF_VERIFY_EVERY} verified)`, processes, {
       url: sigbox.url, concurrency: CONCURRENCY, warmupMs: WARMUP * 1000, durationMs: PROOF_SECONDS * 1000,
@@ -95,7 +107,7 @@ async function sigboxPhases(databaseUrl: string, entries: Buffer[]): Promise<{ c
     });
     const xactRead = await settledTransactionCount(databaseUrl);
     console.log(`  Postgres transactions per proof read (incl. warm-up): ${((xactRead - xactCreated) / reads).toFixed(2)}`);
-    return { create, proofs, treeSize };
+    return { create, createV2, proofs, treeSize };
   } finally {
     await backends.stop();
     const code = await sigbox.stop();
@@ -121,10 +133,13 @@ async function main(): Promise<void> {
     const entries = createProposedEntries(needed, `sigbox-${Date.now()}`);
     console.log(`made ${needed} distinct entries (own key and artifact each) in ${((performance.now() - made) / 1000).toFixed(1)} s`);
 
-    const { create, proofs } = await sigboxPhases(database.url, entries);
+    const v2Requests = flags['skip-v2'] ? [] : createV2Requests(needed, `sigbox-${Date.now()}`);
+    const { create, createV2, proofs } = await sigboxPhases(database.url, entries, v2Requests);
     console.log(formatPhase(create));
+    if (createV2) console.log(formatPhase(createV2));
     console.log(formatPhase(proofs));
     console.log(`\nsigbox / bare edge = ${(create.perSecond / bare.perSecond).toFixed(2)} (target ≥ 0.70, p99 ≤ 500 ms); proofs ${proofs.perSecond.toFixed(0)}/s (target ≥ 10,000)`);
+    if (createV2) console.log(`v2 appends / v1 creates = ${(createV2.perSecond / create.perSecond).toFixed(2)} (same server and database, one after the other)`);
     console.log(`after: ${machineLine()}`);
   } finally {
     await database.dispose();

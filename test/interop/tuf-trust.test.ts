@@ -55,7 +55,7 @@ const POLL_MS = 250;
 /** sigstore-python prints through rich, which wraps at the terminal width. */
 const CONSOLE_COLUMNS = '1000';
 
-interface PublicKeyJson { rawBytes: string }
+interface PublicKeyJson { rawBytes: string; keyDetails?: string }
 interface ValidFor { start: string; end?: string }
 interface TrustedRootJson {
   tlogs: Array<{ logId: { keyId: string }; publicKey: PublicKeyJson & { validFor: ValidFor } }>;
@@ -278,11 +278,13 @@ describe.skipIf(!READY)('trust through the TUF mirror: sigbox init on SoftHSM, u
       const rotated = await sigboxCommand(['rotate', role, '--keys', keys, '--database-url', database.url as string], hsmEnv());
       expect(rotated.code, rotated.stderr).toBe(0);
     }
-    // Switched when the log has a frozen shard and the trusted root published through TUF lists both CAs and logs.
+    // Switched when the log has a frozen shard and the trusted root published through TUF lists both CAs and both
+    // Rekor v1 keys (beside them the Rekor v2 log's Ed25519 key, which `rotate log` does not touch).
     const switched = async () => {
       const log = await getJson<{ inactiveShards?: unknown[] }>('/api/v1/log');
       const root = await publishedTrustedRoot();
-      return (log.inactiveShards?.length ?? 0) === 1 && root.certificateAuthorities.length === 2 && root.tlogs.length === 2;
+      const v1Logs = root.tlogs.filter((t) => t.publicKey.keyDetails !== 'PKIX_ED25519');
+      return (log.inactiveShards?.length ?? 0) === 1 && root.certificateAuthorities.length === 2 && v1Logs.length === 2 && root.tlogs.length === 3;
     };
     expect(await until(switched, ROTATION_WAIT_MS)).toBe(true);
     await expectNoPrivateKey();

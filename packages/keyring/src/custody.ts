@@ -124,7 +124,6 @@ export async function createKey(dir: string, hsm: KeyringHsm | undefined, spec: 
     return { ...common, custody: 'file', file, publicKey: publicKeyPem(key) };
   }
   if (hsm === undefined) throw new KeyringError('INVALID_OPTIONS', 'an HSM key needs the keyring to name a token');
-  if (spec.algorithm === 'ed25519') throw new KeyringError('INVALID_OPTIONS', `${spec.name}: Ed25519 keys are not made in the HSM by this version`);
   const label = hsmLabel(spec.name);
   const generated = await generatePkcs11Key({ module: hsm.module, tokenLabel: hsm.tokenLabel, pin: requirePin(secrets, spec.name), keyLabel: label, algorithm: spec.algorithm as Pkcs11KeyAlgorithm });
   return { ...common, custody: 'hsm', label, publicKey: publicKeyPem(generated.publicKey) };

@@ -20,9 +20,10 @@ export const TUF_ROOTS_DIR = 'tuf';
 
 /**
  * What a key signs. `ca` is a whole CA (root and issuing intermediate); the log roles sign checkpoints and
- * SETs/SCTs; the TUF roles sign the repository's metadata (root and targets offline, snapshot and timestamp online).
+ * SETs/SCTs (`rekor-v2`: the Ed25519 checkpoint key of the Rekor v2 tree); the TUF roles sign the repository's
+ * metadata (root and targets offline, snapshot and timestamp online).
  */
-export const KEY_ROLES = ['ca', 'rekor', 'ct', 'tsa', 'tuf-root', 'tuf-targets', 'tuf-snapshot', 'tuf-timestamp'] as const;
+export const KEY_ROLES = ['ca', 'rekor', 'rekor-v2', 'ct', 'tsa', 'tuf-root', 'tuf-targets', 'tuf-snapshot', 'tuf-timestamp'] as const;
 export type KeyRole = (typeof KEY_ROLES)[number];
 
 /** Where a key's private half lives. */

@@ -3,6 +3,7 @@ import type * as Pkcs11js from 'pkcs11js';
 import { Pkcs11Error, tokenError } from './error.js';
 import { type Handle, type Pkcs11Module, acquireModule } from './module.js';
 import { bool, findObjects, readAttributes } from './objects.js';
+import { CKK_EC_EDWARDS, CKM_EC_EDWARDS_KEY_PAIR_GEN, ED25519_PARAMS } from './edwards.js';
 import { CURVES, type Pkcs11KeyAlgorithm } from './public-key.js';
 import { readPublicKey } from './token-key.js';
 import { type TokenSelector, closeSession, findSlot, openLoggedInSession } from './token.js';
@@ -96,7 +97,11 @@ function templates(module: Pkcs11Module, options: Pkcs11GenerateOptions) {
     privateTemplate.push({ type: pk.CKA_DECRYPT, value: false }, { type: pk.CKA_UNWRAP, value: false });
     return { mechanism: pk.CKM_RSA_PKCS_KEY_PAIR_GEN, keyType: pk.CKK_RSA, publicTemplate, privateTemplate };
   }
-  publicTemplate.push({ type: pk.CKA_EC_PARAMS, value: Buffer.from(CURVES[options.algorithm].params, 'hex') });
   privateTemplate.push({ type: pk.CKA_DERIVE, value: false });
+  if (options.algorithm === 'ed25519') {
+    publicTemplate.push({ type: pk.CKA_EC_PARAMS, value: ED25519_PARAMS });
+    return { mechanism: CKM_EC_EDWARDS_KEY_PAIR_GEN, keyType: CKK_EC_EDWARDS, publicTemplate, privateTemplate };
+  }
+  publicTemplate.push({ type: pk.CKA_EC_PARAMS, value: Buffer.from(CURVES[options.algorithm].params, 'hex') });
   return { mechanism: pk.CKM_EC_KEY_PAIR_GEN, keyType: pk.CKK_EC, publicTemplate, privateTemplate };
 }

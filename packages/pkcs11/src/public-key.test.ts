@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { spkiDer } from '@sigbox/core';
 import { Pkcs11Error } from './error.js';
+import { ED25519_PARAMS, edwardsPublicKey } from './edwards.js';
 import { CURVES, type EcAlgorithm, ecPublicKey, rsaPublicKey } from './public-key.js';
 
 const curves: Array<[EcAlgorithm, string]> = [
@@ -53,5 +54,23 @@ describe('rsaPublicKey', () => {
     const e = Buffer.from(jwk.e!, 'base64url');
     expect(spkiDer(rsaPublicKey(n, e))).toEqual(spkiDer(publicKey));
     expect(spkiDer(rsaPublicKey(Buffer.concat([Buffer.alloc(1), n]), Buffer.concat([Buffer.alloc(2), e])))).toEqual(spkiDer(publicKey));
+  });
+});
+
+describe('edwardsPublicKey (CKK_EC_EDWARDS objects)', () => {
+  const key = crypto.generateKeyPairSync('ed25519').publicKey;
+  const raw = Buffer.from(key.export({ format: 'der', type: 'spki' })).subarray(-32);
+
+  it('reads the 32-byte key, wrapped in an OCTET STRING (PKCS#11 v3.0, SoftHSM) or bare', () => {
+    for (const point of [Buffer.concat([Buffer.from([0x04, 0x20]), raw]), raw]) {
+      expect(edwardsPublicKey(ED25519_PARAMS, point).export({ format: 'der', type: 'spki' })).toEqual(key.export({ format: 'der', type: 'spki' }));
+    }
+    const byName = Buffer.concat([Buffer.from([0x13, 12]), Buffer.from('edwards25519')]);
+    expect(edwardsPublicKey(byName, raw).asymmetricKeyType).toBe('ed25519');
+  });
+
+  it('refuses Ed448 and points of the wrong length', () => {
+    expect(() => edwardsPublicKey(Buffer.from('06032b6571', 'hex'), raw)).toThrow(Pkcs11Error);
+    expect(() => edwardsPublicKey(ED25519_PARAMS, raw.subarray(1))).toThrow(Pkcs11Error);
   });
 });

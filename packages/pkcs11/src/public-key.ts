@@ -2,10 +2,10 @@ import crypto, { type KeyObject } from 'node:crypto';
 import { type KeyAlgorithm, encoding } from '@sigbox/core';
 import { Pkcs11Error } from './error.js';
 
-/** The key algorithms a token key can have here: Sigbox's signing algorithms except Ed25519. */
-export type Pkcs11KeyAlgorithm = Exclude<KeyAlgorithm, 'ed25519'>;
+/** The key algorithms a token key can have here: all of Sigbox's signing algorithms (Ed25519: edwards.ts). */
+export type Pkcs11KeyAlgorithm = KeyAlgorithm;
 
-export type EcAlgorithm = Exclude<Pkcs11KeyAlgorithm, 'rsa'>;
+export type EcAlgorithm = Exclude<Pkcs11KeyAlgorithm, 'rsa' | 'ed25519'>;
 
 interface Curve {
   /** CKA_EC_PARAMS: the DER-encoded namedCurve OID (PKCS#11 v2.40 curr. mech. §2.3.3, RFC 5480 §2.1.1.1). */

@@ -11,7 +11,7 @@ import { openPkcs11Signer } from './signer.js';
 import { closeSession, findSlot, openLoggedInSession } from './token.js';
 
 const library = softHsmLibrary();
-const ALGORITHMS: Pkcs11KeyAlgorithm[] = ['ecdsa-p256', 'ecdsa-p384', 'ecdsa-p521', 'rsa'];
+const ALGORITHMS: Pkcs11KeyAlgorithm[] = ['ecdsa-p256', 'ecdsa-p384', 'ecdsa-p521', 'ed25519', 'rsa'];
 const data = encoding.utf8('a Fulcio TBSCertificate, say');
 
 describe.skipIf(!library)('openPkcs11Signer on SoftHSM', () => {
@@ -38,7 +38,8 @@ describe.skipIf(!library)('openPkcs11Signer on SoftHSM', () => {
       // The same check spelled out: node's default DER ECDSA encoding and the curve's digest.
       expect(crypto.verify(SIGNATURE_DIGEST[algorithm], data, signer.publicKey, signature)).toBe(true);
       expect(verifySignature(signer.publicKey, encoding.utf8('something else'), signature)).toBe(false);
-      if (algorithm !== 'rsa') expect(signature[0]).toBe(0x30);
+      if (algorithm.startsWith('ecdsa')) expect(signature[0]).toBe(0x30);
+      if (algorithm === 'ed25519') expect(signature).toHaveLength(64); // CKM_EDDSA: pure Ed25519, R ‖ S
     } finally {
       await signer.close();
     }

@@ -3,6 +3,7 @@ import { type Signer, SIGNATURE_DIGEST, encoding, p1363ToDer, verifySignature } 
 import { Pkcs11Error, tokenError } from './error.js';
 import { type Handle, type Pkcs11Module, acquireModule } from './module.js';
 import type { KeySelector } from './objects.js';
+import { CKM_EDDSA, ED25519_SIGNATURE_BYTES } from './edwards.js';
 import { CURVES, type Pkcs11KeyAlgorithm } from './public-key.js';
 import { type TokenKey, readTokenKey } from './token-key.js';
 import { type TokenSelector, closeSession, findSlot, openLoggedInSession } from './token.js';
@@ -104,6 +105,8 @@ function signingMethod(module: Pkcs11Module, key: TokenKey): SigningMethod {
     const bits = key.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
     return { mechanism: { mechanism: pk.CKM_SHA256_RSA_PKCS }, digest: null, outputLength: Math.ceil(bits / 8), encode: (raw) => Uint8Array.from(raw) };
   }
+  // Ed25519 signs the whole message in the token (CKM_EDDSA, no parameters: pure Ed25519), 64 bytes.
+  if (key.algorithm === 'ed25519') return { mechanism: { mechanism: CKM_EDDSA }, digest: null, outputLength: ED25519_SIGNATURE_BYTES, encode: (raw) => Uint8Array.from(raw) };
   const { size } = CURVES[key.algorithm];
   return { mechanism: { mechanism: pk.CKM_ECDSA }, digest: SIGNATURE_DIGEST[key.algorithm], outputLength: 2 * size, encode: (raw) => p1363ToDer(raw, size) };
 }

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { Pkcs11Error } from './error.js';
 import type { Handle, Pkcs11Module } from './module.js';
 import { type KeySelector, bool, findKey, readAttributes, ulong } from './objects.js';
+import { CKK_EC_EDWARDS, edwardsPublicKey } from './edwards.js';
 import { type Pkcs11KeyAlgorithm, ecPublicKey, rsaPublicKey } from './public-key.js';
 
 /** A private key object in the token and the public key read from the object beside it. */
@@ -32,9 +33,13 @@ export function readPublicKey(module: Pkcs11Module, session: Handle, object: Han
     const [params, point] = readAttributes(module, session, object, [pk.CKA_EC_PARAMS, pk.CKA_EC_POINT]);
     return ecPublicKey(params, point);
   }
+  if (keyType === CKK_EC_EDWARDS) {
+    const [params, point] = readAttributes(module, session, object, [pk.CKA_EC_PARAMS, pk.CKA_EC_POINT]);
+    return { algorithm: 'ed25519', publicKey: edwardsPublicKey(params, point) };
+  }
   if (keyType === pk.CKK_RSA) {
     const [modulus, exponent] = readAttributes(module, session, object, [pk.CKA_MODULUS, pk.CKA_PUBLIC_EXPONENT]);
     return { algorithm: 'rsa', publicKey: rsaPublicKey(modulus, exponent) };
   }
-  throw new Pkcs11Error('UNSUPPORTED_KEY', `unsupported PKCS#11 key type 0x${keyType.toString(16)}: Sigbox signs with EC and RSA keys`);
+  throw new Pkcs11Error('UNSUPPORTED_KEY', `unsupported PKCS#11 key type 0x${keyType.toString(16)}: Sigbox signs with EC, Ed25519 and RSA keys`);
 }

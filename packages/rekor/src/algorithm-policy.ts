@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { keyAlgorithm, type KeyAlgorithm } from '@sigbox/core';
 import type { DigestAlgorithm } from './prehashed.js';
 import type { X509Verifier } from './public-key.js';
@@ -21,4 +22,19 @@ export function assertAlgorithmAllowed(verifier: X509Verifier, hash: DigestAlgor
   const alg = keyAlgorithm(verifier.publicKey);
   const bitsOk = alg !== 'rsa' || RSA_PERMITTED_BITS.includes(verifier.publicKey.asymmetricKeyDetails?.modulusLength ?? 0);
   if (!bitsOk || PERMITTED_HASH[alg] !== hash) throw new Error('entry algorithms are not allowed');
+}
+
+/**
+ * Whether (key, digest) is on the list (sigstore `AlgorithmRegistryConfig.IsAlgorithmPermitted`); Rekor v2 has the
+ * same default list (rekor-tiles internal/algorithmregistry). A key of no supported type is not permitted.
+ */
+export function isAlgorithmPermitted(publicKey: KeyObject, hash: DigestAlgorithm): boolean {
+  let alg: KeyAlgorithm;
+  try {
+    alg = keyAlgorithm(publicKey);
+  } catch {
+    return false;
+  }
+  const bitsOk = alg !== 'rsa' || RSA_PERMITTED_BITS.includes(publicKey.asymmetricKeyDetails?.modulusLength ?? 0);
+  return bitsOk && PERMITTED_HASH[alg] === hash;
 }

@@ -22,3 +22,5 @@ export { createShardedRekorLog, type ShardedRekorLog, type ShardedRekorLogOption
 export { DEFAULT_ENTRY_CACHE_BYTES } from './entry-facts.js';
 export { rekorTreeDescription, rekorShardTreeName, REKOR_TREE_NAME, type RekorTreeOptions } from './rekor-tree.js';
 export { parseSearchLogQuery, MAX_SEARCH_ITEMS, type SearchLogQuery } from './search-query.js';
+// Rekor v2 (rekor-tiles): v2/.
+export * from './v2/index.js';

@@ -5,7 +5,7 @@ import { loadOrCreatePrivateKey } from '@sigbox/core';
 import type { CtLog } from '@sigbox/ctlog';
 import { type Database, sql } from '@sigbox/db';
 import { freezeLogTree } from '@sigbox/log';
-import { REKOR_TREE_NAME, type RekorShard, createShardedRekorLog, rekorShardTreeName } from '@sigbox/rekor';
+import { type CheckpointWitnessing, REKOR_TREE_NAME, type RekorShard, createShardedRekorLog, rekorShardTreeName } from '@sigbox/rekor';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { caSctIssuer } from './ct/ca-sct-issuer.js';
@@ -18,6 +18,7 @@ import { httpUrl } from './listen.js';
 import type { Api } from './pipeline/api.js';
 import { type OpenedRekorShard, openRekorShard } from './rekor/open-rekor.js';
 import { createRekorApi } from './rekor/rekor-api.js';
+import { mountRekorV2 } from './rekor-v2/mount-rekor-v2.js';
 import type { ServerConfig } from './server-config.js';
 import type { TrustFile } from './trust-files.js';
 import { boxTrustFiles } from './trust/box-trust-files.js';
@@ -45,6 +46,12 @@ export interface Mounted {
   /** Once the public URL is known: trust the development issuer (with --dev); returns start-up warnings. */
   afterListen(publicUrl: string): string[];
   close(): Promise<void>;
+}
+
+/** What a caller adds to the services beyond the config. */
+export interface MountExtras {
+  /** Witness cosignatures of the Rekor v2 checkpoints (the witnessing loop); without it v2 answers its own. */
+  readonly rekorV2Witnessing?: CheckpointWitnessing | undefined;
 }
 
 /**
@@ -89,7 +96,15 @@ async function recordTree(db: Database, role: TrustRole, keyId: string, treeId: 
  * key a new tree, a rotated CA the issuer of every new certificate. Old keys keep their rows; their window ends
  * once nothing they sign is in flight, and the trust files list them until clients no longer need them.
  */
-export async function mountServices(config: ServerConfig, db: Database, keys: BoxKeys, registry: Registry, publicUrl: () => string, logger: Logger): Promise<Mounted> {
+export async function mountServices(
+  config: ServerConfig,
+  db: Database,
+  keys: BoxKeys,
+  registry: Registry,
+  publicUrl: () => string,
+  logger: Logger,
+  extras: MountExtras = {},
+): Promise<Mounted> {
   // Known before listening even with port 0: only the hostname names the log (origin, signature name).
   const hostname = new URL(config.publicUrl ?? httpUrl(config.host, config.port || 1)).hostname;
   const logMetrics = createLogMetrics(registry);
@@ -172,9 +187,13 @@ export async function mountServices(config: ServerConfig, db: Database, keys: Bo
     const sctIssuer: SctIssuer | undefined = ctLog && caSctIssuer({ logPrecertificate: (pre, chain) => (ctLog as NonNullable<typeof ctLog>).current().sctIssuer.logPrecertificate(pre, chain) });
     const ca = await openCa(caKeys, { fulcioConfig: config.fulcioConfig, logger, ...(sctIssuer ? { sctIssuer } : {}) });
 
+    // Rekor v2: its own tree beside v1's (when the keyring has a rekor-v2 key).
+    const rekorV2 = await mountRekorV2({ db, keys, hostname, metrics: logMetrics.forTree('rekor-v2'), logger, witnessing: extras.rekorV2Witnessing });
+    if (rekorV2) closers.push(() => rekorV2.close());
+
     const tufStore = createTufStore(db);
     const tsa = await openTsa(db, keys);
-    const apis = [createRekorApi(rekor), ca.api, ...(ctLog ? [createCtApi(ctLog.proxy)] : []), ...(tsa ? [tsa.api] : []), createTufApi(tufStore)];
+    const apis = [createRekorApi(rekor), ...(rekorV2 ? [rekorV2.api] : []), ca.api, ...(ctLog ? [createCtApi(ctLog.proxy)] : []), ...(tsa ? [tsa.api] : []), createTufApi(tufStore)];
     if (config.dev) apis.push(await openDevIssuer(config, publicUrl));
     const tuf = createTufService({ store: tufStore, keys, logger, registry, ...(config.tufPolicy ? { policy: config.tufPolicy } : {}) });
     let published: Promise<void> = Promise.resolve();

@@ -10,6 +10,7 @@ import { StartError } from './error.js';
 import { DATABASE_RETRY_FIRST_MS, startServer, type RunningServer, type ServerConfig } from './start-server.js';
 import { captureLogger } from './__fixtures__/capture-logger.js';
 import { initKeyring } from './trust/init-keyring.js';
+import { type TlogJson, expectRekorV2Trusted } from './__fixtures__/rekor-v2-trust.js';
 
 /** Each persistent PGlite start runs initdb or recovery: several seconds. */
 const SLOW = 90_000;
@@ -76,7 +77,9 @@ async function check(server: RunningServer): Promise<void> {
       logId: { keyId: createHash('sha256').update(spki).digest('base64') },
       publicKey: expect.objectContaining({ rawBytes: spki.toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256' }),
     }),
+    expect.objectContaining({ baseUrl: server.publicUrl, publicKey: expect.objectContaining({ keyDetails: 'PKIX_ED25519' }) }),
   ]);
+  await expectRekorV2Trusted(server, root.tlogs[1] as TlogJson);
   expect(JSON.parse(await readFile(server.trustedRootFile, 'utf8'))).toEqual(root);
 }
 

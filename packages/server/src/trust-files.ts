@@ -84,6 +84,12 @@ export interface SigboxSigningConfigOptions {
   readonly oidcUrl?: string | undefined;
   /** validFor.start of every service = the earliest start in the trusted root. */
   readonly trustedRoot: TrustedRoot;
+  /**
+   * The Rekor generations new signatures go to (`rekorTlogUrls`, one entry per major API version at the public
+   * URL); default [1]. Go and Python clients take the highest listed, so listing 2 moves them to the v2 log, which
+   * needs a TSA in the signing config (packages/trust refuses v2 without one).
+   */
+  readonly rekorApiVersions?: readonly (1 | 2)[] | undefined;
 }
 
 /**
@@ -96,7 +102,7 @@ export function sigboxSigningConfig(options: SigboxSigningConfigOptions): Signin
   return buildSigningConfig({
     caUrls: [options.publicUrl],
     oidcUrls: options.oidcUrl === undefined ? [] : [options.oidcUrl],
-    rekorTlogUrls: [{ url: options.publicUrl, majorApiVersion: 1 }],
+    rekorTlogUrls: (options.rekorApiVersions ?? [1]).map((majorApiVersion) => ({ url: options.publicUrl, majorApiVersion })),
     // The box's TSA when the root lists one (a keyring made before the TSA has none): upstream's path, API v1.
     tsaUrls: options.trustedRoot.timestampAuthorities.length === 0 ? [] : [{ url: `${options.publicUrl}/api/v1/timestamp`, majorApiVersion: 1 }],
     operator: new URL(options.publicUrl).hostname,

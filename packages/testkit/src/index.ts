@@ -59,3 +59,4 @@ export { chainPem, generalName, generalNames, oid, testCertificate, tlv, type Ce
 export { openRawConnection, postHead, type RawConnection } from './raw-http.js';
 export { createTufClient, type TufClient } from './tuf-client.js';
 export { litewitnessTools, startLitewitness, type Litewitness, type LitewitnessTools } from './litewitness.js';
+export { defaultKeyDetails, dsseV2Request, hashedRekordV2Request, type V2RequestOptions } from './rekor-v2-requests.js';

@@ -10,7 +10,8 @@ describe('startInteropStack', () => {
     try {
       expect(stack.issuer).toBe(`${stack.url}/oidc`);
       expect(fs.readdirSync(stack.tufRoot)).toEqual([]);
-      expect(stack.trustedRoot.tlogs).toHaveLength(1);
+      // The Rekor v1 log and the Rekor v2 log (Ed25519).
+      expect(stack.trustedRoot.tlogs.map((t) => t.publicKey.keyDetails)).toEqual(['PKIX_ECDSA_P256_SHA_256', 'PKIX_ED25519']);
       expect(fs.readFileSync(stack.trustFile('rekor.pub'), 'utf8')).toBe(await (await fetch(`${stack.url}/api/v1/log/publicKey`)).text());
       const claims = JSON.parse(Buffer.from((await stack.devToken('me@example.com')).split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
       expect(claims).toMatchObject({ iss: stack.issuer, email: 'me@example.com' });

@@ -23,7 +23,7 @@ export type TrustFileName = 'trusted_root.json' | 'signing_config.v0.2.json' | '
 
 /** The parts of trusted_root.json the suites read; the rest is kept for copies with one part changed. */
 export interface TrustedRootJson {
-  tlogs: Array<{ logId: { keyId: string } }>;
+  tlogs: Array<{ logId: { keyId: string }; publicKey: { keyDetails: string } }>;
   ctlogs: unknown[];
   [field: string]: unknown;
 }

@@ -1,63 +1,16 @@
 import type { rekorV1 } from '@sigbox/api';
-import type { LogTree } from '@sigbox/log';
-import { TILE_WIDTH, parseTilePath, type TilePath } from '@sigbox/merkle';
 import type { RekorLog } from '@sigbox/rekor';
 import { rekorErrorFormat } from '../error-formats.js';
 import type { Api } from '../pipeline/api.js';
 import { serializedJson } from '../pipeline/answer.js';
-import { operationsOf, type Operation } from '../pipeline/operation.js';
+import { operationsOf } from '../pipeline/operation.js';
+import { tileOperations } from '../tiles/tile-operations.js';
 import { int64Query, requiredBody } from './query-params.js';
 import { mapRekorError } from './rekor-errors.js';
 
 type LogEntry = rekorV1.components['schemas']['LogEntry'];
 
-/** Full tiles never change: a CDN or mirror may keep them forever. */
-const IMMUTABLE = 'public, max-age=31536000, immutable';
-/** Partial tiles and the checkpoint move on with every integration. */
-const SHORT_LIVED = 'public, max-age=5';
 const op = operationsOf<rekorV1.paths>();
-
-/**
- * The C2SP tlog-tiles read API of the log's tree (https://c2sp.org/tlog-tiles): checkpoint, hash tiles and entry
- * bundles, with caching headers that let monitors, witnesses and mirrors read the log without touching the write
- * path. A path that is not a tile is a 404 without a body, like a tile beyond the tree. The active shard's tree,
- * read per request: a key rotation switches it at run time.
- */
-function tileOperations(activeTree: () => LogTree): Operation[] {
-  const answer = (body: Uint8Array | undefined, width: number) =>
-    body === undefined
-      ? { status: 404 as const }
-      : { status: 200 as const, body, contentType: 'application/octet-stream', headers: { 'Cache-Control': width === TILE_WIDTH ? IMMUTABLE : SHORT_LIVED } };
-  const tilePath = (path: string): TilePath | undefined => {
-    try {
-      return parseTilePath(path);
-    } catch {
-      return undefined;
-    }
-  };
-  return [
-    op.get('/api/v1/log/tiles/checkpoint', async () => {
-      const { checkpoint } = await activeTree().latest();
-      return { status: 200, body: checkpoint, contentType: 'text/plain', headers: { 'Cache-Control': SHORT_LIVED } };
-    }),
-    op.get(
-      '/api/v1/log/tiles/tile/entries/{path}',
-      async ({ params }) => {
-        const tile = tilePath(`tile/entries/${params.path}`);
-        return tile?.kind === 'entries' ? answer(await activeTree().entryBundle(tile.index, tile.width), tile.width) : { status: 404 };
-      },
-      { restParam: true },
-    ),
-    op.get(
-      '/api/v1/log/tiles/tile/{level}/{path}',
-      async ({ params }) => {
-        const tile = tilePath(`tile/${params.level}/${params.path}`);
-        return tile?.kind === 'hash' ? answer(await activeTree().tile(tile.level, tile.index, tile.width), tile.width) : { status: 404 };
-      },
-      { restParam: true },
-    ),
-  ];
-}
 
 /**
  * The Rekor v1 API (openapi/rekor-v1.yaml) over a {@link RekorLog}: one tree (`createRekorLog`) or log shards
@@ -106,7 +59,8 @@ export function createRekorApi(log: RekorLog): Api {
         body: log.publicKey(int64Query(query, 'treeID', { min: 1n })),
         contentType: 'application/x-pem-file',
       })),
-      ...tileOperations(() => log.tree),
+      // The active shard's tree, read per request: a key rotation switches it at run time.
+      ...tileOperations('/api/v1/log/tiles', { tree: () => log.tree }),
     ],
   };
 }

@@ -12,7 +12,7 @@ export interface KeySource {
 }
 
 /** The roles `sigbox up` signs with (root and targets stay with the ceremony). */
-export const ONLINE_ROLES: readonly KeyRole[] = ['ca', 'rekor', 'ct', 'tsa', 'tuf-snapshot', 'tuf-timestamp'];
+export const ONLINE_ROLES: readonly KeyRole[] = ['ca', 'rekor', 'rekor-v2', 'ct', 'tsa', 'tuf-snapshot', 'tuf-timestamp'];
 
 /**
  * The keys the running box signs with, opened once each by keyring name and closed together. The keyring is

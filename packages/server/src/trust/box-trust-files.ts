@@ -11,6 +11,8 @@ export interface BoxTrustOptions {
   readonly ctLog: boolean;
   /** The OIDC issuer the signing config names (`--dev`: the development issuer). */
   readonly oidcUrl?: string | undefined;
+  /** The Rekor generations new signatures go to (sigboxSigningConfig `rekorApiVersions`); default [1]. */
+  readonly rekorApiVersions?: readonly (1 | 2)[] | undefined;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface BoxTrustOptions {
 export function boxTrustFiles(history: readonly TrustKeyRow[], options: BoxTrustOptions): TrustFile[] {
   const rows = history.filter((r) => options.ctLog || r.role !== 'ct');
   const trustedRoot = trustedRootOf(rows, options.publicUrl);
-  const signingConfig = sigboxSigningConfig({ publicUrl: options.publicUrl, oidcUrl: options.oidcUrl, trustedRoot });
+  const signingConfig = sigboxSigningConfig({ publicUrl: options.publicUrl, oidcUrl: options.oidcUrl, trustedRoot, rekorApiVersions: options.rekorApiVersions });
   const active = (role: TrustRole) => activeKey(rows, role)?.material ?? '';
   return buildTrustFiles({
     trustedRoot,

@@ -10,12 +10,16 @@ export const DEV_KEYS_DIR = 'keys';
 /** The development CA's folder inside the data folder. */
 export const DEV_CA_DIR = 'ca';
 
+/** The Rekor v2 checkpoint key: Ed25519, the key type witnesses accept (C2SP tlog-tiles). */
+const REKOR_V2_DEV_KEY = { name: 'rekor-v2-1', role: 'rekor-v2', file: 'rekor-v2-log.pem', algorithm: 'ed25519' } as const;
+
 /**
  * Key files of the development keyring. The log keys keep the names earlier versions created, so a data
  * folder made before the keyring existed keeps its logs' keys.
  */
-const DEV_KEY_FILES: ReadonlyArray<{ name: string; role: KeyRole; file: string }> = [
+const DEV_KEY_FILES: ReadonlyArray<{ name: string; role: KeyRole; file: string; algorithm?: KeyAlgorithm }> = [
   { name: 'rekor-1', role: 'rekor', file: 'rekor-log.pem' },
+  REKOR_V2_DEV_KEY,
   { name: 'ct-1', role: 'ct', file: 'ct-log.pem' },
   { name: 'tuf-root-1', role: 'tuf-root', file: 'tuf-root-1.key.pem' },
   { name: 'tuf-targets-1', role: 'tuf-targets', file: 'tuf-targets-1.key.pem' },
@@ -53,7 +57,7 @@ async function withDevTsa(keyring: Keyring): Promise<Keyring> {
 export async function ensureDevKeyring(dataDir: string): Promise<Keyring> {
   const dir = path.join(dataDir, DEV_KEYS_DIR);
   try {
-    return await withDevTsa(await loadKeyring(dir));
+    return await withDevTsa(await withRekorV2Key(await loadKeyring(dir)));
   } catch (err) {
     if (!(err instanceof KeyringError && err.code === 'KEYRING_NOT_FOUND')) throw err;
   }
@@ -64,9 +68,8 @@ export async function ensureDevKeyring(dataDir: string): Promise<Keyring> {
   const keys: KeyEntry[] = [
     { name: 'ca-1', role: 'ca', algorithm: ca.signer.algorithm, publicKey: publicKeyPem(ca.signer.publicKey), createdAt, custody: 'ca-dir', dir: path.join('..', DEV_CA_DIR) },
   ];
-  for (const { name, role, file } of DEV_KEY_FILES) {
-    const key = await loadOrCreatePrivateKey(path.join(dir, file), DEV_KEY_ALGORITHM);
-    keys.push({ name, role, algorithm: keyAlgorithm(key), publicKey: publicKeyPem(key), createdAt, custody: 'file', file });
+  for (const { name, role, file, algorithm } of DEV_KEY_FILES) {
+    keys.push(await devKeyEntry({ name, role, file, algorithm }, dir, createdAt));
   }
   keys.push(await devTsaKey(dir, createdAt));
   try {
@@ -75,4 +78,20 @@ export async function ensureDevKeyring(dataDir: string): Promise<Keyring> {
     if (!(err instanceof KeyringError && err.code === 'KEYRING_EXISTS')) throw err;
   }
   return withDevTsa(await loadKeyring(dir));
+}
+
+async function devKeyEntry(spec: { name: string; role: KeyRole; file: string; algorithm?: KeyAlgorithm | undefined }, dir: string, createdAt: string): Promise<KeyEntry> {
+  const key = await loadOrCreatePrivateKey(path.join(dir, spec.file), spec.algorithm ?? DEV_KEY_ALGORITHM);
+  return { name: spec.name, role: spec.role, algorithm: keyAlgorithm(key), publicKey: publicKeyPem(key), createdAt, custody: 'file', file: spec.file };
+}
+
+/**
+ * A development keyring made before Rekor v2 gains its key on the next start (the file is created exclusively, so
+ * processes starting together agree on it; the keyring is re-read before it is rewritten).
+ */
+async function withRekorV2Key(keyring: Keyring): Promise<Keyring> {
+  if (keyring.keys.some((k) => k.role === 'rekor-v2')) return keyring;
+  const entry = await devKeyEntry(REKOR_V2_DEV_KEY, keyring.dir, new Date().toISOString());
+  const current = await loadKeyring(keyring.dir);
+  return current.keys.some((k) => k.role === 'rekor-v2') ? current : addKeys(keyring.dir, [entry]);
 }

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import nodeCrypto, { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,11 +46,11 @@ describe('the key ceremony (sigbox init)', () => {
   it('makes every key of a box, each encrypted (0600) in a 0700 folder, and a root 1 a threshold of root keys signed', async () => {
     const dir = path.join(temp, 'files');
     const made = await initKeyring({ dir, custody: { kind: 'file' }, secrets: { passphrase: 'pw' }, ca, tufRootKeys: 3, tufRootThreshold: 2 });
-    expect(made.keys.map((k) => k.name)).toEqual(['ca-1', 'rekor-1', 'ct-1', 'tsa-1', 'tuf-root-1', 'tuf-root-2', 'tuf-root-3', 'tuf-targets-1', 'tuf-snapshot-1', 'tuf-timestamp-1']);
+    expect(made.keys.map((k) => k.name)).toEqual(['ca-1', 'rekor-1', 'rekor-v2-1', 'ct-1', 'tsa-1', 'tuf-root-1', 'tuf-root-2', 'tuf-root-3', 'tuf-targets-1', 'tuf-snapshot-1', 'tuf-timestamp-1']);
     expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
     const files = walk(dir);
     const keyFiles = files.filter((f) => f.file.endsWith('.key.pem'));
-    expect(keyFiles.map((f) => f.file).sort()).toEqual(['ca-1/intermediate.key.pem', 'ca-1/root.key.pem', 'ct-1.key.pem', 'rekor-1.key.pem', 'tsa-1.key.pem', 'tuf-root-1.key.pem', 'tuf-root-2.key.pem', 'tuf-root-3.key.pem', 'tuf-snapshot-1.key.pem', 'tuf-targets-1.key.pem', 'tuf-timestamp-1.key.pem']);
+    expect(keyFiles.map((f) => f.file).sort()).toEqual(['ca-1/intermediate.key.pem', 'ca-1/root.key.pem', 'ct-1.key.pem', 'rekor-1.key.pem', 'rekor-v2-1.key.pem', 'tsa-1.key.pem', 'tuf-root-1.key.pem', 'tuf-root-2.key.pem', 'tuf-root-3.key.pem', 'tuf-snapshot-1.key.pem', 'tuf-targets-1.key.pem', 'tuf-timestamp-1.key.pem']);
     for (const { file, mode } of keyFiles) {
       expect(mode, file).toBe(0o600);
       expect(fs.readFileSync(path.join(dir, file), 'utf8'), file).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
@@ -63,6 +63,9 @@ describe('the key ceremony (sigbox init)', () => {
     const opened = await openKey(dir, keyring.hsm, keyring.keys[1]!, { passphrase: 'pw' });
     expect(opened.signer.algorithm).toBe('ecdsa-p256');
     await expectTsaServes(dir, { passphrase: 'pw' });
+    // The Rekor v2 checkpoint key is Ed25519 (C2SP tlog-tiles: what witnesses accept).
+    const v2 = await openKey(dir, keyring.hsm, keyring.keys.find((k) => k.role === 'rekor-v2')!, { passphrase: 'pw' });
+    expect(v2.signer.algorithm).toBe('ed25519');
   });
 
   it('refuses a folder that is not empty, and a file keyring without a passphrase, before making anything', async () => {
@@ -81,9 +84,19 @@ describe('the key ceremony (sigbox init)', () => {
       await initKeyring({ dir, custody: { kind: 'hsm', module: token.module, tokenLabel: token.tokenLabel }, secrets: { pin: token.pin }, ca, tufRootKeys: 1 });
       for (const { file } of walk(dir)) expect(fs.readFileSync(path.join(dir, file), 'utf8'), file).not.toContain('PRIVATE KEY');
       const keyring = await loadKeyring(dir);
-      expect(keyring.keys.filter((k) => k.custody === 'hsm').map((k) => k.name)).toEqual(['rekor-1', 'ct-1', 'tsa-1', 'tuf-root-1', 'tuf-targets-1', 'tuf-snapshot-1', 'tuf-timestamp-1']);
+      expect(keyring.keys.filter((k) => k.custody === 'hsm').map((k) => k.name)).toEqual(['rekor-1', 'rekor-v2-1', 'ct-1', 'tsa-1', 'tuf-root-1', 'tuf-targets-1', 'tuf-snapshot-1', 'tuf-timestamp-1']);
       const opened = await openKey(dir, keyring.hsm, keyring.keys[1]!, { pin: token.pin });
       await opened.close();
+      // The Rekor v2 checkpoint key is an Ed25519 key in the token (CKM_EDDSA): its signatures verify as pure Ed25519.
+      const v2 = await openKey(dir, keyring.hsm, keyring.keys.find((k) => k.role === 'rekor-v2')!, { pin: token.pin });
+      try {
+        expect(v2.signer.algorithm).toBe('ed25519');
+        expect(v2.privateKey).toBeUndefined();
+        const note = Buffer.from('log.example\n1\nAAAA\n');
+        expect(nodeCrypto.verify(null, note, v2.signer.publicKey, await v2.signer.sign(note))).toBe(true);
+      } finally {
+        await v2.close();
+      }
       // The TSA leaf key (ECDSA P-256) signs in SoftHSM, its chain checked against the token's key.
       await expectTsaServes(dir, { pin: token.pin });
     } finally {

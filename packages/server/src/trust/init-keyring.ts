@@ -33,11 +33,16 @@ export interface InitializedKeyring {
   readonly keys: readonly KeyEntry[];
 }
 
-/** The keys of a box besides its CA, in the order they are made. Root keys: `tuf-root-1` … `tuf-root-N`. */
-function keyPlan(tufRootKeys: number): Array<{ name: string; role: KeyRole }> {
+/**
+ * The keys of a box besides its CA, in the order they are made. Root keys: `tuf-root-1` … `tuf-root-N`. Every key is
+ * ECDSA P-256 but the Rekor v2 checkpoint key, Ed25519 (the key type witnesses accept, C2SP tlog-tiles).
+ */
+function keyPlan(tufRootKeys: number): Array<{ name: string; role: KeyRole; algorithm?: 'ed25519' }> {
   const roots = Array.from({ length: tufRootKeys }, (_, i) => ({ name: `tuf-root-${i + 1}`, role: 'tuf-root' as const }));
   return [
     { name: 'rekor-1', role: 'rekor' },
+    // In a token too: @sigbox/pkcs11 makes Ed25519 keys (CKM_EC_EDWARDS_KEY_PAIR_GEN) and signs with CKM_EDDSA.
+    { name: 'rekor-v2-1', role: 'rekor-v2', algorithm: 'ed25519' },
     { name: 'ct-1', role: 'ct' },
     { name: 'tsa-1', role: 'tsa' },
     ...roots,
@@ -108,9 +113,9 @@ export async function initKeyring(options: InitKeyringOptions): Promise<Initiali
     await fs.chmod(staging, 0o700);
     const hsm = options.custody.kind === 'hsm' ? { module: options.custody.module, tokenLabel: options.custody.tokenLabel } : undefined;
     const keys: KeyEntry[] = [await makeCa(staging, options)];
-    for (const { name, role } of keyPlan(options.tufRootKeys)) {
+    for (const { name, role, algorithm } of keyPlan(options.tufRootKeys)) {
       const adopted = role === 'rekor' || role === 'ct' ? options.adopt?.[role] : undefined;
-      const key = adopted === undefined ? await createKey(staging, hsm, { name, role, algorithm: 'ecdsa-p256', custody: options.custody.kind }, options.secrets) : await adoptKey(staging, name, role as 'rekor' | 'ct', adopted, options.secrets);
+      const key = adopted === undefined ? await createKey(staging, hsm, { name, role, algorithm: algorithm ?? 'ecdsa-p256', custody: options.custody.kind }, options.secrets) : await adoptKey(staging, name, role as 'rekor' | 'ct', adopted, options.secrets);
       // The TSA leaf's chain is made as soon as its key is in custody (tsa-ceremony.ts): root and intermediate used once.
       if (role === 'tsa') await writeTsaChain(staging, key, createPublicKey(key.publicKey), organizationOf(options));
       keys.push(key);

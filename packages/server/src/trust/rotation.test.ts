@@ -90,7 +90,8 @@ describe.skipIf(!HAS_POSTGRES)('a running box follows sigbox rotate', () => {
 
     const root = await until(
       () => json<Root>('/trusted_root.json'),
-      (r) => r.tlogs.length === 2 && r.ctlogs.length === 2 && r.certificateAuthorities.length === 2 && r.tlogs[0]?.publicKey.validFor.end !== undefined && r.ctlogs[0]?.publicKey.validFor.end !== undefined,
+      // Two Rekor v1 keys, then the Rekor v2 key (which `rotate rekor` does not touch).
+      (r) => r.tlogs.length === 3 && r.ctlogs.length === 2 && r.certificateAuthorities.length === 2 && r.tlogs[0]?.publicKey.validFor.end !== undefined && r.ctlogs[0]?.publicKey.validFor.end !== undefined,
     );
     // The old log key's window covers what it signed and ends at the rotation; the old CA's once its last certificate has expired.
     expect(Date.parse(root.tlogs[0]?.publicKey.validFor.end as string)).toBeGreaterThanOrEqual(oldEntry.integratedTime * 1000);

@@ -1,5 +1,5 @@
 import crypto, { X509Certificate } from 'node:crypto';
-import { parsePemBlocks, toPem } from '@sigbox/core';
+import { encoding, parsePemBlocks, toPem } from '@sigbox/core';
 import { type TrustedRoot, buildTrustedRoot, certificateAuthority, ctLogInstance, timestampAuthority, transparencyLogInstance } from '@sigbox/trust';
 import type { TrustKeyRow } from './trust-keys.js';
 
@@ -29,7 +29,12 @@ export function trustedRootOf(rows: readonly TrustKeyRow[], publicUrl: string): 
   };
   const log = (row: TrustKeyRow) => ({ baseUrl: publicUrl, publicKey: crypto.createPublicKey(row.material), validFrom: row.valid_from, ...until(row) });
   return buildTrustedRoot({
-    tlogs: rows.filter((r) => r.role === 'rekor').map((r) => transparencyLogInstance(log(r))),
+    tlogs: [
+      ...rows.filter((r) => r.role === 'rekor').map((r) => transparencyLogInstance(log(r))),
+      // Rekor v2: Ed25519 (PKIX_ED25519), logId = the full C2SP key ID the row is keyed by; the baseUrl's hostname is
+      // the checkpoint origin (sigstore-go builds its note verifier from it), fixed when the tree was created.
+      ...rows.filter((r) => r.role === 'rekor-v2').map((r) => transparencyLogInstance({ ...log(r), keyId: encoding.fromHex(r.key_id) })),
+    ],
     ctlogs: rows.filter((r) => r.role === 'ct').map((r) => ctLogInstance(log(r))),
     certificateAuthorities: rows.filter((r) => r.role === 'ca').map((r) => authority(r, certificateAuthority)),
     // The TSA chain leaf → root: clients do not ask the TSA to embed its leaf (trust/certificate-authority.ts).

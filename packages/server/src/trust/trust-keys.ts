@@ -1,7 +1,7 @@
 import { type Database, sql } from '@sigbox/db';
 
 /** The roles whose keys are listed in trusted_root.json. */
-export type TrustRole = 'ca' | 'rekor' | 'ct' | 'tsa';
+export type TrustRole = 'ca' | 'rekor' | 'rekor-v2' | 'ct' | 'tsa';
 
 /** migrations/0005_trust.sql `trust_keys`, as read (timestamptz → Date, int8 → bigint). */
 export interface TrustKeyRow {

@@ -136,7 +136,8 @@ describe.skipIf(!databaseEngines().includes('postgres'))('sigbox tuf sign-root a
     const rotation = await rotateKey({ role: 'rekor', db, keysDir: box, secrets });
     const changed = await until('the box to follow the rotation', async () => {
       const root = JSON.parse(await served()) as { tlogs: unknown[] };
-      return root.tlogs.length === 2 && (await served());
+      // Two Rekor v1 keys beside the Rekor v2 key.
+      return root.tlogs.length === 3 && (await served());
     });
     const stale = await readTufStatus(where());
     expect(stale.freshness?.same).toBe(false);

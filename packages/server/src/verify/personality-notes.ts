@@ -9,6 +9,8 @@
  *   stored; the CT tree holds the precertificate entries (their MerkleTreeLeaf, proven above).
  */
 export function personalityNotes(treeName: string, entries: bigint): string[] {
+  // Rekor v2 entries carry no SET (rekor-v2-spec §4.4): nothing beyond the tree to note.
+  if (treeName === 'rekor-v2') return [];
   if (treeName === 'rekor' || treeName.startsWith('rekor-')) {
     return [`SETs: none stored (each is signed when its entry is written or read); the ${entries} entries they sign are proven above`];
   }
