@@ -15,12 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG_FILE = path.join(REPO_ROOT, 'test/fuzz/schemathesis.toml');
-const SPECS = ['sigbox', 'fulcio', 'rekor-v1', 'ct', 'tsa'] as const;
+const SPECS = ['sigbox', 'fulcio', 'rekor-v1', 'rekor-v2', 'ct', 'tsa'] as const;
 
 /** Zero 5xx, and every answer as its spec documents it. */
 const CHECKS = ['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_headers_conformance', 'response_schema_conformance'];
 /**
- * Examples per operation: about 2,500 requests over the four specs, under a minute on the 2-core CI machine, on top
+ * Examples per operation: about 2,500 requests over the five specs, under a minute on the 2-core CI machine, on top
  * of schemathesis' coverage phase (boundary values, missing and wrong-typed fields, other methods).
  */
 const MAX_EXAMPLES = 100;
