@@ -1,6 +1,6 @@
 // Interop: the real cosign v3 and v2 sign, attest and verify an IMAGE in a real OCI registry (docker-registry,
-// filled with skopeo) against the real `sigbox up --dev`: cosign v3 with the signing config and trusted root, cosign
-// v2 both with URL flags and --trusted-root and on the legacy SIGSTORE_* path. Only the trust files Sigbox writes
+// filled with skopeo) against the real `sigbox up --dev`: cosign v3 with the signing config (the Rekor v2 log and
+// the TSA) and trusted root, cosign v2 (the v1 log) both with URL flags and --trusted-root and on the legacy SIGSTORE_* path. Only the trust files Sigbox writes
 // are given: no TUF (TUF_ROOT is an empty folder), no --insecure-ignore-* flag. The registry is plain HTTP on
 // 127.0.0.1, which cosign reaches without --allow-http-registry: go-containerregistry picks http for loopback
 // registries (pkg/name/registry.go Scheme). docker-registry 2.8 has no referrers API, so cosign keeps its bundles
@@ -11,7 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { INTEROP_STACK_START_TIMEOUT_MS, type InteropStack, type ToolResult, databaseEngines, findTool, startInteropStack } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_STEP_TIMEOUT_MS, type TlogEntryJson, closeStack, cosignLegacyEnv, expectLogged, expectRefused, expectSuccess } from './fixture.js';
+import { CLIENT_STEP_TIMEOUT_MS, type TlogEntryJson, closeStack, cosignLegacyEnv, expectLogged, expectLoggedV2, expectRefused, expectSuccess } from './fixture.js';
 import { artifactLayer, legacySignature, type OciRegistry, pushImage, type Referrer, referrers, resolveDigest, startRegistry, writeOciImage } from './oci-registry.js';
 
 const WHY = 'keyless image signing with the real client; go install github.com/sigstore/cosign/{v3,v2}/cmd/cosign and set the path';
@@ -45,7 +45,7 @@ const COSIGN_CERTIFICATE_ANNOTATION = 'dev.sigstore.cosign/certificate';
 interface Bundle {
   mediaType: string;
   dsseEnvelope?: { payload: string; payloadType: string };
-  verificationMaterial: { tlogEntries: TlogEntryJson[] };
+  verificationMaterial: { tlogEntries: TlogEntryJson[]; timestampVerificationData?: { rfc3161Timestamps?: unknown[] } };
 }
 interface Statement {
   predicateType: string;
@@ -104,13 +104,18 @@ describe.skipIf(SKIP).each(databaseEngines())('cosign image signing against sigb
     return (await artifactLayer(registry.host, repository(image), (found[0] as Referrer).digest)) as Bundle;
   }
 
-  /** A dsse bundle whose statement names the image and `predicateType`, logged as a dsse entry by Sigbox. */
+  /**
+   * A dsse bundle whose statement names the image and `predicateType`, logged by Sigbox: cosign v3 (by the signing
+   * config) in the Rekor v2 log as a hashedrekord over the envelope's PAE with a TSA timestamp, cosign v2 in the v1
+   * log as a dsse entry.
+   */
   async function expectAttested(bundle: Bundle, image: Image, predicateType: string): Promise<void> {
     expect(bundle.dsseEnvelope?.payloadType).toBe('application/vnd.in-toto+json');
     const statement = statementOf(bundle);
     expect(statement.predicateType).toBe(predicateType);
     expect(statement.subject.map((s) => `sha256:${s.digest.sha256}`)).toEqual([digestOf(image)]);
-    await expectLogged(stack, bundle.verificationMaterial.tlogEntries, 'dsse');
+    if (image === 'v3') await expectLoggedV2(stack, bundle.verificationMaterial);
+    else await expectLogged(stack, bundle.verificationMaterial.tlogEntries, 'dsse');
   }
 
   /** The image's two bundle referrers, signature and attestation; the attestation must be SLSA provenance. */

@@ -1,6 +1,8 @@
 // Interop: the real cosign v3 and v2 against the real `sigbox up --dev`, on PGlite and, with TEST_DATABASE_URL, on a
 // fresh Postgres database. Only the trust files Sigbox writes are given: no TUF (TUF_ROOT is an empty folder), no
-// --insecure-* flag. Tests run in order: verification uses the bundle signed before.
+// --insecure-* flag. The box runs with `--signing-log v1`: these are the v1 log's clients, cosign v3 included, as an
+// operator who keeps new signatures on v1 has them (both-generations.test.ts takes the v2 default). Tests run in
+// order: verification uses the bundle signed before.
 import crypto from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -28,7 +30,7 @@ describe.skipIf(COSIGN_V3 === undefined && COSIGN_V2 === undefined).each(databas
   let stack: InteropStack;
 
   beforeAll(async () => {
-    stack = await startInteropStack(engine, { name: 'cosign', keepRequestLog: true });
+    stack = await startInteropStack(engine, { name: 'cosign', keepRequestLog: true, args: ['--signing-log', 'v1'] });
     await writeFile(path.join(stack.work, 'artifact'), 'hello from cosign\n');
     await writeFile(path.join(stack.work, 'tampered'), 'hello from cosign, tampered\n');
   }, INTEROP_STACK_START_TIMEOUT_MS);

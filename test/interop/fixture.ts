@@ -52,6 +52,34 @@ export async function expectLogged(stack: InteropStack, entries: readonly TlogEn
   expect(await stack.loggedBody(entry?.logIndex ?? '0')).toBe(entry?.canonicalizedBody);
 }
 
+/** What a bundle carries besides its entries, as far as the v2 checks read it. */
+export interface VerificationMaterialJson {
+  tlogEntries: TlogEntryJson[];
+  timestampVerificationData?: { rfc3161Timestamps?: unknown[] };
+}
+
+/** The trusted root's Rekor v2 log's ID: the one Ed25519 (PKIX_ED25519) tlog. */
+export function v2LogKeyId(stack: InteropStack): string {
+  const v2 = stack.trustedRoot.tlogs.filter((t) => t.publicKey.keyDetails === 'PKIX_ED25519');
+  expect(v2).toHaveLength(1);
+  return (v2[0] as { logId: { keyId: string } }).logId.keyId;
+}
+
+/**
+ * The bundle's one entry: a hashedrekord 0.0.2 entry of the Rekor v2 log (Go and Python clients log a DSSE
+ * envelope as a hashedrekord over its PAE), under the trusted v2 log ID, with the body the v2 log's tiles hold; and
+ * one RFC 3161 timestamp beside it, the time a v2 entry does not carry.
+ */
+export async function expectLoggedV2(stack: InteropStack, material: VerificationMaterialJson, kind = 'hashedrekord'): Promise<TlogEntryJson> {
+  const [entry, ...more] = material.tlogEntries;
+  expect(more).toEqual([]);
+  expect(entry?.kindVersion).toEqual({ kind, version: '0.0.2' });
+  expect(entry?.logId.keyId).toBe(v2LogKeyId(stack));
+  expect(await stack.loggedV2Body(entry?.logIndex ?? '0')).toBe(entry?.canonicalizedBody);
+  expect(material.timestampVerificationData?.rfc3161Timestamps).toHaveLength(1);
+  return entry as TlogEntryJson;
+}
+
 /** cosign v2's legacy path: per-key files instead of TUF (with SIGSTORE_* set, cosign skips TUF). */
 export function cosignLegacyEnv(stack: InteropStack): Record<string, string> {
   return {

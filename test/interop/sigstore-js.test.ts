@@ -2,7 +2,8 @@
 // `sigbox up --dev`, on PGlite and, with TEST_DATABASE_URL, on a fresh Postgres database. Signing uses the URL
 // options and the signing config Sigbox writes; verification uses only its trusted_root.json (`sigstore.verify()`
 // always fetches the trusted root through TUF, packages/client/src/sigstore.ts at sigstore@5.0.0, so file-based trust
-// means @sigstore/verify's Verifier).
+// means @sigstore/verify's Verifier). The box runs with `--signing-log v1` (the v1 log's path; both-generations.test.ts
+// takes the v2 default).
 import { readFile } from 'node:fs/promises';
 import { type SerializedBundle, bundleFromJSON, bundleToJSON } from '@sigstore/bundle';
 import { SigningConfig, TrustedRoot } from '@sigstore/protobuf-specs';
@@ -33,7 +34,7 @@ describe.each(databaseEngines())('sigstore-js against sigbox up --dev on %s', (e
   let messageBundle: SerializedBundle;
 
   beforeAll(async () => {
-    stack = await startInteropStack(engine, { name: 'sigstore-js' });
+    stack = await startInteropStack(engine, { name: 'sigstore-js', args: ['--signing-log', 'v1'] });
     verifier = verifierFor(stack.trustedRoot);
     policy = { subjectAlternativeName: EMAIL, extensions: { issuer: stack.issuer } };
   }, INTEROP_STACK_START_TIMEOUT_MS);

@@ -1,8 +1,9 @@
 // Interop: the real sigstore-python 4.x CLI against the real `sigbox up --dev`, on PGlite and, with
 // TEST_DATABASE_URL, on a fresh Postgres database. Trust comes only from the trust_config.json (ClientTrustConfig)
 // Sigbox writes, via the global `--trust-config` (sigstore/_cli.py at v4.5.0): HOME and the XDG folders are empty
-// temporary folders, so the public-good TUF repository is never consulted. Tests run in order: verification
-// uses what was signed before.
+// temporary folders, so the public-good TUF repository is never consulted. The box runs with `--signing-log v1`
+// (the v1 log's path; both-generations.test.ts takes the v2 default). Tests run in order: verification uses what
+// was signed before.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { INTEROP_STACK_START_TIMEOUT_MS, type InteropStack, type ToolResult, databaseEngines, findTool, startInteropStack } from '@sigbox/testkit';
@@ -41,7 +42,7 @@ describe.skipIf(SIGSTORE_PYTHON === undefined).each(databaseEngines())('sigstore
   let trustConfig: TrustConfig;
 
   beforeAll(async () => {
-    stack = await startInteropStack(engine, { name: 'sigstore-python', keepRequestLog: true });
+    stack = await startInteropStack(engine, { name: 'sigstore-python', keepRequestLog: true, args: ['--signing-log', 'v1'] });
     trustConfig = JSON.parse(await readFile(stack.trustFile('trust_config.json'), 'utf8')) as TrustConfig;
     await writeFile(path.join(stack.work, 'artifact'), 'hello from sigstore-python\n');
     await writeFile(path.join(stack.work, 'tampered'), 'hello from sigstore-python, tampered\n');

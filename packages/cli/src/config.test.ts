@@ -30,6 +30,13 @@ describe('loadConfig', () => {
     });
   });
 
+  it('carries --signing-log v1|v2 and refuses anything else', () => {
+    expect(up(['--signing-log', 'v1']).signingLog).toBe('v1');
+    expect(up(['--signing-log', 'v2']).signingLog).toBe('v2');
+    expect(up([]).signingLog).toBeUndefined();
+    expect(failure(['up', '--signing-log', '2'])).toMatchObject({ code: 'INVALID_VALUE', message: "--signing-log must be v1 or v2, got '2'" });
+  });
+
   it('carries --witness-policy as a path resolved against the working folder', () => {
     expect(up(['--witness-policy', 'witnesses.policy']).witnessPolicy).toBe('/srv/sigbox/witnesses.policy');
     expect(up([]).witnessPolicy).toBeUndefined();

@@ -5,7 +5,7 @@ import { type VerifyCommand, loadVerifyConfig } from './verify-config.js';
 import { DEV_OVERRIDE_FLAG, DEV_OVERRIDE_OPTION, checkDevShape } from './dev-guard.js';
 import { ConfigError } from './error.js';
 import { parseCommandFlags } from './flags.js';
-import { boundedInteger, parseDatabaseUrl, parsePublicUrl } from './values.js';
+import { boundedInteger, parseDatabaseUrl, parsePublicUrl, parseSigningLog } from './values.js';
 import { type InitCommand, loadInitConfig } from './init-config.js';
 import { type RotateCommand, loadRotateConfig } from './rotate-config.js';
 import { type TufCommand, loadTufConfig } from './tuf-config.js';
@@ -55,6 +55,7 @@ const OPTIONS = {
   [DEV_OVERRIDE_OPTION]: { type: 'boolean' },
   'fulcio-config': { type: 'string' },
   'witness-policy': { type: 'string' },
+  'signing-log': { type: 'string' },
   keys: { type: 'string' },
   ...SECRET_FLAGS,
   'tuf-timestamp-expiry': { type: 'string' },
@@ -198,6 +199,7 @@ function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
     dev: flags.dev === true,
     fulcioConfig: optionalPath('fulcio-config', flags['fulcio-config'], cwd),
     ...(flags['witness-policy'] === undefined ? {} : { witnessPolicy: optionalPath('witness-policy', flags['witness-policy'], cwd) }),
+    ...(flags['signing-log'] === undefined ? {} : { signingLog: parseSigningLog(flags['signing-log']) }),
     keysDir: optionalPath('keys', flags.keys, cwd),
     keySecrets: keySecrets(flags, env, cwd),
     ...tlsPaths(flags, cwd),

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { KeySecrets } from '@sigbox/keyring';
 import { ConfigError } from './error.js';
 import { noPositionals, parseCommandFlags } from './flags.js';
-import { boundedInteger, parseDatabaseUrl, parsePublicUrl } from './values.js';
+import { boundedInteger, parseDatabaseUrl, parsePublicUrl, parseSigningLog } from './values.js';
 import { type InitCommand, MAX_TUF_ROOT_KEYS, loadInitConfig } from './init-config.js';
 import { SECRET_FLAGS, keySecrets } from './secrets.js';
 
@@ -30,7 +30,7 @@ export type TufCommand =
       readonly expiryDays: number;
       readonly rotateOnline: boolean;
     }
-  | ({ readonly action: 'publish'; readonly keysDir: string; readonly secrets: KeySecrets; readonly publicUrl: string; readonly ctLog: boolean; readonly force: boolean } & TufDatabase)
+  | ({ readonly action: 'publish'; readonly keysDir: string; readonly secrets: KeySecrets; readonly publicUrl: string; readonly ctLog: boolean; readonly signingLog: 'v1' | 'v2' | undefined; readonly force: boolean } & TufDatabase)
   | { readonly action: 'init'; readonly init: InitCommand };
 
 const str = { type: 'string' } as const;
@@ -40,7 +40,7 @@ const DATABASE = { data: str, 'database-url': str } as const;
 const ACTIONS = {
   status: { ...DATABASE, 'public-url': str, ...HELP },
   'sign-root': { keys: str, 'rotate-key': { type: 'string', multiple: true }, 'add-root-key': str, threshold: str, 'expiry-days': str, 'rotate-online': flag, ...SECRET_FLAGS, ...HELP },
-  publish: { keys: str, ...DATABASE, 'public-url': str, 'no-ct-log': flag, force: flag, ...SECRET_FLAGS, ...HELP },
+  publish: { keys: str, ...DATABASE, 'public-url': str, 'no-ct-log': flag, 'signing-log': str, force: flag, ...SECRET_FLAGS, ...HELP },
 } as const;
 
 function parseFlags<const O extends (typeof ACTIONS)[keyof typeof ACTIONS]>(action: string, argv: readonly string[], options: O) {
@@ -106,6 +106,7 @@ export function loadTufConfig(argv: readonly string[], env: Env, cwd: string, de
       secrets: keySecrets(flags, env, cwd),
       publicUrl: url,
       ctLog: flags['no-ct-log'] !== true,
+      signingLog: parseSigningLog(flags['signing-log']),
       force: flags.force === true,
       ...database(flags, env, cwd, defaultDataDir),
     });
@@ -127,10 +128,11 @@ PGlite, stop the box first):
                          and timestamp keys. Signed by the old root's keys and the new one's, checked as a
                          client checks it, written to DIR/tuf/<N+1>.root.json. The box serves it within a
                          minute (give it that file and keyring.json, and any new snapshot/timestamp key)
-  sigbox tuf publish --keys DIR --public-url URL [--database-url URL | --data DIR] [--no-ct-log] [--force]
+  sigbox tuf publish --keys DIR --public-url URL [--database-url URL | --data DIR] [--no-ct-log]
+                   [--signing-log v2|v1] [--force]
                          the offline targets step: signs the targets the box would publish now with the
                          targets key of DIR, for a box that does not hold it (its log says when one is due).
-                         --public-url and --no-ct-log as the box runs. Refused if nothing changed, unless
+                         --public-url, --no-ct-log and --signing-log as the box runs. Refused if nothing changed, unless
                          --force (a new version, e.g. to extend its expiry of a year)
   sigbox tuf init ...    is "sigbox init": root 1 is signed by the key ceremony
 `;

@@ -37,6 +37,11 @@ Flags:
   ${DEV_OVERRIDE_FLAG}
                          run --dev anyway in such a start (warned about in the log); never in production
   --fulcio-config FILE   Fulcio-format OIDC issuer configuration
+  --signing-log v2|v1    which log new signatures go to, as the signing config says (default v2: it lists
+                         the Rekor v2 log, the v1 log and the TSA; cosign v3, sigstore-go and
+                         sigstore-python then pick v2 with a timestamp). v1 leaves the v2 log out of the
+                         signing config, for fleets whose verifiers predate Rekor v2. Both logs take
+                         entries and are in trusted_root.json either way
   --witness-policy FILE  witnesses the Rekor v2 log sends each checkpoint to, with their quorum (the
                          rekor-tiles --witness-policy-path format: witness/group/quorum lines)
   --keys DIR             the keyring made by "sigbox init": every key the box signs with, encrypted

@@ -30,3 +30,9 @@ export function boundedInteger(name: string, value: string | undefined, min: num
   if (!(n >= min && n <= max)) throw new ConfigError('INVALID_VALUE', `--${name} must be an integer from ${min} to ${max}, got '${value}'`);
   return n;
 }
+
+/** `--signing-log`: the Rekor generation the signing config sends new signatures to (`up` and `tuf publish` agree). */
+export function parseSigningLog(value: string | undefined): 'v1' | 'v2' | undefined {
+  if (value === undefined || value === 'v1' || value === 'v2') return value;
+  throw new ConfigError('INVALID_VALUE', `--signing-log must be v1 or v2, got '${value}'`);
+}

@@ -38,7 +38,6 @@ export { createRekorApi } from './rekor/rekor-api.js';
 export { createRekorV2Api } from './rekor-v2/rekor-v2-api.js';
 export { mapRekorV2Error } from './rekor-v2/rekor-v2-errors.js';
 export { openRekorV2, type RekorV2Setup, type RekorV2SetupOptions } from './rekor-v2/open-rekor-v2.js';
-export { type MountExtras } from './mount.js';
 export { createFulcioApi } from './fulcio/fulcio-api.js';
 export { createCtApi } from './ct/ct-api.js';
 export { initKeyring, type InitKeyringOptions, type InitializedKeyring, type CeremonyCustody } from './trust/init-keyring.js';

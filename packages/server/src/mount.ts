@@ -5,7 +5,7 @@ import { loadOrCreatePrivateKey } from '@sigbox/core';
 import type { CtLog } from '@sigbox/ctlog';
 import { type Database, sql } from '@sigbox/db';
 import { freezeLogTree } from '@sigbox/log';
-import { type CheckpointWitnessing, REKOR_TREE_NAME, type RekorShard, createShardedRekorLog, rekorShardTreeName } from '@sigbox/rekor';
+import { REKOR_TREE_NAME, type RekorShard, createShardedRekorLog, rekorShardTreeName } from '@sigbox/rekor';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { caSctIssuer } from './ct/ca-sct-issuer.js';
@@ -31,6 +31,7 @@ import { openTsa } from './tsa/open-tsa.js';
 import { createTufApi } from './tuf/tuf-api.js';
 import { createTufService } from './tuf/tuf-service.js';
 import { createTufStore } from './tuf/tuf-store.js';
+import { createWitnessMetrics, loadWitnessPolicy } from './witness/index.js';
 import { tufTargets } from './tuf/tuf-targets.js';
 
 /** The APIs every `sigbox up` serves, the trust files that describe them, and how they follow a rotation. */
@@ -46,12 +47,6 @@ export interface Mounted {
   /** Once the public URL is known: trust the development issuer (with --dev); returns start-up warnings. */
   afterListen(publicUrl: string): string[];
   close(): Promise<void>;
-}
-
-/** What a caller adds to the services beyond the config. */
-export interface MountExtras {
-  /** Witness cosignatures of the Rekor v2 checkpoints (the witnessing loop); without it v2 answers its own. */
-  readonly rekorV2Witnessing?: CheckpointWitnessing | undefined;
 }
 
 /**
@@ -103,7 +98,6 @@ export async function mountServices(
   registry: Registry,
   publicUrl: () => string,
   logger: Logger,
-  extras: MountExtras = {},
 ): Promise<Mounted> {
   // Known before listening even with port 0: only the hostname names the log (origin, signature name).
   const hostname = new URL(config.publicUrl ?? httpUrl(config.host, config.port || 1)).hostname;
@@ -188,7 +182,8 @@ export async function mountServices(
     const ca = await openCa(caKeys, { fulcioConfig: config.fulcioConfig, logger, ...(sctIssuer ? { sctIssuer } : {}) });
 
     // Rekor v2: its own tree beside v1's (when the keyring has a rekor-v2 key).
-    const rekorV2 = await mountRekorV2({ db, keys, hostname, metrics: logMetrics.forTree('rekor-v2'), logger, witnessing: extras.rekorV2Witnessing });
+    const witnesses = config.witnessPolicy === undefined ? undefined : { policy: await loadWitnessPolicy(config.witnessPolicy), metrics: createWitnessMetrics(registry), logger };
+    const rekorV2 = await mountRekorV2({ db, keys, hostname, metrics: logMetrics.forTree('rekor-v2'), logger, witnesses });
     if (rekorV2) closers.push(() => rekorV2.close());
 
     const tufStore = createTufStore(db);
@@ -277,7 +272,7 @@ export async function mountServices(
         return published;
       },
       async trustFiles(url) {
-        return boxTrustFiles(await readTrustKeys(db), { publicUrl: url, ctLog: ct !== undefined, oidcUrl: config.dev ? `${url}${DEV_ISSUER_PATH}` : undefined });
+        return boxTrustFiles(await readTrustKeys(db), { publicUrl: url, ctLog: ct !== undefined, oidcUrl: config.dev ? `${url}${DEV_ISSUER_PATH}` : undefined, signingLog: config.signingLog });
       },
       afterListen(url) {
         if (config.dev) ca.issuers.addIssuer({ url: `${url}${DEV_ISSUER_PATH}`, type: 'email' });

@@ -25,6 +25,8 @@ export interface ServerConfig {
    * witnesses the v2 log sends each new checkpoint to. Read by loadWitnessPolicy (witness/) where the log is mounted.
    */
   readonly witnessPolicy?: string | undefined;
+  /** `--signing-log`: the Rekor generation the signing config sends new signatures to (default v2; box-trust-files.ts). */
+  readonly signingLog?: 'v1' | 'v2' | undefined;
   /**
    * The keyring made by `sigbox init` (every key the box signs with, encrypted or in an HSM). Undefined only
    * with `--dev`: a development keyring is made in `<dataDir>/keys`, every key in clear.

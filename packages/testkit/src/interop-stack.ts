@@ -35,6 +35,8 @@ export interface InteropStackOptions {
   dev?: boolean;
   /** Keep the request log for {@link InteropStack.requestLog}. */
   keepRequestLog?: boolean;
+  /** More `sigbox up` flags. */
+  args?: readonly string[];
 }
 
 export interface InteropStack {
@@ -57,6 +59,8 @@ export interface InteropStack {
   devToken(email: string): Promise<string>;
   /** The Rekor v1 body stored at `logIndex` (base64), read from the server, not from a client's bundle. */
   loggedBody(logIndex: string | number): Promise<string>;
+  /** The Rekor v2 entry stored at `logIndex` (base64), read from the v2 log's entry bundles (C2SP tlog-tiles). */
+  loggedV2Body(logIndex: string | number): Promise<string>;
   /** The request log so far (with `keepRequestLog`), the last `chars` of it if given. */
   requestLog(chars?: number): string;
   /**
@@ -87,7 +91,7 @@ export async function startInteropStack(engine: Engine, options: InteropStackOpt
     sigbox = await startSigbox({
       dataDir: data,
       host: '127.0.0.1',
-      args: options.dev === false ? [] : ['--dev'],
+      args: [...(options.dev === false ? [] : ['--dev']), ...(options.args ?? [])],
       keepStdout: options.keepRequestLog ?? false,
       ...(database?.url === undefined ? {} : { databaseUrl: database.url }),
     });
@@ -108,6 +112,7 @@ export async function startInteropStack(engine: Engine, options: InteropStackOpt
       trustFile,
       devToken: (email) => devToken(started.url, email),
       loggedBody: (logIndex) => loggedBody(started.url, logIndex),
+      loggedV2Body: (logIndex) => loggedV2Body(started.url, BigInt(logIndex)),
       requestLog: (chars) => (chars === undefined ? started.stdout() : started.stdout().slice(-chars)),
       runClient: (binary, args, env = {}) => runTool(binary, args, { cwd: work, env: { ...base, HOME: home, TUF_ROOT: tufRoot, ...env } }),
       close,
@@ -130,4 +135,34 @@ async function loggedBody(url: string, logIndex: string | number): Promise<strin
   const entries = Object.values((await res.json()) as Record<string, { body: string }>);
   if (entries.length !== 1) throw new Error(`entry ${logIndex}: ${entries.length} entries`);
   return (entries[0] as { body: string }).body;
+}
+
+/** Entries per entry bundle (C2SP tlog-tiles). */
+const BUNDLE_WIDTH = 256n;
+
+/** Tile index as C2SP path elements: 1234067 → `x001/x234/067`. */
+function tileIndexPath(index: bigint): string {
+  const digits = index.toString().padStart(Math.ceil(index.toString().length / 3) * 3, '0');
+  const groups = digits.match(/.{3}/g) ?? [];
+  return groups.map((g, i) => (i < groups.length - 1 ? `x${g}` : g)).join('/');
+}
+
+// Written against the spec, not with @sigbox/merkle: the suites read the log as an outside client would.
+async function loggedV2Body(url: string, logIndex: bigint): Promise<string> {
+  const checkpoint = await fetch(`${url}/api/v2/checkpoint`);
+  if (checkpoint.status !== 200) throw new Error(`v2 checkpoint: HTTP ${checkpoint.status}`);
+  const size = BigInt((await checkpoint.text()).split('\n')[1] ?? '0');
+  if (logIndex >= size) throw new Error(`v2 entry ${logIndex}: beyond the checkpoint's size ${size}`);
+  const bundle = logIndex / BUNDLE_WIDTH;
+  const width = size - bundle * BUNDLE_WIDTH >= BUNDLE_WIDTH ? BUNDLE_WIDTH : size - bundle * BUNDLE_WIDTH;
+  const res = await fetch(`${url}/api/v2/tile/entries/${tileIndexPath(bundle)}${width === BUNDLE_WIDTH ? '' : `.p/${width}`}`);
+  if (res.status !== 200) throw new Error(`v2 entry bundle ${bundle}: HTTP ${res.status}`);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  let offset = 0;
+  for (let i = 0n; offset < bytes.length; i++) {
+    const length = bytes.readUInt16BE(offset);
+    if (i === logIndex % BUNDLE_WIDTH) return bytes.subarray(offset + 2, offset + 2 + length).toString('base64');
+    offset += 2 + length;
+  }
+  throw new Error(`v2 entry ${logIndex}: not in its bundle`);
 }

@@ -1,10 +1,10 @@
 import type { Database } from '@sigbox/db';
-import type { CheckpointWitnessing } from '@sigbox/rekor';
+import { formatVerifierKey } from '@sigbox/merkle';
 import type { Logger } from 'pino';
 import type { LogMetrics } from '../log-metrics.js';
 import type { BoxKeys } from '../trust/box-keys.js';
 import { registerFirstKey } from '../trust/trust-keys.js';
-import { type RekorV2Setup, openRekorV2 } from './open-rekor-v2.js';
+import { type RekorV2Setup, type RekorV2Witnesses, openRekorV2 } from './open-rekor-v2.js';
 
 export interface MountRekorV2Options {
   db: Database;
@@ -12,8 +12,8 @@ export interface MountRekorV2Options {
   hostname: string;
   metrics: LogMetrics;
   logger: Logger;
-  /** The witnessing loop's cosignatures (engineer C's component), when the box runs one. */
-  witnessing?: CheckpointWitnessing | undefined;
+  /** The witnesses each new checkpoint goes to (`--witness-policy`), if any. */
+  witnesses?: RekorV2Witnesses | undefined;
 }
 
 /**
@@ -30,12 +30,15 @@ export async function mountRekorV2(options: MountRekorV2Options): Promise<RekorV
     hostname: options.hostname,
     metrics: options.metrics,
     key,
-    witnessing: options.witnessing,
-    onWitnessingFailed: (err) => logger.warn({ err }, 'Rekor v2: no usable witnessed checkpoint, answering the log’s own'),
+    witnesses: options.witnesses,
+    // The witnessing loop already says which witness is short, once; per entry this is detail.
+    onWitnessingFailed: (err) => logger.debug({ err }, 'Rekor v2: no usable witnessed checkpoint, answering the log’s own'),
   });
   await registerFirstKey(db, { role: 'rekor-v2', key_id: setup.logId, key_name: key.entry.name, material: key.entry.publicKey, tree_id: setup.treeId, valid_from: setup.validFrom }).catch(async (err: unknown) => {
     await setup.close();
     throw err;
   });
+  // What an operator registers with each witness (`witnessctl add-log -origin`, `add-key -key`).
+  logger.info({ origin: setup.origin, vkey: formatVerifierKey(setup.origin, key.signer.publicKey) }, 'Rekor v2 log');
   return setup;
 }

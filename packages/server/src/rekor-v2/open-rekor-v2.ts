@@ -2,8 +2,11 @@ import type { Database } from '@sigbox/db';
 import { encoding, sha256, spkiDer } from '@sigbox/core';
 import type { OpenedKey } from '@sigbox/keyring';
 import { listLogTrees, openLogTree } from '@sigbox/log';
-import { type CheckpointWitnessing, REKOR_V2_TREE_NAME, type RekorV2Log, createRekorV2Log, rekorV2TreeDescription } from '@sigbox/rekor';
+import { REKOR_V2_TREE_NAME, type RekorV2Log, createRekorV2Log, rekorV2TreeDescription } from '@sigbox/rekor';
+import type { WitnessPolicy } from '@sigbox/witness';
+import type { Logger } from 'pino';
 import type { LogMetrics } from '../log-metrics.js';
+import { type CheckpointWitnessingService, type WitnessMetrics, createCheckpointWitnessing } from '../witness/index.js';
 import { type LogSetup, bindKeyToTree } from '../log-setup.js';
 import { createRekorV2Api } from './rekor-v2-api.js';
 
@@ -14,9 +17,16 @@ export interface RekorV2SetupOptions {
   metrics: LogMetrics;
   /** The Ed25519 checkpoint key (keyring role `rekor-v2`), in memory: the tree's writer thread signs too. */
   key: OpenedKey;
-  /** Witness cosignatures of the tree's checkpoints (the witnessing loop), if the box runs one. */
-  witnessing?: CheckpointWitnessing | undefined;
+  /** The witnesses each new checkpoint goes to, if any: answers then carry their cosignatures (fail-open). */
+  witnesses?: RekorV2Witnesses | undefined;
   onWitnessingFailed?: ((error: unknown) => void) | undefined;
+}
+
+/** A witness policy (`--witness-policy`) and where its loop reports. */
+export interface RekorV2Witnesses {
+  readonly policy: WitnessPolicy;
+  readonly metrics: WitnessMetrics;
+  readonly logger: Logger;
 }
 
 /** The v2 log with what the trusted root needs: its origin (the `baseUrl` hostname) and the C2SP key ID. */
@@ -36,14 +46,25 @@ export async function openRekorV2(options: RekorV2SetupOptions): Promise<RekorV2
   const origin = existing?.origin ?? options.hostname;
   const { signer, privateKey } = options.key;
   const key = privateKey === undefined ? { signer } : { privateKey };
-  const tree = await openLogTree(options.db, { ...rekorV2TreeDescription({ origin, key }), ...options.metrics });
-  const log = createRekorV2Log({ tree, key, witnessing: options.witnessing, onWitnessingFailed: options.onWitnessingFailed });
+  let witnessing: CheckpointWitnessingService | undefined;
+  const onIntegrated: LogMetrics['onIntegrated'] = (round, durationMs) => {
+    options.metrics.onIntegrated(round, durationMs);
+    witnessing?.checkpointIntegrated();
+  };
+  const tree = await openLogTree(options.db, { ...rekorV2TreeDescription({ origin, key }), ...options.metrics, onIntegrated });
+  const witnesses = options.witnesses;
+  witnessing = witnesses && createCheckpointWitnessing({ database: options.db, treeId: tree.treeId, source: tree, ...witnesses });
+  const close = async () => {
+    await witnessing?.close();
+    await tree.close();
+  };
+  const log = createRekorV2Log({ tree, key, witnessing, onWitnessingFailed: options.onWitnessingFailed });
   const logId = encoding.toHex(log.logId);
   // Bound by SHA-256(SPKI) like the other logs' keys: the key's identity, which `sigbox verify` matches against the
   // trusted root (the C2SP key ID also depends on the origin, and `logId` above is that one).
   const validFrom = await bindKeyToTree(options.db, 'rekor-v2', tree.treeId, encoding.toHex(sha256(spkiDer(signer.publicKey)))).catch(async (err: unknown) => {
-    await tree.close();
+    await close();
     throw err;
   });
-  return { log, api: createRekorV2Api(log), treeId: tree.treeId, validFrom, origin: tree.origin, logId, close: () => tree.close() };
+  return { log, api: createRekorV2Api(log), treeId: tree.treeId, validFrom, origin: tree.origin, logId, close };
 }

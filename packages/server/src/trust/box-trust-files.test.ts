@@ -1,9 +1,8 @@
 // The box's trust files for a history with a Rekor v2 key: trusted_root.json lists the v2 log as sigstore-go needs
-// it, and the signing config sends new signatures to v2 only when asked (and only with a TSA, which packages/trust
+// it, and the signing config sends new signatures to v2 unless told v1 (and only with a TSA, which packages/trust
 // requires).
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { TrustError } from '@sigbox/trust';
 import { encoding, generatePrivateKey, spkiDer, toPem } from '@sigbox/core';
 import { noteKeyId } from '@sigbox/merkle';
 import { createTestCa } from '@sigbox/testkit';
@@ -47,12 +46,18 @@ describe('trust files with a Rekor v2 log', () => {
     expect(encoding.fromBase64((root.tlogs[1]?.logId as { keyId: string }).keyId)).toHaveLength(32);
   });
 
-  it('send new signatures to v1 by default; listing v2 needs a TSA in the signing config', async () => {
+  it('sends new signatures to v2 by default when the history has a v2 log key and a TSA, v1 when told or when either is missing', async () => {
     const { rows } = await history();
-    const config = JSON.parse(String(boxTrustFiles(rows, { publicUrl: PUBLIC_URL, ctLog: false }).find((f) => f.name === 'signing_config.v0.2.json')?.body)) as {
-      rekorTlogUrls: Array<{ majorApiVersion: number }>;
+    const versions = (history: typeof rows, signingLog?: 'v1' | 'v2') => {
+      const body = boxTrustFiles(history, { publicUrl: PUBLIC_URL, ctLog: false, signingLog }).find((f) => f.name === 'signing_config.v0.2.json')?.body;
+      return (JSON.parse(String(body)) as { rekorTlogUrls: Array<{ majorApiVersion: number }> }).rekorTlogUrls.map((u) => u.majorApiVersion);
     };
-    expect(config.rekorTlogUrls.map((u) => u.majorApiVersion)).toEqual([1]);
-    expect(() => boxTrustFiles(rows, { publicUrl: PUBLIC_URL, ctLog: false, rekorApiVersions: [1, 2] })).toThrow(TrustError);
+    // Which versions are listed depends on the roles present; any chain stands in for the TSA's here.
+    const tsa: TrustKeyRow = { ...(rows[0] as TrustKeyRow), role: 'tsa', key_id: 'tsa', key_name: 'tsa-1' };
+    expect(versions([...rows, tsa])).toEqual([2, 1]);
+    expect(versions([...rows, tsa], 'v1')).toEqual([1]);
+    // No TSA (a keyring made before it): a v2 entry would carry no time, so v2 stays out of the signing config.
+    expect(versions(rows)).toEqual([1]);
+    expect(versions(rows.filter((r) => r.role !== 'rekor-v2').concat(tsa))).toEqual([1]);
   });
 });

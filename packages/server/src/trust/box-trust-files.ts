@@ -11,8 +11,20 @@ export interface BoxTrustOptions {
   readonly ctLog: boolean;
   /** The OIDC issuer the signing config names (`--dev`: the development issuer). */
   readonly oidcUrl?: string | undefined;
-  /** The Rekor generations new signatures go to (sigboxSigningConfig `rekorApiVersions`); default [1]. */
-  readonly rekorApiVersions?: readonly (1 | 2)[] | undefined;
+  /**
+   * The Rekor generation new signatures go to (`--signing-log`, default v2). v2 lists the v2 log first, then v1:
+   * Go and Python clients pick the highest version and sigstore-js the first, so all three go to v2 with a TSA
+   * timestamp. A box whose trust history has no v2 log key or no TSA (a keyring made before them) lists v1 only.
+   */
+  readonly signingLog?: SigningLog | undefined;
+}
+
+export type SigningLog = 'v1' | 'v2';
+
+/** The Rekor API versions the signing config lists, in order. */
+function signingLogVersions(rows: readonly TrustKeyRow[], signingLog: SigningLog = 'v2'): (1 | 2)[] {
+  const serves = (role: TrustRole) => activeKey(rows, role) !== undefined;
+  return signingLog === 'v2' && serves('rekor-v2') && serves('tsa') ? [2, 1] : [1];
 }
 
 /**
@@ -22,7 +34,7 @@ export interface BoxTrustOptions {
 export function boxTrustFiles(history: readonly TrustKeyRow[], options: BoxTrustOptions): TrustFile[] {
   const rows = history.filter((r) => options.ctLog || r.role !== 'ct');
   const trustedRoot = trustedRootOf(rows, options.publicUrl);
-  const signingConfig = sigboxSigningConfig({ publicUrl: options.publicUrl, oidcUrl: options.oidcUrl, trustedRoot, rekorApiVersions: options.rekorApiVersions });
+  const signingConfig = sigboxSigningConfig({ publicUrl: options.publicUrl, oidcUrl: options.oidcUrl, trustedRoot, rekorApiVersions: signingLogVersions(rows, options.signingLog) });
   const active = (role: TrustRole) => activeKey(rows, role)?.material ?? '';
   return buildTrustFiles({
     trustedRoot,

@@ -39,14 +39,21 @@ async function devTsaKey(dir: string, createdAt: string): Promise<KeyEntry> {
 }
 
 /**
- * A development keyring made before the TSA existed gains its TSA key on the next start. Two processes starting
- * together may both add it: the second finds it present once it re-reads.
+ * A development keyring made before a role existed (the TSA, Rekor v2) gains its key on the next start. Each key
+ * file is created exclusively, so processes starting together agree on it; the keyring is re-read before it is
+ * rewritten, and the second process finds the key present.
  */
-async function withDevTsa(keyring: Keyring): Promise<Keyring> {
-  if (keysOf(keyring, 'tsa').length > 0) return keyring;
-  const entry = await devTsaKey(keyring.dir, new Date().toISOString());
+async function withDevKey(keyring: Keyring, role: KeyRole, make: (dir: string, createdAt: string) => Promise<KeyEntry>): Promise<Keyring> {
+  if (keysOf(keyring, role).length > 0) return keyring;
+  const entry = await make(keyring.dir, new Date().toISOString());
   const current = await loadKeyring(keyring.dir);
-  return keysOf(current, 'tsa').length > 0 ? current : addKeys(keyring.dir, [entry]);
+  return keysOf(current, role).length > 0 ? current : addKeys(keyring.dir, [entry]);
+}
+
+/** Every role a development keyring made by an older version may lack. */
+async function withLaterRoles(keyring: Keyring): Promise<Keyring> {
+  const withV2 = await withDevKey(keyring, 'rekor-v2', (dir, createdAt) => devKeyEntry(REKOR_V2_DEV_KEY, dir, createdAt));
+  return withDevKey(withV2, 'tsa', devTsaKey);
 }
 
 /**
@@ -57,7 +64,7 @@ async function withDevTsa(keyring: Keyring): Promise<Keyring> {
 export async function ensureDevKeyring(dataDir: string): Promise<Keyring> {
   const dir = path.join(dataDir, DEV_KEYS_DIR);
   try {
-    return await withDevTsa(await withRekorV2Key(await loadKeyring(dir)));
+    return await withLaterRoles(await loadKeyring(dir));
   } catch (err) {
     if (!(err instanceof KeyringError && err.code === 'KEYRING_NOT_FOUND')) throw err;
   }
@@ -77,7 +84,7 @@ export async function ensureDevKeyring(dataDir: string): Promise<Keyring> {
   } catch (err) {
     if (!(err instanceof KeyringError && err.code === 'KEYRING_EXISTS')) throw err;
   }
-  return withDevTsa(await loadKeyring(dir));
+  return withLaterRoles(await loadKeyring(dir));
 }
 
 async function devKeyEntry(spec: { name: string; role: KeyRole; file: string; algorithm?: KeyAlgorithm | undefined }, dir: string, createdAt: string): Promise<KeyEntry> {
@@ -85,13 +92,3 @@ async function devKeyEntry(spec: { name: string; role: KeyRole; file: string; al
   return { name: spec.name, role: spec.role, algorithm: keyAlgorithm(key), publicKey: publicKeyPem(key), createdAt, custody: 'file', file: spec.file };
 }
 
-/**
- * A development keyring made before Rekor v2 gains its key on the next start (the file is created exclusively, so
- * processes starting together agree on it; the keyring is re-read before it is rewritten).
- */
-async function withRekorV2Key(keyring: Keyring): Promise<Keyring> {
-  if (keyring.keys.some((k) => k.role === 'rekor-v2')) return keyring;
-  const entry = await devKeyEntry(REKOR_V2_DEV_KEY, keyring.dir, new Date().toISOString());
-  const current = await loadKeyring(keyring.dir);
-  return current.keys.some((k) => k.role === 'rekor-v2') ? current : addKeys(keyring.dir, [entry]);
-}

@@ -1,6 +1,6 @@
 import { type KeySecrets, loadKeyring, openKey } from '@sigbox/keyring';
 import type { SignedDocument } from '@sigbox/tuf';
-import { boxTufTargets } from '../trust/box-trust-files.js';
+import { type SigningLog, boxTufTargets } from '../trust/box-trust-files.js';
 import { readTrustKeys } from '../trust/trust-keys.js';
 import { TufCeremonyError } from './tuf-ceremony-error.js';
 import { type BoxDatabase, withBoxDatabase } from './tuf-database.js';
@@ -17,6 +17,8 @@ export interface PublishTargetsOptions extends BoxDatabase {
   readonly publicUrl: string;
   /** false when the box runs with `--no-ct-log`. */
   readonly ctLog: boolean;
+  /** The box's `--signing-log` (default v2). */
+  readonly signingLog?: SigningLog | undefined;
   /** Sign a new version even when the files are unchanged (to extend its expiry). */
   readonly force?: boolean;
   readonly lifetimeMs?: number;
@@ -44,7 +46,7 @@ export async function publishTufTargets(options: PublishTargetsOptions): Promise
     const history = await readTrustKeys(db);
     const root = await store.latest('root');
     if (history.length === 0 || root === undefined) throw new TufCeremonyError('NOT_STARTED', 'the box has not published its trust history and TUF root yet: start it once first');
-    const wanted = boxTufTargets(history, { publicUrl: options.publicUrl, ctLog: options.ctLog });
+    const wanted = boxTufTargets(history, { publicUrl: options.publicUrl, ctLog: options.ctLog, signingLog: options.signingLog });
     const latest = await store.latest('targets');
     if (latest !== undefined && samePublication(latest, wanted) && trustedBy(latest, root) && options.force !== true) {
       throw new TufCeremonyError('NOTHING_CHANGED', `targets v${latest.version} already publishes these ${wanted.length} files (expires ${latest.expires.toISOString()}); --force signs a new version anyway`);

@@ -76,7 +76,7 @@ function targetsOf(doc: SignedDocument): TufTargetStatus[] {
 
 /**
  * What the box would publish now, with the settings read back from what it published: the public URL from the
- * legacy targets' `uri`, the CT log from `ctfe.pub`, the OIDC issuer from the signing config.
+ * legacy targets' `uri`, the CT log from `ctfe.pub`, the OIDC issuer and the signing log from the signing config.
  */
 async function freshnessOf(db: Database, store: TufStore, doc: SignedDocument, publicUrl: string | undefined): Promise<TufFreshness | undefined> {
   const signed = toMetadata(doc).signed as Targets;
@@ -85,8 +85,10 @@ async function freshnessOf(db: Database, store: TufStore, doc: SignedDocument, p
   if (url === undefined) return undefined;
   const config = files.find((t) => t.path === 'signing_config.v0.2.json');
   const body = config && (await store.target(`${config.hashes.sha256}.${config.path}`));
-  const oidcUrl = body && (JSON.parse(Buffer.from(body).toString('utf8')) as { oidcUrls?: Array<{ url?: string }> }).oidcUrls?.[0]?.url;
-  const options = { publicUrl: url, ctLog: signed.targets['ctfe.pub'] !== undefined, oidcUrl };
+  const published = body && (JSON.parse(Buffer.from(body).toString('utf8')) as { oidcUrls?: Array<{ url?: string }>; rekorTlogUrls?: Array<{ majorApiVersion?: number }> });
+  const oidcUrl = published && published.oidcUrls?.[0]?.url;
+  const signingLog = published && published.rekorTlogUrls?.some((u) => u.majorApiVersion === 2) === false ? ('v1' as const) : undefined;
+  const options = { publicUrl: url, ctLog: signed.targets['ctfe.pub'] !== undefined, oidcUrl, signingLog };
   const wanted: TargetInput[] = boxTufTargets(await readTrustKeys(db), options);
   const names = new Set([...wanted.map((t) => t.name), ...files.map((t) => t.path)]);
   const changed = [...names].filter((name) => {

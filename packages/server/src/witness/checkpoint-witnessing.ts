@@ -8,19 +8,13 @@ import { createWitnessReport } from './witness-report.js';
 import { type WitnessedCheckpoint, createWitnessedStore } from './witnessed-store.js';
 
 /**
- * What the Rekor v2 log asks of witnessing (the interface engineer B's log calls; this is its implementation).
- * Both answer a checkpoint note carrying the log's signature and at least one witness cosignature, or undefined.
+ * What the Rekor v2 log asks of witnessing (@sigbox/rekor's CheckpointWitnessing), implemented here: both answer a
+ * checkpoint note carrying the log's signature and at least one witness cosignature, or undefined. `cosigned(size)`
+ * waits at most the configured bound for the round in flight (a witness down or slow never stops the log) and may
+ * answer a larger size than asked.
  */
-export interface CheckpointWitnessing {
-  /**
-   * The cosigned note of the newest checkpoint whose size is ≥ `size`, waiting at most the configured bound for
-   * the round in flight; undefined when none arrives in time (a witness down or slow never stops the log). The note
-   * may be for a larger size than asked: read its size before building a proof against it.
-   */
-  cosigned(size: bigint): Promise<string | undefined>;
-  /** The newest cosigned note, without waiting for a round. */
-  latest(): Promise<string | undefined>;
-}
+import type { CheckpointWitnessing } from '@sigbox/rekor';
+export type { CheckpointWitnessing };
 
 /** The tree side: its newest signed checkpoint and consistency proofs (a @sigbox/log TreeReader is one). */
 export interface CheckpointSource {
