@@ -42,16 +42,20 @@ async function trustFiles(url: string, data: string): Promise<Record<string, str
   return files;
 }
 
-/** The signing config lists the box and its development issuer, starting no later than any key. */
+/**
+ * The signing config lists the box (the Rekor v2 log first, the default `--signing-log v2`, then v1; its TSA) and its
+ * development issuer, starting no later than any key.
+ */
 function checkSigningConfig(files: Record<string, string>, url: string): void {
   type Service = { url: string; majorApiVersion: number; validFor: { start: string }; operator: string };
-  const signing = JSON.parse(files['signing_config.v0.2.json'] ?? '') as Record<'caUrls' | 'oidcUrls' | 'rekorTlogUrls', Service[]>;
+  const signing = JSON.parse(files['signing_config.v0.2.json'] ?? '') as Record<'caUrls' | 'oidcUrls' | 'rekorTlogUrls' | 'tsaUrls', Service[]>;
   expect(signing.caUrls.map((s) => [s.url, s.majorApiVersion])).toEqual([[url, 1]]);
-  expect(signing.rekorTlogUrls.map((s) => [s.url, s.majorApiVersion])).toEqual([[url, 1]]);
+  expect(signing.rekorTlogUrls.map((s) => [s.url, s.majorApiVersion])).toEqual([[url, 2], [url, 1]]);
+  expect(signing.tsaUrls.map((s) => [s.url, s.majorApiVersion])).toEqual([[`${url}/api/v1/timestamp`, 1]]);
   expect(signing.oidcUrls.map((s) => s.url)).toEqual([`${url}/oidc`]);
   const root = JSON.parse(files['trusted_root.json'] ?? '') as Record<'tlogs' | 'ctlogs', Array<{ publicKey: { validFor: { start: string } } }>>;
   const keyStarts = [...root.tlogs, ...root.ctlogs].map((t) => Date.parse(t.publicKey.validFor.start));
-  for (const service of [...signing.caUrls, ...signing.oidcUrls, ...signing.rekorTlogUrls]) {
+  for (const service of [...signing.caUrls, ...signing.oidcUrls, ...signing.rekorTlogUrls, ...signing.tsaUrls]) {
     expect(service.operator).toBe('127.0.0.1');
     expect(Date.parse(service.validFor.start)).toBeLessThanOrEqual(Math.min(Date.now(), ...keyStarts));
   }

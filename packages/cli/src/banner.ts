@@ -82,10 +82,10 @@ export function formatClientCommands(server: RunningServer): string[] {
   return [
     '# Sign and verify a blob against this box (the lines below paste into a shell):',
     ...token,
-    '  # cosign v3',
+    '  # cosign v3: the signing config sends it to the Rekor v2 log with a TSA timestamp (v1 with --signing-log v1)',
     `  cosign sign-blob --signing-config ${files.signingConfig} --trusted-root ${files.trustedRoot}${CONTINUE}--identity-token "$TOKEN" --bundle ${V3_BUNDLE} -y ${ARTIFACT}`,
     `  cosign verify-blob --trusted-root ${files.trustedRoot} --bundle ${V3_BUNDLE}${CONTINUE}${expect} ${ARTIFACT}`,
-    '  # cosign v2 (legacy flags and per-key files)',
+    '  # cosign v2: the Rekor v1 log (legacy flags and per-key files)',
     `  ${legacyEnv}${CONTINUE}cosign sign-blob --fulcio-url ${url} --rekor-url ${url}${CONTINUE}--identity-token "$TOKEN" --bundle ${V2_BUNDLE} -y ${ARTIFACT}`,
     `  ${legacyEnv}${CONTINUE}cosign verify-blob --rekor-url ${url} --bundle ${V2_BUNDLE}${CONTINUE}${expect} ${ARTIFACT}`,
   ];
