@@ -44,7 +44,7 @@ describe.skipIf(tools === undefined).each(databaseEngines())('checkpoint witness
   });
 
   /** A v2-style tree (Ed25519 key named by the origin) registered with the witnesses, and its witnessing. */
-  async function witnessedTree(name: string, options: { register?: 'right-key' | 'other-key'; quorum?: string; source?: (tree: LogTree) => CheckpointSource } = {}) {
+  async function witnessedTree(name: string, options: { register?: 'right-key' | 'other-key'; quorum?: string; source?: (tree: LogTree) => CheckpointSource; waitMs?: number } = {}) {
     const origin = `sigbox.test/${name}-${engine}`;
     const privateKey = generatePrivateKey('ed25519');
     const register = options.register === 'other-key' ? generatePrivateKey('ed25519') : privateKey;
@@ -62,7 +62,7 @@ describe.skipIf(tools === undefined).each(databaseEngines())('checkpoint witness
       onIntegrated: () => witnessing?.checkpointIntegrated(),
     });
     const open = (source: CheckpointSource = options.source?.(tree) ?? tree) =>
-      createCheckpointWitnessing({ database: db, treeId: tree.treeId, source, policy, logger: log.logger, metrics, timeoutMs: 2_000, pollMs: 0 });
+      createCheckpointWitnessing({ database: db, treeId: tree.treeId, source, policy, logger: log.logger, metrics, timeoutMs: 2_000, pollMs: 0, ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }) });
     witnessing = open();
     opened.push({ tree, witnessing });
     const verifiers = [createNoteVerifier(origin, privateKey), parseCosignatureVerifierKey(w1.vkey), parseCosignatureVerifierKey(w2.vkey)];
@@ -146,6 +146,24 @@ describe.skipIf(tools === undefined).each(databaseEngines())('checkpoint witness
     const after = await restarted.latest();
     expect(after && openCheckpoint(after, verifiers)).toMatchObject({ size: (await tree.latest()).size });
   });
+
+  it('answers at once, with no cosigned note, when every witness is down (fail-open, not a wait per entry)', async () => {
+    // A wait far beyond the test's own timeout: only the round's end can answer in time.
+    const { tree, witnessing } = await witnessedTree('all-down', { quorum: 'w1', waitMs: 600_000 });
+    await add(tree, 2);
+    await witnessing.cosigned((await tree.latest()).size);
+    await witnessing.settled();
+    await Promise.all([w1.stop(), w2.stop()]);
+    try {
+      await add(tree, 1);
+      const started = Date.now();
+      expect(await witnessing.cosigned((await tree.latest()).size)).toBeUndefined();
+      // Not a speed bound: the difference between the end of a round and the 600 s wait.
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      await Promise.all([w1.start(), w2.start()]);
+    }
+  }, 60_000);
 
   it('stores nothing a witness refused: another log key (403) and a tampered consistency proof (422)', async () => {
     const wrongKey = await witnessedTree('wrong-key', { register: 'other-key' });

@@ -133,6 +133,16 @@ export function createCheckpointWitnessing(options: CheckpointWitnessingOptions)
     metrics.quorumMet(met);
     if (pending.length > 0 && !met) log.debug({ size: size.toString() }, 'checkpoint below the witness quorum');
     remember(result);
+    // No witness cosigned this size: entries it covers are answered now with the log's own checkpoint, not after
+    // waitMs (a witness that refuses connections then costs one round trip per round, not a second per entry).
+    if (result === undefined || result.size < size) release(size);
+  }
+
+  /** Answers every waiter for a size up to `size` with undefined (fail-open). */
+  function release(size: bigint): void {
+    const done = waiters.filter((w) => w.size <= size);
+    waiters = waiters.filter((w) => w.size > size);
+    for (const w of done) w.resolve(undefined);
   }
 
   function kick(): void {
