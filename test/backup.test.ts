@@ -1,6 +1,7 @@
 // Backup and restore as README.md ("Backup and restore") tells an operator to do it, with the real tools: a
 // `sigbox up` on PostgreSQL with a keyring made by the ceremony (`sigbox init`; `--dev` only for the development
-// issuer's tokens) signs a blob with cosign v3 and takes Rekor entries and certificates; it stops; `pg_dump -Fc`; a
+// issuer's tokens) signs a blob with cosign v3 (a Rekor v2 entry and a TSA timestamp, the signing config's
+// default) and takes Rekor v1 and v2 entries and certificates; it stops; `pg_dump -Fc`; a
 // fresh database; `pg_restore`; sigbox starts on the restored database with the same keyring and URL; `sigbox verify` proves it and the old bundle still verifies with cosign. Then one stored tile and
 // one stored entry are corrupted with SQL, and `sigbox verify` must fail naming them. PostgreSQL pass only: pg_dump
 // is the backup of a PostgreSQL database (PGlite's is its data folder).
@@ -145,10 +146,11 @@ describe.skipIf(!HAS_POSTGRES || !HAS_PG_TOOLS || COSIGN_V3 === undefined)('back
 
     const result = await verify(restored.url as string);
     expect(result.code, result.stderr + result.stdout).toBe(0);
-    // What was made: cosign's entry and ours in Rekor; cosign's certificate and ours, one precertificate each, in CT.
-    expect(result.stdout).toMatch(new RegExp(`^tree rekor .*: ${REKOR_ENTRIES + 1} entries \\(integrated ${REKOR_ENTRIES + 1}\\), .* 0 problems$`, 'm'));
+    // What was made: ours in Rekor v1; cosign's entry (the signing config's default, v2) and ours in Rekor v2;
+    // cosign's certificate and ours, one precertificate each, in CT.
+    expect(result.stdout).toMatch(new RegExp(`^tree rekor .*: ${REKOR_ENTRIES} entries \\(integrated ${REKOR_ENTRIES}\\), .* 0 problems$`, 'm'));
     expect(result.stdout).toMatch(new RegExp(`^tree ct .*: ${CERTIFICATES + 1} entries \\(integrated ${CERTIFICATES + 1}\\), .* 0 problems$`, 'm'));
-    expect(result.stdout).toMatch(new RegExp(`^tree rekor-v2 .*: ${REKOR_V2_ENTRIES} entries \\(integrated ${REKOR_V2_ENTRIES}\\), .* 0 problems$`, 'm'));
+    expect(result.stdout).toMatch(new RegExp(`^tree rekor-v2 .*: ${REKOR_V2_ENTRIES + 1} entries \\(integrated ${REKOR_V2_ENTRIES + 1}\\), .* 0 problems$`, 'm'));
     expect(result.stdout).toMatch(/^verified 3 trees: .*: OK$/m);
     // Every checkpoint stored was verified.
     for (const line of result.stdout.split('\n').filter((l) => l.startsWith('tree '))) {

@@ -7,7 +7,8 @@
 // over @sigstore/tuf) and sigstore-python (`--instance` after `trust-instance`). `sigbox up` refuses a wrong PIN, a
 // removed token and an unknown token label. Last, the first TUF timestamp expires in real time
 // (--tuf-timestamp-expiry 60) and cosign v3 still verifies: the box re-signed it. PostgreSQL pass only (one box, one
-// database, about 70 s, most of it that wait).
+// database, about 70 s, most of it that wait). The box runs with `--signing-log v1`: the rotation here is the v1
+// log's (a new shard), so every client's signatures go there; the v2 default is both-generations.test.ts's.
 // Tests run in order: each uses what the ones before signed.
 import crypto from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -224,7 +225,7 @@ describe.skipIf(!READY)('trust through the TUF mirror: sigbox init on SoftHSM, u
       dataDir: data,
       databaseUrl: database.url as string,
       host: '127.0.0.1',
-      args: ['--keys', keys, '--fulcio-config', fulcioConfig, '--tuf-timestamp-expiry', String(TIMESTAMP_EXPIRY_SECONDS)],
+      args: ['--keys', keys, '--fulcio-config', fulcioConfig, '--tuf-timestamp-expiry', String(TIMESTAMP_EXPIRY_SECONDS), '--signing-log', 'v1'],
       env: hsmEnv(),
       keepStdout: true,
     });
