@@ -91,14 +91,7 @@ async function recordTree(db: Database, role: TrustRole, keyId: string, treeId: 
  * key a new tree, a rotated CA the issuer of every new certificate. Old keys keep their rows; their window ends
  * once nothing they sign is in flight, and the trust files list them until clients no longer need them.
  */
-export async function mountServices(
-  config: ServerConfig,
-  db: Database,
-  keys: BoxKeys,
-  registry: Registry,
-  publicUrl: () => string,
-  logger: Logger,
-): Promise<Mounted> {
+export async function mountServices(config: ServerConfig, db: Database, keys: BoxKeys, registry: Registry, publicUrl: () => string, logger: Logger): Promise<Mounted> {
   // Known before listening even with port 0: only the hostname names the log (origin, signature name).
   const hostname = new URL(config.publicUrl ?? httpUrl(config.host, config.port || 1)).hostname;
   const logMetrics = createLogMetrics(registry);

@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Engine } from '@sigbox/db';
+import { TILE_WIDTH, entryBundlePath } from '@sigbox/merkle';
 import { type TestDatabase, createTestDatabase } from './db.js';
 import { type ToolResult, runTool } from './run-tool.js';
 import { SIGBOX_START_TIMEOUT_MS, type SigboxProcess, startSigbox } from './sigbox-process.js';
@@ -137,31 +138,21 @@ async function loggedBody(url: string, logIndex: string | number): Promise<strin
   return (entries[0] as { body: string }).body;
 }
 
-/** Entries per entry bundle (C2SP tlog-tiles). */
-const BUNDLE_WIDTH = 256n;
-
-/** Tile index as C2SP path elements: 1234067 → `x001/x234/067`. */
-function tileIndexPath(index: bigint): string {
-  const digits = index.toString().padStart(Math.ceil(index.toString().length / 3) * 3, '0');
-  const groups = digits.match(/.{3}/g) ?? [];
-  return groups.map((g, i) => (i < groups.length - 1 ? `x${g}` : g)).join('/');
-}
-
-// Written against the spec, not with @sigbox/merkle: the suites read the log as an outside client would.
+/** Reads entry `logIndex` from its C2SP entry bundle, after the checkpoint says how wide that bundle is now. */
 async function loggedV2Body(url: string, logIndex: bigint): Promise<string> {
   const checkpoint = await fetch(`${url}/api/v2/checkpoint`);
   if (checkpoint.status !== 200) throw new Error(`v2 checkpoint: HTTP ${checkpoint.status}`);
   const size = BigInt((await checkpoint.text()).split('\n')[1] ?? '0');
   if (logIndex >= size) throw new Error(`v2 entry ${logIndex}: beyond the checkpoint's size ${size}`);
-  const bundle = logIndex / BUNDLE_WIDTH;
-  const width = size - bundle * BUNDLE_WIDTH >= BUNDLE_WIDTH ? BUNDLE_WIDTH : size - bundle * BUNDLE_WIDTH;
-  const res = await fetch(`${url}/api/v2/tile/entries/${tileIndexPath(bundle)}${width === BUNDLE_WIDTH ? '' : `.p/${width}`}`);
+  const width = BigInt(TILE_WIDTH);
+  const bundle = logIndex / width;
+  const res = await fetch(`${url}/api/v2/${entryBundlePath(bundle, Number(size - bundle * width >= width ? width : size - bundle * width))}`);
   if (res.status !== 200) throw new Error(`v2 entry bundle ${bundle}: HTTP ${res.status}`);
   const bytes = Buffer.from(await res.arrayBuffer());
   let offset = 0;
   for (let i = 0n; offset < bytes.length; i++) {
     const length = bytes.readUInt16BE(offset);
-    if (i === logIndex % BUNDLE_WIDTH) return bytes.subarray(offset + 2, offset + 2 + length).toString('base64');
+    if (i === logIndex % width) return bytes.subarray(offset + 2, offset + 2 + length).toString('base64');
     offset += 2 + length;
   }
   throw new Error(`v2 entry ${logIndex}: not in its bundle`);
