@@ -75,8 +75,8 @@ function readScope(r: NodeReader, node: Node, where: string): Scope {
   const images = f.get('images');
   const artifacts = f.get('artifacts');
   return {
-    ...(images ? { images: readMatchList(r, images, `${where}.images`) } : {}),
-    ...(artifacts ? { artifacts: readMatchList(r, artifacts, `${where}.artifacts`) } : {}),
+    ...(images ? { images: readMatchList(r, images, `${where}.images`, 'glob') } : {}),
+    ...(artifacts ? { artifacts: readMatchList(r, artifacts, `${where}.artifacts`, 'glob') } : {}),
   };
 }
 

@@ -20,6 +20,7 @@ const matcher: Schema = {
 };
 const matchList: Schema = { oneOf: [{ $ref: '#/$defs/matcher' }, { type: 'array', minItems: 1, items: { $ref: '#/$defs/matcher' } }] };
 const ref = (description: string): Schema => ({ $ref: '#/$defs/matchList', description });
+const globs = (description: string): Schema => ({ $ref: '#/$defs/matchList', description: `${description}; a bare string is a glob` });
 
 /**
  * The JSON Schema (draft 2020-12) for editors (yaml-language-server: `# yaml-language-server: $schema=…`). Built
@@ -62,7 +63,7 @@ export function policyJsonSchema(): Schema {
           },
           scope: {
             type: 'object', additionalProperties: false, minProperties: 1,
-            properties: { images: ref('image repositories, without tag or digest'), artifacts: ref('artifact names') },
+            properties: { images: globs('image repositories, without tag or digest'), artifacts: globs('artifact names') },
           },
           alertOnAnyUse: { type: 'boolean' },
           rateLimit: {
