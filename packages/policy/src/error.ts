@@ -23,3 +23,6 @@ export class PolicyError extends BaseError<PolicyErrorCode> {
     this.column = position.column;
   }
 }
+
+/** A certificate that does not carry a Fulcio identity a policy can judge (no single SAN, no issuer, bad encoding). */
+export class CertificateIdentityError extends BaseError<'INVALID_CERTIFICATE'> {}

@@ -1,4 +1,5 @@
-export { PolicyError, type PolicyErrorCode } from './error.js';
+export { PolicyError, CertificateIdentityError, type PolicyErrorCode } from './error.js';
+export { identityFromCertificate } from './certificate-identity.js';
 export { EXTENSION_FIELDS, IDENTITY_FIELDS, fieldOfOid, oidOfField, type ExtensionName, type IdentityField } from './fields.js';
 export {
   API_VERSION,
