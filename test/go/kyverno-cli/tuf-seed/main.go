@@ -1,8 +1,8 @@
 // tuf-seed writes $TUF_ROOT in the layout Kyverno's CLI reads its Sigstore trust from (sigstore/sigstore pkg/tuf at
 // the version Kyverno v1.19.1 builds with): remote.json naming the mirror, tuf.db holding the given initial root and
 // the metadata and targets fetched from the mirror. Kyverno's controllers do this with --tufMirror/--tufRoot
-// (kyverno v1.19.1 cmd/internal/tuf.go → pkg/sigstoretuf.Initialize → tuf.Initialize); the CLI has no such flag, and
-// `cosign initialize` seeds this layout only for mirrors without trusted_root.json (cosign v3.1.3
+// (kyverno v1.19.1 cmd/internal/tuf.go → pkg/sigstoretuf.Initialize → tuf.Initialize); the CLI has no such flag,
+// and `cosign initialize` seeds this layout only for mirrors without trusted_root.json (cosign v3.1.3
 // cmd/cosign/cli/initialize/init.go), which Sigbox's mirror has. It lives in this wrapper so that tuf.db is written
 // by the same sigstore/sigstore (and go-tuf) that Kyverno reads it with.
 //

@@ -2,8 +2,8 @@ package main
 
 // Seeds a TUF_ROOT from a real go-tuf v0 repository served over HTTP, then reads trusted_root.json back in a new
 // process the way Kyverno's CLI does (kyverno v1.19.1 pkg/sigstoretuf TrustedRoot: tuf.NewFromEnv + GetTarget),
-// and shows why the seeding is needed: remote.json alone leaves the reader on the embedded public-good root. The test binary re-executes itself for each role, since pkg/tuf keeps a process-wide
-// singleton.
+// and shows why the seeding is needed: remote.json alone leaves the reader on the embedded public-good root. The
+// test binary re-executes itself for each role, since pkg/tuf keeps a process-wide singleton.
 
 import (
 	"context"
