@@ -9,6 +9,8 @@ import { boundedInteger, parseDatabaseUrl, parsePublicUrl, parseSigningLog } fro
 import { type InitCommand, loadInitConfig } from './init-config.js';
 import { type RotateCommand, loadRotateConfig } from './rotate-config.js';
 import { type TufCommand, loadTufConfig } from './tuf-config.js';
+import { existsSync } from 'node:fs';
+import { type PolicyCommand, loadPolicyConfig } from './policy-config.js';
 import { SECRET_FLAGS, keySecrets } from './secrets.js';
 
 /** Fulcio's default HTTP port (`--port`, fulcio cmd/app/serve.go at v1.8.8); Sigbox serves every API on one port. */
@@ -39,7 +41,8 @@ export type CliConfig =
   | { readonly command: 'init'; readonly init: InitCommand }
   | { readonly command: 'rotate'; readonly rotate: RotateCommand }
   | { readonly command: 'verify'; readonly verify: VerifyCommand }
-  | { readonly command: 'tuf'; readonly tuf: TufCommand };
+  | { readonly command: 'tuf'; readonly tuf: TufCommand }
+  | { readonly command: 'policy'; readonly policy: PolicyCommand };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -226,6 +229,7 @@ export function loadConfig(argv: readonly string[], env: Env, cwd: string = proc
   if (argv[0] === 'rotate') return loadRotateConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR);
   if (argv[0] === 'verify') return loadVerifyConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR);
   if (argv[0] === 'tuf') return loadTufConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR);
+  if (argv[0] === 'policy') return loadPolicyConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR, existsSync);
   const { values, positionals } = parseFlags(argv);
   if (values.help === true) return Object.freeze({ command: 'help' });
   const [command, ...rest] = positionals;
