@@ -34,8 +34,8 @@ export interface RegistryClient {
   manifest(repo: Repository, reference: string): Promise<FetchedManifest>;
   /** A blob's bytes, checked against `digest`. */
   blob(repo: Repository, digest: string): Promise<Uint8Array>;
-  /** Every tag of `repo`, following `Link` pages. */
-  listTags(repo: Repository): Promise<string[]>;
+  /** Every tag of `repo`, following `Link` pages; `pageSize` asks for pages of that many (`?n=`). */
+  listTags(repo: Repository, options?: { pageSize?: number }): Promise<string[]>;
   /**
    * The referrers of `digest` (its `subject`): the referrers API, or the `sha256-<hex>` fallback tag's index where
    * the registry has no referrers API. Filtered by `artifactType` when given.
@@ -137,9 +137,9 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       return bytes;
     },
 
-    async listTags(repo) {
+    async listTags(repo, { pageSize } = {}) {
       const tags: string[] = [];
-      let url: string | undefined = path(repo, 'tags/list');
+      let url: string | undefined = path(repo, `tags/list${pageSize === undefined ? '' : `?n=${pageSize}`}`);
       for (let page = 0; url !== undefined; page++) {
         if (page === MAX_PAGES) throw new OciError('INVALID_RESPONSE', `tags of ${repo.registry}/${repo.repository}: more than ${MAX_PAGES} pages`);
         const what = `tags of ${repo.registry}/${repo.repository}`;
