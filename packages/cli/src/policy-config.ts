@@ -108,12 +108,12 @@ export const POLICY_USAGE = `The accepted-identities policy: sigbox policy lint|
                          verify a Sigstore bundle file, or every signature of an image in its registry
                          (cosign .sig/.att tags and OCI referrers), against this instance's trust, then say
                          which rule accepts it or, per rule, why none does; exit 0 accepted, 1 not, 2 error
-    --url URL            take the trusted root from a running box (URL${'/sigbox/v1/trusted_root.json'})
+    --url URL            take the trusted root from a running box (URL/sigbox/v1/trusted_root.json)
     --trusted-root FILE  take it from a file (default DIR/trusted_root.json, as "sigbox up" writes it)
     --data DIR           the data folder for that default (default ./.sigbox)
     --artifact FILE      the file a bundle signs (needed for message signatures; its name is matched
                          against scope.artifacts)
     --json               the verdicts as JSON on stdout
-                         Registry credentials: the docker config (DOCKER_CONFIG, else ~/.docker/config.json);
-                         registries on localhost/127.0.0.1 are reached over plain HTTP, others over HTTPS
+  Registry credentials come from the docker config (DOCKER_CONFIG, else ~/.docker/config.json; credential
+  helpers are not run); registries on localhost/127.0.0.1 are reached over plain HTTP, others over HTTPS.
 `;
