@@ -4,8 +4,7 @@
 // real `sigbox up --dev`; and on bundle files from cosign v3 sign-blob. The dev box's OIDC issuer gives an email
 // identity: a policy accepting that email accepts, one naming another refuses, one requiring an attestation condition
 // the provenance does not meet refuses with that reason. Trust comes from the box (--url) or its file (--trusted-root).
-import { writeFile } from 'node:fs/promises';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { run } from '@sigbox/cli';
 import { INTEROP_STACK_START_TIMEOUT_MS, type InteropStack, type ToolResult, findTool, startInteropStack } from '@sigbox/testkit';
@@ -20,7 +19,8 @@ const REGISTRY_WHY = 'a real OCI registry for cosign image signing; apt-get inst
 const DOCKER_REGISTRY = findTool({ command: 'docker-registry', why: REGISTRY_WHY });
 const SKOPEO = findTool({ command: 'skopeo', why: REGISTRY_WHY });
 const EMAIL = 'you@example.com';
-const IMAGES = ['v3', 'v2', 'unsigned'] as const;
+/** Signed by cosign v3; by cosign v2 on its legacy path; by cosign v2 with --new-bundle-format (a bundle referrer); never. */
+const IMAGES = ['v3', 'v2', 'v2bundle', 'unsigned'] as const;
 type Image = (typeof IMAGES)[number];
 const SLSA_V02 = 'https://slsa.dev/provenance/v0.2';
 const SKIP = COSIGN_V3 === undefined || COSIGN_V2 === undefined || DOCKER_REGISTRY === undefined || SKOPEO === undefined;
@@ -86,7 +86,7 @@ describe.skipIf(SKIP)('sigbox policy explain against sigbox up --dev and cosign-
     return { code: result.code, json: JSON.parse(result.stdout) as ExplainJson, stderr: result.stderr };
   };
 
-  it('signs and attests with cosign v3 (bundle referrers) and cosign v2 (legacy tags)', async () => {
+  it('signs and attests with cosign v3 (bundle referrers) and cosign v2 (legacy tags; bundle referrers)', async () => {
     const trust = ['--signing-config', stack.trustFile('signing_config.v0.2.json'), '--trusted-root', stack.trustFile('trusted_root.json')];
     await writeFile(path.join(stack.work, 'provenance.json'), JSON.stringify({ builder: { id: 'https://sigbox.dev/interop' }, buildType: 'https://sigbox.dev/test' }));
     const attest = ['--type', 'slsaprovenance', '--predicate', 'provenance.json', '-y'];
@@ -95,9 +95,13 @@ describe.skipIf(SKIP)('sigbox policy explain against sigbox up --dev and cosign-
     const legacy = ['--fulcio-url', stack.url, '--rekor-url', stack.url];
     ok(await cosign(COSIGN_V2, ['sign', ...legacy, '--identity-token', await stack.devToken(EMAIL), '-y', refs.v2], cosignLegacyEnv(stack)));
     ok(await cosign(COSIGN_V2, ['attest', ...legacy, '--identity-token', await stack.devToken(EMAIL), ...attest, refs.v2], cosignLegacyEnv(stack)));
-  }, 4 * CLIENT_STEP_TIMEOUT_MS);
+    // cosign v2 lists this bundle in the referrers fallback index with the empty config's artifactType (cosign-image.test.ts).
+    const bundled = [...legacy, '--trusted-root', stack.trustFile('trusted_root.json'), '--new-bundle-format'];
+    ok(await cosign(COSIGN_V2, ['sign', ...bundled, '--identity-token', await stack.devToken(EMAIL), '-y', refs.v2bundle]));
+    ok(await cosign(COSIGN_V2, ['attest', ...bundled, '--identity-token', await stack.devToken(EMAIL), ...attest, refs.v2bundle]));
+  }, 6 * CLIENT_STEP_TIMEOUT_MS);
 
-  it.each(['v3', 'v2'] as const)('accepts the cosign %s image by the rule naming the dev email, with its attestation', async (image) => {
+  it.each(['v3', 'v2', 'v2bundle'] as const)('accepts the %s image by the rule naming the dev email, with its attestation', async (image) => {
     const file = await policy(`accept-${image}`, `${emailRule('someone-else', 'someone@example.com')}${emailRule('dev-email', EMAIL)}`);
     const { code, json, stderr } = await explainJson(['--policy', file, '--url', stack.url, refs[image]]);
     expect(stderr).toBe('');
@@ -105,7 +109,7 @@ describe.skipIf(SKIP)('sigbox policy explain against sigbox up --dev and cosign-
     expect(json.rejected).toEqual([]);
     expect(json.signatures).toHaveLength(1);
     const [signature] = json.signatures;
-    expect(signature?.source).toMatch(image === 'v3' ? /^referrer sha256:/ : /^cosign \.sig layer sha256:/);
+    expect(signature?.source).toMatch(image === 'v2' ? /^cosign \.sig layer sha256:/ : /^referrer sha256:/);
     expect(signature?.identity).toMatchObject({ subject: EMAIL, issuer: stack.issuer });
     expect(signature?.verdicts).toEqual([{ rule: 'someone-else', outcome: 'selector-mismatch', field: 'subject', expected: 'someone@example.com', actual: EMAIL }, { rule: 'dev-email', outcome: 'accepted' }]);
     expect(signature?.attestations.map((a) => a.predicateType)).toEqual([SLSA_V02]);
