@@ -1,3 +1,4 @@
+import { CoreError } from '@sigbox/core';
 import { type ImageReference, type RegistryClient, findSignatures } from '@sigbox/oci';
 import { LegacySignatureError, legacyToBundle } from './legacy-bundle.js';
 import type { Candidate } from './signed-candidate.js';
@@ -16,7 +17,8 @@ export async function imageCandidates(client: RegistryClient, ref: ImageReferenc
     try {
       candidates.push({ source, ...legacyToBundle(sig) });
     } catch (err) {
-      if (!(err instanceof LegacySignatureError || err instanceof SyntaxError)) throw err;
+      // What is malformed in a layer's annotations makes that layer unusable, not the whole explanation.
+      if (!(err instanceof LegacySignatureError || err instanceof SyntaxError || err instanceof CoreError)) throw err;
       candidates.push({ source, bundle: undefined, artifact: undefined, unreadable: err.message });
     }
   }

@@ -4,19 +4,19 @@
 // signature, or the DSSE envelope; the leaf certificate; one tlog entry from the Rekor bundle annotation, proven by
 // its SET (`inclusionPromise`), which is exactly what v0.1 bundles carry; the RFC 3161 timestamp if there is one.
 import crypto from 'node:crypto';
-import { fromPem } from '@sigbox/core';
+import { BaseError, fromPem } from '@sigbox/core';
 import type { LegacySignature } from '@sigbox/oci';
 
 /** The v0.1 media type: the one bundle version whose tlog entries may be proven by a SET alone. */
 const BUNDLE_V01 = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
 
-/** A legacy layer that cannot be a bundle (no certificate: a key-signed signature names no identity; no Rekor bundle). */
-export class LegacySignatureError extends Error {}
+/** A legacy layer that cannot be a bundle: no certificate (a key-signed signature names no identity), or no Rekor bundle. */
+export class LegacySignatureError extends BaseError<'NO_CERTIFICATE' | 'NOT_LOGGED'> {}
 
 /** The bundle JSON and, for a `.sig` layer, the artifact its signature covers (the simple-signing payload). */
 export function legacyToBundle(sig: LegacySignature): { bundle: unknown; artifact: Uint8Array | undefined } {
-  if (sig.certificatePem === undefined) throw new LegacySignatureError('no certificate annotation: a key-signed signature names no identity');
-  if (sig.rekorBundle === undefined) throw new LegacySignatureError('no Rekor bundle annotation: the signature is not proven logged');
+  if (sig.certificatePem === undefined) throw new LegacySignatureError('NO_CERTIFICATE', 'no certificate annotation: a key-signed signature names no identity');
+  if (sig.rekorBundle === undefined) throw new LegacySignatureError('NOT_LOGGED', 'no Rekor bundle annotation: the signature is not proven logged');
   const { Payload, SignedEntryTimestamp } = sig.rekorBundle;
   const body = JSON.parse(Buffer.from(Payload.body, 'base64').toString('utf8')) as { kind?: string; apiVersion?: string };
   const tlogEntry = {
