@@ -17,6 +17,8 @@ export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const MAX_BLOB_BYTES = 16 * 1024 * 1024;
 /** Tag lists and referrers are paged with `Link`; past this many pages a registry is looping. */
 export const MAX_PAGES = 1000;
+/** Answers to `GET /v2/<name>/referrers/<digest>` that mean the registry has no referrers API. */
+const REFERRERS_UNSUPPORTED = [400, 404, 406] as const;
 
 /** A manifest as read, its digest checked. */
 export interface FetchedManifest {
@@ -94,9 +96,14 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return { digest, mediaType, bytes, manifest: parsed };
   }
 
-  async function index(repo: Repository, url: string, what: string): Promise<{ manifests: Descriptor[]; next: string | undefined } | undefined> {
+  /**
+   * An image index page, or undefined for `unsupported` statuses (and, when `requireIndexType`, a 200 that is not an
+   * index): the referrers API's answers that mean "no API here".
+   */
+  async function index(repo: Repository, url: string, what: string, unsupported: readonly number[], requireIndexType: boolean) {
     const response = await transport.request(repo, url, { accept: MEDIA_TYPES.ociIndex });
-    if (response.status === 404) {
+    const contentType = response.headers.get('content-type')?.split(';')[0]?.trim();
+    if (unsupported.includes(response.status) || (response.ok && requireIndexType && contentType !== MEDIA_TYPES.ociIndex)) {
       await response.body?.cancel();
       return undefined;
     }
@@ -167,15 +174,17 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       let url: string | undefined = path(repo, `referrers/${digest}${query}`);
       for (let page = 0; url !== undefined; page++) {
         if (page === MAX_PAGES) throw new OciError('INVALID_RESPONSE', `${what}: more than ${MAX_PAGES} pages`);
-        const result = await index(repo, url, what);
-        if (result === undefined && page === 0) {
-          // spec.md "Listing Referrers": a registry without the API answers 404; clients then read the fallback tag.
-          const fallback = await index(repo, path(repo, `manifests/${referrersTag(digest)}`), `${what} (fallback tag)`);
+        // As go-containerregistry v0.22.1 (cosign's) pkg/v1/remote/referrers.go: the API is there when it answers 200
+        // with an image index; 404 (spec.md "Listing Referrers"), 400, 406 or another 200 mean it is not, and the
+        // referrers tag schema's fallback index (404 there: no referrers) takes its place.
+        const result = await index(repo, url, what, page === 0 ? REFERRERS_UNSUPPORTED : [], page === 0);
+        if (result === undefined) {
+          const fallback = await index(repo, path(repo, `manifests/${referrersTag(digest)}`), `${what} (fallback tag)`, [404], false);
           found.push(...(fallback?.manifests ?? []));
           break;
         }
-        found.push(...(result?.manifests ?? []));
-        url = result?.next;
+        found.push(...result.manifests);
+        url = result.next;
       }
       // The API may ignore the filter (then it omits OCI-Filters-Applied); the fallback index always does.
       return artifactType === undefined ? found : found.filter((d) => d.artifactType === artifactType);
