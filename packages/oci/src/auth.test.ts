@@ -1,7 +1,10 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseChallenge } from './challenge.js';
 import { nextLink, referrersTag } from './client.js';
-import { parseDockerConfig } from './docker-config.js';
+import { parseDockerConfig, readDockerConfig } from './docker-config.js';
 import { isSigstoreBundleMediaType } from './media-types.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -30,6 +33,21 @@ describe('parseDockerConfig', () => {
     expect(() => parseDockerConfig('{')).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
     expect(() => parseDockerConfig('{"auths": []}')).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
     expect(() => parseDockerConfig(JSON.stringify({ auths: { x: { auth: b64('nocolon') } } }))).toThrow(/user:password/);
+  });
+});
+
+describe('readDockerConfig', () => {
+  it('reads a file, and a missing file means anonymous', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sigbox-docker-config-'));
+    try {
+      const file = path.join(dir, 'config.json');
+      expect((await readDockerConfig(file))('ghcr.io')).toBeUndefined();
+      await writeFile(file, JSON.stringify({ auths: { 'ghcr.io': { auth: b64('u:p') } } }));
+      expect((await readDockerConfig(file))('ghcr.io')).toEqual({ username: 'u', password: 'p' });
+      await expect(readDockerConfig(dir)).rejects.toMatchObject({ code: 'INVALID_CONFIG' }); // a directory: EISDIR
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
