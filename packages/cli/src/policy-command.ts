@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OciError, createRegistryClient, formatReference, parseReference, readDockerConfig, repositoryName } from '@sigbox/oci';
-import { PolicyError, parsePolicy, policyJsonSchema } from '@sigbox/policy';
+import { type Policy, PolicyError, parsePolicy, policyJsonSchema } from '@sigbox/policy';
 import { TRUSTED_ROOT_PATH } from '@sigbox/server';
 import { explain, type Explanation } from './explain.js';
 import { explanationJson, formatExplanation } from './explain-format.js';
@@ -10,13 +10,15 @@ import { imageCandidates } from './image-candidates.js';
 import type { CliIo } from './io.js';
 import type { PolicyCommand, TrustSource } from './policy-config.js';
 import { formatPolicyError, lintPolicy } from './policy-lint.js';
-import { createBundleVerifier } from './signature-verify.js';
+import { type BundleVerifier, createBundleVerifier } from './signature-verify.js';
 import { checkCandidate } from './signed-candidate.js';
 
 /** `policy explain`: accepted, not accepted, could not tell (also `policy lint`: valid, invalid, unreadable). */
 export const EXIT_ACCEPTED = 0;
 export const EXIT_NOT_ACCEPTED = 1;
 export const EXIT_POLICY_ERROR = 2;
+
+type ExplainCommand = Extract<PolicyCommand, { action: 'explain' }>;
 
 /** A failure that ends the command with exit 2 and one line on stderr. */
 class ExplainFailure extends Error {}
@@ -47,7 +49,7 @@ function parseJson(text: string, where: string): unknown {
   }
 }
 
-async function explainBundleFile(command: Extract<PolicyCommand, { action: 'explain' }>, verifier: ReturnType<typeof createBundleVerifier>, policy: ReturnType<typeof parsePolicy>): Promise<Explanation> {
+async function explainBundleFile(command: ExplainCommand, verifier: BundleVerifier, policy: Policy): Promise<Explanation> {
   const bundle = parseJson(await readText(command.target, 'the bundle'), command.target);
   const artifact = command.artifactFile === undefined ? undefined : new Uint8Array(await readFile(command.artifactFile).catch((err: Error) => {
     throw new ExplainFailure(`cannot read the artifact ${command.artifactFile}: ${err.message}`);
@@ -61,7 +63,7 @@ async function explainBundleFile(command: Extract<PolicyCommand, { action: 'expl
   return explain(policy, [checked], command.target, context, true);
 }
 
-async function explainImage(command: Extract<PolicyCommand, { action: 'explain' }>, verifier: ReturnType<typeof createBundleVerifier>, policy: ReturnType<typeof parsePolicy>): Promise<Explanation> {
+async function explainImage(command: ExplainCommand, verifier: BundleVerifier, policy: Policy): Promise<Explanation> {
   const ref = parseReference(command.target);
   const client = createRegistryClient({ credentials: await readDockerConfig(command.dockerConfigFile) });
   const { digest, candidates } = await imageCandidates(client, ref);
@@ -70,7 +72,7 @@ async function explainImage(command: Extract<PolicyCommand, { action: 'explain' 
   return explain(policy, checked, formatReference({ ...ref, digest }), { image });
 }
 
-async function runExplain(command: Extract<PolicyCommand, { action: 'explain' }>, io: CliIo): Promise<number> {
+async function runExplain(command: ExplainCommand, io: CliIo): Promise<number> {
   try {
     const policy = parsePolicy(await readText(command.policyFile, 'the policy'));
     let verifier;
