@@ -1,65 +1,169 @@
-import { readFile } from 'node:fs/promises';
-import { type LoadedCa, type SctIssuer, createCaService } from '@sigbox/ca';
-import { type IssuerRegistry, type IssuerRegistryOptions, createIssuerRegistry, loadIssuerConfig, parseIssuerConfig } from '@sigbox/oidc';
+import { type IssuanceGate, type LoadedCa, type RateLimiter, type SctIssuer, createCaService, createPolicyGate } from '@sigbox/ca';
+import {
+  type AddIssuerInput, type IssuerConfig, type IssuerRegistry, type IssuerRegistryOptions, createIssuerRegistry, loadIssuerConfig, parseIssuerConfig,
+} from '@sigbox/oidc';
+import { type Policy, PolicyError, parsePolicy } from '@sigbox/policy';
 import type { Logger } from 'pino';
 import { StartError } from '../error.js';
 import type { Api } from '../pipeline/api.js';
+import type { FileWatchOptions } from '../reload/file-watch.js';
+import type { ReloadMetrics } from '../reload/reload-metrics.js';
+import { type ReloadableFile, openReloadableFile } from '../reload/reloadable-file.js';
 import { swappable } from '../trust/swappable.js';
 import { createFulcioApi } from './fulcio-api.js';
+import { logRefusal } from './refusal-log.js';
 
 /** What the CA serves with its keys. */
 export interface CaSetupOptions {
-  /** Fulcio-format issuer configuration file (JSON or YAML). */
+  /** Fulcio-format issuer configuration file (JSON or YAML); reloaded on change and by `reload()`. */
   fulcioConfig: string | undefined;
+  /** Accepted-identities policy (@sigbox/policy) every certificate must satisfy; reloaded like the issuer file. */
+  issuancePolicy?: string | undefined;
+  /** Where rules' `rateLimit` slots are counted (shared by every process on the database). */
+  rateLimiter?: RateLimiter;
+  reloadMetrics: ReloadMetrics;
   logger: Logger;
   /** Logs each precertificate and returns its SCT (the CT log); without it certificates carry no SCT. */
   sctIssuer?: SctIssuer;
+  /** Tests shorten the watch's debounce and poll. */
+  watch?: FileWatchOptions;
 }
 
 export interface CaSetup {
   readonly api: Api;
+  /** The issuers in force now; `addIssuer` (the --dev issuer) is kept across reloads of the issuer file. */
   readonly issuers: IssuerRegistry;
   /** Issues from now on with another CA (a rotation), through the same API and issuers. */
   switchTo(ca: LoadedCa, sctIssuer: SctIssuer | undefined): void;
   /** Rotated-out CAs: each chain stays in the trust bundle until `until`, when its last certificate has expired. */
   setRetiredChains(chains: ReadonlyArray<{ readonly chainDer: readonly Uint8Array[]; readonly until: Date | null }>): void;
+  /** Re-reads the issuer file and the issuance policy (SIGHUP); a bad file is refused and the old one kept. */
+  reload(): Promise<void>;
+  close(): void;
 }
 
-async function openIssuers(file: string | undefined, logger: Logger): Promise<IssuerRegistry> {
-  // A failed JWKS fetch does not fail tokens while cached keys match (the keys in use stay in use): logged here.
-  const options: IssuerRegistryOptions = {
-    onJwksRefreshFailed: (issuerUrl, { error, failures, retryAt, keysFetchedAt }) =>
-      logger.warn({ issuerUrl, reason: error.detail, failures, retryAt, keysFetchedAt }, 'JWKS fetch failed'),
-  };
-  if (file === undefined) return createIssuerRegistry(parseIssuerConfig({}), options);
+const FULCIO_CONFIG = 'fulcio-config';
+const ISSUANCE_POLICY = 'issuance-policy';
+
+const issuerUrls = (config: IssuerConfig) => [...config.oidcIssuers.keys(), ...config.metaIssuers.keys()];
+const rateLimited = (policy: Policy) => policy.rules.filter((r) => r.rateLimit !== undefined).length;
+
+/** Opens a reloadable file at start: a bad one is a StartError naming file:line. */
+async function openAtStart<T>(file: string, what: string, open: () => Promise<ReloadableFile<T>>): Promise<ReloadableFile<T>> {
   try {
-    return createIssuerRegistry(loadIssuerConfig(await readFile(file, 'utf8')), options);
+    return await open();
   } catch (cause) {
-    throw new StartError('CONFIG_UNUSABLE', `cannot load the Fulcio issuer configuration ${file}: ${String(cause)}`, { cause });
+    const at = cause instanceof PolicyError ? `${file}:${cause.line}:${cause.column}` : file;
+    throw new StartError('CONFIG_UNUSABLE', `cannot load the ${what} ${at}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }
 
 /**
- * The CA service over its keys: the OIDC issuers it trusts (--fulcio-config; --dev adds its own issuer once the
- * URL is known) and the CT log its certificates go through.
+ * The CA service over its keys, its OIDC issuers (--fulcio-config; --dev adds its own once the URL is known) and its
+ * issuance policy. Every change (a rotation, a reloaded file) builds a new immutable CA service and swaps it in:
+ * a request holds the service it started on to its end, so a reload drops nothing and no request mixes two policies.
  */
 export async function openCa(ca: LoadedCa, options: CaSetupOptions): Promise<CaSetup> {
-  const issuers = await openIssuers(options.fulcioConfig, options.logger);
-  const serviceOf = (keys: LoadedCa, sctIssuer: SctIssuer | undefined) =>
+  const { logger } = options;
+  // A failed JWKS fetch does not fail tokens while cached keys match (the keys in use stay in use): logged here.
+  const registryOptions: IssuerRegistryOptions = {
+    onJwksRefreshFailed: (issuerUrl, { error, failures, retryAt, keysFetchedAt }) =>
+      logger.warn({ issuerUrl, reason: error.detail, failures, retryAt, keysFetchedAt }, 'JWKS fetch failed'),
+  };
+  const added: AddIssuerInput[] = [];
+  const registryOf = (config: IssuerConfig) => {
+    const registry = createIssuerRegistry(config, registryOptions);
+    for (const input of added) registry.addIssuer(input);
+    return registry;
+  };
+  const state: { keys: LoadedCa; sctIssuer: SctIssuer | undefined; registry: IssuerRegistry; gate: IssuanceGate | undefined } = {
+    keys: ca,
+    sctIssuer: options.sctIssuer,
+    registry: registryOf(parseIssuerConfig({})),
+    gate: undefined,
+  };
+  const serviceOf = () =>
     createCaService({
-      issuers,
-      signer: keys.signer,
-      chainDer: keys.chainDer,
-      ...(sctIssuer ? { sctIssuer } : {}),
-      onRejected: (error) => options.logger.info({ code: error.code, reason: error.details?.reason, cause: String(error.cause ?? '') }, 'signing certificate refused'),
+      issuers: state.registry,
+      signer: state.keys.signer,
+      chainDer: state.keys.chainDer,
+      ...(state.sctIssuer ? { sctIssuer: state.sctIssuer } : {}),
+      ...(state.gate ? { gate: state.gate } : {}),
+      onRejected: (error) => logRefusal(logger, error),
     });
-  const service = swappable(serviceOf(ca, options.sctIssuer));
+  const gateOf = (policy: Policy) => createPolicyGate({ policy, ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}) });
+
+  const files: Array<ReloadableFile<unknown>> = [];
+  const service = swappable(serviceOf());
+  try {
+    if (options.fulcioConfig !== undefined) {
+      const file = options.fulcioConfig;
+      const issuerFile = await openAtStart(file, 'Fulcio issuer configuration', () =>
+        openReloadableFile<IssuerConfig>({
+          role: FULCIO_CONFIG, file, logger, metrics: options.reloadMetrics, ...(options.watch ? { watch: options.watch } : {}),
+          parse: (text) => loadIssuerConfig(text),
+          apply: (next, previous) => {
+            state.registry = registryOf(next);
+            service.set(serviceOf());
+            const before = new Set(issuerUrls(previous));
+            const after = new Set(issuerUrls(next));
+            return { issuers: after.size, added: [...after].filter((u) => !before.has(u)), removed: [...before].filter((u) => !after.has(u)) };
+          },
+        }),
+      );
+      state.registry = registryOf(issuerFile.current());
+      files.push(issuerFile);
+    }
+    if (options.issuancePolicy !== undefined) {
+      const file = options.issuancePolicy;
+      const policyFile = await openAtStart(file, 'issuance policy', () =>
+        openReloadableFile<Policy>({
+          role: ISSUANCE_POLICY, file, logger, metrics: options.reloadMetrics, ...(options.watch ? { watch: options.watch } : {}),
+          parse: parsePolicy,
+          locate: (error) => (error instanceof PolicyError ? { line: error.line, column: error.column } : undefined),
+          apply: (next, previous) => {
+            state.gate = gateOf(next);
+            service.set(serviceOf());
+            return { rules: next.rules.length, previousRules: previous.rules.length, rateLimitedRules: rateLimited(next) };
+          },
+        }),
+      );
+      state.gate = gateOf(policyFile.current());
+      files.push(policyFile);
+      logger.info({ file: ISSUANCE_POLICY, path: file, rules: policyFile.current().rules.length }, 'issuance policy in force');
+    }
+  } catch (err) {
+    for (const f of files) f.close();
+    throw err;
+  }
+  service.set(serviceOf());
+
   let retired: ReadonlyArray<{ readonly chainDer: readonly Uint8Array[]; readonly until: Date | null }> = [];
   const stillValid = () => retired.filter((r) => r.until === null || r.until.getTime() > Date.now()).map((r) => r.chainDer);
+  const issuers: IssuerRegistry = {
+    match: (url) => state.registry.match(url),
+    verifierFor: (issuer) => state.registry.verifierFor(issuer),
+    addIssuer: (input) => {
+      added.push(input);
+      state.registry.addIssuer(input);
+    },
+    describe: () => state.registry.describe(),
+    warmUp: () => state.registry.warmUp(),
+  };
   return {
     api: createFulcioApi(service.proxy, { retiredChains: stillValid }),
     issuers,
-    switchTo: (next, sctIssuer) => service.set(serviceOf(next, sctIssuer)),
+    switchTo: (next, sctIssuer) => {
+      state.keys = next;
+      state.sctIssuer = sctIssuer;
+      service.set(serviceOf());
+    },
     setRetiredChains: (chains) => void (retired = chains),
+    reload: async () => {
+      for (const f of files) await f.reload(true);
+    },
+    close: () => {
+      for (const f of files) f.close();
+    },
   };
 }
