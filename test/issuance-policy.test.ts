@@ -5,10 +5,11 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { identityFromCertificate } from '@sigbox/policy';
-import { type OidcIssuer, type SigboxProcess, startOidcIssuer, startSigbox } from '@sigbox/testkit';
+import { type OidcIssuer, type SigboxProcess, findTool, runTool, startOidcIssuer, startSigbox } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const TEST_TIMEOUT_MS = 60_000;
+const COSIGN_V3 = findTool({ env: 'COSIGN_V3', why: 'cosign v3.1.3: go install github.com/sigstore/cosign/v3/cmd/cosign@v3.1.3 and set the path' });
 
 /** A GitHub Actions token's claims (fulcio github-workflow type) for `org/repo` at `ref`. */
 function workflowClaims(repo: string, ref = 'refs/heads/main', event = 'push') {
@@ -205,5 +206,25 @@ describe('sigbox up --issuance-policy', () => {
     expect((await sign(workflowClaims('octo-org/app'))).status).toBe(200);
     const metrics = await (await fetch(`${sigbox.url}/metrics`)).text();
     expect(metrics).toContain('sigbox_config_last_reload_success{file="fulcio-config"} 1');
+  }, TEST_TIMEOUT_MS);
+
+  it.skipIf(COSIGN_V3 === undefined)('cosign v3 sign-blob: a refused identity gets no certificate, and cosign shows why', async () => {
+    const work = await mkdtemp(path.join(dir, 'cosign-'));
+    await writeFile(path.join(work, 'artifact'), 'hello');
+    const trust = ['--signing-config', path.join(dir, 'data', 'signing_config.v0.2.json'), '--trusted-root', path.join(dir, 'data', 'trusted_root.json')];
+    // The token in a file: a GitHub-sized JWT is longer than a file name, and cosign first tries the value as a path.
+    const cosign = async (claims: Record<string, unknown>) => {
+      await writeFile(path.join(work, 'token'), idp.issueToken(claims));
+      return runTool(COSIGN_V3 as string, ['sign-blob', ...trust, '--identity-token', 'token', '--bundle', 'a.sigstore.json', '-y', 'artifact'], {
+        cwd: work,
+        env: { HOME: work, PATH: process.env.PATH },
+      });
+    };
+    const refused = await cosign(workflowClaims('octo-org/app', 'refs/heads/feature'));
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('403');
+    expect(refused.stderr).toContain('octo-main: sourceRepositoryRef \\"refs/heads/feature\\" not accepted');
+    const signed = await cosign(workflowClaims('octo-org/app'));
+    expect(signed.code, signed.stderr).toBe(0);
   }, TEST_TIMEOUT_MS);
 });
