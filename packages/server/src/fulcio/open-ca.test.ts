@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import crypto from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
