@@ -7,20 +7,10 @@ import path from 'node:path';
 import { identityFromCertificate } from '@sigbox/policy';
 import { type OidcIssuer, type SigboxProcess, findTool, runTool, startOidcIssuer, startSigbox } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fulcioConfigOf, policyOf, requestCertificate, workflowClaims } from './helpers/issuance.js';
 
 const TEST_TIMEOUT_MS = 60_000;
 const COSIGN_V3 = findTool({ env: 'COSIGN_V3', why: 'cosign v3.1.3: go install github.com/sigstore/cosign/v3/cmd/cosign@v3.1.3 and set the path' });
-
-/** A GitHub Actions token's claims (fulcio github-workflow type) for `org/repo` at `ref`. */
-function workflowClaims(repo: string, ref = 'refs/heads/main', event = 'push') {
-  const workflow = `${repo}/.github/workflows/release.yml@${ref}`;
-  return {
-    sub: `repo:${repo}:ref:${ref}`, job_workflow_ref: workflow, job_workflow_sha: 'b5f8a0c1', sha: 'e3b0c442', event_name: event,
-    repository: repo, workflow: 'Release', ref, runner_environment: 'github-hosted', repository_id: '74', repository_owner: repo.split('/')[0],
-    repository_owner_id: '65', repository_visibility: 'public', workflow_ref: workflow, workflow_sha: 'b5f8a0c1', run_id: '42', run_attempt: '1',
-    email: undefined, email_verified: undefined,
-  };
-}
 
 const RULES = {
   octo: `  - name: octo-main
@@ -39,9 +29,6 @@ const RULES = {
     selector: { subject: { glob: "https://github.com/other-org/**" } }
 `,
 };
-const policyOf = (...rules: string[]) => `apiVersion: policy.sigbox.dev/v1alpha1\nkind: AcceptedIdentities\nrules:\n${rules.join('')}`;
-const fulcioConfigOf = (...idps: OidcIssuer[]) =>
-  JSON.stringify({ OIDCIssuers: Object.fromEntries(idps.map((idp) => [idp.url, { IssuerURL: idp.url, ClientID: 'sigstore', Type: 'github-workflow' }])) });
 
 describe('sigbox up --issuance-policy', () => {
   let dir: string;
@@ -72,18 +59,7 @@ describe('sigbox up --issuance-policy', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function sign(claims: Record<string, unknown>, issuer = idp) {
-    const key = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const body = {
-      credentials: { oidcIdentityToken: issuer.issueToken(claims) },
-      publicKeyRequest: {
-        publicKey: { algorithm: 'ECDSA', content: key.publicKey.export({ format: 'pem', type: 'spki' }) },
-        proofOfPossession: crypto.sign('sha256', Buffer.from(String(claims.sub)), key.privateKey).toString('base64'),
-      },
-    };
-    const res = await fetch(`${sigbox.url}/api/v2/signingCert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Record<string, any> };
-  }
+  const sign = (claims: Record<string, unknown>, issuer = idp) => requestCertificate(sigbox.url, issuer, claims);
   const leafOf = (body: Record<string, any>) =>
     new Uint8Array(new crypto.X509Certificate(body.signedCertificateEmbeddedSct.chain.certificates[0]).raw);
   const ctSize = async () => ((await (await fetch(`${sigbox.url}/ct/v1/get-sth`)).json()) as { tree_size: number }).tree_size;
