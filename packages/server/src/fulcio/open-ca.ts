@@ -76,25 +76,33 @@ export async function openCa(ca: LoadedCa, options: CaSetupOptions): Promise<CaS
     for (const input of added) registry.addIssuer(input);
     return registry;
   };
-  const state: { keys: LoadedCa; sctIssuer: SctIssuer | undefined; registry: IssuerRegistry; gate: IssuanceGate | undefined } = {
+  interface Parts { keys: LoadedCa; sctIssuer: SctIssuer | undefined; registry: IssuerRegistry; gate: IssuanceGate | undefined }
+  let state: Parts = {
     keys: ca,
     sctIssuer: options.sctIssuer,
     registry: registryOf(parseIssuerConfig({})),
     gate: undefined,
   };
-  const serviceOf = () =>
+  const serviceOf = (parts: Parts) =>
     createCaService({
-      issuers: state.registry,
-      signer: state.keys.signer,
-      chainDer: state.keys.chainDer,
-      ...(state.sctIssuer ? { sctIssuer: state.sctIssuer } : {}),
-      ...(state.gate ? { gate: state.gate } : {}),
+      issuers: parts.registry,
+      signer: parts.keys.signer,
+      chainDer: parts.keys.chainDer,
+      ...(parts.sctIssuer ? { sctIssuer: parts.sctIssuer } : {}),
+      ...(parts.gate ? { gate: parts.gate } : {}),
       onRejected: (error) => logRefusal(logger, error),
     });
+  /** Builds the service of the parts changed, then swaps both in; a throw while building changes nothing. */
+  const change = (changed: Partial<Parts>) => {
+    const next = { ...state, ...changed };
+    const nextService = serviceOf(next);
+    state = next;
+    service.set(nextService);
+  };
   const gateOf = (policy: Policy) => createPolicyGate({ policy, ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}) });
 
   const files: Array<ReloadableFile<unknown>> = [];
-  const service = swappable(serviceOf());
+  const service = swappable(serviceOf(state));
   try {
     if (options.fulcioConfig !== undefined) {
       const file = options.fulcioConfig;
@@ -103,15 +111,14 @@ export async function openCa(ca: LoadedCa, options: CaSetupOptions): Promise<CaS
           role: FULCIO_CONFIG, file, logger, metrics: options.reloadMetrics, ...(options.watch ? { watch: options.watch } : {}),
           parse: (text) => loadIssuerConfig(text),
           apply: (next, previous) => {
-            state.registry = registryOf(next);
-            service.set(serviceOf());
+            change({ registry: registryOf(next) });
             const before = new Set(issuerUrls(previous));
             const after = new Set(issuerUrls(next));
             return { issuers: after.size, added: [...after].filter((u) => !before.has(u)), removed: [...before].filter((u) => !after.has(u)) };
           },
         }),
       );
-      state.registry = registryOf(issuerFile.current());
+      change({ registry: registryOf(issuerFile.current()) });
       files.push(issuerFile);
     }
     if (options.issuancePolicy !== undefined) {
@@ -122,13 +129,12 @@ export async function openCa(ca: LoadedCa, options: CaSetupOptions): Promise<CaS
           parse: parsePolicy,
           locate: (error) => (error instanceof PolicyError ? { line: error.line, column: error.column } : undefined),
           apply: (next, previous) => {
-            state.gate = gateOf(next);
-            service.set(serviceOf());
+            change({ gate: gateOf(next) });
             return { rules: next.rules.length, previousRules: previous.rules.length, rateLimitedRules: rateLimited(next) };
           },
         }),
       );
-      state.gate = gateOf(policyFile.current());
+      change({ gate: gateOf(policyFile.current()) });
       files.push(policyFile);
       logger.info({ file: ISSUANCE_POLICY, path: file, rules: policyFile.current().rules.length }, 'issuance policy in force');
     }
@@ -136,7 +142,6 @@ export async function openCa(ca: LoadedCa, options: CaSetupOptions): Promise<CaS
     for (const f of files) f.close();
     throw err;
   }
-  service.set(serviceOf());
 
   let retired: ReadonlyArray<{ readonly chainDer: readonly Uint8Array[]; readonly until: Date | null }> = [];
   const stillValid = () => retired.filter((r) => r.until === null || r.until.getTime() > Date.now()).map((r) => r.chainDer);
@@ -153,11 +158,7 @@ export async function openCa(ca: LoadedCa, options: CaSetupOptions): Promise<CaS
   return {
     api: createFulcioApi(service.proxy, { retiredChains: stillValid }),
     issuers,
-    switchTo: (next, sctIssuer) => {
-      state.keys = next;
-      state.sctIssuer = sctIssuer;
-      service.set(serviceOf());
-    },
+    switchTo: (keys, sctIssuer) => change({ keys, sctIssuer }),
     setRetiredChains: (chains) => void (retired = chains),
     reload: async () => {
       for (const f of files) await f.reload(true);

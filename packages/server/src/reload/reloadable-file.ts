@@ -14,7 +14,10 @@ export interface ReloadableFileOptions<T> {
   parse(text: string): T;
   /** Where in the file a parse failure is. */
   locate?(error: unknown): ErrorLocation;
-  /** Swaps `next` in (one assignment: requests under way keep what they hold) and says what changed, for the log. */
+  /**
+   * Swaps `next` in (one assignment: requests under way keep what they hold) and says what changed, for the log.
+   * Whatever can fail must happen before the swap: a throw is a refused reload.
+   */
   apply(next: T, previous: T): Record<string, unknown>;
   readonly logger: Logger;
   readonly metrics: ReloadMetrics;
@@ -46,11 +49,14 @@ export async function openReloadableFile<T>(options: ReloadableFileOptions<T>): 
 
   async function reloadOnce(force: boolean): Promise<ReloadOutcome> {
     let next: T;
+    let changed: Record<string, unknown>;
     try {
       const text = await readFile(file, 'utf8');
       if (!force && text === seen) return 'unchanged';
       seen = text;
       next = options.parse(text);
+      // apply builds before it swaps (an issuer registry, a gate): a throw there leaves the old one in force too.
+      changed = options.apply(next, value);
     } catch (error) {
       const at = options.locate?.(error);
       const where = at === undefined ? file : `${file}:${at.line}${at.column === undefined ? '' : `:${at.column}`}`;
@@ -58,7 +64,6 @@ export async function openReloadableFile<T>(options: ReloadableFileOptions<T>): 
       logger.error({ file: role, path: file, line: at?.line, reason: reasonOf(error) }, `${where}: reload refused, keeping the previous ${role}: ${reasonOf(error)}`);
       return 'failure';
     }
-    const changed = options.apply(next, value);
     value = next;
     metrics.record(role, 'success');
     logger.info({ file: role, path: file, ...changed }, `${role} reloaded from ${file}`);
