@@ -1,14 +1,12 @@
 import { type IssuanceGate, type LoadedCa, type RateLimiter, type SctIssuer, createCaService, createPolicyGate } from '@sigbox/ca';
-import {
-  type AddIssuerInput, type IssuerConfig, type IssuerRegistry, type IssuerRegistryOptions, createIssuerRegistry, loadIssuerConfig, parseIssuerConfig,
-} from '@sigbox/oidc';
-import { type Policy, PolicyError, parsePolicy } from '@sigbox/policy';
+import { type AddIssuerInput, type IssuerConfig, type IssuerRegistry, type IssuerRegistryOptions, createIssuerRegistry, parseIssuerConfig } from '@sigbox/oidc';
+import type { Policy } from '@sigbox/policy';
 import type { Logger } from 'pino';
-import { StartError } from '../error.js';
 import type { Api } from '../pipeline/api.js';
 import type { FileWatchOptions } from '../reload/file-watch.js';
 import type { ReloadMetrics } from '../reload/reload-metrics.js';
-import { type ReloadableFile, openReloadableFile } from '../reload/reloadable-file.js';
+import type { ReloadableFile } from '../reload/reloadable-file.js';
+import { ISSUANCE_POLICY, openIssuancePolicyFile, openIssuerConfigFile } from './ca-config-files.js';
 import { swappable } from '../trust/swappable.js';
 import { createFulcioApi } from './fulcio-api.js';
 import { logRefusal } from './refusal-log.js';
@@ -40,22 +38,6 @@ export interface CaSetup {
   /** Re-reads the issuer file and the issuance policy (SIGHUP); a bad file is refused and the old one kept. */
   reload(): Promise<void>;
   close(): void;
-}
-
-const FULCIO_CONFIG = 'fulcio-config';
-const ISSUANCE_POLICY = 'issuance-policy';
-
-const issuerUrls = (config: IssuerConfig) => [...config.oidcIssuers.keys(), ...config.metaIssuers.keys()];
-const rateLimited = (policy: Policy) => policy.rules.filter((r) => r.rateLimit !== undefined).length;
-
-/** Opens a reloadable file at start: a bad one is a StartError naming file:line. */
-async function openAtStart<T>(file: string, what: string, open: () => Promise<ReloadableFile<T>>): Promise<ReloadableFile<T>> {
-  try {
-    return await open();
-  } catch (cause) {
-    const at = cause instanceof PolicyError ? `${file}:${cause.line}:${cause.column}` : file;
-    throw new StartError('CONFIG_UNUSABLE', `cannot load the ${what} ${at}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
 }
 
 /**
@@ -103,40 +85,18 @@ export async function openCa(ca: LoadedCa, options: CaSetupOptions): Promise<CaS
 
   const files: Array<ReloadableFile<unknown>> = [];
   const service = swappable(serviceOf(state));
+  const deps = { logger, metrics: options.reloadMetrics, watch: options.watch };
   try {
     if (options.fulcioConfig !== undefined) {
-      const file = options.fulcioConfig;
-      const issuerFile = await openAtStart(file, 'Fulcio issuer configuration', () =>
-        openReloadableFile<IssuerConfig>({
-          role: FULCIO_CONFIG, file, logger, metrics: options.reloadMetrics, ...(options.watch ? { watch: options.watch } : {}),
-          parse: (text) => loadIssuerConfig(text),
-          apply: (next, previous) => {
-            change({ registry: registryOf(next) });
-            const before = new Set(issuerUrls(previous));
-            const after = new Set(issuerUrls(next));
-            return { issuers: after.size, added: [...after].filter((u) => !before.has(u)), removed: [...before].filter((u) => !after.has(u)) };
-          },
-        }),
-      );
-      change({ registry: registryOf(issuerFile.current()) });
+      const issuerFile = await openIssuerConfigFile(options.fulcioConfig, deps, (config) => change({ registry: registryOf(config) }));
       files.push(issuerFile);
+      change({ registry: registryOf(issuerFile.current()) });
     }
     if (options.issuancePolicy !== undefined) {
-      const file = options.issuancePolicy;
-      const policyFile = await openAtStart(file, 'issuance policy', () =>
-        openReloadableFile<Policy>({
-          role: ISSUANCE_POLICY, file, logger, metrics: options.reloadMetrics, ...(options.watch ? { watch: options.watch } : {}),
-          parse: parsePolicy,
-          locate: (error) => (error instanceof PolicyError ? { line: error.line, column: error.column } : undefined),
-          apply: (next, previous) => {
-            change({ gate: gateOf(next) });
-            return { rules: next.rules.length, previousRules: previous.rules.length, rateLimitedRules: rateLimited(next) };
-          },
-        }),
-      );
-      change({ gate: gateOf(policyFile.current()) });
+      const policyFile = await openIssuancePolicyFile(options.issuancePolicy, deps, (policy) => change({ gate: gateOf(policy) }));
       files.push(policyFile);
-      logger.info({ file: ISSUANCE_POLICY, path: file, rules: policyFile.current().rules.length }, 'issuance policy in force');
+      change({ gate: gateOf(policyFile.current()) });
+      logger.info({ file: ISSUANCE_POLICY, path: options.issuancePolicy, rules: policyFile.current().rules.length }, 'issuance policy in force');
     }
   } catch (err) {
     for (const f of files) f.close();
