@@ -183,7 +183,6 @@ export async function mountServices(config: ServerConfig, db: Database, keys: Bo
       reloadMetrics: createReloadMetrics(registry),
       logger,
       ...(sctIssuer ? { sctIssuer } : {}),
-      ...(config.reloadWatch ? { watch: config.reloadWatch } : {}),
     });
     closers.push(async () => ca.close());
 

@@ -25,8 +25,6 @@ export interface ServerConfig {
    * with per-rule rate limits; reloaded on change and SIGHUP like the issuer file (fulcio/open-ca.ts).
    */
   readonly issuancePolicy?: string | undefined;
-  /** How config files are watched for changes; default DEFAULT_RELOAD_DEBOUNCE_MS / DEFAULT_RELOAD_POLL_MS (reload/file-watch.ts). */
-  readonly reloadWatch?: { readonly debounceMs?: number; readonly pollMs?: number };
   /**
    * Witness policy file (`--witness-policy`; rekor-tiles `--witness-policy-path` format, see @sigbox/witness): the
    * witnesses the v2 log sends each new checkpoint to. Read by loadWitnessPolicy (witness/) where the log is mounted.
