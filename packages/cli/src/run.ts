@@ -45,7 +45,7 @@ export async function run(argv: readonly string[], env: Readonly<Record<string, 
   const logger = io.logger ?? createLogger();
   let server;
   try {
-    server = await startServer(config.server, { logger, signals: ['SIGTERM', 'SIGINT'] });
+    server = await startServer(config.server, { logger, signals: ['SIGTERM', 'SIGINT'], reloadSignals: ['SIGHUP'] });
   } catch (err) {
     if (!(err instanceof StartError)) throw err;
     io.stderr(`sigbox: ${err.message}\n`);

@@ -39,7 +39,11 @@ Flags:
                          --keys or --fulcio-config, unless ${DEV_OVERRIDE_FLAG} is also given
   ${DEV_OVERRIDE_FLAG}
                          run --dev anyway in such a start (warned about in the log); never in production
-  --fulcio-config FILE   Fulcio-format OIDC issuer configuration
+  --fulcio-config FILE   Fulcio-format OIDC issuer configuration (re-read on change and on SIGHUP)
+  --issuance-policy FILE accepted-identities policy (sigbox policy format): a certificate is refused (403,
+                         the reason in the body) to any identity no rule accepts, and a rule's rateLimit
+                         caps certificates per subject (429 + Retry-After). Re-read on change and on
+                         SIGHUP; a bad new file is refused and the old one kept
   --signing-log v2|v1    which log new signatures go to, as the signing config says (default v2: it lists
                          the Rekor v2 log, the v1 log and the TSA; cosign v3, sigstore-go and
                          sigstore-python then pick v2 with a timestamp). v1 leaves the v2 log out of the
