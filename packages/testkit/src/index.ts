@@ -60,3 +60,4 @@ export { openRawConnection, postHead, type RawConnection } from './raw-http.js';
 export { createTufClient, type TufClient } from './tuf-client.js';
 export { litewitnessTools, startLitewitness, type Litewitness, type LitewitnessTools } from './litewitness.js';
 export { defaultKeyDetails, dsseV2Request, hashedRekordV2Request, type V2RequestOptions } from './rekor-v2-requests.js';
+export { buildTilesLogTree, startTilesLogServer, type TilesLogServer, type TilesLogTree } from './tiles-log.js';

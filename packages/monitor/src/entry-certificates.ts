@@ -1,0 +1,91 @@
+import { encoding, parsePemBlocks } from '@sigbox/core';
+import type { LogEntry, LogKind } from './log-entry.js';
+
+// Entries are attacker-chosen JSON: walk a bounded depth and never throw.
+const MAX_DEPTH = 8;
+const PEM_CERT_PREFIX = '-----BEGIN CERTIFICATE-----';
+
+function pemCertificates(text: string): Uint8Array[] {
+  try {
+    return parsePemBlocks(text).filter((b) => b.type === 'CERTIFICATE').map((b) => b.der);
+  } catch {
+    return [];
+  }
+}
+
+/** A base64 string that decodes to a PEM certificate (Rekor v1: `publicKey.content`, dsse `verifier`, intoto `publicKey`). */
+function fromBase64Pem(value: string): Uint8Array[] {
+  if (value.length < 64 || !/^[A-Za-z0-9+/]+=*$/.test(value)) return [];
+  let text: string;
+  try {
+    text = encoding.fromUtf8(encoding.fromBase64(value));
+  } catch {
+    return [];
+  }
+  return text.startsWith(PEM_CERT_PREFIX) ? pemCertificates(text) : [];
+}
+
+function walk(node: unknown, depth: number, out: Uint8Array[]): void {
+  if (depth > MAX_DEPTH || node === null || typeof node !== 'object') return;
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    if (typeof value === 'string') {
+      out.push(...fromBase64Pem(value));
+    } else if (key === 'x509Certificate' && value !== null && typeof value === 'object' && typeof (value as { rawBytes?: unknown }).rawBytes === 'string') {
+      // Rekor v2 (rekor-tiles protos): verifier.x509Certificate.rawBytes is the DER, base64.
+      try {
+        out.push(encoding.fromBase64((value as { rawBytes: string }).rawBytes));
+      } catch {
+        /* not base64: no certificate */
+      }
+    } else {
+      walk(value, depth + 1, out);
+    }
+  }
+}
+
+function rekorCertificates(leaf: Uint8Array): Uint8Array[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(encoding.fromUtf8(leaf));
+  } catch {
+    return [];
+  }
+  const out: Uint8Array[] = [];
+  walk(body, 0, out);
+  return out;
+}
+
+/** uint24-length-prefixed ASN.1Cert at `offset` (RFC 6962 §3.1 / RFC 5246 opaque<1..2^24-1>). */
+function uint24Cert(bytes: Uint8Array, offset: number): Uint8Array | undefined {
+  if (bytes.length < offset + 3) return undefined;
+  const length = ((bytes[offset] as number) << 16) | ((bytes[offset + 1] as number) << 8) | (bytes[offset + 2] as number);
+  const end = offset + 3 + length;
+  return length > 0 && end <= bytes.length ? bytes.subarray(offset + 3, end) : undefined;
+}
+
+/**
+ * RFC 6962 §3.4 MerkleTreeLeaf: version 0, leaf type 0, timestamp (8), entry type (2); x509_entry (0) carries the
+ * certificate; precert_entry (1) only the TBS, so the precertificate is read from the PrecertChainEntry extra data.
+ */
+function ctCertificates(entry: LogEntry): Uint8Array[] {
+  const leaf = entry.leaf;
+  if (leaf.length < 12 || leaf[0] !== 0 || leaf[1] !== 0) return [];
+  const entryType = ((leaf[10] as number) << 8) | (leaf[11] as number);
+  const cert = entryType === 0 ? uint24Cert(leaf, 12) : entryType === 1 && entry.extraData ? uint24Cert(entry.extraData, 0) : undefined;
+  return cert === undefined ? [] : [cert];
+}
+
+/**
+ * The signing certificates (DER) an entry carries; empty for entries signed with a plain key or that do not parse.
+ * Deduplicated, in order.
+ */
+export function entryCertificates(kind: LogKind, entry: LogEntry): Uint8Array[] {
+  const found = kind === 'ct' ? ctCertificates(entry) : rekorCertificates(entry.leaf);
+  const seen = new Set<string>();
+  return found.filter((der) => {
+    const key = encoding.toBase64(der);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

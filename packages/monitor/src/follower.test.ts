@@ -1,0 +1,94 @@
+// The follower against a real HTTP tlog-tiles log whose key the test holds, made to misbehave on purpose.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createEphemeralSigner, encoding } from '@sigbox/core';
+import { createNoteSigner, signCheckpoint } from '@sigbox/merkle';
+import { type TilesLogServer, buildTilesLogTree, startTilesLogServer } from '@sigbox/testkit';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { MonitorAlert } from './alert.js';
+import { createCheckpointVerifier } from './checkpoint-verifier.js';
+import { type FollowDeps, followOnce } from './follower.js';
+import { type StateStore, createFileStateStore } from './state-store.js';
+import { createTilesReader } from './tiles-reader.js';
+
+const entries = (n: number, tag = 'a') => Array.from({ length: n }, (_, i) => encoding.utf8(`{"entry":"${tag}${i}"}`));
+
+describe('followOnce on a tlog-tiles log', () => {
+  let log: TilesLogServer;
+  let dir: string;
+  let store: StateStore;
+  let raised: MonitorAlert[];
+  let deps: FollowDeps;
+
+  beforeAll(async () => {
+    log = await startTilesLogServer({ origin: 'tiles.test/log' });
+  });
+  afterAll(() => log.close());
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'sigbox-follow-'));
+    const reader = createTilesReader({ prefix: log.url });
+    store = createFileStateStore(path.join(dir, 'state.json'), reader.url);
+    raised = [];
+    deps = {
+      reader,
+      verify: createCheckpointVerifier({ keys: [{ name: log.origin, publicKey: log.signer.publicKey }], origin: log.origin }),
+      store,
+      raise: async (alerts) => void raised.push(...alerts),
+      checkEntry: (entry) => (encoding.fromUtf8(entry.leaf).includes('"bad') ? [{ id: `e${entry.index}`, kind: 'identity', rule: 'r', source: 's', message: 'm', details: {} }] : []),
+    };
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('catches up from nothing, proves every entry, keeps the head, then follows growth', async () => {
+    await log.serve(buildTilesLogTree(entries(1000)));
+    expect(await followOnce(deps)).toMatchObject({ size: 1000n, checked: 1000n, alerts: [] });
+    expect((await store.load())?.head.signed).toBe(log.checkpoint());
+    expect(await followOnce(deps)).toMatchObject({ size: 1000n, checked: 0n });
+    const grown = [...entries(1000), ...entries(300, 'bad')];
+    await log.serve(buildTilesLogTree(grown));
+    const round = await followOnce(deps);
+    expect(round).toMatchObject({ size: 1300n, checked: 300n });
+    expect(round.alerts).toHaveLength(300);
+    expect(raised.map((a) => a.id).slice(0, 2)).toEqual(['e1000', 'e1001']);
+  });
+
+  it('alerts on a fork (a larger tree that does not extend the verified one, and one of the same size), never moving on', async () => {
+    await log.serve(buildTilesLogTree(entries(600)));
+    await followOnce(deps);
+    const before = await readFile(path.join(dir, 'state.json'), 'utf8');
+    await log.serve(buildTilesLogTree(entries(700, 'b')));
+    expect((await followOnce(deps)).alerts).toEqual([expect.objectContaining({ kind: 'fork', rule: 'fork', details: expect.objectContaining({ why: 'consistency proof does not verify' }) })]);
+    await log.serve(buildTilesLogTree(entries(600, 'c')));
+    expect((await followOnce(deps)).alerts).toEqual([expect.objectContaining({ kind: 'fork', details: expect.objectContaining({ why: 'same size, different root' }) })]);
+    expect(await readFile(path.join(dir, 'state.json'), 'utf8')).toBe(before);
+    // The honest tree, grown, is followed again from the verified head.
+    await log.serve(buildTilesLogTree(entries(800)));
+    expect(await followOnce(deps)).toMatchObject({ size: 800n, checked: 200n, alerts: [] });
+  });
+
+  it('alerts on a rollback', async () => {
+    await log.serve(buildTilesLogTree(entries(500)));
+    await followOnce(deps);
+    await log.serve(buildTilesLogTree(entries(400)));
+    const round = await followOnce(deps);
+    expect(round.alerts).toEqual([expect.objectContaining({ kind: 'rollback' })]);
+    expect(round.size).toBe(500n);
+    expect((await store.load())?.head.size).toBe(500n);
+  });
+
+  it('alerts on a head signed by another key, and on entries that are not the tree\'s', async () => {
+    await log.serve(buildTilesLogTree(entries(10)));
+    await followOnce(deps);
+    const tree = buildTilesLogTree(entries(20));
+    const forged = await signCheckpoint({ origin: log.origin, size: tree.size, rootHash: tree.rootHash }, [createNoteSigner(log.origin, createEphemeralSigner('ed25519'))]);
+    await log.serve(tree, { checkpoint: forged });
+    expect((await followOnce(deps)).alerts).toEqual([expect.objectContaining({ kind: 'bad-signature' })]);
+    // Signed, consistent hash tiles, but entry bundles with one entry swapped.
+    const swapped = entries(20);
+    swapped[15] = encoding.utf8('{"entry":"swapped"}');
+    await log.serve({ ...tree, entries: swapped });
+    expect((await followOnce(deps)).alerts).toEqual([expect.objectContaining({ kind: 'bad-inclusion' })]);
+    expect((await store.load())?.head.size).toBe(10n);
+  });
+});

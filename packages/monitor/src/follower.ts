@@ -1,0 +1,91 @@
+import { bytesEqual } from '@sigbox/core';
+import { hashLeaf, isValidConsistency } from '@sigbox/merkle';
+import type { MonitorAlert } from './alert.js';
+import { badInclusionAlert, badSignatureAlert, forkAlert, judgeHead } from './judge.js';
+import type { LogEntry } from './log-entry.js';
+import type { LogReader } from './log-reader.js';
+import type { MonitorState, StateStore } from './state-store.js';
+import type { TreeHead, TreeHeadVerifier } from './tree-head.js';
+import { EMPTY_TREE, appendLeaves } from './tree-state.js';
+
+/** What the follower reports while it works: metrics and the progress line hang here. */
+export interface FollowObserver {
+  headVerified?(head: TreeHead, lag: bigint): void;
+  entriesChecked?(count: number, done: bigint, total: bigint): void;
+}
+
+export interface FollowDeps {
+  readonly reader: LogReader;
+  readonly verify: TreeHeadVerifier;
+  readonly store: StateStore;
+  /** Alerts for one entry (the identity watch); raised only once the entry is proven in a signed tree. */
+  readonly checkEntry?: (entry: LogEntry) => MonitorAlert[];
+  /** Persists alerts (outbox, log line, metrics) before the state moves past them. */
+  readonly raise: (alerts: readonly MonitorAlert[]) => Promise<void>;
+  readonly observer?: FollowObserver;
+}
+
+export interface FollowResult {
+  /** The size of the last verified tree after this round. */
+  readonly size: bigint;
+  /** Entries proven and checked in this round. */
+  readonly checked: bigint;
+  readonly alerts: readonly MonitorAlert[];
+}
+
+/**
+ * One round: read the log's head, verify its signature, compare it with the last verified head, check the log's
+ * consistency proof, read every new entry, rebuild the root from them on top of the stored right edge, and only
+ * when that root equals the signed one raise the entries' alerts and save the new head. Any failure leaves the
+ * state where it was: the monitor never moves past a head it has not verified. Network failures throw.
+ */
+export async function followOnce(deps: FollowDeps): Promise<FollowResult> {
+  const { reader, store } = deps;
+  const source = reader.url;
+  const state = await store.load();
+  const served = await reader.treeHead();
+  let head: TreeHead;
+  try {
+    head = deps.verify(served);
+  } catch (error) {
+    return alerted(deps, state, [badSignatureAlert(source, served, error)]);
+  }
+  const verdict = judgeHead(source, state?.head, head);
+  deps.observer?.headVerified?.(head, head.size - (state?.head.size ?? 0n));
+  if (verdict.action === 'alert') return alerted(deps, state, [verdict.alert]);
+  if (verdict.action === 'unchanged') return { size: state?.head.size ?? 0n, checked: 0n, alerts: [] };
+
+  if (state !== undefined && state.head.size > 0n) {
+    const proof = await reader.consistencyProof(state.head.size, head);
+    if (!isValidConsistency(state.head.size, head.size, proof, state.head.rootHash, head.rootHash)) {
+      return alerted(deps, state, [forkAlert(source, state.head, head, 'consistency proof does not verify')]);
+    }
+  }
+  let tree = state?.tree ?? EMPTY_TREE;
+  const entryAlerts: MonitorAlert[] = [];
+  let expected = verdict.from;
+  for await (const batch of reader.entries(verdict.from, head)) {
+    const hashes: Uint8Array[] = [];
+    for (const entry of batch) {
+      // A reader that skips or repeats entries would make the rebuilt root wrong anyway; say where it went wrong.
+      if (entry.index !== expected) return alerted(deps, state, [badInclusionAlert(source, head, tree.rootHash, verdict.from)]);
+      expected++;
+      hashes.push(hashLeaf(entry.leaf));
+      if (deps.checkEntry) entryAlerts.push(...deps.checkEntry(entry));
+    }
+    tree = appendLeaves(tree, hashes);
+    deps.observer?.entriesChecked?.(batch.length, tree.size - verdict.from, verdict.to - verdict.from);
+  }
+  if (tree.size !== head.size || !bytesEqual(tree.rootHash, head.rootHash)) {
+    return alerted(deps, state, [badInclusionAlert(source, head, tree.rootHash, verdict.from)]);
+  }
+  await deps.raise(entryAlerts);
+  const next: MonitorState = { source, origin: head.origin, head: { size: head.size, rootHash: head.rootHash, signed: head.signed }, tree };
+  await store.save(next);
+  return { size: head.size, checked: head.size - verdict.from, alerts: entryAlerts };
+}
+
+async function alerted(deps: FollowDeps, state: MonitorState | undefined, alerts: MonitorAlert[]): Promise<FollowResult> {
+  await deps.raise(alerts);
+  return { size: state?.head.size ?? 0n, checked: 0n, alerts };
+}

@@ -1,0 +1,39 @@
+import { type Policy, identityFromCertificate, watch } from '@sigbox/policy';
+import type { MonitorAlert } from './alert.js';
+import { entryCertificates } from './entry-certificates.js';
+import type { LogEntry, LogKind } from './log-entry.js';
+
+/**
+ * The identity watch over log entries: every signing certificate an entry carries is read into an identity and
+ * judged by the policy's `watch` (a rule whose selector matches and whose expectations fail, or `alertOnAnyUse`).
+ * A log entry names no image or artifact, so scopes are not applied (policy README: no name skips the scope).
+ */
+export function createIdentityWatch(policy: Policy, kind: LogKind, source: string): (entry: LogEntry) => MonitorAlert[] {
+  return (entry) => {
+    const alerts: MonitorAlert[] = [];
+    for (const der of entryCertificates(kind, entry)) {
+      let identity;
+      try {
+        identity = identityFromCertificate(der);
+      } catch {
+        continue; // not a certificate Fulcio would issue: nothing to watch
+      }
+      for (const alert of watch(policy, identity)) {
+        const failures = alert.kind === 'expectations-failed' ? alert.failures : [];
+        const why = failures.map((f) => `${f.field} is ${f.actual === undefined ? 'missing' : JSON.stringify(f.actual)}`).join(', ');
+        alerts.push({
+          id: `identity:${source}:${entry.index}:${alert.rule}:${alert.kind}`,
+          kind: 'identity',
+          rule: alert.rule,
+          source,
+          message:
+            alert.kind === 'any-use'
+              ? `${identity.subject} signed entry ${entry.index} of ${source} (rule ${alert.rule} alerts on any use)`
+              : `${identity.subject} signed entry ${entry.index} of ${source} against rule ${alert.rule}: ${why}`,
+          details: { index: entry.index.toString(), identity, alert: alert.kind, failures },
+        });
+      }
+    }
+    return alerts;
+  };
+}

@@ -1,0 +1,18 @@
+import type { LogEntry, LogKind } from './log-entry.js';
+import type { TreeHead } from './tree-head.js';
+
+/**
+ * The thin edge between the monitor and one log's read API. Nothing a reader returns is trusted: the follower
+ * verifies the head's signature, the consistency proof and, by rebuilding the root, every entry.
+ */
+export interface LogReader {
+  readonly kind: LogKind;
+  /** The log's URL (the alerts' `source`). */
+  readonly url: string;
+  /** The tree head as served, verbatim (checkpoint text, or STH JSON for CT). */
+  treeHead(): Promise<string>;
+  /** An RFC 6962 consistency proof from `from` entries to the (verified) head `to`. */
+  consistencyProof(from: bigint, to: TreeHead): Promise<Uint8Array[]>;
+  /** Entries [start, head.size) in order, in batches; `head` is verified and names the tree to read. */
+  entries(start: bigint, head: TreeHead): AsyncIterable<LogEntry[]>;
+}
