@@ -1,4 +1,4 @@
-import { open, readFile, rename } from 'node:fs/promises';
+import { type DocumentStore, createFileDocumentStore } from './document-store.js';
 import { MonitorError } from './error.js';
 import type { VerifiedHead } from './judge.js';
 import { type TreeState, type TreeStateJson, treeStateFromJson, treeStateToJson } from './tree-state.js';
@@ -46,32 +46,18 @@ export function stateFromJson(text: string, source: string): MonitorState {
   return { source, origin: json.origin, head: { size: tree.size, rootHash: tree.rootHash, signed: json.signed }, tree };
 }
 
-/** Writes `text` to `file` through a temporary file, fsync and rename: the file is always whole. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, file);
+/** The state kept in a document store (a file or a database row). */
+export function createStateStore(documents: DocumentStore, source: string): StateStore {
+  return {
+    async load() {
+      const text = await documents.read();
+      return text === undefined ? undefined : stateFromJson(text, source);
+    },
+    save: (state) => documents.write(stateToJson(state)),
+  };
 }
 
 /** The state in one JSON file. */
 export function createFileStateStore(file: string, source: string): StateStore {
-  return {
-    async load() {
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw new MonitorError('INVALID_STATE', `cannot read ${file}`, { cause: error });
-      }
-      return stateFromJson(text, source);
-    },
-    save: (state) => writeFileAtomic(file, stateToJson(state)),
-  };
+  return createStateStore(createFileDocumentStore(file), source);
 }

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type { MonitorAlert } from './alert.js';
 import { MonitorError } from './error.js';
-import { writeFileAtomic } from './state-store.js';
+import type { DocumentStore } from './document-store.js';
 
 /** First retry after 1 s, doubling up to 5 min between tries; an alert is retried until delivered. */
 export const WEBHOOK_BACKOFF_BASE_MS = 1_000;
@@ -25,8 +24,8 @@ interface OutboxFile {
 
 export interface WebhookOutboxOptions {
   readonly url: string;
-  /** The outbox file: alerts are written here before the state moves past them, and kept until delivered. */
-  readonly file: string;
+  /** Where the queue lives (a file or a database row): alerts are written before the state moves past them. */
+  readonly documents: DocumentStore;
   readonly fetch?: typeof fetch;
   readonly clock?: () => number;
   readonly backoffBaseMs?: number;
@@ -56,12 +55,13 @@ export async function openWebhookOutbox(options: WebhookOutboxOptions): Promise<
   const max = options.backoffMaxMs ?? WEBHOOK_BACKOFF_MAX_MS;
   const doFetch = options.fetch ?? fetch;
   let box: OutboxFile = { version: 1, pending: [], delivered: [] };
+  const stored = await options.documents.read();
   try {
-    box = JSON.parse(await readFile(options.file, 'utf8')) as OutboxFile;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new MonitorError('OUTBOX_FAILED', `cannot read ${options.file}`, { cause: error });
+    if (stored !== undefined) box = JSON.parse(stored) as OutboxFile;
+  } catch (cause) {
+    throw new MonitorError('OUTBOX_FAILED', 'the webhook outbox does not parse', { cause });
   }
-  const save = () => writeFileAtomic(options.file, `${toJson(box)}\n`);
+  const save = () => options.documents.write(`${toJson(box)}\n`);
   const post = async (alert: MonitorAlert): Promise<string | undefined> => {
     try {
       const res = await doFetch(options.url, {
