@@ -11,6 +11,7 @@ import { type RotateCommand, loadRotateConfig } from './rotate-config.js';
 import { type TufCommand, loadTufConfig } from './tuf-config.js';
 import { existsSync } from 'node:fs';
 import { type PolicyCommand, loadPolicyConfig } from './policy-config.js';
+import { type MonitorCommand, loadMonitorConfig } from './monitor-config.js';
 import { SECRET_FLAGS, keySecrets } from './secrets.js';
 
 /** Fulcio's default HTTP port (`--port`, fulcio cmd/app/serve.go at v1.8.8); Sigbox serves every API on one port. */
@@ -42,7 +43,8 @@ export type CliConfig =
   | { readonly command: 'rotate'; readonly rotate: RotateCommand }
   | { readonly command: 'verify'; readonly verify: VerifyCommand }
   | { readonly command: 'tuf'; readonly tuf: TufCommand }
-  | { readonly command: 'policy'; readonly policy: PolicyCommand };
+  | { readonly command: 'policy'; readonly policy: PolicyCommand }
+  | { readonly command: 'monitor'; readonly monitor: MonitorCommand };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -232,6 +234,7 @@ export function loadConfig(argv: readonly string[], env: Env, cwd: string = proc
   if (argv[0] === 'verify') return loadVerifyConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR);
   if (argv[0] === 'tuf') return loadTufConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR);
   if (argv[0] === 'policy') return loadPolicyConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR, existsSync);
+  if (argv[0] === 'monitor') return loadMonitorConfig(argv.slice(1), env, cwd);
   const { values, positionals } = parseFlags(argv);
   if (values.help === true) return Object.freeze({ command: 'help' });
   const [command, ...rest] = positionals;

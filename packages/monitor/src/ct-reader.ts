@@ -19,7 +19,8 @@ export function createCtReader(options: CtReaderOptions): LogReader {
   const http: HttpOptions = { ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) };
   return {
     kind: 'ct',
-    url: base,
+    // The alerts' source names the CT API, so it never equals the Rekor log's on one box.
+    url: `${base}/ct/v1`,
     treeHead: () => requestText(`${base}/ct/v1/get-sth`, http),
     async consistencyProof(from: bigint, to: TreeHead) {
       const answer = await requestJson<{ consistency?: string[] }>(`${base}/ct/v1/get-sth-consistency?first=${from}&second=${to.size}`, http);

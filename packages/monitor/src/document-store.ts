@@ -1,5 +1,5 @@
 import { open, readFile, rename } from 'node:fs/promises';
-import { type Kysely, sql } from '@sigbox/db';
+import { type Kysely, type Tables, sql } from '@sigbox/db';
 import { MonitorError } from './error.js';
 
 /**
@@ -48,7 +48,7 @@ interface MonitorTables {
  * A row of `monitor_documents` keyed by `name` (e.g. `state:<log url>`, `outbox:<log url>`): the upsert is one
  * statement, so it is atomic like the file's rename.
  */
-export function createDbDocumentStore(db: Kysely<object>, name: string): DocumentStore {
+export function createDbDocumentStore(db: Kysely<Tables>, name: string): DocumentStore {
   const q = db as unknown as Kysely<MonitorTables>;
   return {
     async read() {

@@ -20,3 +20,4 @@ export { type WebhookOutbox, type WebhookOutboxOptions, openWebhookOutbox, WEBHO
 export { type MonitorMetrics, createMonitorMetrics } from './metrics.js';
 export { createProgress, PROGRESS_INTERVAL_MS, type ProgressOptions } from './progress.js';
 export { type AlertLogger, type MonitorOptions, type RoundResult, createMonitor } from './monitor.js';
+export { startMetricsServer } from './metrics-server.js';

@@ -48,7 +48,7 @@ export function createRekorV1Reader(options: RekorV1ReaderOptions): LogReader {
   };
   return {
     kind: 'rekor-v1',
-    url: base,
+    url: `${base}/api/v1/log`,
     async treeHead() {
       const info = await requestJson<LogInfo>(`${base}/api/v1/log`, http);
       if (typeof info.signedTreeHead !== 'string') throw new MonitorError('INVALID_RESPONSE', `${base}/api/v1/log: no signedTreeHead`);

@@ -2,7 +2,7 @@
  * A tlog-tiles log in memory behind a tiny HTTP server, signing its checkpoints with a key the test holds: what
  * the monitor tests need to make a log misbehave on purpose (two trees under one key, a rollback, a bad
  * signature, an entry bundle that does not match the tree) and what bench/monitor serves a million entries from.
- * Serves `<url>/checkpoint`, `<url>/tile/<L>/<N>[.p/<W>]` and `<url>/tile/entries/<N>[.p/<W>]` (C2SP tlog-tiles).
+ * Serves, under `http://127.0.0.1:<port>/log`, `<url>/checkpoint`, `<url>/tile/<L>/<N>[.p/<W>]` and `<url>/tile/entries/<N>[.p/<W>]` (C2SP tlog-tiles).
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -77,7 +77,7 @@ export async function startTilesLogServer(options: { origin?: string; signer?: S
   let checkpoint = await signCheckpoint({ origin, size: 0n, rootHash: tree.rootHash }, [noteSigner]);
   const requests = { checkpoint: 0, tiles: 0, bundles: 0 };
   const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '').replace(/^\//, '');
+    const path = (req.url ?? '').replace(/^\/log\//, '');
     const send = (body: Uint8Array | string | undefined) => {
       if (body === undefined) {
         res.writeHead(404).end();
@@ -114,7 +114,8 @@ export async function startTilesLogServer(options: { origin?: string; signer?: S
     send(tileToBytes({ ...tile, hashes: tile.hashes.slice(0, parsed.width) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Under a path, as logs usually are (and so `sigbox monitor --log` takes the URL as the tiles prefix).
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/log`;
   return {
     url,
     origin,

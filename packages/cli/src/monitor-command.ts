@@ -1,0 +1,192 @@
+import { readFile } from 'node:fs/promises';
+import { type KeyObject } from 'node:crypto';
+import { parsePublicKey } from '@sigbox/core';
+import { createDb, runMigrations } from '@sigbox/db';
+import {
+  type DocumentStore,
+  type LogReader,
+  type MonitorAlert,
+  type NamedLogKey,
+  type TreeHeadVerifier,
+  createCheckpointVerifier,
+  createCtReader,
+  createDbDocumentStore,
+  createFileDocumentStore,
+  createIdentityWatch,
+  createMonitor,
+  createMonitorMetrics,
+  createProgress,
+  createRekorV1Reader,
+  createSthVerifier,
+  createStateStore,
+  createTilesReader,
+  logKeysFromTrustedRoot,
+  openWebhookOutbox,
+  startMetricsServer,
+} from '@sigbox/monitor';
+import { PolicyError, parsePolicy } from '@sigbox/policy';
+import { TRUSTED_ROOT_PATH, createLogger } from '@sigbox/server';
+import type { CliIo } from './io.js';
+import type { MonitorCommand } from './monitor-config.js';
+import { createImageCheck } from './monitor-images.js';
+import { formatPolicyError } from './policy-lint.js';
+
+/** `--once`: no alert, an alert, could not run (bad flags' files, log unreachable). */
+export const EXIT_MONITOR_OK = 0;
+export const EXIT_MONITOR_ALERT = 1;
+export const EXIT_MONITOR_ERROR = 2;
+/** How long `--once` keeps retrying the webhook before giving up (the outbox keeps what is left for the next run). */
+const ONCE_WEBHOOK_DEADLINE_MS = 30_000;
+const WEBHOOK_POLL_MS = 1_000;
+
+class MonitorFailure extends Error {}
+
+/** For `tiles`, a URL without a path is this Sigbox: its Rekor v2 tiles at /api/v2. */
+function readerFor(command: MonitorCommand): LogReader {
+  if (command.kind === 'rekor-v1') return createRekorV1Reader({ url: command.log });
+  if (command.kind === 'ct') return createCtReader({ url: command.log });
+  const prefix = new URL(command.log).pathname === '/' ? `${command.log}/api/v2` : command.log;
+  return createTilesReader({ prefix });
+}
+
+async function logKeys(command: MonitorCommand): Promise<NamedLogKey[]> {
+  const name = new URL(command.log).hostname;
+  if (command.logKeyFile !== undefined) {
+    let key: KeyObject;
+    try {
+      key = parsePublicKey(await readFile(command.logKeyFile, 'utf8'));
+    } catch (err) {
+      throw new MonitorFailure(`cannot read the log key ${command.logKeyFile}: ${(err as Error).message}`);
+    }
+    return [{ name, publicKey: key }];
+  }
+  const url = `${new URL(command.log).origin}${TRUSTED_ROOT_PATH}`;
+  const res = await fetch(url, { signal: AbortSignal.timeout(30_000) }).catch((err: Error) => {
+    throw new MonitorFailure(`cannot fetch ${url} for the log's keys (or give --log-key): ${err.message}`);
+  });
+  if (!res.ok) throw new MonitorFailure(`cannot fetch ${url} for the log's keys (or give --log-key): HTTP ${res.status}`);
+  try {
+    return logKeysFromTrustedRoot(await res.json(), command.log, command.kind);
+  } catch (err) {
+    throw new MonitorFailure(`${url}: ${(err as Error).message}`);
+  }
+}
+
+function verifierFor(command: MonitorCommand, keys: readonly NamedLogKey[]): TreeHeadVerifier {
+  if (command.kind !== 'ct') return createCheckpointVerifier({ keys, rekorV1Strict: command.kind === 'rekor-v1' });
+  const verifiers = keys.map((k) => createSthVerifier(k.publicKey));
+  return (served) => {
+    let last: unknown;
+    for (const verify of verifiers) {
+      try {
+        return verify(served);
+      } catch (err) {
+        last = err;
+      }
+    }
+    throw last;
+  };
+}
+
+async function documentStores(command: MonitorCommand, source: string): Promise<{ state: DocumentStore; outbox: DocumentStore; close(): Promise<void> }> {
+  if (command.store.kind === 'file') {
+    return { state: createFileDocumentStore(command.store.file), outbox: createFileDocumentStore(`${command.store.file}.outbox`), close: async () => {} };
+  }
+  const db = createDb({ url: command.store.url });
+  await runMigrations(db);
+  return { state: createDbDocumentStore(db.kysely, `state:${source}`), outbox: createDbDocumentStore(db.kysely, `outbox:${source}`), close: () => db.close() };
+}
+
+async function loadPolicy(file: string | undefined) {
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new MonitorFailure(`cannot read the policy ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return parsePolicy(text);
+  } catch (err) {
+    if (err instanceof PolicyError) throw new MonitorFailure(formatPolicyError(file, err));
+    throw err;
+  }
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/**
+ * `sigbox monitor`: one round with `--once` (exit 1 on an alert), else rounds every `--interval` seconds until
+ * SIGTERM/SIGINT, the webhook outbox drained in between.
+ */
+export async function runMonitorCommand(command: MonitorCommand, io: CliIo, stop: AbortSignal = shutdownSignal()): Promise<number> {
+  const logger = io.logger ?? createLogger();
+  const reader = readerFor(command);
+  let stores: Awaited<ReturnType<typeof documentStores>> | undefined;
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
+  try {
+    const [keys, policy] = await Promise.all([logKeys(command), loadPolicy(command.policyFile)]);
+    stores = await documentStores(command, reader.url);
+    metricsServer = command.metricsPort === undefined ? undefined : await startMetricsServer(command.metricsPort);
+    if (metricsServer) io.stderr(`monitor: metrics on ${metricsServer.url}\n`);
+    const outbox = command.webhook === undefined ? undefined : await openWebhookOutbox({ url: command.webhook, documents: stores.outbox });
+    const imageCheck = command.images.length === 0 ? undefined : await createImageCheck(command, policy);
+    const progress = createProgress({ write: io.stderr });
+    const monitor = createMonitor({
+      reader,
+      verify: verifierFor(command, keys),
+      store: createStateStore(stores.state, reader.url),
+      logger,
+      ...(policy ? { checkEntry: createIdentityWatch(policy, reader.kind, reader.url) } : {}),
+      ...(imageCheck ? { extraChecks: [imageCheck] } : {}),
+      ...(outbox ? { outbox } : {}),
+      ...(metricsServer ? { metrics: createMonitorMetrics(metricsServer.registry, reader.url) } : {}),
+      progress: progress.update,
+    });
+    const deliver = async (deadline: number) => {
+      while (outbox && (await outbox.deliverDue()) > 0 && Date.now() < deadline && !stop.aborted) {
+        await sleep(Math.min(WEBHOOK_POLL_MS, outbox.nextDueInMs() ?? WEBHOOK_POLL_MS), stop);
+      }
+    };
+    if (command.once) {
+      const round = await monitor.round();
+      await deliver(Date.now() + ONCE_WEBHOOK_DEADLINE_MS);
+      io.stderr(`monitor: ${reader.url} verified at ${round.size} entries (${round.checked} new), ${round.alerts.length} alert(s)\n`);
+      return round.alerts.length > 0 ? EXIT_MONITOR_ALERT : EXIT_MONITOR_OK;
+    }
+    while (!stop.aborted) {
+      progress.reset();
+      try {
+        await monitor.round();
+      } catch (err) {
+        logger.error({ err, log: reader.url }, 'monitor round failed; retrying next round');
+      }
+      const next = Date.now() + command.intervalSeconds * 1000;
+      await deliver(next);
+      await sleep(Math.max(0, next - Date.now()), stop);
+    }
+    return EXIT_MONITOR_OK;
+  } catch (err) {
+    if (!(err instanceof MonitorFailure) && !(err instanceof Error && 'code' in err)) throw err;
+    io.stderr(`sigbox monitor: ${err.message}\n`);
+    return EXIT_MONITOR_ERROR;
+  } finally {
+    await metricsServer?.close();
+    await stores?.close();
+  }
+}
+
+/** Aborted on the first SIGTERM or SIGINT. */
+function shutdownSignal(): AbortSignal {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.once('SIGTERM', abort);
+  process.once('SIGINT', abort);
+  return controller.signal;
+}
+
+export type { MonitorAlert };

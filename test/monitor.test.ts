@@ -1,0 +1,210 @@
+// `sigbox monitor` as a user runs it, against `sigbox up` (its Rekor v2 tiles, Rekor v1 API and tiles, CT log, keys
+// found through trusted_root.json) with cosign signing as GitHub workflows minted by the testkit issuer, and against
+// a tiles log the test holds the key of, made to fork, roll back and sign with another key.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createEphemeralSigner, encoding } from '@sigbox/core';
+import {
+  type NodeProcess,
+  type OidcIssuer,
+  type SigboxProcess,
+  type TilesLogServer,
+  buildTilesLogTree,
+  findTool,
+  runTool,
+  spawnSigbox,
+  startOidcIssuer,
+  startSigbox,
+  startTilesLogServer,
+} from '@sigbox/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fulcioConfigOf, policyOf, workflowClaims } from './helpers/issuance.js';
+
+const COSIGN_V3 = findTool({ env: 'COSIGN_V3', why: 'cosign v3.1.3: go install github.com/sigstore/cosign/v3/cmd/cosign@v3.1.3 and set the path' });
+const COSIGN_V2 = findTool({ env: 'COSIGN_V2', why: 'cosign v2.6.5: go install github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5 and set the path' });
+
+const WATCH = `  - name: octo-release
+    selector: { subject: { pattern: "https://github.com/octo-org/.+" } }
+    expectations:
+      sourceRepositoryRef: refs/heads/main
+      buildConfigURI: { pattern: "https://github.com/octo-org/app/\\\\.github/workflows/release\\\\.yml@refs/heads/main" }
+`;
+
+interface LogLine {
+  msg: string;
+  alert?: { id: string; kind: string; rule: string; source: string; details: Record<string, any> };
+}
+
+/** `sigbox monitor … --once` to its end: exit code, stderr, and the JSON log lines. */
+async function monitorOnce(args: readonly string[]): Promise<{ code: number | null; stderr: string; lines: LogLine[] }> {
+  const proc = spawnSigbox(['monitor', ...args, '--once'], { keepStdout: true });
+  const code = await proc.exited();
+  const lines = proc.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogLine);
+  return { code, stderr: proc.stderr(), lines };
+}
+const alertsOf = (lines: LogLine[]) => lines.flatMap((l) => (l.alert ? [l.alert] : []));
+
+describe.skipIf(COSIGN_V3 === undefined || COSIGN_V2 === undefined)('sigbox monitor on sigbox up', () => {
+  let dir: string;
+  let idp: OidcIssuer;
+  let sigbox: SigboxProcess;
+  let policy: string;
+  const state = (name: string) => ['--state', path.join(dir, `${name}.json`)];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'sigbox-monitor-'));
+    idp = await startOidcIssuer();
+    await writeFile(path.join(dir, 'fulcio-config.json'), fulcioConfigOf(idp));
+    policy = path.join(dir, 'policy.yaml');
+    await writeFile(policy, policyOf(WATCH));
+    await writeFile(path.join(dir, 'artifact'), 'hello');
+    sigbox = await startSigbox({ dataDir: path.join(dir, 'data'), args: ['--fulcio-config', path.join(dir, 'fulcio-config.json')] });
+  }, 120_000);
+  afterAll(async () => {
+    await sigbox?.stop();
+    await idp?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** cosign v3 (to Rekor v2, the default signing log) or v2 (to Rekor v1) signs the artifact as `ref` of octo-org/app. */
+  async function sign(cosign: 'v3' | 'v2', ref: string): Promise<void> {
+    await writeFile(path.join(dir, 'token'), idp.issueToken(workflowClaims('octo-org/app', ref)));
+    const trusted = ['--trusted-root', path.join(dir, 'data', 'trusted_root.json')];
+    const args =
+      cosign === 'v3'
+        ? ['sign-blob', '--signing-config', path.join(dir, 'data', 'signing_config.v0.2.json'), ...trusted, '--identity-token', 'token', '--bundle', 'b.json', '-y', 'artifact']
+        : ['sign-blob', '--fulcio-url', sigbox.url, '--rekor-url', sigbox.url, '--new-bundle-format', ...trusted, '--identity-token', 'token', '--bundle', 'b.json', '-y', 'artifact'];
+    const result = await runTool((cosign === 'v3' ? COSIGN_V3 : COSIGN_V2) as string, args, { cwd: dir, env: { HOME: dir, PATH: process.env.PATH } });
+    expect(result.code, result.stderr).toBe(0);
+  }
+
+  it('with the URL alone follows Rekor v2: a release from main passes, a signature from another ref of the watched repository alerts (exit 1)', async () => {
+    await sign('v3', 'refs/heads/main');
+    const quiet = await monitorOnce(['--log', sigbox.url, '--policy', policy, ...state('v2')]);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).toContain('/api/v2 verified at 1 entries (1 new), 0 alert(s)');
+
+    await sign('v3', 'refs/heads/feature');
+    const loud = await monitorOnce(['--log', sigbox.url, '--policy', policy, ...state('v2')]);
+    expect(loud.code, loud.stderr).toBe(1);
+    const [alert, ...more] = alertsOf(loud.lines);
+    expect(more).toEqual([]);
+    expect(alert).toMatchObject({ kind: 'identity', rule: 'octo-release', source: `${sigbox.url}/api/v2`, details: { index: '1' } });
+    expect(alert?.details.identity.subject).toBe('https://github.com/octo-org/app/.github/workflows/release.yml@refs/heads/feature');
+    expect(alert?.details.failures.map((f: { field: string }) => f.field)).toEqual(['sourceRepositoryRef', 'buildConfigURI']);
+    // Caught up: the next round checks nothing and raises nothing.
+    expect((await monitorOnce(['--log', sigbox.url, '--policy', policy, ...state('v2')])).code).toBe(0);
+  });
+
+  it('follows Rekor v1 through its API and through its tiles, and the CT log, each finding the bad signature', async () => {
+    await sign('v2', 'refs/heads/feature');
+    const api = await monitorOnce(['--log', sigbox.url, '--kind', 'rekor-v1', '--policy', policy, ...state('v1')]);
+    const tiles = await monitorOnce(['--log', `${sigbox.url}/api/v1/log/tiles`, '--policy', policy, ...state('v1-tiles')]);
+    for (const run of [api, tiles]) {
+      expect(run.code, run.stderr).toBe(1);
+      expect(alertsOf(run.lines).map((a) => [a.rule, a.details.index])).toEqual([['octo-release', '0']]);
+    }
+    // CT holds every certificate issued: main (v3), feature (v3), feature (v2).
+    const ct = await monitorOnce(['--log', sigbox.url, '--kind', 'ct', '--policy', policy, ...state('ct')]);
+    expect(ct.code, ct.stderr).toBe(1);
+    expect(ct.stderr).toContain('/ct/v1 verified at 3 entries');
+    expect(alertsOf(ct.lines).map((a) => a.details.index)).toEqual(['1', '2']);
+  });
+
+  it('delivers a webhook alert once although the receiver fails at first and the monitor is killed and restarted', async () => {
+    const attempts: string[] = [];
+    const delivered: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        const { id } = JSON.parse(body) as { id: string };
+        attempts.push(id);
+        if (attempts.length <= 3) {
+          res.writeHead(500).end();
+          return;
+        }
+        delivered.push(id);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/alerts`;
+    const args = ['monitor', '--log', sigbox.url, '--policy', policy, '--webhook', hook, '--interval', '1', ...state('hook')];
+    const until = async (ok: () => boolean, ms = 30_000) => {
+      for (const deadline = Date.now() + ms; !ok(); await new Promise((r) => setTimeout(r, 50))) {
+        if (Date.now() > deadline) throw new Error('timed out');
+      }
+    };
+    let proc: NodeProcess | undefined;
+    try {
+      proc = spawnSigbox(args);
+      await until(() => attempts.length >= 1);
+      await proc.kill(); // SIGKILL: no shutdown hook, the outbox file is all that remains
+      const outbox = JSON.parse(await readFile(path.join(dir, 'hook.json.outbox'), 'utf8')) as { pending: unknown[] };
+      expect(outbox.pending).toHaveLength(1);
+      proc = spawnSigbox(args);
+      await until(() => delivered.length >= 1);
+      await new Promise((r) => setTimeout(r, 2_500)); // a few more rounds: nothing is sent again
+      expect(delivered).toEqual([`identity:${sigbox.url}/api/v2:1:octo-release:expectations-failed`]);
+      expect(attempts.length).toBe(4);
+      expect(await proc.stop()).toBe(0);
+    } finally {
+      await proc?.stop();
+      await new Promise((r) => receiver.close(r));
+    }
+  }, 60_000);
+});
+
+describe('sigbox monitor on a tiles log that misbehaves', () => {
+  let dir: string;
+  let log: TilesLogServer;
+  let args: string[];
+  const entries = (n: number, tag = 'a') => Array.from({ length: n }, (_, i) => encoding.utf8(`${tag}${i}`));
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'sigbox-monitor-fork-'));
+    // The key name is the URL's hostname, as for Rekor: the checkpoint's origin and name are 127.0.0.1.
+    log = await startTilesLogServer({ origin: '127.0.0.1', signer: createEphemeralSigner('ecdsa-p256') });
+    const pem = log.signer.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    await writeFile(path.join(dir, 'log.pub'), pem);
+    args = ['--log', log.url, '--log-key', path.join(dir, 'log.pub'), '--state', path.join(dir, 'state.json')];
+  });
+  afterAll(async () => {
+    await log?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('alerts on a fork, a rollback and a foreign signature, exit 1 each, and keeps the verified head', async () => {
+    await log.serve(buildTilesLogTree(entries(3000)));
+    const first = await monitorOnce(args);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('verified at 3000 entries (3000 new)');
+    const verified = await readFile(path.join(dir, 'state.json'), 'utf8');
+
+    await log.serve(buildTilesLogTree(entries(3100, 'b'))); // a second tree under the same key
+    const fork = await monitorOnce(args);
+    expect([fork.code, alertsOf(fork.lines).map((a) => a.kind)]).toEqual([1, ['fork']]);
+
+    await log.serve(buildTilesLogTree(entries(2000)));
+    const rollback = await monitorOnce(args);
+    expect([rollback.code, alertsOf(rollback.lines).map((a) => a.kind)]).toEqual([1, ['rollback']]);
+
+    const other = await startTilesLogServer({ origin: '127.0.0.1', signer: createEphemeralSigner('ecdsa-p256') });
+    const tree = buildTilesLogTree(entries(3200));
+    await other.serve(tree);
+    await log.serve(tree, { checkpoint: other.checkpoint() });
+    await other.close();
+    const forged = await monitorOnce(args);
+    expect([forged.code, alertsOf(forged.lines).map((a) => a.kind)]).toEqual([1, ['bad-signature']]);
+    expect(await readFile(path.join(dir, 'state.json'), 'utf8')).toBe(verified);
+
+    await log.serve(tree);
+    const honest = await monitorOnce(args);
+    expect(honest.code, honest.stderr).toBe(0);
+    expect(honest.stderr).toContain('verified at 3200 entries (200 new), 0 alert(s)');
+  });
+});
