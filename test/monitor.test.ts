@@ -159,6 +159,38 @@ describe.skipIf(COSIGN_V3 === undefined || COSIGN_V2 === undefined)('sigbox moni
   }, 60_000);
 });
 
+describe.skipIf(COSIGN_V3 === undefined)('sigbox up --monitor-policy', () => {
+  let dir: string;
+  let sigbox: SigboxProcess;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'sigbox-up-monitor-'));
+    await writeFile(path.join(dir, 'policy.yaml'), policyOf('  - name: break-glass\n    selector: { subject: oncall@example.com }\n    alertOnAnyUse: true\n'));
+    await writeFile(path.join(dir, 'artifact'), 'hello');
+    sigbox = await startSigbox({ dataDir: path.join(dir, 'data'), args: ['--dev', '--monitor-policy', path.join(dir, 'policy.yaml')], keepStdout: true });
+  }, 120_000);
+  afterAll(async () => {
+    await sigbox?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('the box alerts on a use of a watched identity within seconds, in its own log', async () => {
+    const res = await fetch(`${sigbox.url}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'oncall@example.com' }) });
+    await writeFile(path.join(dir, 'token'), ((await res.json()) as { id_token: string }).id_token);
+    const data = path.join(dir, 'data');
+    const signed = await runTool(COSIGN_V3 as string, ['sign-blob', '--signing-config', path.join(data, 'signing_config.v0.2.json'), '--trusted-root', path.join(data, 'trusted_root.json'), '--identity-token', 'token', '--bundle', 'b.json', '-y', 'artifact'], { cwd: dir, env: { HOME: dir, PATH: process.env.PATH } });
+    expect(signed.code, signed.stderr).toBe(0);
+    const started = Date.now();
+    let alert: LogLine['alert'];
+    while (alert === undefined && Date.now() - started < 20_000) {
+      await new Promise((r) => setTimeout(r, 200));
+      alert = sigbox.stdout().split('\n').filter((l) => l.includes('"alert"')).map((l) => (JSON.parse(l) as LogLine).alert)[0];
+    }
+    expect(alert).toMatchObject({ kind: 'identity', rule: 'break-glass', details: { alert: 'any-use', identity: { subject: 'oncall@example.com' } } });
+    expect(await readFile(path.join(data, 'monitor-state.json'), 'utf8')).toContain('"size": "1"');
+  }, 60_000);
+});
+
 describe('sigbox monitor on a tiles log that misbehaves', () => {
   let dir: string;
   let log: TilesLogServer;

@@ -37,7 +37,7 @@ export const MAX_CONNECTIONS_LIMIT = 1_000_000;
 
 export type CliConfig =
   | { readonly command: 'help' }
-  | { readonly command: 'up'; readonly server: ServerConfig; readonly workers: number }
+  | { readonly command: 'up'; readonly server: ServerConfig; readonly workers: number; readonly monitorPolicy?: string | undefined }
   | { readonly command: 'ca'; readonly ca: CaCommand }
   | { readonly command: 'init'; readonly init: InitCommand }
   | { readonly command: 'rotate'; readonly rotate: RotateCommand }
@@ -61,6 +61,7 @@ const OPTIONS = {
   'fulcio-config': { type: 'string' },
   'witness-policy': { type: 'string' },
   'issuance-policy': { type: 'string' },
+  'monitor-policy': { type: 'string' },
   'signing-log': { type: 'string' },
   keys: { type: 'string' },
   ...SECRET_FLAGS,
@@ -242,5 +243,8 @@ export function loadConfig(argv: readonly string[], env: Env, cwd: string = proc
   if (command !== 'up') throw new ConfigError('UNKNOWN_COMMAND', `unknown command '${command}'`);
   if (rest.length > 0) throw new ConfigError('UNKNOWN_COMMAND', `unexpected argument '${rest[0]}'`);
   const server = serverConfig(values, env, cwd);
-  return Object.freeze({ command, server, workers: parseWorkers(values.workers, server) });
+  const workers = parseWorkers(values.workers, server);
+  const monitorPolicy = optionalPath('monitor-policy', values['monitor-policy'], cwd);
+  if (monitorPolicy !== undefined && workers > 1) throw new ConfigError('INVALID_VALUE', '--monitor-policy runs in one process: with --workers, run `sigbox monitor` beside the box');
+  return Object.freeze({ command, server, workers, ...(monitorPolicy === undefined ? {} : { monitorPolicy }) });
 }

@@ -50,7 +50,8 @@ function readerFor(command: MonitorCommand): LogReader {
 }
 
 async function logKeys(command: MonitorCommand): Promise<NamedLogKey[]> {
-  const name = new URL(command.log).hostname;
+  const named = command.trustUrl ?? command.log;
+  const name = new URL(named).hostname;
   if (command.logKeyFile !== undefined) {
     let key: KeyObject;
     try {
@@ -66,7 +67,7 @@ async function logKeys(command: MonitorCommand): Promise<NamedLogKey[]> {
   });
   if (!res.ok) throw new MonitorFailure(`cannot fetch ${url} for the log's keys (or give --log-key): HTTP ${res.status}`);
   try {
-    return logKeysFromTrustedRoot(await res.json(), command.log, command.kind);
+    return logKeysFromTrustedRoot(await res.json(), named, command.kind);
   } catch (err) {
     throw new MonitorFailure(`${url}: ${(err as Error).message}`);
   }

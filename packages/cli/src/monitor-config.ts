@@ -9,6 +9,11 @@ export type MonitorLogKind = 'rekor-v1' | 'tiles' | 'ct';
 export interface MonitorCommand {
   /** The log URL as given (no trailing slash); for `tiles` without a path, this Sigbox's Rekor v2 `/api/v2` is read. */
   readonly log: string;
+  /**
+   * The URL the trusted root names the log by, when it is not `log` (inside `sigbox up`: the public URL, while the
+   * monitor reads the listening one). Not a flag.
+   */
+  readonly trustUrl?: string;
   readonly kind: MonitorLogKind;
   /** A PEM public key; without it the keys come from `<log origin>/trusted_root.json`. */
   readonly logKeyFile: string | undefined;
@@ -25,8 +30,11 @@ export interface MonitorCommand {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Seconds between rounds by default: rekor-monitor's GitHub Actions workflow runs hourly; a box's own monitor can poll. */
-export const DEFAULT_MONITOR_INTERVAL_S = 30;
+/**
+ * Seconds between rounds by default: an unchanged log costs one checkpoint read per round (tiles), so alerts can
+ * come within seconds; rekor-monitor's GitHub Actions workflow polls hourly instead.
+ */
+export const DEFAULT_MONITOR_INTERVAL_S = 10;
 export const DEFAULT_MONITOR_STATE_FILE = 'sigbox-monitor.json';
 const MAX_INTERVAL_S = 86_400;
 

@@ -11,6 +11,7 @@ import { USAGE } from './usage.js';
 import { runVerifyCommand } from './verify-command.js';
 import { runPolicyCommand } from './policy-command.js';
 import { runMonitorCommand } from './monitor-command.js';
+import { runMonitorInUp } from './up-monitor.js';
 import { isClusterWorker, reportServing, runPrimary } from './workers.js';
 
 /** Exit codes: 2 for a command line we cannot run (like most Unix tools), 1 when the server cannot start. */
@@ -56,6 +57,10 @@ export async function run(argv: readonly string[], env: Readonly<Record<string, 
   const banner = formatBanner(config.server, server);
   if (isClusterWorker()) reportServing(banner);
   else io.stderr(banner);
+  const monitorStop = new AbortController();
+  const monitor = config.monitorPolicy === undefined ? undefined : runMonitorInUp(config.server, server, config.monitorPolicy, { ...io, logger }, monitorStop.signal);
   await server.closed;
+  monitorStop.abort();
+  await monitor;
   return EXIT_OK;
 }

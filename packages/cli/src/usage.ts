@@ -51,6 +51,9 @@ Flags:
                          sigstore-python then pick v2 with a timestamp). v1 leaves the v2 log out of the
                          signing config, for fleets whose verifiers predate Rekor v2. Both logs take
                          entries and are in trusted_root.json either way
+  --monitor-policy FILE  follow this box's Rekor v2 log with an accepted-identities policy's watch rules
+                         (as sigbox monitor --policy), alerts as warn lines in the log; state in the data
+                         folder or the database
   --witness-policy FILE  witnesses the Rekor v2 log sends each checkpoint to, with their quorum (the
                          rekor-tiles --witness-policy-path format: witness/group/quorum lines)
   --keys DIR             the keyring made by "sigbox init": every key the box signs with, encrypted

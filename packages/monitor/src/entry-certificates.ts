@@ -4,6 +4,8 @@ import type { LogEntry, LogKind } from './log-entry.js';
 // Entries are attacker-chosen JSON: walk a bounded depth and never throw.
 const MAX_DEPTH = 8;
 const PEM_CERT_PREFIX = '-----BEGIN CERTIFICATE-----';
+/** base64('-----BEGIN CERTIFICATE-----'): a string is decoded only when it starts so (digests and signatures never do). */
+const PEM_CERT_PREFIX_B64 = Buffer.from(PEM_CERT_PREFIX).toString('base64').slice(0, 36);
 
 function pemCertificates(text: string): Uint8Array[] {
   try {
@@ -15,7 +17,7 @@ function pemCertificates(text: string): Uint8Array[] {
 
 /** A base64 string that decodes to a PEM certificate (Rekor v1: `publicKey.content`, dsse `verifier`, intoto `publicKey`). */
 function fromBase64Pem(value: string): Uint8Array[] {
-  if (value.length < 64 || !/^[A-Za-z0-9+/]+=*$/.test(value)) return [];
+  if (!value.startsWith(PEM_CERT_PREFIX_B64)) return [];
   let text: string;
   try {
     text = encoding.fromUtf8(encoding.fromBase64(value));
