@@ -124,7 +124,9 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  * `sigbox monitor`: one round with `--once` (exit 1 on an alert), else rounds every `--interval` seconds until
  * SIGTERM/SIGINT, the webhook outbox drained in between.
  */
-export async function runMonitorCommand(command: MonitorCommand, io: CliIo, stop: AbortSignal = shutdownSignal()): Promise<number> {
+export async function runMonitorCommand(command: MonitorCommand, io: CliIo, signal?: AbortSignal): Promise<number> {
+  // One round needs no signal handler; a long run stops on SIGTERM/SIGINT unless its caller (sigbox up) decides.
+  const stop = signal ?? (command.once ? new AbortController().signal : shutdownSignal());
   const logger = io.logger ?? createLogger();
   const reader = readerFor(command);
   let stores: Awaited<ReturnType<typeof documentStores>> | undefined;
