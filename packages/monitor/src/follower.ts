@@ -30,6 +30,8 @@ export interface FollowResult {
   readonly size: bigint;
   /** Entries proven and checked in this round. */
   readonly checked: bigint;
+  /** Whether the log's current head verified and the state is at it (false after a log alert: rollback, fork …). */
+  readonly verified: boolean;
   readonly alerts: readonly MonitorAlert[];
 }
 
@@ -53,7 +55,7 @@ export async function followOnce(deps: FollowDeps): Promise<FollowResult> {
   const verdict = judgeHead(source, state?.head, head);
   deps.observer?.headVerified?.(head, head.size - (state?.head.size ?? 0n));
   if (verdict.action === 'alert') return alerted(deps, state, [verdict.alert]);
-  if (verdict.action === 'unchanged') return { size: state?.head.size ?? 0n, checked: 0n, alerts: [] };
+  if (verdict.action === 'unchanged') return { size: state?.head.size ?? 0n, checked: 0n, verified: true, alerts: [] };
 
   if (state !== undefined && state.head.size > 0n) {
     const proof = await reader.consistencyProof(state.head.size, head);
@@ -82,10 +84,10 @@ export async function followOnce(deps: FollowDeps): Promise<FollowResult> {
   await deps.raise(entryAlerts);
   const next: MonitorState = { source, origin: head.origin, head: { size: head.size, rootHash: head.rootHash, signed: head.signed }, tree };
   await store.save(next);
-  return { size: head.size, checked: head.size - verdict.from, alerts: entryAlerts };
+  return { size: head.size, checked: head.size - verdict.from, verified: true, alerts: entryAlerts };
 }
 
 async function alerted(deps: FollowDeps, state: MonitorState | undefined, alerts: MonitorAlert[]): Promise<FollowResult> {
   await deps.raise(alerts);
-  return { size: state?.head.size ?? 0n, checked: 0n, alerts };
+  return { size: state?.head.size ?? 0n, checked: 0n, verified: false, alerts };
 }

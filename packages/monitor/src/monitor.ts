@@ -62,7 +62,7 @@ export function createMonitor(options: MonitorOptions): { round(): Promise<Round
   return {
     async round() {
       const followed = await followOnce(deps);
-      if (followed.alerts.length === 0) metrics?.verified(options.reader.url, followed.size);
+      if (followed.verified) metrics?.verified(options.reader.url, followed.size);
       const extra: MonitorAlert[] = [];
       for (const check of options.extraChecks ?? []) {
         const found = await check();
