@@ -19,6 +19,7 @@ import {
   startOidcIssuer,
   startSigbox,
   startTilesLogServer,
+  createTestDatabase,
 } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fulcioConfigOf, policyOf, workflowClaims } from './helpers/issuance.js';
@@ -238,5 +239,19 @@ describe('sigbox monitor on a tiles log that misbehaves', () => {
     const honest = await monitorOnce(args);
     expect(honest.code, honest.stderr).toBe(0);
     expect(honest.stderr).toContain('verified at 3200 entries (200 new), 0 alert(s)');
+  });
+
+  it.skipIf(process.env.TEST_DATABASE_URL === undefined)('keeps its state in PostgreSQL with --database-url (migrating an empty database)', async () => {
+    const db = await createTestDatabase({ engine: 'postgres', migrate: false });
+    try {
+      const inDb = ['--log', log.url, '--log-key', path.join(dir, 'log.pub'), '--database-url', db.url as string];
+      const first = await monitorOnce(inDb);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stderr).toContain('(3200 new)');
+      const second = await monitorOnce(inDb);
+      expect(second.stderr).toContain('verified at 3200 entries (0 new), 0 alert(s)');
+    } finally {
+      await db.close();
+    }
   });
 });
