@@ -91,4 +91,16 @@ describe('followOnce on a tlog-tiles log', () => {
     expect((await followOnce(deps)).alerts).toEqual([expect.objectContaining({ kind: 'bad-inclusion' })]);
     expect((await store.load())?.head.size).toBe(10n);
   });
+
+  it('refuses to compare a tree of another origin (a new shard) with the verified one, instead of a false fork', async () => {
+    await log.serve(buildTilesLogTree(entries(10)));
+    await followOnce(deps);
+    const tree = buildTilesLogTree(entries(5, 'shard2'));
+    const other = await signCheckpoint({ origin: 'tiles.test/log2', size: tree.size, rootHash: tree.rootHash }, [createNoteSigner(log.origin, log.signer)]);
+    await log.serve(tree, { checkpoint: other });
+    // A verifier that pins no origin (Rekor v1's, whose origin carries the tree ID).
+    deps = { ...deps, verify: createCheckpointVerifier({ keys: [{ name: log.origin, publicKey: log.signer.publicKey }] }) };
+    await expect(followOnce(deps)).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('a new shard') });
+    expect(raised).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 import { bytesEqual } from '@sigbox/core';
 import { hashLeaf, isValidConsistency } from '@sigbox/merkle';
 import type { MonitorAlert } from './alert.js';
+import { MonitorError } from './error.js';
 import { badInclusionAlert, badSignatureAlert, forkAlert, judgeHead } from './judge.js';
 import type { LogEntry } from './log-entry.js';
 import type { LogReader } from './log-reader.js';
@@ -51,6 +52,11 @@ export async function followOnce(deps: FollowDeps): Promise<FollowResult> {
     head = deps.verify(served);
   } catch (error) {
     return alerted(deps, state, [badSignatureAlert(source, served, error)]);
+  }
+  if (state !== undefined && head.origin !== state.origin) {
+    // Not a fork: another tree (Rekor v1 opens a new shard, with a new origin, on a key rotation). Comparing sizes
+    // across trees would raise a false rollback or fork, so the operator chooses: a new state follows the new tree.
+    throw new MonitorError('INVALID_STATE', `${source} now signs tree heads for origin ${JSON.stringify(head.origin)}, not ${JSON.stringify(state.origin)} (a new shard after a key rotation?): give a new state to follow it from its start`);
   }
   const verdict = judgeHead(source, state?.head, head);
   deps.observer?.headVerified?.(head, head.size - (state?.head.size ?? 0n));
