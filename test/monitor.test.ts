@@ -241,6 +241,26 @@ describe('sigbox monitor on a tiles log that misbehaves', () => {
     expect(honest.stderr).toContain('verified at 3200 entries (200 new), 0 alert(s)');
   });
 
+  it('serves sigbox_monitor_* metrics while it runs, and stops cleanly on SIGTERM', async () => {
+    const proc = spawnSigbox(['monitor', ...args, '--interval', '1', '--metrics-port', '0']);
+    try {
+      let url: string | undefined;
+      for (const deadline = Date.now() + 30_000; url === undefined && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+        url = /metrics on (\S+)/.exec(proc.stderr())?.[1];
+      }
+      expect(url, proc.stderr()).toBeDefined();
+      let text = '';
+      for (const deadline = Date.now() + 15_000; !text.includes('sigbox_monitor_verified_tree_size') && Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+        text = await (await fetch(url as string)).text();
+      }
+      expect(text).toContain(`sigbox_monitor_verified_tree_size{log="${log.url}"} 3200`);
+      expect(text).toContain(`sigbox_monitor_lag_entries{log="${log.url}"} 0`);
+      expect(text).toMatch(new RegExp(`sigbox_monitor_checkpoints_verified_total\\{log="${log.url}"\\} [1-9]`));
+    } finally {
+      expect(await proc.stop()).toBe(0);
+    }
+  });
+
   it.skipIf(process.env.TEST_DATABASE_URL === undefined)('keeps its state in PostgreSQL with --database-url (migrating an empty database)', async () => {
     const db = await createTestDatabase({ engine: 'postgres', migrate: false });
     try {
