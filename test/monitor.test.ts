@@ -241,7 +241,19 @@ describe('sigbox monitor on a tiles log that misbehaves', () => {
     expect(honest.stderr).toContain('verified at 3200 entries (200 new), 0 alert(s)');
   });
 
+  it('--from head starts a new state at the current head without reading the history', async () => {
+    const fresh = ['--log', log.url, '--log-key', path.join(dir, 'log.pub'), '--state', path.join(dir, 'from-head.json'), '--from', 'head'];
+    await log.serve(buildTilesLogTree(entries(3200)));
+    const before = log.requests.bundles;
+    const run = await monitorOnce(fresh);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('verified at 3200 entries (0 new), 0 alert(s)');
+    expect((await monitorOnce(fresh)).code).toBe(0);
+    expect(log.requests.bundles).toBe(before); // no entry bundle read
+  });
+
   it('serves sigbox_monitor_* metrics while it runs, and stops cleanly on SIGTERM', async () => {
+    await log.serve(buildTilesLogTree(entries(3200)));
     const proc = spawnSigbox(['monitor', ...args, '--interval', '1', '--metrics-port', '0']);
     try {
       let url: string | undefined;

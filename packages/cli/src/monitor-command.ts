@@ -149,6 +149,7 @@ export async function runMonitorCommand(command: MonitorCommand, io: CliIo, sign
       ...(outbox ? { outbox } : {}),
       ...(metricsServer ? { metrics: createMonitorMetrics(metricsServer.registry, reader.url) } : {}),
       progress: progress.update,
+      startAtHead: command.fromHead,
     });
     const deliver = async (deadline: number) => {
       while (outbox && (await outbox.deliverDue()) > 0 && Date.now() < deadline && !stop.aborted) {

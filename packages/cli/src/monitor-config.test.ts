@@ -18,6 +18,7 @@ describe('sigbox monitor command line', () => {
         webhook: undefined,
         store: { kind: 'file', file: '/work/sigbox-monitor.json' },
         once: false,
+        fromHead: false,
         intervalSeconds: DEFAULT_MONITOR_INTERVAL_S,
         metricsPort: undefined,
       },
@@ -30,6 +31,7 @@ describe('sigbox monitor command line', () => {
       '--images', 'r.example/b', '--docker-config', 'd.json', '--webhook', 'https://hooks.example/x', '--database-url', 'postgres://u@db/x',
       '--once', '--interval', '5', '--metrics-port', '9464',
     );
+    expect(load('--log', 'http://x', '--from', 'head')).toMatchObject({ monitor: { fromHead: true } });
     expect(config).toMatchObject({
       monitor: {
         kind: 'rekor-v1', logKeyFile: '/work/k.pem', policyFile: '/work/p.yaml', images: ['r.example/a', 'r.example/b'], dockerConfigFile: '/work/d.json',
@@ -45,6 +47,8 @@ describe('sigbox monitor command line', () => {
       [['--log', 'http://x', '--kind', 'v3'], /--kind must be/],
       [['--log', 'http://x', '--state', 's', '--database-url', 'postgres://db/x'], /alternatives/],
       [['--log', 'http://x', '--interval', '0'], /--interval must be/],
+      [['--log', 'http://x', '--from', 'middle'], /--from must be/],
+      [['--log', 'http://x', '--kind', 'ct', '--from', 'head'], /needs --kind tiles/],
       [['--log', 'http://x', 'extra'], /unexpected argument/],
       [['--log', 'http://x', '--nope'], /unknown flag --nope/],
     ] as const) {

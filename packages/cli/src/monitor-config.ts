@@ -24,6 +24,8 @@ export interface MonitorCommand {
   /** The state (and the webhook outbox `<file>.outbox`): a file, or rows in the database. */
   readonly store: { readonly kind: 'file'; readonly file: string } | { readonly kind: 'database'; readonly url: string };
   readonly once: boolean;
+  /** `--from head`: with no state yet, start at the current head instead of the first entry (tiles only). */
+  readonly fromHead: boolean;
   readonly intervalSeconds: number;
   readonly metricsPort: number | undefined;
 }
@@ -50,6 +52,7 @@ const FLAGS = {
   state: str,
   'database-url': str,
   once: { type: 'boolean' },
+  from: str,
   interval: str,
   'metrics-port': str,
   help: { type: 'boolean', short: 'h' },
@@ -80,10 +83,13 @@ export function loadMonitorConfig(argv: readonly string[], env: Env, cwd: string
   if (values.log === undefined) throw new ConfigError('INVALID_VALUE', "'monitor' needs --log URL");
   const databaseUrl = parseDatabaseUrl(values['database-url']);
   if (databaseUrl !== undefined && values.state !== undefined) throw new ConfigError('INVALID_VALUE', '--state and --database-url are alternatives: give one');
+  const kind = kindOf(values.kind);
+  if (values.from !== undefined && values.from !== 'start' && values.from !== 'head') throw new ConfigError('INVALID_VALUE', `--from must be start or head, got '${values.from}'`);
+  if (values.from === 'head' && kind !== 'tiles') throw new ConfigError('INVALID_VALUE', '--from head needs --kind tiles: the right edge of the tree is read from the log\'s tiles');
   const resolve = (file: string | undefined) => (file === undefined || file === '' ? undefined : path.resolve(cwd, file));
   const monitor: MonitorCommand = {
     log: httpUrl('log', values.log),
-    kind: kindOf(values.kind),
+    kind,
     logKeyFile: resolve(values['log-key']),
     policyFile: resolve(values.policy),
     images: values.images ?? [],
@@ -92,6 +98,7 @@ export function loadMonitorConfig(argv: readonly string[], env: Env, cwd: string
     webhook: values.webhook === undefined ? undefined : httpUrl('webhook', values.webhook),
     store: databaseUrl === undefined ? { kind: 'file', file: resolve(values.state) ?? path.resolve(cwd, DEFAULT_MONITOR_STATE_FILE) } : { kind: 'database', url: databaseUrl },
     once: values.once === true,
+    fromHead: values.from === 'head',
     intervalSeconds: boundedInteger('interval', values.interval, 1, MAX_INTERVAL_S) ?? DEFAULT_MONITOR_INTERVAL_S,
     metricsPort: boundedInteger('metrics-port', values['metrics-port'], 0, 65_535),
   };
@@ -116,6 +123,9 @@ export const MONITOR_USAGE = `The monitor: sigbox monitor --log URL [flags]
                          holds undelivered webhook alerts)
     --database-url URL   keep state and outbox in PostgreSQL instead (migrations/0008_monitor.sql)
     --once               one round, then exit: 1 if it raised an alert, 0 if not (for CI)
+    --from start|head    with no state yet: read the log from its first entry (default), or start at its
+                         current head (tiles only; its signature and the tiles' rebuilt root are checked, the
+                         earlier entries are not read)
     --interval S         seconds between rounds (default ${DEFAULT_MONITOR_INTERVAL_S})
     --metrics-port N     serve Prometheus metrics (sigbox_monitor_*) on 127.0.0.1:N/metrics
 `;

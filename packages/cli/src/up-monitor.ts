@@ -26,6 +26,8 @@ export function runMonitorInUp(config: ServerConfig, server: RunningServer, poli
     webhook: undefined,
     store: config.databaseUrl === undefined ? { kind: 'file', file: path.join(config.dataDir, UP_MONITOR_STATE_FILE) } : { kind: 'database', url: config.databaseUrl },
     once: false,
+    // The box's own log, read from its first entry: the box made every one of them.
+    fromHead: false,
     intervalSeconds: UP_MONITOR_INTERVAL_S,
     metricsPort: undefined,
   };

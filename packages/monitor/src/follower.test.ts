@@ -103,4 +103,22 @@ describe('followOnce on a tlog-tiles log', () => {
     await expect(followOnce(deps)).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('a new shard') });
     expect(raised).toEqual([]);
   });
+
+  it('starts at the current head when asked: the edge read from the tiles must rebuild the signed root', async () => {
+    await log.serve(buildTilesLogTree(entries(70_000)));
+    const start = { ...deps, startAtHead: true };
+    expect(await followOnce(start)).toMatchObject({ size: 70_000n, checked: 0n, verified: true, alerts: [] });
+    await log.serve(buildTilesLogTree([...entries(70_000), ...entries(300, 'bad')]));
+    expect(await followOnce(start)).toMatchObject({ size: 70_300n, checked: 300n, verified: true });
+    expect(raised).toHaveLength(300);
+  });
+
+  it('alerts instead of starting when the served edge tiles are not the signed tree\'s', async () => {
+    const tree = buildTilesLogTree(entries(1000));
+    const other = buildTilesLogTree(entries(1000, 'x'));
+    await log.serve({ ...tree, readTile: other.readTile });
+    const round = await followOnce({ ...deps, startAtHead: true });
+    expect(round.alerts).toEqual([expect.objectContaining({ kind: 'bad-inclusion' })]);
+    expect(await store.load()).toBeUndefined();
+  });
 });

@@ -1,5 +1,5 @@
 import { bytesEqual } from '@sigbox/core';
-import { hashLeaf, isValidConsistency } from '@sigbox/merkle';
+import { hashLeaf, isValidConsistency, rootFromTiles } from '@sigbox/merkle';
 import type { MonitorAlert } from './alert.js';
 import { MonitorError } from './error.js';
 import { badInclusionAlert, badSignatureAlert, forkAlert, judgeHead } from './judge.js';
@@ -24,6 +24,12 @@ export interface FollowDeps {
   /** Persists alerts (outbox, log line, metrics) before the state moves past them. */
   readonly raise: (alerts: readonly MonitorAlert[]) => Promise<void>;
   readonly observer?: FollowObserver;
+  /**
+   * With no state yet, start at the log's current head instead of its first entry: the head's signature is
+   * verified and the right edge read from the log's tiles must rebuild its root, but earlier entries are neither
+   * read nor watched (trust on first use of that head). Needs a reader with `edge` (tlog-tiles).
+   */
+  readonly startAtHead?: boolean;
 }
 
 export interface FollowResult {
@@ -58,6 +64,7 @@ export async function followOnce(deps: FollowDeps): Promise<FollowResult> {
     // across trees would raise a false rollback or fork, so the operator chooses: a new state follows the new tree.
     throw new MonitorError('INVALID_STATE', `${source} now signs tree heads for origin ${JSON.stringify(head.origin)}, not ${JSON.stringify(state.origin)} (a new shard after a key rotation?): give a new state to follow it from its start`);
   }
+  if (state === undefined && deps.startAtHead && head.size > 0n) return startAt(deps, head);
   const verdict = judgeHead(source, state?.head, head);
   deps.observer?.headVerified?.(head, head.size - (state?.head.size ?? 0n));
   if (verdict.action === 'alert') return alerted(deps, state, [verdict.alert]);
@@ -91,6 +98,22 @@ export async function followOnce(deps: FollowDeps): Promise<FollowResult> {
   const next: MonitorState = { source, origin: head.origin, head: { size: head.size, rootHash: head.rootHash, signed: head.signed }, tree };
   await store.save(next);
   return { size: head.size, checked: head.size - verdict.from, verified: true, alerts: entryAlerts };
+}
+
+async function startAt(deps: FollowDeps, head: TreeHead): Promise<FollowResult> {
+  if (deps.reader.edge === undefined) throw new MonitorError('INVALID_STATE', `${deps.reader.url}: starting at the current head needs a log that serves tiles`);
+  const edge = await deps.reader.edge(head);
+  const byId = new Map(edge.map((t) => [`${t.level}/${t.index}`, t]));
+  let rebuilt: Uint8Array;
+  try {
+    rebuilt = rootFromTiles(head.size, (level, index) => byId.get(`${level}/${index}`));
+  } catch {
+    rebuilt = new Uint8Array(32);
+  }
+  if (!bytesEqual(rebuilt, head.rootHash)) return alerted(deps, undefined, [badInclusionAlert(deps.reader.url, head, rebuilt, head.size)]);
+  const tree = { size: head.size, rootHash: head.rootHash, edge };
+  await deps.store.save({ source: deps.reader.url, origin: head.origin, head: { size: head.size, rootHash: head.rootHash, signed: head.signed }, tree });
+  return { size: head.size, checked: 0n, verified: true, alerts: [] };
 }
 
 async function alerted(deps: FollowDeps, state: MonitorState | undefined, alerts: MonitorAlert[]): Promise<FollowResult> {

@@ -1,3 +1,4 @@
+import type { Tile } from '@sigbox/merkle';
 import type { LogEntry, LogKind } from './log-entry.js';
 import type { TreeHead } from './tree-head.js';
 
@@ -15,4 +16,9 @@ export interface LogReader {
   consistencyProof(from: bigint, to: TreeHead): Promise<Uint8Array[]>;
   /** Entries [start, head.size) in order, in batches; `head` is verified and names the tree to read. */
   entries(start: bigint, head: TreeHead): AsyncIterable<LogEntry[]>;
+  /**
+   * The tree's right edge at `head` (merkle `tilesNeededForAppend(head.size)`), for starting at the current head
+   * without reading the history. Only logs that serve tiles have it.
+   */
+  edge?(head: TreeHead): Promise<Tile[]>;
 }

@@ -24,6 +24,8 @@ export interface MonitorOptions {
   readonly extraChecks?: ReadonlyArray<() => Promise<MonitorAlert[]>>;
   readonly outbox?: WebhookOutbox;
   readonly metrics?: MonitorMetrics;
+  /** With no state yet, start at the log's current head (tiles only; see FollowDeps.startAtHead). */
+  readonly startAtHead?: boolean;
   /** Called after each batch while catching up (createProgress().update). */
   readonly progress?: (done: bigint, total: bigint) => void;
 }
@@ -51,6 +53,7 @@ export function createMonitor(options: MonitorOptions): { round(): Promise<Round
     store: options.store,
     raise,
     ...(options.checkEntry ? { checkEntry: options.checkEntry } : {}),
+    ...(options.startAtHead ? { startAtHead: true } : {}),
     observer: {
       headVerified: (head, lag) => metrics?.observer.headVerified?.(head, lag),
       entriesChecked: (count, done, total) => {

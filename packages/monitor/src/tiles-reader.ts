@@ -1,4 +1,4 @@
-import { TILE_WIDTH, type Tile, consistencyProof, consistencyProofTiles, entryBundlePath, tileFromBytes, tilePath } from '@sigbox/merkle';
+import { TILE_WIDTH, type Tile, consistencyProof, consistencyProofTiles, entryBundlePath, tileFromBytes, tilePath, tilesNeededForAppend } from '@sigbox/merkle';
 import { MonitorError } from './error.js';
 import { type HttpOptions, inOrder, request, requestText } from './http.js';
 import type { LogEntry } from './log-entry.js';
@@ -55,6 +55,8 @@ export function createTilesReader(options: TilesReaderOptions): LogReader {
       const byId = new Map<string, Tile>(tiles.map((t) => [`${t.level}/${t.index}`, t]));
       return consistencyProof(from, to.size, (level, index) => byId.get(`${level}/${index}`));
     },
+    edge: (head: TreeHead) =>
+      inOrder(tilesNeededForAppend(head.size).map((id) => async () => tileFromBytes(id.level, id.index, await fetchTile(tilePath(id)))), concurrency),
     async *entries(start: bigint, head: TreeHead): AsyncIterable<LogEntry[]> {
       const first = start / WIDTH;
       const end = (head.size + WIDTH - 1n) / WIDTH;
