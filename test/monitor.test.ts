@@ -262,10 +262,11 @@ describe('sigbox monitor on a tiles log that misbehaves', () => {
       }
       expect(url, proc.stderr()).toBeDefined();
       let text = '';
-      for (const deadline = Date.now() + 15_000; !text.includes('sigbox_monitor_verified_tree_size') && Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+      const verified = `sigbox_monitor_verified_tree_size{log="${log.url}"} 3200`;
+      for (const deadline = Date.now() + 15_000; !text.includes(verified) && Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
         text = await (await fetch(url as string)).text();
       }
-      expect(text).toContain(`sigbox_monitor_verified_tree_size{log="${log.url}"} 3200`);
+      expect(text).toContain(verified);
       expect(text).toContain(`sigbox_monitor_lag_entries{log="${log.url}"} 0`);
       expect(text).toMatch(new RegExp(`sigbox_monitor_checkpoints_verified_total\\{log="${log.url}"\\} [1-9]`));
     } finally {
