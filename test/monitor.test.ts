@@ -158,6 +158,30 @@ describe.skipIf(COSIGN_V3 === undefined || COSIGN_V2 === undefined)('sigbox moni
       await new Promise((r) => receiver.close(r));
     }
   }, 60_000);
+
+  it('re-reads the policy on SIGHUP: a new rule applies to the next entries, a bad file keeps the old rules', async () => {
+    const file = path.join(dir, 'reload.yaml');
+    await writeFile(file, policyOf('  - name: nobody\n    selector: { subject: nobody@example.com }\n    alertOnAnyUse: true\n'));
+    const proc = spawnSigbox(['monitor', '--log', sigbox.url, '--policy', file, '--interval', '1', ...state('reload')], { keepStdout: true });
+    const lines = () => proc.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogLine & { level: number });
+    const until = async (ok: () => boolean) => {
+      for (const deadline = Date.now() + 30_000; !ok(); await new Promise((r) => setTimeout(r, 100))) if (Date.now() > deadline) throw new Error(proc.stderr());
+    };
+    try {
+      await until(() => lines().some((l) => l.msg === 'monitor verified a new tree head'));
+      await writeFile(file, 'rules: [');
+      proc.child.kill('SIGHUP');
+      await until(() => lines().some((l) => l.msg.startsWith('monitor policy not reloaded')));
+      await writeFile(file, policyOf('  - name: any-octo\n    selector: { subject: { pattern: "https://github.com/octo-org/.+" } }\n    alertOnAnyUse: true\n'));
+      proc.child.kill('SIGHUP');
+      await until(() => lines().some((l) => l.msg === 'monitor policy reloaded'));
+      await sign('v3', 'refs/heads/main');
+      await until(() => alertsOf(lines()).length > 0);
+      expect(alertsOf(lines()).map((a) => [a.rule, a.details.alert])).toEqual([['any-octo', 'any-use']]);
+    } finally {
+      expect(await proc.stop()).toBe(0);
+    }
+  }, 60_000);
 });
 
 describe.skipIf(COSIGN_V3 === undefined)('sigbox up --monitor-policy', () => {

@@ -4,6 +4,7 @@ import { parsePublicKey } from '@sigbox/core';
 import { createDb, runMigrations } from '@sigbox/db';
 import {
   type DocumentStore,
+  type LogEntry,
   type LogReader,
   type MonitorAlert,
   type NamedLogKey,
@@ -24,12 +25,12 @@ import {
   openWebhookOutbox,
   startMetricsServer,
 } from '@sigbox/monitor';
-import { PolicyError, parsePolicy } from '@sigbox/policy';
+import type { Policy } from '@sigbox/policy';
 import { TRUSTED_ROOT_PATH, createLogger } from '@sigbox/server';
 import type { CliIo } from './io.js';
 import type { MonitorCommand } from './monitor-config.js';
 import { createImageCheck } from './monitor-images.js';
-import { formatPolicyError } from './policy-lint.js';
+import { MonitorPolicyError, loadMonitorPolicy, reloadPolicyOnSighup } from './monitor-policy.js';
 
 /** `--once`: no alert, an alert, could not run (bad flags' files, log unreachable). */
 export const EXIT_MONITOR_OK = 0;
@@ -98,22 +99,6 @@ async function documentStores(command: MonitorCommand, source: string): Promise<
   return { state: createDbDocumentStore(db.kysely, `state:${source}`), outbox: createDbDocumentStore(db.kysely, `outbox:${source}`), close: () => db.close() };
 }
 
-async function loadPolicy(file: string | undefined) {
-  if (file === undefined) return undefined;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new MonitorFailure(`cannot read the policy ${file}: ${(err as Error).message}`);
-  }
-  try {
-    return parsePolicy(text);
-  } catch (err) {
-    if (err instanceof PolicyError) throw new MonitorFailure(formatPolicyError(file, err));
-    throw err;
-  }
-}
-
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -131,20 +116,27 @@ export async function runMonitorCommand(command: MonitorCommand, io: CliIo, sign
   const reader = readerFor(command);
   let stores: Awaited<ReturnType<typeof documentStores>> | undefined;
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
+  let unsubscribe: (() => void) | undefined;
   try {
-    const [keys, policy] = await Promise.all([logKeys(command), loadPolicy(command.policyFile)]);
+    const [keys, policy] = await Promise.all([logKeys(command), command.policyFile === undefined ? undefined : loadMonitorPolicy(command.policyFile)]);
+    // The rules in force; a long run re-reads the file on SIGHUP.
+    let watchEntry = policy === undefined ? undefined : createIdentityWatch(policy, reader.kind, reader.url);
+    let current: Policy | undefined = policy;
+    if (!command.once && command.policyFile !== undefined) {
+      unsubscribe = reloadPolicyOnSighup(command.policyFile, (next) => ((current = next), (watchEntry = createIdentityWatch(next, reader.kind, reader.url))), logger);
+    }
     stores = await documentStores(command, reader.url);
     metricsServer = command.metricsPort === undefined ? undefined : await startMetricsServer(command.metricsPort);
     if (metricsServer) io.stderr(`monitor: metrics on ${metricsServer.url}\n`);
     const outbox = command.webhook === undefined ? undefined : await openWebhookOutbox({ url: command.webhook, documents: stores.outbox });
-    const imageCheck = command.images.length === 0 ? undefined : await createImageCheck(command, policy);
+    const imageCheck = command.images.length === 0 ? undefined : await createImageCheck(command, () => current);
     const progress = createProgress({ write: io.stderr });
     const monitor = createMonitor({
       reader,
       verify: verifierFor(command, keys),
       store: createStateStore(stores.state, reader.url),
       logger,
-      ...(policy ? { checkEntry: createIdentityWatch(policy, reader.kind, reader.url) } : {}),
+      ...(watchEntry ? { checkEntry: (entry: LogEntry) => watchEntry?.(entry) ?? [] } : {}),
       ...(imageCheck ? { extraChecks: [imageCheck] } : {}),
       ...(outbox ? { outbox } : {}),
       ...(metricsServer ? { metrics: createMonitorMetrics(metricsServer.registry, reader.url) } : {}),
@@ -175,10 +167,11 @@ export async function runMonitorCommand(command: MonitorCommand, io: CliIo, sign
     }
     return EXIT_MONITOR_OK;
   } catch (err) {
-    if (!(err instanceof MonitorFailure) && !(err instanceof Error && 'code' in err)) throw err;
+    if (!(err instanceof MonitorFailure) && !(err instanceof MonitorPolicyError) && !(err instanceof Error && 'code' in err)) throw err;
     io.stderr(`sigbox monitor: ${err.message}\n`);
     return EXIT_MONITOR_ERROR;
   } finally {
+    unsubscribe?.();
     await metricsServer?.close();
     await stores?.close();
   }

@@ -114,7 +114,8 @@ export const MONITOR_USAGE = `The monitor: sigbox monitor --log URL [flags]
     --kind K             tiles (default: C2SP tlog-tiles), rekor-v1 (the Rekor v1 API) or ct (RFC 6962)
     --log-key FILE       the log's PEM public key (default: the keys URL/trusted_root.json lists for it)
     --policy FILE        accepted-identities policy (sigbox policy format): alert when a rule's selector
-                         matches an entry's certificate and its expectations fail, or on any use
+                         matches an entry's certificate and its expectations fail, or on any use; re-read
+                         on SIGHUP (a bad file is logged and the old rules kept)
     --images REPO        registry repositories (repeatable): alert on any tag whose image has no valid
                          signature from an identity the policy accepts
     --docker-config FILE registry credentials (default DOCKER_CONFIG/config.json, else ~/.docker/config.json)

@@ -15,16 +15,17 @@ const SIGNATURE_TAG = /^sha256-[0-9a-f]{64}(\.(sig|att|sbom))?$/;
  * The unsigned-image check: every tag of every `--images` repository resolved to its digest, its signatures read
  * from the registry (cosign `.sig`/`.att`, OCI referrers), verified against the box's trusted root (signature,
  * certificate chain, log entry) and evaluated as `sigbox policy explain` does; an image no rule accepts is an alert,
- * once per digest.
+ * once per digest. `policyNow` gives the rules in force (a reload replaces them between rounds).
  */
-export async function createImageCheck(command: MonitorCommand, policy: Policy | undefined): Promise<() => Promise<MonitorAlert[]>> {
-  if (policy === undefined) throw new MonitorError('INVALID_KEY', '--images needs --policy: an image is signed when a signature from an identity the policy accepts exists');
+export async function createImageCheck(command: MonitorCommand, policyNow: () => Policy | undefined): Promise<() => Promise<MonitorAlert[]>> {
+  if (policyNow() === undefined) throw new MonitorError('INVALID_KEY', '--images needs --policy: an image is signed when a signature from an identity the policy accepts exists');
   const trustUrl = `${new URL(command.log).origin}${TRUSTED_ROOT_PATH}`;
   const res = await fetch(trustUrl, { signal: AbortSignal.timeout(30_000) });
   if (!res.ok) throw new MonitorError('INVALID_KEY', `cannot fetch ${trustUrl} to verify image signatures: HTTP ${res.status}`);
   const verifier = createBundleVerifier(await res.json());
   const client = createRegistryClient({ credentials: await readDockerConfig(command.dockerConfigFile) });
   return async () => {
+    const policy = policyNow() as Policy; // the rules in force this round (reloaded on SIGHUP)
     const alerts: MonitorAlert[] = [];
     for (const name of command.images) {
       const repoRef = parseReference(name);
