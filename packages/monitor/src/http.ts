@@ -4,6 +4,11 @@ import { MonitorError } from './error.js';
 export const DEFAULT_TIMEOUT_MS = 20_000;
 /** Transient failures (network, 429, 5xx) are retried this often, 250 ms × 2^n apart. */
 const RETRIES = 3;
+/**
+ * The largest answer read: an entry bundle holds at most 256 entries of at most 64 KiB (uint16 lengths), 16 MiB;
+ * a CT get-entries page of 256 certificates chains is far less. A log cannot make the monitor buffer more.
+ */
+export const MAX_RESPONSE_BYTES = 17 * 1024 * 1024;
 const RETRY_BASE_MS = 250;
 
 export interface HttpOptions {
@@ -38,12 +43,34 @@ export async function request(url: string, options: HttpOptions & { body?: unkno
       await res.body?.cancel();
       return undefined;
     }
-    if (res.ok) return new Uint8Array(await res.arrayBuffer());
+    if (res.ok) return readLimited(res, url);
     await res.body?.cancel();
     lastError = new Error(`HTTP ${res.status}`);
     if (!transient(res.status)) break;
   }
   throw new MonitorError('LOG_UNAVAILABLE', `${url}: ${lastError instanceof Error ? lastError.message : String(lastError)}`, { cause: lastError });
+}
+
+async function readLimited(res: Response, url: string): Promise<Uint8Array> {
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (declared > MAX_RESPONSE_BYTES) {
+    await res.body?.cancel();
+    throw new MonitorError('INVALID_RESPONSE', `${url}: answer of ${declared} bytes is over ${MAX_RESPONSE_BYTES}`);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body ?? []) {
+    size += (chunk as Uint8Array).length;
+    if (size > MAX_RESPONSE_BYTES) throw new MonitorError('INVALID_RESPONSE', `${url}: answer over ${MAX_RESPONSE_BYTES} bytes`);
+    chunks.push(chunk as Uint8Array);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 export async function requestText(url: string, options: HttpOptions = {}): Promise<string> {
