@@ -1,35 +1,20 @@
-import { readFile } from 'node:fs/promises';
-import { type KeyObject } from 'node:crypto';
-import { parsePublicKey } from '@sigbox/core';
-import { createDb, runMigrations } from '@sigbox/db';
 import {
-  type DocumentStore,
   type LogEntry,
-  type LogReader,
   type MonitorAlert,
-  type NamedLogKey,
-  type TreeHeadVerifier,
-  createCheckpointVerifier,
-  createCtReader,
-  createDbDocumentStore,
-  createFileDocumentStore,
   createIdentityWatch,
   createMonitor,
   createMonitorMetrics,
   createProgress,
-  createRekorV1Reader,
-  createSthVerifier,
   createStateStore,
-  createTilesReader,
-  logKeysFromTrustedRoot,
   openWebhookOutbox,
   startMetricsServer,
 } from '@sigbox/monitor';
 import type { Policy } from '@sigbox/policy';
-import { TRUSTED_ROOT_PATH, createLogger } from '@sigbox/server';
+import { createLogger } from '@sigbox/server';
 import type { CliIo } from './io.js';
 import type { MonitorCommand } from './monitor-config.js';
 import { createImageCheck } from './monitor-images.js';
+import { MonitorFailure, documentStores, logKeys, readerFor, verifierFor } from './monitor-log.js';
 import { MonitorPolicyError, loadMonitorPolicy, reloadPolicyOnSighup } from './monitor-policy.js';
 
 /** `--once`: no alert, an alert, could not run (bad flags' files, log unreachable). */
@@ -39,65 +24,6 @@ export const EXIT_MONITOR_ERROR = 2;
 /** How long `--once` keeps retrying the webhook before giving up (the outbox keeps what is left for the next run). */
 const ONCE_WEBHOOK_DEADLINE_MS = 30_000;
 const WEBHOOK_POLL_MS = 1_000;
-
-class MonitorFailure extends Error {}
-
-/** For `tiles`, a URL without a path is this Sigbox: its Rekor v2 tiles at /api/v2. */
-function readerFor(command: MonitorCommand): LogReader {
-  if (command.kind === 'rekor-v1') return createRekorV1Reader({ url: command.log });
-  if (command.kind === 'ct') return createCtReader({ url: command.log });
-  const prefix = new URL(command.log).pathname === '/' ? `${command.log}/api/v2` : command.log;
-  return createTilesReader({ prefix });
-}
-
-async function logKeys(command: MonitorCommand): Promise<NamedLogKey[]> {
-  const named = command.trustUrl ?? command.log;
-  const name = new URL(named).hostname;
-  if (command.logKeyFile !== undefined) {
-    let key: KeyObject;
-    try {
-      key = parsePublicKey(await readFile(command.logKeyFile, 'utf8'));
-    } catch (err) {
-      throw new MonitorFailure(`cannot read the log key ${command.logKeyFile}: ${(err as Error).message}`);
-    }
-    return [{ name, publicKey: key }];
-  }
-  const url = `${new URL(command.log).origin}${TRUSTED_ROOT_PATH}`;
-  const res = await fetch(url, { signal: AbortSignal.timeout(30_000) }).catch((err: Error) => {
-    throw new MonitorFailure(`cannot fetch ${url} for the log's keys (or give --log-key): ${err.message}`);
-  });
-  if (!res.ok) throw new MonitorFailure(`cannot fetch ${url} for the log's keys (or give --log-key): HTTP ${res.status}`);
-  try {
-    return logKeysFromTrustedRoot(await res.json(), named, command.kind);
-  } catch (err) {
-    throw new MonitorFailure(`${url}: ${(err as Error).message}`);
-  }
-}
-
-function verifierFor(command: MonitorCommand, keys: readonly NamedLogKey[]): TreeHeadVerifier {
-  if (command.kind !== 'ct') return createCheckpointVerifier({ keys, rekorV1Strict: command.kind === 'rekor-v1' });
-  const verifiers = keys.map((k) => createSthVerifier(k.publicKey));
-  return (served) => {
-    let last: unknown;
-    for (const verify of verifiers) {
-      try {
-        return verify(served);
-      } catch (err) {
-        last = err;
-      }
-    }
-    throw last;
-  };
-}
-
-async function documentStores(command: MonitorCommand, source: string): Promise<{ state: DocumentStore; outbox: DocumentStore; close(): Promise<void> }> {
-  if (command.store.kind === 'file') {
-    return { state: createFileDocumentStore(command.store.file), outbox: createFileDocumentStore(`${command.store.file}.outbox`), close: async () => {} };
-  }
-  const db = createDb({ url: command.store.url });
-  await runMigrations(db);
-  return { state: createDbDocumentStore(db.kysely, `state:${source}`), outbox: createDbDocumentStore(db.kysely, `outbox:${source}`), close: () => db.close() };
-}
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
