@@ -20,6 +20,11 @@ import {
   startSigbox,
   startTilesLogServer,
   createTestDatabase,
+  TEST_KEY_PASSPHRASE,
+  hashedrekord,
+  keyPem,
+  signArtifact,
+  testKey,
 } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fulcioConfigOf, policyOf, workflowClaims } from './helpers/issuance.js';
@@ -311,4 +316,54 @@ describe('sigbox monitor on a tiles log that misbehaves', () => {
       await db.close();
     }
   });
+});
+
+describe.skipIf(process.env.TEST_DATABASE_URL === undefined)('sigbox monitor across a Rekor v1 key rotation (sigbox rotate log)', () => {
+  let dir: string;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let sigbox: SigboxProcess;
+  const key = testKey('ecdsa-p256');
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'sigbox-monitor-shards-'));
+    db = await createTestDatabase({ engine: 'postgres', migrate: false });
+    sigbox = await startSigbox({ dataDir: path.join(dir, 'data'), databaseUrl: db.url as string });
+  }, 180_000);
+  afterAll(async () => {
+    await sigbox?.stop();
+    await db?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function addEntries(n: number, tag: string): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      const artifact = encoding.utf8(`${tag}-${i}`);
+      const body = hashedrekord(signArtifact(key, artifact, 'sha256'), keyPem(key.publicKey), 'sha256', artifact);
+      const res = await fetch(`${sigbox.url}/api/v1/log/entries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status, await res.text()).toBe(201);
+    }
+  }
+
+  it('finishes the frozen shard at its final head, then follows the new shard from its start', async () => {
+    const args = ['--log', sigbox.url, '--kind', 'rekor-v1', '--state', path.join(dir, 'v1.json')];
+    await addEntries(3, 'before');
+    const first = await monitorOnce(args);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('verified at 3 entries (3 new)');
+    await addEntries(2, 'late'); // in the old shard, read only through its final head
+    const rotate = spawnSigbox(['rotate', 'log', '--keys', path.join(dir, 'data-keys'), '--database-url', db.url as string], { env: { SIGBOX_KEY_PASSPHRASE: TEST_KEY_PASSPHRASE } });
+    expect(await rotate.exited(), rotate.stderr()).toBe(0);
+    const switched = async () => {
+      const info = (await (await fetch(`${sigbox.url}/api/v1/log`)).json()) as { inactiveShards?: unknown[] };
+      const root = (await (await fetch(`${sigbox.url}/sigbox/v1/trusted_root.json`)).json()) as { tlogs: Array<{ publicKey: { keyDetails: string } }> };
+      return info.inactiveShards?.length === 1 && root.tlogs.filter((t) => t.publicKey.keyDetails !== 'PKIX_ED25519').length === 2;
+    };
+    for (const deadline = Date.now() + 30_000; !(await switched()); await new Promise((r) => setTimeout(r, 250))) if (Date.now() > deadline) throw new Error('no rotation');
+    await addEntries(4, 'after');
+    const across = await monitorOnce(args);
+    expect(across.code, across.stderr).toBe(0);
+    expect(across.stderr).toContain('verified at 4 entries (6 new), 0 alert(s)');
+    const again = await monitorOnce(args);
+    expect(again.stderr).toContain('verified at 4 entries (0 new), 0 alert(s)');
+  }, 120_000);
 });

@@ -100,7 +100,7 @@ describe('followOnce on a tlog-tiles log', () => {
     await log.serve(tree, { checkpoint: other });
     // A verifier that pins no origin (Rekor v1's, whose origin carries the tree ID).
     deps = { ...deps, verify: createCheckpointVerifier({ keys: [{ name: log.origin, publicKey: log.signer.publicKey }] }) };
-    await expect(followOnce(deps)).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('a new shard') });
+    await expect(followOnce(deps)).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('serves no final head of that tree') });
     expect(raised).toEqual([]);
   });
 
@@ -120,5 +120,26 @@ describe('followOnce on a tlog-tiles log', () => {
     const round = await followOnce({ ...deps, startAtHead: true });
     expect(round.alerts).toEqual([expect.objectContaining({ kind: 'bad-inclusion' })]);
     expect(await store.load()).toBeUndefined();
+  });
+
+  it('follows a frozen tree to its final head, then the new tree from its start (a Rekor v1 shard rotation)', async () => {
+    const next = await startTilesLogServer({ origin: 'tiles.test/log2', signer: log.signer });
+    try {
+      await log.serve(buildTilesLogTree(entries(100)));
+      await followOnce(deps);
+      // The old tree grows to its final size, then a new tree (another origin, same key here) takes over.
+      await log.serve(buildTilesLogTree([...entries(100), ...entries(20, 'bad-old')]));
+      await next.serve(buildTilesLogTree(entries(30, 'bad-new')));
+      const verifiers = createCheckpointVerifier({ keys: [{ name: log.origin, publicKey: log.signer.publicKey }, { name: next.origin, publicKey: log.signer.publicKey }] });
+      const oldReader = createTilesReader({ prefix: log.url, url: deps.reader.url });
+      const reader = { ...createTilesReader({ prefix: next.url, url: deps.reader.url }), previousTree: async (origin: string) => (origin === log.origin ? { served: log.checkpoint(), reader: oldReader } : undefined) };
+      const rotated = { ...deps, reader, verify: verifiers };
+      expect(await followOnce(rotated)).toMatchObject({ size: 30n, checked: 50n, verified: true });
+      expect(raised.map((a) => a.id)).toEqual([...Array.from({ length: 20 }, (_, i) => `e${100 + i}`), ...Array.from({ length: 30 }, (_, i) => `e${i}`)]);
+      expect(await store.load()).toMatchObject({ origin: next.origin, head: { size: 30n } });
+      expect(await followOnce(rotated)).toMatchObject({ size: 30n, checked: 0n, verified: true });
+    } finally {
+      await next.close();
+    }
   });
 });

@@ -49,21 +49,39 @@ export interface FollowResult {
  * state where it was: the monitor never moves past a head it has not verified. Network failures throw.
  */
 export async function followOnce(deps: FollowDeps): Promise<FollowResult> {
-  const { reader, store } = deps;
-  const source = reader.url;
-  const state = await store.load();
-  const served = await reader.treeHead();
+  const state = await deps.store.load();
+  const served = await deps.reader.treeHead();
   let head: TreeHead;
   try {
     head = deps.verify(served);
   } catch (error) {
-    return alerted(deps, state, [badSignatureAlert(source, served, error)]);
+    return alerted(deps, state, [badSignatureAlert(deps.reader.url, served, error)]);
   }
-  if (state !== undefined && head.origin !== state.origin) {
-    // Not a fork: another tree (Rekor v1 opens a new shard, with a new origin, on a key rotation). Comparing sizes
-    // across trees would raise a false rollback or fork, so the operator chooses: a new state follows the new tree.
-    throw new MonitorError('INVALID_STATE', `${source} now signs tree heads for origin ${JSON.stringify(head.origin)}, not ${JSON.stringify(state.origin)} (a new shard after a key rotation?): give a new state to follow it from its start`);
+  if (state === undefined || head.origin === state.origin) return advance(deps, state, head);
+  // Another tree: Rekor v1 opens a new shard (new tree ID, new origin) on a key rotation. Comparing sizes across
+  // trees would raise a false rollback or fork. As rekor-monitor (pkg/rekor/v2/verifier.go RunConsistencyCheck), the
+  // old tree is first followed to its final signed head, then the new one from its first entry.
+  const previous = await deps.reader.previousTree?.(state.origin);
+  if (previous === undefined) {
+    throw new MonitorError('INVALID_STATE', `${deps.reader.url} now signs tree heads for origin ${JSON.stringify(head.origin)}, not ${JSON.stringify(state.origin)}, and serves no final head of that tree: give a new state to follow the new tree from its start`);
   }
+  let final: TreeHead;
+  try {
+    final = deps.verify(previous.served);
+  } catch (error) {
+    return alerted(deps, state, [badSignatureAlert(deps.reader.url, previous.served, error)]);
+  }
+  if (final.origin !== state.origin) throw new MonitorError('INVALID_RESPONSE', `${deps.reader.url}: the final head of ${state.origin} names origin ${final.origin}`);
+  const finished = await advance({ ...deps, reader: previous.reader }, state, final);
+  if (!finished.verified) return finished;
+  const started = await advance(deps, undefined, head);
+  return { ...started, checked: finished.checked + started.checked, alerts: [...finished.alerts, ...started.alerts] };
+}
+
+/** From a verified head on: judge it against the state, prove it, read and check its new entries, save it. */
+async function advance(deps: FollowDeps, state: MonitorState | undefined, head: TreeHead): Promise<FollowResult> {
+  const { reader, store } = deps;
+  const source = reader.url;
   if (state === undefined && deps.startAtHead && head.size > 0n) return startAt(deps, head);
   const verdict = judgeHead(source, state?.head, head);
   deps.observer?.headVerified?.(head, head.size - (state?.head.size ?? 0n));

@@ -11,6 +11,7 @@ import type { LogEntry, LogKind } from './log-entry.js';
 export function createIdentityWatch(policy: Policy, kind: LogKind, source: string): (entry: LogEntry) => MonitorAlert[] {
   return (entry) => {
     const alerts: MonitorAlert[] = [];
+    const index = entry.logIndex ?? entry.index;
     for (const der of entryCertificates(kind, entry)) {
       let identity;
       try {
@@ -22,15 +23,15 @@ export function createIdentityWatch(policy: Policy, kind: LogKind, source: strin
         const failures = alert.kind === 'expectations-failed' ? alert.failures : [];
         const why = failures.map((f) => `${f.field} is ${f.actual === undefined ? 'missing' : JSON.stringify(f.actual)}`).join(', ');
         alerts.push({
-          id: `identity:${source}:${entry.index}:${alert.rule}:${alert.kind}`,
+          id: `identity:${source}:${index}:${alert.rule}:${alert.kind}`,
           kind: 'identity',
           rule: alert.rule,
           source,
           message:
             alert.kind === 'any-use'
-              ? `${identity.subject} signed entry ${entry.index} of ${source} (rule ${alert.rule} alerts on any use)`
-              : `${identity.subject} signed entry ${entry.index} of ${source} against rule ${alert.rule}: ${why}`,
-          details: { index: entry.index.toString(), identity, alert: alert.kind, failures },
+              ? `${identity.subject} signed entry ${index} of ${source} (rule ${alert.rule} alerts on any use)`
+              : `${identity.subject} signed entry ${index} of ${source} against rule ${alert.rule}: ${why}`,
+          details: { index: index.toString(), identity, alert: alert.kind, failures },
         });
       }
     }

@@ -21,4 +21,9 @@ export interface LogReader {
    * without reading the history. Only logs that serve tiles have it.
    */
   edge?(head: TreeHead): Promise<Tile[]>;
+  /**
+   * A tree the log no longer appends to (a Rekor v1 shard frozen by a key rotation), by its checkpoint origin: its
+   * final signed head as served and a reader for that tree, or undefined when the log does not serve it.
+   */
+  previousTree?(origin: string): Promise<{ served: string; reader: LogReader } | undefined>;
 }
