@@ -1,6 +1,7 @@
 import { type Policy, identityFromCertificate, watch } from '@sigbox/policy';
 import type { MonitorAlert } from './alert.js';
 import { entryCertificates } from './entry-certificates.js';
+import { mayConcern } from './selector-prefilter.js';
 import type { LogEntry, LogKind } from './log-entry.js';
 
 /**
@@ -13,6 +14,7 @@ export function createIdentityWatch(policy: Policy, kind: LogKind, source: strin
     const alerts: MonitorAlert[] = [];
     const index = entry.logIndex ?? entry.index;
     for (const der of entryCertificates(kind, entry)) {
+      if (!mayConcern(policy, der)) continue;
       let identity;
       try {
         identity = identityFromCertificate(der);
