@@ -130,7 +130,13 @@ await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 await writeFile(path.join(dir, 'log.pub'), signer.publicKey.export({ type: 'spki', format: 'pem' }));
 await writeFile(path.join(dir, 'ct.pub'), ctKey.publicKey.export({ type: 'spki', format: 'pem' }));
-await writeFile(path.join(dir, 'policy.yaml'), 'apiVersion: policy.sigbox.dev/v1alpha1\nkind: AcceptedIdentities\nrules:\n  - name: watched\n    selector: { subject: { pattern: "https://github.com/myorg/.+" } }\n    expectations: { sourceRepositoryRef: refs/heads/main }\n');
+// A rule about another organisation (most entries of a shared log: the watch's pre-filter skips them), and one whose
+// selector matches every entry and whose expectations hold (the worst case without alerts: each certificate read in
+// full and judged).
+const policyOf = (pattern: string, expectations: string) =>
+  `apiVersion: policy.sigbox.dev/v1alpha1\nkind: AcceptedIdentities\nrules:\n  - name: watched\n    selector: { subject: { pattern: "${pattern}" } }\n${expectations}`;
+await writeFile(path.join(dir, 'policy.yaml'), policyOf('https://github.com/myorg/.+', '    expectations: { sourceRepositoryRef: refs/heads/main }\n'));
+await writeFile(path.join(dir, 'policy-all.yaml'), policyOf('.+', ''));
 
 async function run(label: string, n: number, args: string[]): Promise<void> {
   const started = performance.now();
@@ -146,6 +152,7 @@ console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.mod
 try {
   await run('tiles', ENTRIES, ['--log', `${base}/log`, '--log-key', path.join(dir, 'log.pub')]);
   await run('tiles + identity watch', ENTRIES, ['--log', `${base}/log`, '--log-key', path.join(dir, 'log.pub'), '--policy', path.join(dir, 'policy.yaml')]);
+  await run('tiles + identity watch, every entry matched', ENTRIES, ['--log', `${base}/log`, '--log-key', path.join(dir, 'log.pub'), '--policy', path.join(dir, 'policy-all.yaml')]);
   await run('ct get-entries', CT_ENTRIES, ['--log', base, '--kind', 'ct', '--log-key', path.join(dir, 'ct.pub')]);
 } finally {
   server.close();

@@ -8,7 +8,7 @@ import { type TilesLogServer, buildTilesLogTree, startTilesLogServer } from '@si
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MonitorAlert } from './alert.js';
 import { createCheckpointVerifier } from './checkpoint-verifier.js';
-import { type FollowDeps, followOnce } from './follower.js';
+import { type FollowDeps, MAX_HELD_ENTRY_ALERTS, followOnce } from './follower.js';
 import { type StateStore, createFileStateStore } from './state-store.js';
 import { createTilesReader } from './tiles-reader.js';
 
@@ -141,5 +141,13 @@ describe('followOnce on a tlog-tiles log', () => {
     } finally {
       await next.close();
     }
+  });
+
+  it('holds at most MAX_HELD_ENTRY_ALERTS alerts one by one in a round, then one summary per rule', async () => {
+    await log.serve(buildTilesLogTree(entries(MAX_HELD_ENTRY_ALERTS + 500, 'bad')));
+    const everyOne: FollowDeps = { ...deps, checkEntry: (entry) => [{ id: `e${entry.index}`, kind: 'identity', rule: 'r', source: 's', message: 'm', details: { index: entry.index.toString() } }] };
+    const round = await followOnce(everyOne);
+    expect(round.alerts).toHaveLength(MAX_HELD_ENTRY_ALERTS + 1);
+    expect(round.alerts.at(-1)).toMatchObject({ rule: 'r', details: { count: 500, first: String(MAX_HELD_ENTRY_ALERTS), last: String(MAX_HELD_ENTRY_ALERTS + 499) } });
   });
 });

@@ -95,7 +95,7 @@ async function advance(deps: FollowDeps, state: MonitorState | undefined, head: 
     }
   }
   let tree = state?.tree ?? EMPTY_TREE;
-  const entryAlerts: MonitorAlert[] = [];
+  const held = new HeldAlerts(source, verdict.from, head.size);
   let expected = verdict.from;
   for await (const batch of reader.entries(verdict.from, head)) {
     const hashes: Uint8Array[] = [];
@@ -104,7 +104,7 @@ async function advance(deps: FollowDeps, state: MonitorState | undefined, head: 
       if (entry.index !== expected) return alerted(deps, state, [badInclusionAlert(source, head, tree.rootHash, verdict.from)]);
       expected++;
       hashes.push(hashLeaf(entry.leaf));
-      if (deps.checkEntry) entryAlerts.push(...deps.checkEntry(entry));
+      if (deps.checkEntry) held.add(deps.checkEntry(entry));
     }
     tree = appendLeaves(tree, hashes);
     deps.observer?.entriesChecked?.(batch.length, tree.size - verdict.from, verdict.to - verdict.from);
@@ -112,10 +112,56 @@ async function advance(deps: FollowDeps, state: MonitorState | undefined, head: 
   if (tree.size !== head.size || !bytesEqual(tree.rootHash, head.rootHash)) {
     return alerted(deps, state, [badInclusionAlert(source, head, tree.rootHash, verdict.from)]);
   }
+  const entryAlerts = held.release();
   await deps.raise(entryAlerts);
   const next: MonitorState = { source, origin: head.origin, head: { size: head.size, rootHash: head.rootHash, signed: head.signed }, tree };
   await store.save(next);
   return { size: head.size, checked: head.size - verdict.from, verified: true, alerts: entryAlerts };
+}
+
+/** Entry alerts held until the round's root is proven, at most this many one by one (then counted per rule). */
+export const MAX_HELD_ENTRY_ALERTS = 10_000;
+
+/**
+ * The entry alerts of a round, held until its entries are proven. A long catch-up under a rule that matches a busy
+ * identity could hold millions: past MAX_HELD_ENTRY_ALERTS they are counted per rule and kind and raised as one
+ * summary alert each, with the first and last index.
+ */
+class HeldAlerts {
+  readonly #alerts: MonitorAlert[] = [];
+  readonly #overflow = new Map<string, { rule: string; count: number; first: string; last: string }>();
+
+  constructor(
+    private readonly source: string,
+    private readonly from: bigint,
+    private readonly to: bigint,
+  ) {}
+
+  add(alerts: readonly MonitorAlert[]): void {
+    for (const alert of alerts) {
+      if (this.#alerts.length < MAX_HELD_ENTRY_ALERTS) {
+        this.#alerts.push(alert);
+        continue;
+      }
+      const index = String(alert.details.index ?? '?');
+      const key = `${alert.rule}\n${alert.kind}`;
+      const seen = this.#overflow.get(key);
+      if (seen) Object.assign(seen, { count: seen.count + 1, last: index });
+      else this.#overflow.set(key, { rule: alert.rule, count: 1, first: index, last: index });
+    }
+  }
+
+  release(): MonitorAlert[] {
+    const summaries = [...this.#overflow.entries()].map(([key, o]): MonitorAlert => ({
+      id: `identity-overflow:${this.source}:${this.from}:${this.to}:${key.replace('\n', ':')}`,
+      kind: 'identity',
+      rule: o.rule,
+      source: this.source,
+      message: `${o.count} more alerts of rule ${o.rule} in entries ${o.first}..${o.last} of ${this.source} (over ${MAX_HELD_ENTRY_ALERTS} in one round)`,
+      details: { count: o.count, first: o.first, last: o.last },
+    }));
+    return [...this.#alerts, ...summaries];
+  }
 }
 
 async function startAt(deps: FollowDeps, head: TreeHead): Promise<FollowResult> {
