@@ -1,4 +1,4 @@
-import { encoding, parsePemBlocks } from '@sigbox/core';
+import { bytesEqual, encoding, parsePemBlocks } from '@sigbox/core';
 import type { LogEntry, LogKind } from './log-entry.js';
 
 // Entries are attacker-chosen JSON: walk a bounded depth and never throw.
@@ -18,12 +18,8 @@ function pemCertificates(text: string): Uint8Array[] {
 /** A base64 string that decodes to a PEM certificate (Rekor v1: `publicKey.content`, dsse `verifier`, intoto `publicKey`). */
 function fromBase64Pem(value: string): Uint8Array[] {
   if (!value.startsWith(PEM_CERT_PREFIX_B64)) return [];
-  let text: string;
-  try {
-    text = encoding.fromUtf8(encoding.fromBase64(value));
-  } catch {
-    return [];
-  }
+  // Lenient decoding is enough: what is watched is only read, and the leaf hash covers the bytes as logged.
+  const text = Buffer.from(value, 'base64').toString('utf8');
   return text.startsWith(PEM_CERT_PREFIX) ? pemCertificates(text) : [];
 }
 
@@ -34,11 +30,8 @@ function walk(node: unknown, depth: number, out: Uint8Array[]): void {
       out.push(...fromBase64Pem(value));
     } else if (key === 'x509Certificate' && value !== null && typeof value === 'object' && typeof (value as { rawBytes?: unknown }).rawBytes === 'string') {
       // Rekor v2 (rekor-tiles protos): verifier.x509Certificate.rawBytes is the DER, base64.
-      try {
-        out.push(encoding.fromBase64((value as { rawBytes: string }).rawBytes));
-      } catch {
-        /* not base64: no certificate */
-      }
+      const der = Buffer.from((value as { rawBytes: string }).rawBytes, 'base64');
+      if (der.length > 0) out.push(new Uint8Array(der.buffer, der.byteOffset, der.length));
     } else {
       walk(value, depth + 1, out);
     }
@@ -83,11 +76,5 @@ function ctCertificates(entry: LogEntry): Uint8Array[] {
  */
 export function entryCertificates(kind: LogKind, entry: LogEntry): Uint8Array[] {
   const found = kind === 'ct' ? ctCertificates(entry) : rekorCertificates(entry.leaf);
-  const seen = new Set<string>();
-  return found.filter((der) => {
-    const key = encoding.toBase64(der);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return found.filter((der, i) => !found.slice(0, i).some((earlier) => bytesEqual(earlier, der)));
 }
