@@ -122,7 +122,7 @@ export const MONITOR_USAGE = `The monitor: sigbox monitor --log URL [flags]
     --webhook URL        POST each alert as JSON, retried with backoff until delivered, across restarts
     --state FILE         where the last verified head is kept (default ./${DEFAULT_MONITOR_STATE_FILE}; FILE.outbox
                          holds undelivered webhook alerts)
-    --database-url URL   keep state and outbox in PostgreSQL instead (migrations/0008_monitor.sql)
+    --database-url URL   keep state and outbox in PostgreSQL instead (migrations/0009_monitor.sql)
     --once               one round, then exit: 1 if it raised an alert, 0 if not (for CI)
     --from start|head    with no state yet: read the log from its first entry (default), or start at its
                          current head (tiles only; its signature and the tiles' rebuilt root are checked, the

@@ -39,7 +39,7 @@ export function createFileDocumentStore(file: string): DocumentStore {
   };
 }
 
-/** migrations/0008_monitor.sql. */
+/** migrations/0009_monitor.sql. */
 interface MonitorTables {
   monitor_documents: { name: string; document: string; updated_at: Date };
 }
