@@ -13,6 +13,12 @@ export interface ExportInput {
   readonly tuf?: { readonly mirror: string; readonly root: string };
   /** policy-controller TrustRoot: keys inline from trusted_root.json (default) or `remote` = the TUF mirror. */
   readonly trustRoot?: 'sigstore-keys' | 'remote';
+  /**
+   * Which image signatures count: cosign's legacy `.sig` tags (cosign v2, and v3 without bundles), cosign v3 bundles
+   * (OCI referrers), or either. Kyverno ClusterPolicy takes one (default `legacy`); policy-controller defaults to
+   * `any` (one authority per format); the others ignore it.
+   */
+  readonly signatureFormat?: 'legacy' | 'bundle' | 'any';
   /** metadata.name prefix of every emitted object, default `sigbox` (DNS-1123 label). */
   readonly name?: string;
   /** Export even when expectations must be dropped (they are still listed in `dropped`). */
@@ -24,7 +30,7 @@ export interface ExportFile {
   readonly path: string;
   readonly content: string;
   /** YAML documents, printed to stdout joined with `---`; other files need `--out`. */
-  readonly kind: 'yaml' | 'script' | 'json';
+  readonly kind: 'yaml' | 'script' | 'json' | 'cue';
 }
 
 export interface ExportResult {
