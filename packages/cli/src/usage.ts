@@ -9,7 +9,7 @@ import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_DB_TIMEOUTS, DEFAULT_ENTRY_CACHE_BYTE
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from './config.js';
 import { DEV_OVERRIDE_FLAG } from './dev-guard.js';
 
-export const USAGE = `Usage: sigbox up|ca|verify|policy [flags]
+export const USAGE = `Usage: sigbox up|init|rotate|ca|tuf|verify|policy|export [flags]
 
 Commands:
   up                     run the whole box (CA, logs and trust files as they are added) in one process
