@@ -64,12 +64,12 @@ function kyvernoPolicy(name: string, verifyImage: Record<string, unknown>): stri
 }
 
 /** Kyverno `type: Cosign`: cosign's legacy `.sig`/`.att` reader, trust from the policy, no TUF. */
-export function kyvernoCosign(input: DocumentInput): string {
+export function kyvernoCosign(input: DocumentInput, options: { trigger?: string } = {}): string {
   const keyless = {
     issuer: input.issuer,
     subject: input.subject,
     // Only the deprecated GitHub extensions 1.2-1.6 are nameable here (cosign pkg/cosign/certextensions.go).
-    additionalExtensions: { githubWorkflowRepository: 'myorg/app', githubWorkflowRef: 'refs/heads/main', githubWorkflowTrigger: 'push' },
+    additionalExtensions: { githubWorkflowRepository: 'myorg/app', githubWorkflowRef: 'refs/heads/main', githubWorkflowTrigger: options.trigger ?? 'push' },
     roots: caPem(input.trustedRoot),
     rekor: { url: input.url, pubkey: v1Logs(input.trustedRoot).map((t) => pem('PUBLIC KEY', t.publicKey.rawBytes)).join('') },
     ctlog: { pubkey: input.trustedRoot.ctlogs.map((t) => pem('PUBLIC KEY', t.publicKey.rawBytes)).join('') },
@@ -87,8 +87,10 @@ export function kyvernoCosign(input: DocumentInput): string {
 }
 
 /** Kyverno `type: SigstoreBundle`: bundle referrers, verified by sigstore-go against TUF_ROOT's trusted root. */
-export function kyvernoBundle(input: DocumentInput): string {
-  const keyless = { issuer: input.issuer, subject: input.subject, rekor: { url: input.url } };
+export function kyvernoBundle(input: DocumentInput, options: { trigger?: string } = {}): string {
+  // additionalExtensions only with `trigger`: this verifier never reads them (the suite shows it).
+  const extensions = options.trigger === undefined ? {} : { additionalExtensions: { githubWorkflowTrigger: options.trigger } };
+  const keyless = { issuer: input.issuer, subject: input.subject, ...extensions, rekor: { url: input.url } };
   return kyvernoPolicy('sigbox-bundle', {
     imageReferences: [input.imageGlob],
     type: 'SigstoreBundle',
@@ -103,8 +105,16 @@ export function kyvernoBundle(input: DocumentInput): string {
 
 export const TRUST_ROOT_NAME = 'sigbox';
 
-/** policy-controller TrustRoot with the keys inline (`sigstoreKeys`: PEM, base64 in YAML as Go's []byte). */
-export function policyControllerTrustRoot(input: DocumentInput): string {
+/** policy-controller TrustRoot `remote`: the box's TUF mirror and the ceremony's first root (base64). */
+export function policyControllerRemoteTrustRoot(mirror: string, root: string): string {
+  return stringify({ apiVersion: 'policy.sigstore.dev/v1alpha1', kind: 'TrustRoot', metadata: { name: TRUST_ROOT_NAME }, spec: { remote: { mirror, root: b64(root) } } });
+}
+
+/**
+ * policy-controller TrustRoot with the keys inline (`sigstoreKeys`: PEM, base64 in YAML as Go's []byte); `allLogs`
+ * keeps the Rekor v2 log's Ed25519 key too (what the suite shows breaks the legacy path).
+ */
+export function policyControllerTrustRoot(input: DocumentInput, options: { allLogs?: boolean } = {}): string {
   const ca = (c: TrustedRoot['certificateAuthorities'][number], fallback: string) => ({
     subject: { organization: c.subject?.organization ?? 'sigbox', commonName: c.subject?.commonName ?? fallback },
     uri: c.uri,
@@ -118,7 +128,7 @@ export function policyControllerTrustRoot(input: DocumentInput): string {
     spec: {
       sigstoreKeys: {
         certificateAuthorities: input.trustedRoot.certificateAuthorities.map((c) => ca(c, 'fulcio')),
-        tLogs: v1Logs(input.trustedRoot).map(log),
+        tLogs: (options.allLogs === true ? input.trustedRoot.tlogs : v1Logs(input.trustedRoot)).map(log),
         ctLogs: input.trustedRoot.ctlogs.map(log),
         timestampAuthorities: (input.trustedRoot.timestampAuthorities ?? []).map((c) => ca(c, 'tsa')),
       },
@@ -132,8 +142,8 @@ export function policyControllerTrustRoot(input: DocumentInput): string {
  * controller's TUF (`--tuf-mirror`/`--tuf-root`, the tester's TUF_ROOT): with a TrustRoot the tester v0.14.0 cannot
  * verify any bundle (test/go/INTEGRATORS.md).
  */
-export function policyControllerCip(input: DocumentInput, format: 'legacy' | 'bundle'): string {
-  const trustRootRef = format === 'legacy' ? { trustRootRef: TRUST_ROOT_NAME } : {};
+export function policyControllerCip(input: DocumentInput, format: 'legacy' | 'bundle', options: { trustRootRef?: boolean } = {}): string {
+  const trustRootRef = (options.trustRootRef ?? format === 'legacy') ? { trustRootRef: TRUST_ROOT_NAME } : {};
   return stringify({
     apiVersion: 'policy.sigstore.dev/v1alpha1',
     kind: 'ClusterImagePolicy',

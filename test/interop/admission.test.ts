@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdmissionFixture, BUILD_TYPE, IMAGE_ORG, type ImageName, SLSA_V02, startAdmissionFixture } from './admission-fixture.js';
 import { SUBJECTS } from './admission-identities.js';
 import {
-  type DocumentInput, type TrustedRoot, cosignArgs, cuePolicy, fluxIdentity, kyvernoBundle, kyvernoCosign, policyControllerCip, policyControllerTrustRoot,
+  type DocumentInput, type TrustedRoot, cosignArgs, cuePolicy, fluxIdentity, kyvernoBundle, kyvernoCosign, policyControllerCip, policyControllerRemoteTrustRoot, policyControllerTrustRoot,
 } from './admission-documents.js';
 
 const HAS_POSTGRES = requirePostgres('interop/admission.test.ts');
@@ -99,9 +99,15 @@ describe.skipIf(!READY)('admission: Kyverno, policy-controller, cosign and Flux 
     };
     await writeFile(file('kyverno-cosign.yaml'), kyvernoCosign(input));
     await writeFile(file('kyverno-bundle.yaml'), kyvernoBundle(input));
+    await writeFile(file('kyverno-cosign-dispatch.yaml'), kyvernoCosign(input, { trigger: 'workflow_dispatch' }));
+    await writeFile(file('kyverno-bundle-dispatch.yaml'), kyvernoBundle(input, { trigger: 'workflow_dispatch' }));
     await writeFile(file('trustroot.yaml'), policyControllerTrustRoot(input));
     await writeFile(file('cip-legacy.yaml'), policyControllerCip(input, 'legacy'));
     await writeFile(file('cip-bundle.yaml'), policyControllerCip(input, 'bundle'));
+    // What the tools refuse, so no export may write it (the trap tests below).
+    await writeFile(file('trustroot-all-logs.yaml'), policyControllerTrustRoot(input, { allLogs: true }));
+    await writeFile(file('trustroot-remote.yaml'), policyControllerRemoteTrustRoot(`${stack.url}/tuf`, await readFile(fixture.tufRoot1, 'utf8')));
+    await writeFile(file('cip-bundle-trustroot.yaml'), policyControllerCip(input, 'bundle', { trustRootRef: true }));
     await writeFile(file('provenance.cue'), cuePolicy(input));
     // Flux's Secret holds the instance's trusted_root.json as it is.
     await cp(stack.trustFile('trusted_root.json'), file('flux-trusted_root.json'));
@@ -171,6 +177,10 @@ describe.skipIf(!READY)('admission: Kyverno, policy-controller, cosign and Flux 
       }, (image) => apply('kyverno-cosign.yaml', image, false));
     }, TABLE_TIMEOUT_MS);
 
+    it('type: Cosign enforces additionalExtensions (GitHub 1.2-1.6 only): the accepted image fails a policy wanting another trigger', async () => {
+      await expectTable('kyverno-cosign-extension', { 'v2-accepted': /extension mismatch: expected workflow_dispatch for key githubWorkflowTrigger, received push/ }, (image) => apply('kyverno-cosign-dispatch.yaml', image, false));
+    }, TABLE_TIMEOUT_MS);
+
     it('type: SigstoreBundle verifies cosign v3 bundles in the Rekor v1 and v2 logs through the box\'s TUF mirror: accepted+attested passes; the rest fail', async () => {
       const noSignature = /keyless: sigstore bundle verification failed: no matching signatures found/;
       await expectTable('kyverno-bundle', {
@@ -183,6 +193,13 @@ describe.skipIf(!READY)('admission: Kyverno, policy-controller, cosign and Flux 
         unsigned: noSignature,
         'v2-accepted': noSignature, // legacy .sig tags: this verifier reads only bundle referrers
       }, (image) => apply('kyverno-bundle.yaml', image, true));
+    }, TABLE_TIMEOUT_MS);
+
+    it('type: SigstoreBundle IGNORES additionalExtensions: a policy wanting another trigger still passes the accepted image (an export must count them as dropped)', async () => {
+      // pkg/image/verifiers/cpol/cosign/sigstore.go buildPolicy: only issuer/subject (exact or RegExp) reach
+      // sigstore-go's certificate identity; `type: Cosign` matches subject, issuer and extensions as wildcards
+      // (`*`, `?`: cosign.go matchCertificateData/matchExtensions), this type exactly.
+      await expectTable('kyverno-bundle-extension', { 'v3-accepted': 'pass' }, (image) => apply('kyverno-bundle-dispatch.yaml', image, true));
     }, TABLE_TIMEOUT_MS);
 
     it('type: SigstoreBundle with an unseeded TUF_ROOT fails: its trust really came from the mirror (else the embedded public-good root)', async () => {
@@ -213,6 +230,25 @@ describe.skipIf(!READY)('admission: Kyverno, policy-controller, cosign and Flux 
         'v3r2-accepted': /no valid bundles exist in registry/, // sigstore-go v0.7.2 reads no Rekor v2 entry
         'v2-accepted': /no valid bundles exist in registry/,
       }, (image) => tester('cip-bundle.yaml', image, undefined, true));
+    }, TABLE_TIMEOUT_MS);
+  });
+
+  describe("policy-controller's tester v0.14.0: the TrustRoots it refuses, which an export must not write", () => {
+    const tester = (cip: string, image: ImageName, trustRoot: string) => run(TESTER, ['-policy', file(cip), '-trustroot', file(trustRoot), '-image', fixture.refs[image]]);
+
+    it('a TrustRoot listing the Rekor v2 log (Ed25519) breaks the legacy path, even for an accepted image: validator.go wants ECDSA log keys', async () => {
+      await expectTable('tester-trap-ed25519', { 'v2-accepted': /getting Rekor public keys: .*public key 1 is not ecdsa\.PublicKey/ }, (image) => tester('cip-legacy.yaml', image, 'trustroot-all-logs.yaml'));
+    }, TABLE_TIMEOUT_MS);
+
+    it('bundle format with a trustRootRef fails for an accepted image: sigstoreKeys gives log IDs as hex text, remote (in the tester) a root without media type', async () => {
+      // pkg/apis/config/sigstore_keys.go ConvertTransparencyLogInstance: `LogId.KeyId: []byte(logID)` with logID the
+      // hex string of cosign.GetTransparencyLogID, so sigstore-go (keyed by hex(KeyId)) finds no log for any entry.
+      await expectTable('tester-trap-bundle-keys', { 'v3-accepted': /failed to verify log inclusion: not enough verified log entries from transparency log/ }, (image) => tester('cip-bundle-trustroot.yaml', image, 'trustroot.yaml'));
+      // cmd/tester/trustroot.go passes "" as trustedRootTarget, so the legacy targets' custom metadata is read and
+      // the resulting root has no mediaType (the controller's reconciler reads trusted_root.json instead).
+      await expectTable('tester-trap-bundle-remote', { 'v3-accepted': /failed to create trusted root from protobuf: unsupported TrustedRoot media type/ }, (image) => tester('cip-bundle-trustroot.yaml', image, 'trustroot-remote.yaml'));
+      // The same remote TrustRoot serves the legacy path: its keys come from those legacy targets.
+      await expectTable('tester-remote-legacy', { 'v2-accepted': 'pass', 'v2-other': /none of the expected identities matched/ }, (image) => tester('cip-legacy.yaml', image, 'trustroot-remote.yaml'));
     }, TABLE_TIMEOUT_MS);
   });
 
