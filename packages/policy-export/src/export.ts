@@ -38,6 +38,9 @@ export function exportPolicy(target: ExportTarget, input: ExportInput): ExportRe
   const trust = readTrustMaterial(input.trustedRoot);
   const ctx: ExportContext = { input, trust, rules: input.policy.rules.map(ruleIdentity), name, dropped: [], warnings: [] };
   for (const r of ctx.rules) ctx.dropped.push(...r.dropped);
+  if (trust.retiredCas > 0 && target !== 'flux' && target !== 'cosign') {
+    ctx.warnings.push(`${trust.retiredCas} retired certificate authorit${trust.retiredCas === 1 ? 'y' : 'ies'} of trusted_root.json left out (the target keeps no validity windows): signatures under them no longer verify`);
+  }
   if (!ctx.rules.some((r) => !r.acceptsNothing && (r.rule.scope === undefined || r.rule.scope.images !== undefined))) {
     throw new ExportError('INVALID_INPUT', `no rule of the policy applies to images: nothing to export for ${target}`);
   }

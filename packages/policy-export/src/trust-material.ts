@@ -7,8 +7,13 @@ import { ExportError } from './error.js';
  */
 export interface TrustMaterial {
   readonly json: unknown;
-  /** Every certificate of every CA chain, leaf-most first per chain: Kyverno `roots` takes them as one pool. */
+  /**
+   * Every certificate of every CURRENT CA chain (no `validFor.end`), leaf-most first per chain: Kyverno `roots` takes
+   * them as one pool without validity windows, so a retired CA would otherwise be trusted for new certificates.
+   */
   readonly caPem: string;
+  /** How many CAs were left out of `caPem` as retired. */
+  readonly retiredCas: number;
   readonly certificateAuthorities: readonly Authority[];
   readonly timestampAuthorities: readonly Authority[];
   readonly tlogs: readonly LogKey[];
@@ -84,14 +89,15 @@ export function readTrustMaterial(json: unknown): TrustMaterial {
     bad('mediaType is not application/vnd.dev.sigstore.trustedroot+json');
   }
   const certificateAuthorities = arr(root.certificateAuthorities, 'certificateAuthorities').map((c, i) => authority(c, `certificateAuthorities[${i}]`));
-  if (certificateAuthorities.length === 0) bad('no certificateAuthorities: keyless verification needs the CA');
+  if (!certificateAuthorities.some((c) => !c.ended)) bad('no current certificateAuthority: keyless verification needs the CA');
   const tlogs = arr(root.tlogs, 'tlogs').map((t, i) => logKey(t, `tlogs[${i}]`));
   const ctlogs = arr(root.ctlogs, 'ctlogs').map((t, i) => logKey(t, `ctlogs[${i}]`));
   const timestampAuthorities = arr(root.timestampAuthorities, 'timestampAuthorities').map((c, i) => authority(c, `timestampAuthorities[${i}]`));
   const current = (logs: readonly LogKey[]): LogKey | undefined => logs.find((l) => l.v1 && !l.ended) ?? logs.find((l) => l.v1);
   return {
     json,
-    caPem: certificateAuthorities.map((c) => c.chainPem).join(''),
+    caPem: certificateAuthorities.filter((c) => !c.ended).map((c) => c.chainPem).join(''),
+    retiredCas: certificateAuthorities.filter((c) => c.ended).length,
     certificateAuthorities,
     timestampAuthorities,
     tlogs,
