@@ -53,8 +53,8 @@ function cueValue(m: Matcher, rule: Rule, path: string): string {
 }
 
 /**
- * CEL over the payload Kyverno's ImageValidatingPolicy `extractPayload(image, attestations.NAME)` returns (the
- * in-toto predicate). `matches` is RE2 in CEL (cel-spec: RE2 syntax); an `in` test guards each step, and `&&`
+ * CEL over `payload`, the predicate: Kyverno's ImageValidatingPolicy `extractPayload(image, attestations.NAME)`
+ * returns the in-toto statement, so callers pass its `["predicate"]`. `matches` is RE2 in CEL (cel-spec: RE2 syntax); an `in` test guards each step, and `&&`
  * absorbs errors when one side is false, so a missing key fails the condition instead of erroring.
  */
 export function celConditions(rule: Rule, att: AttestationRequirement, payload: string): string[] {

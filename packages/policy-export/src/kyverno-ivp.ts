@@ -52,7 +52,9 @@ export function exportKyvernoIvp(ctx: ExportContext): ExportFile[] {
       if (r.attestation === undefined) return signed;
       const att = `attestations[${JSON.stringify(`${name}-attestation`)}]`;
       const parts = [signed, `verifyAttestationSignatures(image, ${att}, [attestors[${JSON.stringify(name)}]]) > 0`];
-      parts.push(...celConditions(r.rule, r.attestation, `extractPayload(image, ${att})`));
+      // extractPayload returns the whole in-toto statement (cosign pkg/policy AttestationToPayloadJSON marshals the
+      // statement; kyverno sdk imagedataloader GetPayload returns it as stored): the predicate is under `predicate`.
+      parts.push(...celConditions(r.rule, r.attestation, `extractPayload(image, ${att})["predicate"]`));
       return `(${parts.join(' && ')})`;
     });
     return {

@@ -20,11 +20,23 @@ const HASH: Record<string, string> = { SHA2_256: 'sha-256', SHA2_384: 'sha-384',
  * Authorities of one CIP are OR-ed (pkg/webhook/validator.go ValidatePolicy: one matching authority passes), CIPs
  * matching one image are AND-ed, hence the grouping. Each authority has the `ctlog` stanza: without it
  * rekorClientAndKeysFromAuthority returns no keys and the tlog is silently ignored (test/go/INTEGRATORS.md).
+ *
+ * A `bundle` authority names no TrustRoot when the TrustRoot is `sigstoreKeys`: v0.14.0 converts those keys with
+ * `LogId.KeyId = []byte(hex string)` (pkg/apis/config/sigstore_keys.go ConvertTransparencyLogInstance, logID from
+ * cosign.GetTransparencyLogID), while sigstore-go looks logs up by hex(KeyId), so no bundle's log entry ever
+ * verifies ("not enough verified log entries from transparency log: 0 < 1", test/interop/admission.test.ts). Without
+ * `trustRootRef` the bundle path takes sigstore-go's trusted root from the controller's TUF client
+ * (pkg/tuf/repo.go GetTrustedRoot → sigstore/sigstore tuf.NewFromEnv), seeded by its `--tuf-mirror`/`--tuf-root`
+ * flags with this box's mirror.
  */
 export function exportPolicyController(ctx: ExportContext): ExportFile[] {
   const trustRootName = `${ctx.name}-trust-root`;
   const format = ctx.input.signatureFormat ?? 'any';
   const formats = format === 'any' ? (['legacy', 'bundle'] as const) : ([format] as const);
+  const remote = (ctx.input.trustRoot ?? 'sigstore-keys') === 'remote';
+  if (formats.includes('bundle') && !remote) {
+    ctx.warnings.push('policy-controller bundle authorities take their trust from the controller\'s TUF (--tuf-mirror <this box>/tuf --tuf-root 1.root.json): v0.14.0 cannot verify bundles against a sigstoreKeys TrustRoot');
+  }
 
   const authorities = (r: RuleIdentity) => {
     for (const e of r.extensions) ctx.dropped.push(`${ruleLabel(r.rule)}: ${e.field} ${describeList(e.match)} (policy-controller identities take issuer and subject only)`);
@@ -32,10 +44,11 @@ export function exportPolicyController(ctx: ExportContext): ExportFile[] {
     if (att !== undefined) {
       ctx.warnings.push(`${ruleLabel(r.rule)}: policy-controller checks the attestation signed by the rule's identity in place of a separate image signature (an authority with attestations verifies only those)`);
     }
+    const trustFor = (f: 'legacy' | 'bundle') => (f === 'bundle' && !remote ? {} : { trustRootRef: trustRootName });
     return formats.map((f) => ({
       name: formats.length === 1 ? r.rule.name : `${r.rule.name}-${f}`,
-      keyless: { url: ctx.input.rekorUrl, identities: [identityFields(r, () => true)], trustRootRef: trustRootName },
-      ctlog: { url: ctx.input.rekorUrl, trustRootRef: trustRootName },
+      keyless: { url: ctx.input.rekorUrl, identities: [identityFields(r, () => true)], ...trustFor(f) },
+      ctlog: { url: ctx.input.rekorUrl, ...trustFor(f) },
       ...(f === 'bundle' ? { signatureFormat: 'bundle' } : {}),
       ...(att === undefined
         ? {}
