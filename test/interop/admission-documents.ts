@@ -1,8 +1,7 @@
 /**
- * The admission configuration for each integrator, written by hand from the accepted-identities policy and the
- * box's trusted_root.json: what the real tools were found to accept (Kyverno CLI v1.19.1, policy-controller's tester
- * v0.14.0, cosign v3.1.3). The suite runs the same verdicts on these and on `@sigbox/policy-export`'s output, so a
- * difference between the two is the export's, not the tools'.
+ * Admission documents written by hand from the suite's policy and the box's trusted_root.json, for the suite's
+ * "trap" tests: variants the real tools refuse or misread (so no export may write them), each shown beside the
+ * equivalent that works. The verdict tables themselves run on `@sigbox/policy-export`'s output.
  *
  * Lessons encoded here, each checked by the suite or read in the tool's source (test/go/INTEGRATORS.md):
  * - Kyverno: one `verifyImages` entry reads ONE signature format (`type: Cosign`: legacy `.sig`/`.att` tags;
@@ -43,11 +42,6 @@ const b64 = (text: string) => Buffer.from(text).toString('base64');
 /** The Rekor v1 logs: ECDSA keys (the v2 log's is Ed25519, which the legacy verifiers cannot use). */
 const v1Logs = (root: TrustedRoot) => root.tlogs.filter((t) => t.publicKey.keyDetails !== 'PKIX_ED25519');
 const caPem = (root: TrustedRoot) => root.certificateAuthorities.flatMap((ca) => ca.certChain.certificates.map((c) => pem('CERTIFICATE', c.rawBytes))).join('');
-
-/** Anchored Go RE2 for an exact value (RE2 and ECMAScript agree on these escapes). */
-export function exactRegExp(value: string): string {
-  return `^${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
-}
 
 function kyvernoPolicy(name: string, verifyImage: Record<string, unknown>): string {
   return stringify({
@@ -168,15 +162,4 @@ export function policyControllerCip(input: DocumentInput, format: 'legacy' | 'bu
 /** The attestation's condition as CUE, for policy-controller and `cosign verify-attestation --policy`. */
 export function cuePolicy(input: DocumentInput): string {
   return `predicateType: ${JSON.stringify(input.predicateType)}\npredicate: buildType: ${JSON.stringify(input.buildType)}\n`;
-}
-
-/** The cosign (v3) arguments of a pipeline step, after `--trusted-root FILE`: signature, then attestation. */
-export function cosignArgs(input: DocumentInput, policyFile: string): { verify: string[]; verifyAttestation: string[] } {
-  const identity = ['--certificate-identity', input.subject, '--certificate-oidc-issuer', input.issuer];
-  return { verify: ['verify', ...identity], verifyAttestation: ['verify-attestation', ...identity, '--type', 'slsaprovenance', '--policy', policyFile] };
-}
-
-/** Flux `OCIRepository.spec.verify.matchOIDCIdentity`: regexes only, and no attestation (Flux checks signatures). */
-export function fluxIdentity(input: DocumentInput): { issuer: string; subject: string } {
-  return { issuer: exactRegExp(input.issuer), subject: exactRegExp(input.subject) };
 }

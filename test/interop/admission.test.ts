@@ -1,31 +1,36 @@
-// Interop, issue 17: the accepted-identities policy enforced by the REAL integrators against `sigbox up` (PostgreSQL,
-// `sigbox init` keys, the testkit OIDC issuer as a GitHub Actions issuer) and images in a real registry, signed by the
-// real cosign (admission-fixture.ts: cosign v2 legacy `.sig`/`.att` in the v1 log, cosign v3 bundles in the v1 log,
-// cosign v3 bundles in the Rekor v2 log; each accepted+attested, accepted without the attestation, another ref's
-// workflow; and one unsigned image). The verdicts, per integrator:
-//   - Kyverno CLI v1.19.1 `kyverno apply <ClusterPolicy> --resource pod.yaml --registry`: `type: Cosign` (legacy
-//     signatures, trust from the policy, no TUF) and `type: SigstoreBundle` (bundles, Rekor v1 AND v2, trust only
-//     from a TUF_ROOT seeded from the box's mirror with tuf-seed);
-//   - policy-controller's tester v0.14.0: a `sigstoreKeys` TrustRoot + legacy ClusterImagePolicy, and
-//     `signatureFormat: bundle` with trust from the seeded TUF_ROOT (Rekor v1 only);
-//   - the pipeline's `cosign verify` / `verify-attestation` (cosign v3.1.3, --trusted-root): every format;
-//   - Flux: its verifier is sigstore-go with the Secret's trusted_root.json and matchOIDCIdentity regexes, checked
-//     with cosign v3 `verify --trusted-root … --certificate-identity-regexp … --certificate-oidc-issuer-regexp …`.
-// Which document accepts which signature format (the `refused` rows below show the rest):
-//   Kyverno Cosign: cosign v2 `.sig` only | Kyverno SigstoreBundle: cosign v3 bundles, Rekor v1 and v2 |
-//   policy-controller legacy: `.sig` only | policy-controller bundle: v3 bundles in the Rekor v1 log only |
-//   cosign v3 lines: all three | Flux (cosign v3 + trusted root): v3 bundles, Rekor v1 and v2 (attestations not
-//   required: matchOIDCIdentity cannot say so).
-// PostgreSQL pass only (one box, heavy); under CI=true a missing tool fails instead of skipping.
+// Interop, issue 17: the accepted-identities policy, exported by @sigbox/policy-export, enforced by the REAL
+// integrators against `sigbox up` (PostgreSQL, `sigbox init` keys, the testkit OIDC issuer as a GitHub Actions
+// issuer) and images in a real registry signed by the real cosign (admission-fixture.ts: cosign v2 legacy `.sig`/`.att`
+// in the v1 log, cosign v3 bundles in the v1 log, cosign v3 bundles in the Rekor v2 log; each accepted+attested,
+// accepted without the attestation, another ref's workflow; and one unsigned image). The verdicts, per export:
+//   - `kyverno` (ClusterPolicy) with `kyverno apply … --registry` (Kyverno CLI v1.19.1): `signatureFormat: legacy`
+//     (`type: Cosign`: trust from the policy, no TUF) and `bundle` (`type: SigstoreBundle`: trust only from a
+//     TUF_ROOT seeded from the box's mirror with tuf-seed, as the controller's --tufMirror/--tufRoot do);
+//   - `kyverno-ivp` (ImageValidatingPolicy; trust from its own trustedRoot/tuf stanzas);
+//   - `policy-controller` with its tester v0.14.0: legacy on a sigstoreKeys or a remote TrustRoot, and the default
+//     (both formats) with bundles trusted through the controller's TUF (the tester's TUF_ROOT, seeded);
+//   - `cosign`: the exported verify.sh with cosign v3.1.3;
+//   - `flux`: no Flux runs here; its verifier is sigstore-go with the Secret's trusted_root.json and the
+//     matchOIDCIdentity regexes, checked with cosign v3 `verify --trusted-root … --certificate-*-regexp …`.
+// Which export accepts which signature format (the refusals in the tables show the rest):
+//   kyverno legacy: cosign v2 `.sig` only | kyverno bundle: cosign v3 bundles, Rekor v1 and v2 | kyverno-ivp: all
+//   three | policy-controller legacy: `.sig` only | policy-controller default: `.sig`, and v3 bundles in the Rekor
+//   v1 log (sigstore-go v0.7.2 reads no Rekor v2 entry) | cosign verify.sh (cosign v3): all three | flux: v3
+//   bundles, Rekor v1 and v2, attestation not required (matchOIDCIdentity cannot say so: the export lists it as
+//   dropped).
+// Beside the tables, "traps": hand-written variants (admission-documents.ts) the tools refuse or misread, so no export
+// may write them. PostgreSQL pass only (one box, heavy); under CI=true a missing tool fails instead of skipping.
 import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parsePolicy } from '@sigbox/policy';
 import { type ToolResult, findTool, requirePostgres, runTool } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { type AdmissionFixture, BUILD_TYPE, IMAGE_ORG, type ImageName, SLSA_V02, startAdmissionFixture } from './admission-fixture.js';
+import { type ExportName, type WrittenExport, writeExports } from './admission-exports.js';
 import { SUBJECTS } from './admission-identities.js';
 import {
-  type DocumentInput, type TrustedRoot, cosignArgs, cuePolicy, fluxIdentity, kyvernoBundle, kyvernoCosign, policyControllerCip, policyControllerRemoteTrustRoot, policyControllerTrustRoot,
+  type DocumentInput, type TrustedRoot, kyvernoBundle, kyvernoCosign, policyControllerCip, policyControllerRemoteTrustRoot, policyControllerTrustRoot,
 } from './admission-documents.js';
 
 const HAS_POSTGRES = requirePostgres('interop/admission.test.ts');
@@ -40,19 +45,25 @@ const DOCKER_REGISTRY = HAS_POSTGRES ? findTool({ command: 'docker-registry', wh
 const SKOPEO = HAS_POSTGRES ? findTool({ command: 'skopeo', why: `pushes the test images: apt-get install skopeo; ${WHY}` }) : undefined;
 const READY = [KYVERNO, TUF_SEED, TESTER, COSIGN_V3, COSIGN_V2, DOCKER_REGISTRY, SKOPEO].every((t) => t !== undefined);
 
-/** The whole suite: box, registry, ten images signed, then every integrator's table. */
-const SUITE_TIMEOUT_MS = 240_000;
+/** The whole set-up: box, registry, ten images signed, the exports written. */
+const SETUP_TIMEOUT_MS = 240_000;
 const TABLE_TIMEOUT_MS = 120_000;
 
-/** `pass`, or the failure the tool must report (a pattern of its output): a refusal for the wrong reason fails too. */
+/** `pass`, or the refusal the tool must report (a pattern of its output): a refusal for the wrong reason fails too. */
 type Expected = 'pass' | RegExp;
 type Table = Partial<Record<ImageName, Expected>>;
 
-describe.skipIf(!READY)('admission: Kyverno, policy-controller, cosign and Flux enforce the accepted-identities policy', () => {
+const ACCEPTED_SUBJECT = /https:\/\/github\.com\/myorg\/app\/\.github\/workflows\/release\.yml@refs\/heads\/main/;
+/** The expectation fields an export reports as dropped: `rule NAME (line N): FIELD …`. */
+const droppedFields = (written: WrittenExport) => written.result.dropped.map((d) => /\): (\w+) /.exec(d)?.[1]);
+const IDENTITY_ONLY = ['sourceRepositoryURI', 'sourceRepositoryRef', 'buildTrigger', 'runnerEnvironment'];
+
+describe.skipIf(!READY)('admission: the exported policy enforced by Kyverno, policy-controller, cosign and Flux (through cosign)', () => {
   let fixture: AdmissionFixture;
   let dir: string;
   let input: DocumentInput;
   let seededTuf: string;
+  let exports: Record<ExportName, WrittenExport>;
   const timings: Record<string, number> = {};
   const file = (name: string) => path.join(dir, name);
 
@@ -63,7 +74,7 @@ describe.skipIf(!READY)('admission: Kyverno, policy-controller, cosign and Flux 
     const { stack, idp, registry } = fixture;
     dir = path.join(stack.dir, 'admission');
     await mkdir(dir);
-    // The policy every document is made from: parsed (and so checked) by @sigbox/policy.
+    // The policy every document is made from, as a user writes it.
     const policyText = [
       'apiVersion: policy.sigbox.dev/v1alpha1',
       'kind: AcceptedIdentities',
@@ -85,11 +96,29 @@ describe.skipIf(!READY)('admission: Kyverno, policy-controller, cosign and Flux 
       `      images: ${registry.host}/${IMAGE_ORG}/**`,
       '',
     ].join('\n');
-    await writeFile(file('policy.yaml'), policyText);
-    const policy = parsePolicy(policyText);
-    expect(policy.rules.map((r) => r.name)).toEqual(['myorg-app-release']);
+    const trustedRootText = await readFile(stack.trustFile('trusted_root.json'), 'utf8');
+    const tufRoot1 = await readFile(fixture.tufRoot1, 'utf8');
+    exports = await writeExports({
+      policy: parsePolicy(policyText),
+      trustedRoot: JSON.parse(trustedRootText),
+      rekorUrl: stack.url,
+      tuf: { mirror: `${stack.url}/tuf`, root: tufRoot1 },
+    }, path.join(dir, 'exports'));
+    // The tester takes the TrustRoot and the ClusterImagePolicy as two files; kubectl takes the export's one.
+    for (const name of ['policy-controller', 'policy-controller-legacy', 'policy-controller-remote'] as const) {
+      const docs = parseAllDocuments(await readFile(exports[name].file('policy-controller.yaml'), 'utf8'));
+      expect(docs.map((d) => d.get('kind'))).toEqual(['TrustRoot', 'ClusterImagePolicy']);
+      await writeFile(exports[name].file('trustroot.yaml'), String(docs[0]));
+      await writeFile(exports[name].file('cip.yaml'), String(docs[1]));
+    }
+    // Flux's Secret and verify stanza, for cosign.
+    const [secret, repository] = parseAllDocuments(await readFile(exports.flux.file('flux.yaml'), 'utf8')).map((d) => d.toJS() as Record<string, any>);
+    await writeFile(exports.flux.file('trusted_root.json'), secret?.stringData['trusted_root.json']);
+    await writeFile(exports.flux.file('identity.json'), JSON.stringify(repository?.spec.verify.matchOIDCIdentity));
+
+    // The traps' hand-written documents.
     input = {
-      trustedRoot: JSON.parse(await readFile(stack.trustFile('trusted_root.json'), 'utf8')) as TrustedRoot,
+      trustedRoot: JSON.parse(trustedRootText) as TrustedRoot,
       url: stack.url,
       issuer: idp.url,
       subject: SUBJECTS.accepted,
@@ -97,20 +126,14 @@ describe.skipIf(!READY)('admission: Kyverno, policy-controller, cosign and Flux 
       predicateType: SLSA_V02,
       buildType: BUILD_TYPE,
     };
-    await writeFile(file('kyverno-cosign.yaml'), kyvernoCosign(input));
-    await writeFile(file('kyverno-bundle.yaml'), kyvernoBundle(input));
     await writeFile(file('kyverno-cosign-dispatch.yaml'), kyvernoCosign(input, { trigger: 'workflow_dispatch' }));
     await writeFile(file('kyverno-bundle-dispatch.yaml'), kyvernoBundle(input, { trigger: 'workflow_dispatch' }));
     await writeFile(file('trustroot.yaml'), policyControllerTrustRoot(input));
-    await writeFile(file('cip-legacy.yaml'), policyControllerCip(input, 'legacy'));
-    await writeFile(file('cip-bundle.yaml'), policyControllerCip(input, 'bundle'));
-    // What the tools refuse, so no export may write it (the trap tests below).
     await writeFile(file('trustroot-all-logs.yaml'), policyControllerTrustRoot(input, { allLogs: true }));
-    await writeFile(file('trustroot-remote.yaml'), policyControllerRemoteTrustRoot(`${stack.url}/tuf`, await readFile(fixture.tufRoot1, 'utf8')));
+    await writeFile(file('trustroot-remote.yaml'), policyControllerRemoteTrustRoot(`${stack.url}/tuf`, tufRoot1));
+    await writeFile(file('cip-legacy.yaml'), policyControllerCip(input, 'legacy'));
     await writeFile(file('cip-bundle-trustroot.yaml'), policyControllerCip(input, 'bundle', { trustRootRef: true }));
-    await writeFile(file('provenance.cue'), cuePolicy(input));
-    // Flux's Secret holds the instance's trusted_root.json as it is.
-    await cp(stack.trustFile('trusted_root.json'), file('flux-trusted_root.json'));
+
     // What the Kyverno controller's --tufMirror/--tufRoot and policy-controller's --tuf-mirror/--tuf-root do:
     // sigstore/sigstore pkg/tuf Initialize(mirror, 1.root.json) into TUF_ROOT.
     seededTuf = file('tuf-seeded');
@@ -118,7 +141,7 @@ describe.skipIf(!READY)('admission: Kyverno, policy-controller, cosign and Flux 
     const seeded = await runTool(TUF_SEED as string, ['-mirror', `${stack.url}/tuf`, '-root', fixture.tufRoot1], { env: { PATH: process.env.PATH, HOME: stack.home, TUF_ROOT: seededTuf } });
     expect(seeded, seeded.stderr).toMatchObject({ code: 0 });
     timings.ready = Math.round(performance.now() - started);
-  }, SUITE_TIMEOUT_MS);
+  }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     const code = await fixture?.close();
@@ -128,7 +151,7 @@ describe.skipIf(!READY)('admission: Kyverno, policy-controller, cosign and Flux 
 
   /**
    * A fresh TUF_ROOT per call: a copy of the seeded one, or empty. go-tuf v0 keeps tuf.db in LevelDB, which one
-   * process at a time may open, and the tools run in parallel.
+   * process at a time may open, and the tools run in parallel (an IVP's `tuf` stanza writes it too).
    */
   async function tufRoot(seeded: boolean): Promise<string> {
     const root = await mkdtemp(path.join(dir, 'tuf-'));
@@ -137,8 +160,8 @@ describe.skipIf(!READY)('admission: Kyverno, policy-controller, cosign and Flux 
   }
 
   /** A tool in the box's clean client environment (no SIGSTORE_/TUF_/COSIGN_ of ours), with its own TUF_ROOT. */
-  async function run(binary: string | undefined, args: string[], seeded = false): Promise<ToolResult> {
-    return fixture.stack.runClient(binary as string, args, { TUF_ROOT: await tufRoot(seeded) });
+  async function run(binary: string | undefined, args: string[], seeded = false, env: Record<string, string> = {}): Promise<ToolResult> {
+    return fixture.stack.runClient(binary as string, args, { TUF_ROOT: await tufRoot(seeded), ...env });
   }
 
   /** A Pod naming the image by digest, as admission sees it. */
@@ -164,24 +187,29 @@ describe.skipIf(!READY)('admission: Kyverno, policy-controller, cosign and Flux 
     expect(actual, name).toEqual(Object.fromEntries(entries.map(([image, expected]) => [image, shown(expected)])));
   }
 
-  describe('Kyverno CLI v1.19.1: kyverno apply <ClusterPolicy> --resource pod.yaml --registry', () => {
-    const apply = async (policy: string, image: ImageName, seeded: boolean) => run(KYVERNO, ['apply', file(policy), '--resource', await pod(image), '--registry'], seeded);
+  it('each export says which of the policy\'s expectations its target cannot check (the export is wider there)', () => {
+    expect(droppedFields(exports['kyverno-legacy'])).toEqual(['runnerEnvironment']); // 1.2-1.6 carry the rest
+    expect(droppedFields(exports.cosign)).toEqual(['runnerEnvironment']);
+    for (const name of ['kyverno-bundle', 'kyverno-ivp', 'policy-controller', 'policy-controller-legacy', 'policy-controller-remote'] as const) {
+      expect(droppedFields(exports[name]), name).toEqual(IDENTITY_ONLY);
+    }
+    expect(droppedFields(exports.flux)).toEqual([...IDENTITY_ONLY, 'attestation']);
+  });
 
-    it('type: Cosign reads the legacy .sig/.att tags with the policy\'s roots and keys (no TUF): accepted+attested passes; other ref, no attestation, unsigned and bundles fail', async () => {
-      await expectTable('kyverno-cosign', {
+  describe('Kyverno CLI v1.19.1: kyverno apply <export> --resource pod.yaml --registry', () => {
+    const apply = async (policy: string, image: ImageName, seeded: boolean) => run(KYVERNO, ['apply', policy, '--resource', await pod(image), '--registry'], seeded);
+
+    it('ClusterPolicy, legacy (type: Cosign): reads .sig/.att with the policy\'s roots and keys, no TUF; accepted+attested passes, other ref, no attestation, unsigned and bundles fail', async () => {
+      await expectTable('kyverno-legacy', {
         'v2-accepted': 'pass',
         'v2-unattested': /image attestations verification failed.*no matching attestations/,
-        'v2-other': /subject mismatch: expected https:\/\/github\.com\/myorg\/app\/\.github\/workflows\/release\.yml@refs\/heads\/main, received .*@refs\/heads\/feature/,
+        'v2-other': new RegExp(`subject mismatch: expected ${ACCEPTED_SUBJECT.source}, received .*@refs/heads/feature`),
         unsigned: /keyless: no signatures found/,
         'v3-accepted': /keyless: no signatures found/, // bundles are referrers: this verifier does not read them
-      }, (image) => apply('kyverno-cosign.yaml', image, false));
+      }, (image) => apply(exports['kyverno-legacy'].file('kyverno-clusterpolicy.yaml'), image, false));
     }, TABLE_TIMEOUT_MS);
 
-    it('type: Cosign enforces additionalExtensions (GitHub 1.2-1.6 only): the accepted image fails a policy wanting another trigger', async () => {
-      await expectTable('kyverno-cosign-extension', { 'v2-accepted': /extension mismatch: expected workflow_dispatch for key githubWorkflowTrigger, received push/ }, (image) => apply('kyverno-cosign-dispatch.yaml', image, false));
-    }, TABLE_TIMEOUT_MS);
-
-    it('type: SigstoreBundle verifies cosign v3 bundles in the Rekor v1 and v2 logs through the box\'s TUF mirror: accepted+attested passes; the rest fail', async () => {
+    it('ClusterPolicy, bundle (type: SigstoreBundle): v3 bundles in the Rekor v1 and v2 logs through the box\'s TUF mirror; accepted+attested passes, the rest fail', async () => {
       const noSignature = /keyless: sigstore bundle verification failed: no matching signatures found/;
       await expectTable('kyverno-bundle', {
         'v3-accepted': 'pass',
@@ -192,102 +220,120 @@ describe.skipIf(!READY)('admission: Kyverno, policy-controller, cosign and Flux 
         'v3r2-other': noSignature,
         unsigned: noSignature,
         'v2-accepted': noSignature, // legacy .sig tags: this verifier reads only bundle referrers
-      }, (image) => apply('kyverno-bundle.yaml', image, true));
+      }, (image) => apply(exports['kyverno-bundle'].file('kyverno-clusterpolicy.yaml'), image, true));
     }, TABLE_TIMEOUT_MS);
 
-    it('type: SigstoreBundle IGNORES additionalExtensions: a policy wanting another trigger still passes the accepted image (an export must count them as dropped)', async () => {
-      // pkg/image/verifiers/cpol/cosign/sigstore.go buildPolicy: only issuer/subject (exact or RegExp) reach
-      // sigstore-go's certificate identity; `type: Cosign` matches subject, issuer and extensions as wildcards
-      // (`*`, `?`: cosign.go matchCertificateData/matchExtensions), this type exactly.
-      await expectTable('kyverno-bundle-extension', { 'v3-accepted': 'pass' }, (image) => apply('kyverno-bundle-dispatch.yaml', image, true));
-    }, TABLE_TIMEOUT_MS);
-
-    it('type: SigstoreBundle with an unseeded TUF_ROOT fails: its trust really came from the mirror (else the embedded public-good root)', async () => {
-      await expectTable('kyverno-bundle-unseeded', { 'v3-accepted': /failed to get trusted material: .*initializing tuf/ }, (image) => apply('kyverno-bundle.yaml', image, false));
+    it('ImageValidatingPolicy: every format of the accepted workflow with its attestation passes; other ref, no attestation, unsigned fail', async () => {
+      // Its trust is its own trustedRoot stanza (the `tuf` stanza initialises an empty TUF_ROOT too). Kyverno's CEL
+      // says only that the validation failed: which call returned false is in its -v logs, not in the verdict.
+      const denied = /no rule of myorg-app-release accepts the image's signer/;
+      await expectTable('kyverno-ivp', {
+        'v2-accepted': 'pass', 'v3-accepted': 'pass', 'v3r2-accepted': 'pass',
+        'v2-unattested': denied, 'v3-unattested': denied, 'v3r2-unattested': denied,
+        'v2-other': denied, 'v3-other': denied, 'v3r2-other': denied,
+        unsigned: denied,
+      }, (image) => apply(exports['kyverno-ivp'].file('kyverno-imagevalidatingpolicy.yaml'), image, false));
     }, TABLE_TIMEOUT_MS);
   });
 
   describe("policy-controller's tester v0.14.0: tester -policy CIP -trustroot TrustRoot -image IMG@sha256:…", () => {
-    const tester = (cip: string, image: ImageName, trustRoot: string | undefined, seeded = false) =>
-      run(TESTER, ['-policy', file(cip), ...(trustRoot === undefined ? [] : ['-trustroot', file(trustRoot)]), '-image', fixture.refs[image]], seeded);
+    const tester = (name: ExportName, image: ImageName, seeded = false) =>
+      run(TESTER, ['-policy', exports[name].file('cip.yaml'), '-trustroot', exports[name].file('trustroot.yaml'), '-image', fixture.refs[image]], seeded);
+    const legacyTable: Table = {
+      'v2-accepted': 'pass',
+      'v2-unattested': /no matching attestations/,
+      'v2-other': new RegExp(`none of the expected identities matched what was in the certificate, got subjects \\[.*@refs/heads/feature\\]`),
+      unsigned: /no matching attestations/,
+      'v3-accepted': /no matching attestations/, // a legacy authority reads .att tags only
+    };
 
-    it('legacy format with a sigstoreKeys TrustRoot (the v1 log only): accepted+attested passes; other ref, no attestation, unsigned and bundles fail', async () => {
-      await expectTable('tester-legacy', {
+    it('legacy export, sigstoreKeys TrustRoot (the v1 log only): accepted+attested passes; other ref, no attestation, unsigned and bundles fail', async () => {
+      await expectTable('tester-legacy', legacyTable, (image) => tester('policy-controller-legacy', image));
+    }, TABLE_TIMEOUT_MS);
+
+    it('legacy export, remote TrustRoot (the box\'s TUF mirror): the same verdicts', async () => {
+      // The tester reads a remote TrustRoot's legacy targets (cmd/tester/trustroot.go passes no trustedRootTarget).
+      await expectTable('tester-remote', legacyTable, (image) => tester('policy-controller-remote', image));
+    }, TABLE_TIMEOUT_MS);
+
+    it('default export (an authority per format), bundles trusted through the controller\'s TUF: .sig and v1-log bundles of the accepted workflow pass; Rekor v2 entries and the rest fail', async () => {
+      // With several authorities the tester reports one authority's error; any refusal of it is a refusal.
+      const refused = /attestation keyless validation failed for authority myorg-app-release-(legacy|bundle)/;
+      await expectTable('tester-default', {
         'v2-accepted': 'pass',
-        'v2-unattested': /no matching attestations/,
-        'v2-other': /none of the expected identities matched what was in the certificate, got subjects \[https:\/\/github\.com\/myorg\/app\/\.github\/workflows\/release\.yml@refs\/heads\/feature\]/,
-        unsigned: /no matching attestations/,
-        'v3-accepted': /no matching attestations/,
-      }, (image) => tester('cip-legacy.yaml', image, 'trustroot.yaml'));
-    }, TABLE_TIMEOUT_MS);
-
-    it('signatureFormat: bundle with trust from the TUF mirror: v3 bundles in the v1 log pass when accepted+attested; Rekor v2 entries, other ref, no attestation, unsigned fail', async () => {
-      await expectTable('tester-bundle', {
         'v3-accepted': 'pass',
-        'v3-unattested': /no matching attestations with type https:\/\/slsa\.dev\/provenance\/v0\.2/,
-        'v3-other': /expected SAN value \\"https:\/\/github\.com\/myorg\/app\/\.github\/workflows\/release\.yml@refs\/heads\/main\\", got \\".*@refs\/heads\/feature/,
-        unsigned: /no valid bundles exist in registry/,
-        'v3r2-accepted': /no valid bundles exist in registry/, // sigstore-go v0.7.2 reads no Rekor v2 entry
-        'v2-accepted': /no valid bundles exist in registry/,
-      }, (image) => tester('cip-bundle.yaml', image, undefined, true));
+        'v3r2-accepted': refused, // sigstore-go v0.7.2 reads no Rekor v2 entry
+        'v2-unattested': refused, 'v3-unattested': refused,
+        'v2-other': refused, 'v3-other': refused,
+        unsigned: refused,
+      }, (image) => tester('policy-controller', image, true));
     }, TABLE_TIMEOUT_MS);
   });
 
-  describe("policy-controller's tester v0.14.0: the TrustRoots it refuses, which an export must not write", () => {
-    const tester = (cip: string, image: ImageName, trustRoot: string) => run(TESTER, ['-policy', file(cip), '-trustroot', file(trustRoot), '-image', fixture.refs[image]]);
+  describe('the pipeline step: the exported verify.sh with cosign', () => {
+    const verifySh = (image: ImageName, cosign: string | undefined) => run('/bin/sh', [exports.cosign.file('verify.sh'), fixture.refs[image]], false, { COSIGN: cosign as string });
 
-    it('a TrustRoot listing the Rekor v2 log (Ed25519) breaks the legacy path, even for an accepted image: validator.go wants ECDSA log keys', async () => {
-      await expectTable('tester-trap-ed25519', { 'v2-accepted': /getting Rekor public keys: .*public key 1 is not ecdsa\.PublicKey/ }, (image) => tester('cip-legacy.yaml', image, 'trustroot-all-logs.yaml'));
-    }, TABLE_TIMEOUT_MS);
-
-    it('bundle format with a trustRootRef fails for an accepted image: sigstoreKeys gives log IDs as hex text, remote (in the tester) a root without media type', async () => {
-      // pkg/apis/config/sigstore_keys.go ConvertTransparencyLogInstance: `LogId.KeyId: []byte(logID)` with logID the
-      // hex string of cosign.GetTransparencyLogID, so sigstore-go (keyed by hex(KeyId)) finds no log for any entry.
-      await expectTable('tester-trap-bundle-keys', { 'v3-accepted': /failed to verify log inclusion: not enough verified log entries from transparency log/ }, (image) => tester('cip-bundle-trustroot.yaml', image, 'trustroot.yaml'));
-      // cmd/tester/trustroot.go passes "" as trustedRootTarget, so the legacy targets' custom metadata is read and
-      // the resulting root has no mediaType (the controller's reconciler reads trusted_root.json instead).
-      await expectTable('tester-trap-bundle-remote', { 'v3-accepted': /failed to create trusted root from protobuf: unsupported TrustedRoot media type/ }, (image) => tester('cip-bundle-trustroot.yaml', image, 'trustroot-remote.yaml'));
-      // The same remote TrustRoot serves the legacy path: its keys come from those legacy targets.
-      await expectTable('tester-remote-legacy', { 'v2-accepted': 'pass', 'v2-other': /none of the expected identities matched/ }, (image) => tester('cip-legacy.yaml', image, 'trustroot-remote.yaml'));
-    }, TABLE_TIMEOUT_MS);
-  });
-
-  describe('the pipeline step: cosign v3.1.3 verify / verify-attestation --trusted-root', () => {
-    const trusted = () => ['--trusted-root', fixture.stack.trustFile('trusted_root.json')];
-    const otherIdentity = /expected SAN value "https:\/\/github\.com\/myorg\/app\/\.github\/workflows\/release\.yml@refs\/heads\/main", got|none of the expected identities matched/;
-
-    it('cosign verify: the accepted workflow\'s signature passes in every format; another ref and unsigned fail', async () => {
-      const { verify } = cosignArgs(input, file('provenance.cue'));
-      await expectTable('cosign-verify', {
+    it('with cosign v3.1.3: the accepted workflow with its attestation passes in every format; no attestation, other ref and unsigned fail', async () => {
+      const noAttestation = /none of the attestations matched the predicate type|no matching attestations/;
+      const other = /no matching signatures|expected SAN value|none of the expected identities matched/;
+      await expectTable('cosign-script', {
         'v2-accepted': 'pass', 'v3-accepted': 'pass', 'v3r2-accepted': 'pass',
-        'v2-unattested': 'pass', 'v3-unattested': 'pass', 'v3r2-unattested': 'pass',
-        'v2-other': otherIdentity, 'v3-other': otherIdentity, 'v3r2-other': otherIdentity,
+        'v2-unattested': noAttestation, 'v3-unattested': noAttestation, 'v3r2-unattested': noAttestation,
+        'v2-other': other, 'v3-other': other, 'v3r2-other': other,
         unsigned: /no signatures found/,
-      }, (image) => run(COSIGN_V3, [verify[0] as string, ...trusted(), ...verify.slice(1), fixture.refs[image]]));
+      }, (image) => verifySh(image, COSIGN_V3));
     }, TABLE_TIMEOUT_MS);
 
-    it('cosign verify-attestation --type slsaprovenance --policy: accepted+attested passes in every format; no attestation, another ref and unsigned fail', async () => {
-      const { verifyAttestation } = cosignArgs(input, file('provenance.cue'));
-      const none = /no matching attestations|none of the attestations matched the predicate type/;
-      await expectTable('cosign-verify-attestation', {
-        'v2-accepted': 'pass', 'v3-accepted': 'pass', 'v3r2-accepted': 'pass',
-        'v2-unattested': none, 'v3-unattested': none, 'v3r2-unattested': none,
-        'v2-other': otherIdentity, 'v3-other': otherIdentity, 'v3r2-other': otherIdentity,
-        unsigned: /no signatures found|no matching attestations/,
-      }, (image) => run(COSIGN_V3, [verifyAttestation[0] as string, ...trusted(), ...verifyAttestation.slice(1), fixture.refs[image]]));
+    it('with cosign v2.6.5 the script refuses legacy .sig images: v2 reads --trusted-root only with --new-bundle-format', async () => {
+      await expectTable('cosign-script-v2', { 'v2-accepted': /trusted root path currently only supported with --new-bundle-format/ }, (image) => verifySh(image, COSIGN_V2));
     }, TABLE_TIMEOUT_MS);
   });
 
-  describe("Flux: the Secret's trusted_root.json and matchOIDCIdentity, checked with cosign v3", () => {
-    it('bundles of the accepted workflow pass (Rekor v1 and v2; the attestation is not required: Flux cannot say so); another ref and unsigned fail', async () => {
-      const identity = fluxIdentity(input);
-      const args = ['verify', '--trusted-root', file('flux-trusted_root.json'), '--certificate-identity-regexp', identity.subject, '--certificate-oidc-issuer-regexp', identity.issuer];
+  describe("Flux: the exported Secret's trusted_root.json and matchOIDCIdentity, checked with cosign v3", () => {
+    it('bundles of the accepted workflow pass (Rekor v1 and v2; the attestation is not required: dropped); another ref and unsigned fail', async () => {
+      const [identity] = JSON.parse(await readFile(exports.flux.file('identity.json'), 'utf8')) as Array<{ issuer: string; subject: string }>;
+      const args = ['verify', '--trusted-root', exports.flux.file('trusted_root.json'), '--certificate-identity-regexp', identity?.subject ?? '', '--certificate-oidc-issuer-regexp', identity?.issuer ?? ''];
       const other = /expected SAN value to match regex/;
       await expectTable('flux', {
         'v3-accepted': 'pass', 'v3r2-accepted': 'pass', 'v3-unattested': 'pass', 'v3r2-unattested': 'pass',
         'v3-other': other, 'v3r2-other': other,
         unsigned: /no signatures found/,
       }, (image) => run(COSIGN_V3, [...args, fixture.refs[image]]));
+    }, TABLE_TIMEOUT_MS);
+  });
+
+  describe('traps: hand-written variants the tools refuse or misread, which an export must not write', () => {
+    const apply = async (policy: string, image: ImageName, seeded: boolean) => run(KYVERNO, ['apply', file(policy), '--resource', await pod(image), '--registry'], seeded);
+    const tester = (cip: string, image: ImageName, trustRoot: string) => run(TESTER, ['-policy', file(cip), '-trustroot', file(trustRoot), '-image', fixture.refs[image]]);
+
+    it('Kyverno type: Cosign enforces additionalExtensions (GitHub 1.2-1.6): the accepted image fails a policy wanting another trigger', async () => {
+      await expectTable('trap-kyverno-cosign-extension', { 'v2-accepted': /extension mismatch: expected workflow_dispatch for key githubWorkflowTrigger, received push/ }, (image) => apply('kyverno-cosign-dispatch.yaml', image, false));
+    }, TABLE_TIMEOUT_MS);
+
+    it('Kyverno type: SigstoreBundle IGNORES additionalExtensions: a policy wanting another trigger still passes the accepted image', async () => {
+      // pkg/image/verifiers/cpol/cosign/sigstore.go buildPolicy: only issuer/subject (exact or RegExp) reach
+      // sigstore-go's certificate identity. `type: Cosign` matches subject, issuer and extensions as wildcards
+      // (`*`, `?`: cosign.go matchCertificateData/matchExtensions), this type exactly.
+      await expectTable('trap-kyverno-bundle-extension', { 'v3-accepted': 'pass' }, (image) => apply('kyverno-bundle-dispatch.yaml', image, true));
+    }, TABLE_TIMEOUT_MS);
+
+    it('Kyverno type: SigstoreBundle with an unseeded TUF_ROOT fails: its trust comes from TUF only (else the embedded public-good root)', async () => {
+      await expectTable('trap-kyverno-unseeded', { 'v3-accepted': /failed to get trusted material: .*initializing tuf/ }, (image) => apply(path.relative(dir, exports['kyverno-bundle'].file('kyverno-clusterpolicy.yaml')), image, false));
+    }, TABLE_TIMEOUT_MS);
+
+    it('policy-controller: a TrustRoot listing the Rekor v2 log (Ed25519) breaks the legacy path, even for an accepted image', async () => {
+      // pkg/webhook/validator.go: every tlog key of the TrustRoot must be *ecdsa.PublicKey (cosign#2540).
+      await expectTable('trap-tester-ed25519', { 'v2-accepted': /getting Rekor public keys: .*public key 1 is not ecdsa\.PublicKey/ }, (image) => tester('cip-legacy.yaml', image, 'trustroot-all-logs.yaml'));
+      await expectTable('trap-tester-v1-only', { 'v2-accepted': 'pass' }, (image) => tester('cip-legacy.yaml', image, 'trustroot.yaml'));
+    }, TABLE_TIMEOUT_MS);
+
+    it('policy-controller: a bundle authority with a trustRootRef fails for an accepted image (sigstoreKeys: log IDs as hex text; remote, in the tester: no media type)', async () => {
+      // pkg/apis/config/sigstore_keys.go ConvertTransparencyLogInstance: `LogId.KeyId: []byte(logID)` with logID the
+      // hex string of cosign.GetTransparencyLogID, so sigstore-go (keyed by hex(KeyId)) finds no log for any entry.
+      await expectTable('trap-tester-bundle-keys', { 'v3-accepted': /failed to verify log inclusion: not enough verified log entries from transparency log/ }, (image) => tester('cip-bundle-trustroot.yaml', image, 'trustroot.yaml'));
+      // cmd/tester/trustroot.go passes "" as trustedRootTarget, so it builds the root from the legacy targets'
+      // custom metadata, with no mediaType (the controller's reconciler reads trusted_root.json instead).
+      await expectTable('trap-tester-bundle-remote', { 'v3-accepted': /failed to create trusted root from protobuf: unsupported TrustedRoot media type/ }, (image) => tester('cip-bundle-trustroot.yaml', image, 'trustroot-remote.yaml'));
     }, TABLE_TIMEOUT_MS);
   });
 });
