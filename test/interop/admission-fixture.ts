@@ -88,28 +88,27 @@ export async function startAdmissionFixture(tools: Tools): Promise<AdmissionFixt
     const fulcioConfig = path.join(configDir, 'fulcio-config.json');
     // Fulcio's `github-workflow` type (fulcio pkg/config): certificates carry the GitHub SAN and extensions 1.2-1.22.
     await writeFile(fulcioConfig, JSON.stringify({ OIDCIssuers: { [idp.url]: { IssuerURL: idp.url, ClientID: 'sigstore', Type: 'github-workflow' } } }));
-    stack = await startInteropStack('postgres', { name: 'admission', dev: false, keepRequestLog: true, args: ['--fulcio-config', fulcioConfig] });
+    const s = (stack = await startInteropStack('postgres', { name: 'admission', dev: false, keepRequestLog: true, args: ['--fulcio-config', fulcioConfig] }));
     mark('box');
-    const registryDir = path.join(stack.dir, 'registry');
+    const registryDir = path.join(s.dir, 'registry');
     await mkdir(registryDir);
-    registry = await startRegistry(tools.dockerRegistry, registryDir);
+    const host = (registry = await startRegistry(tools.dockerRegistry, registryDir)).host;
     const refs = {} as Record<ImageName, string>;
     await Promise.all(IMAGE_NAMES.map(async (name) => {
-      const layout = path.join(stack!.dir, `layout-${name}`);
+      const layout = path.join(s.dir, `layout-${name}`);
       const repository = `${IMAGE_ORG}/${name}`;
       await writeOciImage(layout, 'latest', name);
-      await pushImage(tools.skopeo, layout, 'latest', `${registry!.host}/${repository}:latest`, stack!.work);
-      refs[name] = `${registry!.host}/${repository}@${await resolveDigest(registry!.host, repository, 'latest')}`;
+      await pushImage(tools.skopeo, layout, 'latest', `${host}/${repository}:latest`, s.work);
+      refs[name] = `${host}/${repository}@${await resolveDigest(host, repository, 'latest')}`;
     }));
     mark('pushed');
 
-    const boxConfig = JSON.parse(await readFile(stack.trustFile('signing_config.v0.2.json'), 'utf8')) as SigningConfigJson;
-    const v1SigningConfig = path.join(stack.work, 'signing_config.v1-only.json');
+    const boxConfig = JSON.parse(await readFile(s.trustFile('signing_config.v0.2.json'), 'utf8')) as SigningConfigJson;
+    const v1SigningConfig = path.join(s.work, 'signing_config.v1-only.json');
     await writeFile(v1SigningConfig, JSON.stringify({ ...boxConfig, rekorTlogUrls: boxConfig.rekorTlogUrls.filter((s) => (s.majorApiVersion ?? 1) === 1) }));
-    const provenance = path.join(stack.work, 'provenance.json');
+    const provenance = path.join(s.work, 'provenance.json');
     await writeFile(provenance, JSON.stringify({ builder: { id: 'https://github.com/myorg/app/.github/workflows/release.yml@refs/heads/main' }, buildType: BUILD_TYPE }));
 
-    const s = stack;
     const token = (signer: Signer) => idp.issueToken(githubClaims(signer));
     const signImage = async (format: Format, signer: Signer, attest: boolean, ref: string) => {
       const v3Trust = ['--signing-config', format === 'v3' ? v1SigningConfig : s.trustFile('signing_config.v0.2.json'), '--trusted-root', s.trustFile('trusted_root.json')];
@@ -126,7 +125,10 @@ export async function startAdmissionFixture(tools: Tools): Promise<AdmissionFixt
       signImage(format, 'other', true, refs[`${format}-other`]),
     ]));
     mark('signed');
-    return { stack, idp, registry, tufRoot1: path.join(`${path.join(stack.dir, 'data')}-keys`, 'tuf', '1.root.json'), refs, v1SigningConfig, timings, close };
+    // startSigbox made the keyring with `sigbox init` beside the data folder (`<data>-keys`, testkit
+    // ensureTestKeyring): its tuf/1.root.json is the root a client is given out of band.
+    const tufRoot1 = path.join(`${path.join(s.dir, 'data')}-keys`, 'tuf', '1.root.json');
+    return { stack: s, idp, registry, tufRoot1, refs, v1SigningConfig, timings, close };
   } catch (error) {
     await close();
     throw error;

@@ -29,6 +29,7 @@ import { parseAllDocuments } from 'yaml';
 import { type AdmissionFixture, BUILD_TYPE, IMAGE_ORG, type ImageName, SLSA_V02, startAdmissionFixture } from './admission-fixture.js';
 import { type ExportName, type WrittenExport, writeExports } from './admission-exports.js';
 import { SUBJECTS } from './admission-identities.js';
+import { artifactLayer, legacySignature, referrers } from './oci-registry.js';
 import {
   type DocumentInput, type TrustedRoot, kyvernoBundle, kyvernoCosign, policyControllerCip, policyControllerRemoteTrustRoot, policyControllerTrustRoot,
 } from './admission-documents.js';
@@ -186,6 +187,23 @@ describe.skipIf(!READY)('admission: the exported policy enforced by Kyverno, pol
     timings[name] = Math.round(performance.now() - started);
     expect(actual, name).toEqual(Object.fromEntries(entries.map(([image, expected]) => [image, shown(expected)])));
   }
+
+  it('the fixture signed each format where it says: .sig/.att tags with a Rekor v1 SET; bundles with a v1 or a v2 entry', async () => {
+    const { host } = fixture.registry;
+    const repository = (image: ImageName) => fixture.refs[image].slice(host.length + 1).split('@')[0] as string;
+    const digest = (image: ImageName) => fixture.refs[image].split('@')[1] as string;
+    for (const suffix of ['sig', 'att'] as const) {
+      const legacy = await legacySignature(host, repository('v2-accepted'), digest('v2-accepted'), suffix);
+      expect(Object.keys(legacy.annotations)).toEqual(expect.arrayContaining(['dev.sigstore.cosign/bundle', 'dev.sigstore.cosign/certificate']));
+    }
+    const entryVersions = async (image: ImageName) => {
+      const bundles = await Promise.all((await referrers(host, repository(image), digest(image))).map((r) => artifactLayer(host, repository(image), r.digest)));
+      return bundles.map((b) => (b as { verificationMaterial: { tlogEntries: Array<{ kindVersion: { version: string } }> } }).verificationMaterial.tlogEntries.map((e) => e.kindVersion.version));
+    };
+    expect(await entryVersions('v3-accepted')).toEqual([['0.0.1'], ['0.0.1']]); // signature and attestation, v1 log
+    expect(await entryVersions('v3r2-accepted')).toEqual([['0.0.2'], ['0.0.2']]); // Rekor v2
+    expect(await referrers(host, repository('unsigned'), digest('unsigned'))).toEqual([]);
+  });
 
   it('each export says which of the policy\'s expectations its target cannot check (the export is wider there)', () => {
     expect(droppedFields(exports['kyverno-legacy'])).toEqual(['runnerEnvironment']); // 1.2-1.6 carry the rest
