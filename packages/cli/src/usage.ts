@@ -3,6 +3,7 @@ import { INIT_USAGE } from './init-config.js';
 import { ROTATE_USAGE } from './rotate-config.js';
 import { TUF_USAGE } from './tuf-config.js';
 import { VERIFY_USAGE } from './verify-config.js';
+import { EXPORT_USAGE } from './export-config.js';
 import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_DB_TIMEOUTS, DEFAULT_ENTRY_CACHE_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '@sigbox/server';
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from './config.js';
 import { DEV_OVERRIDE_FLAG } from './dev-guard.js';
@@ -18,6 +19,8 @@ Commands:
                          the TUF repository: its state, root rotation, the offline targets step (below)
   verify                 prove the database: rebuild every log tree and check its tiles, checkpoints
                          and signatures (below); run it on every restored backup
+  export <target>        the accepted-identities policy as Kyverno, policy-controller, Flux or cosign
+                         configuration (below)
 
 Flags:
   --port N               port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
@@ -71,4 +74,5 @@ ${INIT_USAGE}
 ${ROTATE_USAGE}
 ${TUF_USAGE}
 ${CA_USAGE}
-${VERIFY_USAGE}`;
+${VERIFY_USAGE}
+${EXPORT_USAGE}`;

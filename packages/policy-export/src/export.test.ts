@@ -140,13 +140,23 @@ describe('kyverno', () => {
     expect(refusal(() => exportPolicy('kyverno', input(POLICY, { signatureFormat: 'any' }))).code).toBe('INVALID_INPUT');
   });
 
-  it('warns where overlapping scopes make the target narrower, and gives unscoped rules every image', () => {
+  it('gives unscoped rules every image: as alternatives where a scope is exact, else AND-ed with a warning', () => {
     const text = `${POLICY}  - name: anyone
     selector: { issuer: https://accounts.example.com, subject: carol@example.com }
 `;
     const r = exportPolicy('kyverno', input(text, { allowDropped: true }));
-    expect(docs(r)[0].spec.rules[2].verifyImages[0].imageReferences).toEqual(['*']);
-    expect(r.warnings.filter((w) => w.includes('may cover the same images'))).toHaveLength(2);
+    const [release, ops, anyone] = docs(r)[0].spec.rules;
+    // ops (an exact repository) takes anyone as a further attestor and anyone's entry skips ops' images: an OR.
+    expect(ops.verifyImages[0].attestors[0].entries.map((e: any) => e.keyless.subject ?? e.keyless.subjectRegExp)).toEqual([
+      '^(?:(?:alice@example\\.com)|(?:bob@example\\.com))$',
+      'carol@example.com',
+    ]);
+    expect(anyone.verifyImages[0]).toMatchObject({ imageReferences: ['*'], skipImageReferences: ['registry.example/ops/tool:*', 'registry.example/ops/tool@*'] });
+    // release (an attestation, and registry.example/myorg/* whose Kyverno form also matches deeper paths) cannot.
+    expect(release.verifyImages[0].attestors[0].entries).toHaveLength(1);
+    expect(r.warnings.filter((w) => w.includes('may cover the same images'))).toEqual([
+      'rules [release] and [anyone] may cover the same images; the target requires both to pass there (narrower than the policy, which needs one)',
+    ]);
     expect(result.warnings.some((w) => w.includes('may cover the same images'))).toBe(false); // myorg/* vs ops/tool
   });
 });
@@ -202,6 +212,16 @@ describe('flux', () => {
     });
     expect(release.spec.url).toBe('oci://REPOSITORY-IN-SCOPE');
     expect(result.dropped.map((d) => d.split(' (')[1]!.split(':')[1]!.trim().split(' ')[0])).toEqual(['buildTrigger', 'sourceRepositoryRef', 'attestation']);
+  });
+  it('adds the unscoped rules to every repository (Flux objects do not AND)', () => {
+    const text = `${POLICY}  - name: anyone
+    selector: { issuer: https://accounts.example.com, subject: carol@example.com }
+`;
+    const r = exportPolicy('flux', input(text, { allowDropped: true }));
+    const [, , withAnyone, template] = docs(r);
+    expect(withAnyone.spec.verify.matchOIDCIdentity.map((i: any) => i.subject)).toEqual(['^(?:(?:alice@example\\.com)|(?:bob@example\\.com))$', '^(?:carol@example\\.com)$']);
+    expect(template.metadata.name).toBe('sigbox-anyone');
+    expect(r.warnings.some((w) => w.includes('may cover the same images'))).toBe(false);
   });
 });
 

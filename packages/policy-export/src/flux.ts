@@ -20,7 +20,7 @@ export function exportFlux(ctx: ExportContext): ExportFile[] {
     type: 'Opaque',
     stringData: { 'trusted_root.json': `${JSON.stringify(ctx.trust.json, null, 2)}\n` },
   };
-  const repositories = groupByScope(ctx.rules, () => false, ctx.warnings).map((g) => {
+  const repositories = groupByScope(ctx.rules, { separate: () => false, absorbUnscoped: () => true, overlapsAnd: false }, ctx.warnings).map((g) => {
     const identities = g.members.map((r) => {
       for (const e of r.extensions) ctx.dropped.push(`${ruleLabel(r.rule)}: ${e.field} ${describeList(e.match)} (Flux matchOIDCIdentity takes issuer and subject only)`);
       if (r.attestation !== undefined) ctx.dropped.push(`${ruleLabel(r.rule)}: attestation ${r.attestation.predicateType} (Flux verifies signatures only)`);

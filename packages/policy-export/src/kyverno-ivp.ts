@@ -45,7 +45,7 @@ export function exportKyvernoIvp(ctx: ExportContext): ExportFile[] {
     };
   };
 
-  const policies = groupByScope(ctx.rules, () => false, ctx.warnings).map((g) => {
+  const policies = groupByScope(ctx.rules, { separate: () => false }, ctx.warnings).map((g) => {
     const accepted = g.members.map((r) => {
       const name = r.rule.name;
       const signed = `verifyImageSignatures(image, [attestors[${JSON.stringify(name)}]]) > 0`;

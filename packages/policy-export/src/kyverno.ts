@@ -1,3 +1,4 @@
+import type { MatchList } from '@sigbox/policy';
 import { kyvernoConditions } from './conditions.js';
 import type { ExportContext } from './context.js';
 import { ExportError } from './error.js';
@@ -5,7 +6,7 @@ import { githubExtensions } from './github-extensions.js';
 import { identityFields, noWildcards } from './identity-fields.js';
 import { kyvernoImageReferences } from './image-refs.js';
 import { describeList, ruleLabel, type RuleIdentity } from './rule-identity.js';
-import { groupByScope } from './scope.js';
+import { groupByScope, type ScopeGroup } from './scope.js';
 import type { ExportFile } from './types.js';
 import { toYaml } from './yaml.js';
 
@@ -20,6 +21,16 @@ import { toYaml } from './yaml.js';
  * match an image must pass (pkg/engine/handlers/mutation/mutate_image.go loops over them and reports each), so
  * listing both would demand both signatures. Hence one format per export (`signatureFormat`, default `legacy`).
  */
+/**
+ * Whether Kyverno's references for a scope (image-refs.ts) match exactly the images of the scope: exact
+ * repositories and globs whose only wildcard is `**` (Kyverno's `*` crosses `/` as `**` does). A single `*` or `?`
+ * also matches deeper paths there, so absorbing the unscoped rules into such a group would let a scoped rule accept
+ * images outside its scope.
+ */
+function gapFree(images: MatchList | undefined): boolean {
+  return images !== undefined && images.every((m) => m.kind === 'exact' || (m.kind === 'glob' && !/\?|(?<!\*)\*(?!\*)/u.test(m.source)));
+}
+
 export function exportKyverno(ctx: ExportContext): ExportFile[] {
   const format = ctx.input.signatureFormat ?? 'legacy';
   if (format === 'any') {
@@ -48,15 +59,23 @@ export function exportKyverno(ctx: ExportContext): ExportFile[] {
     return { keyless };
   };
 
-  const groups = groupByScope(ctx.rules, (r) => r.attestation !== undefined, ctx.warnings);
+  const references = (g: ScopeGroup) =>
+    kyvernoImageReferences(g.images, (m) =>
+      ctx.warnings.push(`kyverno ${g.key}: image scope pattern ${JSON.stringify(m.source)} is matched by its literal prefix (wider: more images checked)`),
+    );
+  const groups = groupByScope(
+    ctx.rules,
+    { separate: (r) => r.attestation !== undefined, absorbUnscoped: (g) => g.members.every((r) => r.attestation === undefined) && gapFree(g.images) },
+    ctx.warnings,
+  );
   const rules = groups.map((g) => {
     const entries = g.members.map(entry);
+    const skip = [...new Set(g.except.flatMap((e) => references(e)))].sort();
     const verify: Record<string, unknown> = {
       type: format === 'legacy' ? 'Cosign' : 'SigstoreBundle',
       failureAction: 'Enforce',
-      imageReferences: kyvernoImageReferences(g.images, (m) =>
-        ctx.warnings.push(`kyverno ${g.key}: image scope pattern ${JSON.stringify(m.source)} is matched by its literal prefix (wider: more images checked)`),
-      ),
+      imageReferences: references(g),
+      ...(skip.length > 0 ? { skipImageReferences: skip } : {}),
       mutateDigest: true,
       verifyDigest: true,
       required: true,

@@ -64,7 +64,7 @@ export function exportPolicyController(ctx: ExportContext): ExportFile[] {
     }));
   };
 
-  const policies = groupByScope(ctx.rules, () => false, ctx.warnings).map((g) => ({
+  const policies = groupByScope(ctx.rules, { separate: () => false }, ctx.warnings).map((g) => ({
     apiVersion: 'policy.sigstore.dev/v1beta1',
     kind: 'ClusterImagePolicy',
     metadata: { name: `${ctx.name}-${g.key}`, annotations: { 'policies.sigbox.dev/generated-by': 'sigbox export policy-controller' } },

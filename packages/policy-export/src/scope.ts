@@ -14,10 +14,25 @@ export interface ScopeGroup {
   /** undefined = every image. */
   readonly images: MatchList | undefined;
   readonly members: readonly RuleIdentity[];
+  /** For the unscoped group when others absorbed its rules: their scopes, which this group's object must skip. */
+  readonly except: readonly ScopeGroup[];
 }
 
-export function groupByScope(rules: readonly RuleIdentity[], separate: (r: RuleIdentity) => boolean, warnings: string[]): ScopeGroup[] {
-  const groups = new Map<string, { images: MatchList | undefined; members: RuleIdentity[]; key: string }>();
+export interface GroupOptions {
+  /** Rules that must stay alone in their group (Kyverno: a rule with an attestation, since attestations AND). */
+  readonly separate: (r: RuleIdentity) => boolean;
+  /**
+   * Targets that can exclude images from the unscoped object (Kyverno skipImageReferences) let a scoped group take
+   * the unscoped rules as further alternatives when its target patterns match exactly its scope (no gap where an
+   * unscoped rule would be wrongly skipped or a scoped rule wrongly applied): the policy's OR, exactly.
+   */
+  readonly absorbUnscoped?: (g: ScopeGroup) => boolean;
+  /** False for targets whose objects do not AND (Flux: one object per repository): no overlap warnings. */
+  readonly overlapsAnd?: boolean;
+}
+
+export function groupByScope(rules: readonly RuleIdentity[], options: GroupOptions, warnings: string[]): ScopeGroup[] {
+  const groups = new Map<string, { images: MatchList | undefined; members: RuleIdentity[]; key: string; except: ScopeGroup[] }>();
   for (const r of rules) {
     const scope = r.rule.scope;
     if (scope !== undefined && scope.images === undefined) {
@@ -30,17 +45,29 @@ export function groupByScope(rules: readonly RuleIdentity[], separate: (r: RuleI
     }
     const images = scope?.images;
     const id = images === undefined ? '*' : JSON.stringify(images.map((m) => [m.kind, m.source]));
-    const mapKey = separate(r) ? `${id}\u0000${r.rule.name}` : id;
+    const mapKey = options.separate(r) ? `${id}\u0000${r.rule.name}` : id;
     const existing = groups.get(mapKey);
     if (existing !== undefined) existing.members.push(r);
-    else groups.set(mapKey, { images, members: [r], key: r.rule.name });
+    else groups.set(mapKey, { images, members: [r], key: r.rule.name, except: [] });
   }
   const list = [...groups.values()];
-  for (let i = 0; i < list.length; i++) {
+  const unscoped = groups.get('*');
+  const absorbed = new Set<unknown>();
+  if (unscoped !== undefined && options.absorbUnscoped !== undefined) {
+    for (const g of list) {
+      if (g === unscoped || g.images === undefined || !options.absorbUnscoped(g)) continue;
+      g.members.push(...unscoped.members);
+      unscoped.except.push(g);
+      absorbed.add(g);
+    }
+  }
+  for (let i = 0; i < (options.overlapsAnd === false ? 0 : list.length); i++) {
     for (let j = i + 1; j < list.length; j++) {
-      if (mayOverlap(list[i]!.images, list[j]!.images)) {
+      const [a, b] = [list[i]!, list[j]!];
+      if ((a === unscoped && absorbed.has(b)) || (b === unscoped && absorbed.has(a))) continue;
+      if (mayOverlap(a.images, b.images)) {
         const names = (g: (typeof list)[number]) => g.members.map((m) => m.rule.name).join(', ');
-        warnings.push(`rules [${names(list[i]!)}] and [${names(list[j]!)}] may cover the same images; the target requires both to pass there (narrower than the policy, which needs one)`);
+        warnings.push(`rules [${names(a)}] and [${names(b)}] may cover the same images; the target requires both to pass there (narrower than the policy, which needs one)`);
       }
     }
   }

@@ -106,3 +106,10 @@ export function readTrustMaterial(json: unknown): TrustMaterial {
     ctlog: current(ctlogs),
   };
 }
+
+/** The Rekor v1 URL a trusted root names (its current v1 tlog's baseUrl): the box's URL when only files are given. */
+export function rekorUrlOf(trustedRoot: unknown): string {
+  const url = readTrustMaterial(trustedRoot).rekorV1?.baseUrl;
+  if (url === undefined) throw new ExportError('INVALID_TRUST_MATERIAL', 'trusted_root.json: no Rekor v1 log (logId = SHA-256 of its key)');
+  return url;
+}
