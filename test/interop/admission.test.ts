@@ -22,13 +22,14 @@
 // may write them. PostgreSQL pass only (one box, heavy); under CI=true a missing tool fails instead of skipping.
 import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parsePolicy } from '@sigbox/policy';
+import { type Policy, evaluate, identityFromCertificate, parsePolicy } from '@sigbox/policy';
 import { type ToolResult, findTool, requirePostgres, runTool } from '@sigbox/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { type AdmissionFixture, BUILD_TYPE, IMAGE_ORG, type ImageName, SLSA_V02, startAdmissionFixture } from './admission-fixture.js';
+import { type AdmissionFixture, BUILD_TYPE, IMAGE_NAMES, IMAGE_ORG, type ImageName, SLSA_V02, startAdmissionFixture } from './admission-fixture.js';
 import { type ExportName, type WrittenExport, writeExports } from './admission-exports.js';
 import { SUBJECTS } from './admission-identities.js';
+import { imageSignatures } from './admission-signatures.js';
 import { artifactLayer, legacySignature, referrers } from './oci-registry.js';
 import {
   type DocumentInput, type TrustedRoot, kyvernoBundle, kyvernoCosign, policyControllerCip, policyControllerRemoteTrustRoot, policyControllerTrustRoot,
@@ -65,6 +66,7 @@ describe.skipIf(!READY)('admission: the exported policy enforced by Kyverno, pol
   let input: DocumentInput;
   let seededTuf: string;
   let exports: Record<ExportName, WrittenExport>;
+  let policy: Policy;
   const timings: Record<string, number> = {};
   const file = (name: string) => path.join(dir, name);
 
@@ -99,8 +101,9 @@ describe.skipIf(!READY)('admission: the exported policy enforced by Kyverno, pol
     ].join('\n');
     const trustedRootText = await readFile(stack.trustFile('trusted_root.json'), 'utf8');
     const tufRoot1 = await readFile(fixture.tufRoot1, 'utf8');
+    policy = parsePolicy(policyText);
     exports = await writeExports({
-      policy: parsePolicy(policyText),
+      policy,
       trustedRoot: JSON.parse(trustedRootText),
       rekorUrl: stack.url,
       tuf: { mirror: `${stack.url}/tuf`, root: tufRoot1 },
@@ -203,6 +206,21 @@ describe.skipIf(!READY)('admission: the exported policy enforced by Kyverno, pol
     expect(await entryVersions('v3-accepted')).toEqual([['0.0.1'], ['0.0.1']]); // signature and attestation, v1 log
     expect(await entryVersions('v3r2-accepted')).toEqual([['0.0.2'], ['0.0.2']]); // Rekor v2
     expect(await referrers(host, repository('unsigned'), digest('unsigned'))).toEqual([]);
+  });
+
+  it("the policy's own evaluator (@sigbox/policy) accepts exactly the images the integrators accept, for the same reasons they refuse the rest", async () => {
+    // No verification here (the integrators do that): the certificate and statements as the registry holds them.
+    const { host } = fixture.registry;
+    const verdicts = await Promise.all(IMAGE_NAMES.map(async (image) => {
+      const [name, digest] = fixture.refs[image].split('@') as [string, string];
+      const found = await imageSignatures(host, name.slice(host.length + 1), digest);
+      if (found.certificate === undefined) return [image, 'unsigned'];
+      const result = evaluate(policy, identityFromCertificate(found.certificate), { image: name, attestations: found.attestations });
+      const why = result.verdicts.map((v) => (v.outcome === 'expectations-failed' ? v.failures.map((f) => f.field).join(',') : v.outcome === 'selector-mismatch' ? `${v.outcome} ${v.field}` : v.outcome));
+      return [image, result.accepted ?? why.join('; ')];
+    }));
+    const expected = (c: string) => ({ accepted: 'myorg-app-release', unattested: 'attestation', other: 'selector-mismatch subject' })[c];
+    expect(Object.fromEntries(verdicts)).toEqual(Object.fromEntries(IMAGE_NAMES.map((image) => [image, image === 'unsigned' ? 'unsigned' : expected(image.split('-')[1] as string)])));
   });
 
   it('each export says which of the policy\'s expectations its target cannot check (the export is wider there)', () => {
