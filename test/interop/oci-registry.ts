@@ -74,8 +74,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `docker-registry serve` with a config and storage under `dir`; resolves once `GET /v2/` answers 200. */
-export async function startRegistry(binary: string, dir: string): Promise<OciRegistry> {
+/**
+ * Starts `docker-registry serve` with a config and storage under `dir`; resolves once `GET /v2/` answers (200, or
+ * 401 when `extraConfig` adds an `auth:` section: distribution's configuration lines, appended).
+ */
+export async function startRegistry(binary: string, dir: string, extraConfig: readonly string[] = []): Promise<OciRegistry> {
   const host = `127.0.0.1:${await freePort()}`;
   const configFile = path.join(dir, 'registry.yml');
   await mkdir(path.join(dir, 'storage'), { recursive: true });
@@ -85,6 +88,7 @@ export async function startRegistry(binary: string, dir: string): Promise<OciReg
     'log: { level: info }',
     `storage: { filesystem: { rootdirectory: ${JSON.stringify(path.join(dir, 'storage'))} } }`,
     `http: { addr: "${host}" }`,
+    ...extraConfig,
     '',
   ].join('\n'));
   const child = spawn(binary, ['serve', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -111,7 +115,7 @@ async function untilReady(child: ChildProcess, url: string, log: () => string): 
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited ${child.exitCode}: ${log()}`);
     const status = await fetch(url).then((r) => r.status, () => 0);
-    if (status === 200) return;
+    if (status === 200 || status === 401) return;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   throw new Error(`docker-registry did not answer ${url} within ${START_TIMEOUT_MS} ms: ${log()}`);

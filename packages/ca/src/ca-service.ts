@@ -2,6 +2,7 @@ import { type Signer, parsePemBlocks } from '@sigbox/core';
 import { type IssuerRegistry, OidcError, type Principal, verifyToken } from '@sigbox/oidc';
 import { type LeafIssuer, X509Error, type X509ErrorCode, createLeafIssuer, encodeSctList, parseCsr, verifyProofOfPossessionAsync } from '@sigbox/x509';
 import { CA_MESSAGES, CaError, type CaErrorCode } from './errors.js';
+import type { IssuanceGate } from './issuance/issuance-gate.js';
 import { checkSigningAlgorithm } from './key-policy.js';
 import type { SctIssuer } from './sct-issuer.js';
 import type { SigningRequest } from './signing-request.js';
@@ -15,6 +16,12 @@ export interface CaServiceDeps {
   /** Certificate transparency: without it certificates carry no SCT (detached, empty). */
   sctIssuer?: SctIssuer;
   clock?: () => Date;
+  /**
+   * Who may have a certificate beyond holding a valid token (`--issuance-policy`): asked after the token and the
+   * proof of possession verified, told afterwards whether the certificate was issued. Without it every verified
+   * identity is issued, as Fulcio does.
+   */
+  gate?: IssuanceGate;
   /** Told why a request failed (never the token): the client only sees fulcio's generic texts. */
   onRejected?: (error: CaError) => void;
 }
@@ -111,6 +118,20 @@ export function createCaService(deps: CaServiceDeps): CaService {
     const publicKeySpki = await keyFromRequest(request, principal).catch((err: unknown) => {
       throw asCaError(err, 'INVALID_PUBLIC_KEY');
     });
+    const admission = await deps.gate?.admit(principal);
+    if (admission === undefined) return sign(publicKeySpki, principal);
+    let issued = false;
+    try {
+      const result = await sign(publicKeySpki, principal);
+      issued = true;
+      return result;
+    } finally {
+      // A slot not given back (its store failed) only delays the subject's next certificate: never the answer.
+      await admission.settle(issued).catch(() => undefined);
+    }
+  }
+
+  async function sign(publicKeySpki: Uint8Array, principal: Principal): Promise<IssuedSigningCertificate> {
     const draft = leaves.draft({ publicKeySpki, identity: { san: principal.san, extensions: [...principal.extensions] } });
     if (!deps.sctIssuer) {
       const leaf = await draft.certificate().catch((err: unknown) => Promise.reject(asCaError(err, 'CA_BACKEND')));

@@ -20,6 +20,9 @@ const CA_ANSWERS: Record<CaErrorCode, { status: number; message: string | undefi
   CT_LOG: { status: 500, message: 'Error entering certificate in CTL' },
   // Beyond Fulcio (Internal): a CT log that cannot take the precertificate now is Unavailable, retryable.
   CT_LOG_UNAVAILABLE: { status: 503, message: 'Error entering certificate in CTL' },
+  // Beyond Fulcio (no issuance policy there): PermissionDenied and ResourceExhausted, texts built per refusal.
+  IDENTITY_NOT_ACCEPTED: { status: 403, message: undefined },
+  RATE_LIMITED: { status: 429, message: undefined },
 };
 
 /** The HTTP status each x509 failure reaches the client with: what the client sent is 400, the CA's own faults 500. */

@@ -12,7 +12,11 @@ export type CaErrorCode =
   | 'CA_BACKEND'
   | 'CT_LOG'
   /** The CT log takes no entry now (busy, shutting down, its database unreachable) or did not answer in time. */
-  | 'CT_LOG_UNAVAILABLE';
+  | 'CT_LOG_UNAVAILABLE'
+  /** A verified identity no rule of the issuance policy accepts (`--issuance-policy`). */
+  | 'IDENTITY_NOT_ACCEPTED'
+  /** The accepting rule's `rateLimit` is used up for this subject; `details.retryAfterSeconds` says when a slot frees. */
+  | 'RATE_LIMITED';
 
 /**
  * Client-facing texts, word for word as fulcio answers (pkg/server/error.go). Token failures share one message
@@ -51,6 +55,11 @@ export const CA_ERROR_STATUS: Readonly<Record<CaErrorCode, number>> = {
   // Fulcio answers every CT failure Internal; one the client can retry (no certificate was issued, and the log will
   // take the precertificate again once it is back) is Unavailable here, a 503 with Retry-After, in Fulcio's body.
   CT_LOG_UNAVAILABLE: 503,
+  // Fulcio has no issuance policy. A refusal of an authenticated caller is gRPC PermissionDenied and a used-up quota
+  // ResourceExhausted, which grpc-gateway answers 403 and 429 (runtime/errors.go `HTTPStatusFromCode` at v2.29.0);
+  // the message, unlike the token texts, says why: the caller can only fix what it is told.
+  IDENTITY_NOT_ACCEPTED: 403,
+  RATE_LIMITED: 429,
 };
 
 /** A refused or failed issuance; `message` is what the client sees, `cause`/`details` are for the log. */

@@ -5,3 +5,7 @@ export type { SctIssuer } from './sct-issuer.js';
 export { checkSigningAlgorithm } from './key-policy.js';
 export * from './ceremony/index.js';
 export { DEFAULT_LEAF_TTL_MS as CERTIFICATE_LIFETIME_MS } from '@sigbox/x509';
+export {
+  createPolicyGate, type IssuanceGate, type Admission, type RateLimiter, type RateLimitKey, type RateLimitTake,
+} from './issuance/issuance-gate.js';
+export { identityOfPrincipal } from './issuance/principal-identity.js';

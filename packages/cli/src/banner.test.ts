@@ -36,6 +36,7 @@ const server = {
   warnings: [] as string[],
   tuf: { mirror: 'http://127.0.0.1:8080/tuf', rootFile: '/etc/sigbox/keys/tuf/1.root.json' },
   devIssuerUrl: undefined,
+  reload: () => Promise.resolve(),
   closed: Promise.resolve(),
   close: () => Promise.resolve(),
 } satisfies RunningServer as RunningServer;

@@ -37,6 +37,12 @@ describe('loadConfig', () => {
     expect(failure(['up', '--signing-log', '2'])).toMatchObject({ code: 'INVALID_VALUE', message: "--signing-log must be v1 or v2, got '2'" });
   });
 
+  it('carries --issuance-policy as a path resolved against the working folder', () => {
+    expect(up(['--issuance-policy', 'policy.yaml']).issuancePolicy).toBe('/srv/sigbox/policy.yaml');
+    expect(up([]).issuancePolicy).toBeUndefined();
+    expect(failure(['up', '--issuance-policy', '']).code).toBe('INVALID_VALUE');
+  });
+
   it('carries --witness-policy as a path resolved against the working folder', () => {
     expect(up(['--witness-policy', 'witnesses.policy']).witnessPolicy).toBe('/srv/sigbox/witnesses.policy');
     expect(up([]).witnessPolicy).toBeUndefined();

@@ -10,6 +10,8 @@ import { boundedInteger, parseDatabaseUrl, parsePublicUrl, parseSigningLog } fro
 import { type InitCommand, loadInitConfig } from './init-config.js';
 import { type RotateCommand, loadRotateConfig } from './rotate-config.js';
 import { type TufCommand, loadTufConfig } from './tuf-config.js';
+import { existsSync } from 'node:fs';
+import { type PolicyCommand, loadPolicyConfig } from './policy-config.js';
 import { SECRET_FLAGS, keySecrets } from './secrets.js';
 
 /** Fulcio's default HTTP port (`--port`, fulcio cmd/app/serve.go at v1.8.8); Sigbox serves every API on one port. */
@@ -41,7 +43,8 @@ export type CliConfig =
   | { readonly command: 'rotate'; readonly rotate: RotateCommand }
   | { readonly command: 'export'; readonly export: ExportCommand }
   | { readonly command: 'verify'; readonly verify: VerifyCommand }
-  | { readonly command: 'tuf'; readonly tuf: TufCommand };
+  | { readonly command: 'tuf'; readonly tuf: TufCommand }
+  | { readonly command: 'policy'; readonly policy: PolicyCommand };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -57,6 +60,7 @@ const OPTIONS = {
   [DEV_OVERRIDE_OPTION]: { type: 'boolean' },
   'fulcio-config': { type: 'string' },
   'witness-policy': { type: 'string' },
+  'issuance-policy': { type: 'string' },
   'signing-log': { type: 'string' },
   keys: { type: 'string' },
   ...SECRET_FLAGS,
@@ -201,6 +205,7 @@ function serverConfig(flags: Flags, env: Env, cwd: string): ServerConfig {
     dev: flags.dev === true,
     fulcioConfig: optionalPath('fulcio-config', flags['fulcio-config'], cwd),
     ...(flags['witness-policy'] === undefined ? {} : { witnessPolicy: optionalPath('witness-policy', flags['witness-policy'], cwd) }),
+    ...(flags['issuance-policy'] === undefined ? {} : { issuancePolicy: optionalPath('issuance-policy', flags['issuance-policy'], cwd) }),
     ...(flags['signing-log'] === undefined ? {} : { signingLog: parseSigningLog(flags['signing-log']) }),
     keysDir: optionalPath('keys', flags.keys, cwd),
     keySecrets: keySecrets(flags, env, cwd),
@@ -228,6 +233,7 @@ export function loadConfig(argv: readonly string[], env: Env, cwd: string = proc
   if (argv[0] === 'rotate') return loadRotateConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR);
   if (argv[0] === 'verify') return loadVerifyConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR);
   if (argv[0] === 'tuf') return loadTufConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR);
+  if (argv[0] === 'policy') return loadPolicyConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR, existsSync);
   if (argv[0] === 'export') return loadExportConfig(argv.slice(1), cwd);
   const { values, positionals } = parseFlags(argv);
   if (values.help === true) return Object.freeze({ command: 'help' });

@@ -10,6 +10,7 @@ import { ConfigError } from './error.js';
 import type { CliIo } from './io.js';
 import { USAGE } from './usage.js';
 import { runVerifyCommand } from './verify-command.js';
+import { runPolicyCommand } from './policy-command.js';
 import { isClusterWorker, reportServing, runPrimary } from './workers.js';
 
 /** Exit codes: 2 for a command line we cannot run (like most Unix tools), 1 when the server cannot start. */
@@ -40,12 +41,13 @@ export async function run(argv: readonly string[], env: Readonly<Record<string, 
   if (config.command === 'rotate') return runRotateCommand(config.rotate, io);
   if (config.command === 'verify') return runVerifyCommand(config.verify, io);
   if (config.command === 'tuf') return runTufCommand(config.tuf, io);
+  if (config.command === 'policy') return runPolicyCommand(config.policy, io);
   if (config.command === 'export') return runExportCommand(config.export, io);
   if (config.workers > 1 && !isClusterWorker()) return (await runPrimary(config.workers, io.stderr)).ok ? EXIT_OK : EXIT_START_FAILED;
   const logger = io.logger ?? createLogger();
   let server;
   try {
-    server = await startServer(config.server, { logger, signals: ['SIGTERM', 'SIGINT'] });
+    server = await startServer(config.server, { logger, signals: ['SIGTERM', 'SIGINT'], reloadSignals: ['SIGHUP'] });
   } catch (err) {
     if (!(err instanceof StartError)) throw err;
     io.stderr(`sigbox: ${err.message}\n`);

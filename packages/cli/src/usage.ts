@@ -3,12 +3,13 @@ import { INIT_USAGE } from './init-config.js';
 import { ROTATE_USAGE } from './rotate-config.js';
 import { TUF_USAGE } from './tuf-config.js';
 import { VERIFY_USAGE } from './verify-config.js';
+import { POLICY_USAGE } from './policy-config.js';
 import { EXPORT_USAGE } from './export-config.js';
 import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_DB_TIMEOUTS, DEFAULT_ENTRY_CACHE_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '@sigbox/server';
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from './config.js';
 import { DEV_OVERRIDE_FLAG } from './dev-guard.js';
 
-export const USAGE = `Usage: sigbox up|ca|verify [flags]
+export const USAGE = `Usage: sigbox up|ca|verify|policy [flags]
 
 Commands:
   up                     run the whole box (CA, logs and trust files as they are added) in one process
@@ -19,6 +20,8 @@ Commands:
                          the TUF repository: its state, root rotation, the offline targets step (below)
   verify                 prove the database: rebuild every log tree and check its tiles, checkpoints
                          and signatures (below); run it on every restored backup
+  policy lint|explain    check an accepted-identities policy file; say which rule accepts a bundle or an
+                         image's signatures, or why none does (below)
   export <target>        the accepted-identities policy as Kyverno, policy-controller, Flux or cosign
                          configuration (below)
 
@@ -39,7 +42,11 @@ Flags:
                          --keys or --fulcio-config, unless ${DEV_OVERRIDE_FLAG} is also given
   ${DEV_OVERRIDE_FLAG}
                          run --dev anyway in such a start (warned about in the log); never in production
-  --fulcio-config FILE   Fulcio-format OIDC issuer configuration
+  --fulcio-config FILE   Fulcio-format OIDC issuer configuration (re-read on change and on SIGHUP)
+  --issuance-policy FILE accepted-identities policy (sigbox policy format): a certificate is refused (403,
+                         the reason in the body) to any identity no rule accepts, and a rule's rateLimit
+                         caps certificates per subject (429 + Retry-After). Re-read on change and on
+                         SIGHUP; a bad new file is refused and the old one kept
   --signing-log v2|v1    which log new signatures go to, as the signing config says (default v2: it lists
                          the Rekor v2 log, the v1 log and the TSA; cosign v3, sigstore-go and
                          sigstore-python then pick v2 with a timestamp). v1 leaves the v2 log out of the
@@ -75,4 +82,5 @@ ${ROTATE_USAGE}
 ${TUF_USAGE}
 ${CA_USAGE}
 ${VERIFY_USAGE}
+${POLICY_USAGE}
 ${EXPORT_USAGE}`;

@@ -52,6 +52,12 @@ async function stopAll(workers: readonly Worker[]): Promise<boolean> {
  */
 export async function runPrimary(count: number, stderr: (text: string) => void): Promise<{ ok: boolean }> {
   const workers: Worker[] = [];
+  // SIGHUP re-reads the config files: every worker holds its own copy, so each is told (and the primary, which
+  // serves nothing, must not die of it, Node's default).
+  const forwardReload = () => {
+    for (const w of workers) if (w.process.exitCode === null && w.process.signalCode === null) w.process.kill('SIGHUP');
+  };
+  process.on('SIGHUP', forwardReload);
   let banner = '';
   for (let i = 0; i < count; i++) {
     const worker = cluster.fork();
@@ -59,6 +65,7 @@ export async function runPrimary(count: number, stderr: (text: string) => void):
     const outcome = await serving(worker);
     if ('exitCode' in outcome) {
       await stopAll(workers);
+      process.off('SIGHUP', forwardReload);
       return { ok: false };
     }
     banner ||= outcome.banner;
@@ -72,5 +79,6 @@ export async function runPrimary(count: number, stderr: (text: string) => void):
   const reason = await stopped;
   if (reason === 'died') stderr('sigbox: a worker process exited; stopping the others\n');
   const clean = await stopAll(workers);
+  process.off('SIGHUP', forwardReload);
   return { ok: reason === 'signal' && clean };
 }

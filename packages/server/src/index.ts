@@ -54,3 +54,5 @@ export { TufCeremonyError, type TufCeremonyErrorCode } from './tuf/tuf-ceremony-
 export { ROOT_LIFETIME_MS } from './tuf/tuf-root.js';
 export { OFFLINE_WARNING_MS } from './tuf/tuf-service.js';
 export { TARGETS_LIFETIME_MS } from './tuf/tuf-publication.js';
+export { createRateLimitStore } from './fulcio/rate-limit-store.js';
+export { DEFAULT_RELOAD_DEBOUNCE_MS, DEFAULT_RELOAD_POLL_MS } from './reload/file-watch.js';

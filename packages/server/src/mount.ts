@@ -13,6 +13,8 @@ import { createCtApi } from './ct/ct-api.js';
 import { type CtSetup, ctTreeName, openCt } from './ct/open-ct.js';
 import { DEV_ISSUER_PATH, createDevIssuerApi } from './dev-issuer/dev-issuer.js';
 import { openCa } from './fulcio/open-ca.js';
+import { createRateLimitStore } from './fulcio/rate-limit-store.js';
+import { createReloadMetrics } from './reload/reload-metrics.js';
 import { createLogMetrics } from './log-metrics.js';
 import { httpUrl } from './listen.js';
 import type { Api } from './pipeline/api.js';
@@ -44,6 +46,8 @@ export interface Mounted {
   follow(): Promise<void>;
   /** Whether a retired key's window waits for its frozen tree to be integrated: follow again even if nothing changed. */
   followPending(): boolean;
+  /** Re-reads the reloadable config files (--fulcio-config, --issuance-policy): SIGHUP. */
+  reload(): Promise<void>;
   /** Once the public URL is known: trust the development issuer (with --dev); returns start-up warnings. */
   afterListen(publicUrl: string): string[];
   close(): Promise<void>;
@@ -172,7 +176,15 @@ export async function mountServices(config: ServerConfig, db: Database, keys: Bo
     }
     // The CA asks whichever CT log is current for its SCTs.
     const sctIssuer: SctIssuer | undefined = ctLog && caSctIssuer({ logPrecertificate: (pre, chain) => (ctLog as NonNullable<typeof ctLog>).current().sctIssuer.logPrecertificate(pre, chain) });
-    const ca = await openCa(caKeys, { fulcioConfig: config.fulcioConfig, logger, ...(sctIssuer ? { sctIssuer } : {}) });
+    const ca = await openCa(caKeys, {
+      fulcioConfig: config.fulcioConfig,
+      issuancePolicy: config.issuancePolicy,
+      rateLimiter: createRateLimitStore(db),
+      reloadMetrics: createReloadMetrics(registry),
+      logger,
+      ...(sctIssuer ? { sctIssuer } : {}),
+    });
+    closers.push(async () => ca.close());
 
     // Rekor v2: its own tree beside v1's (when the keyring has a rekor-v2 key).
     const witnesses = config.witnessPolicy === undefined ? undefined : { policy: await loadWitnessPolicy(config.witnessPolicy), metrics: createWitnessMetrics(registry), logger };
@@ -259,6 +271,7 @@ export async function mountServices(config: ServerConfig, db: Database, keys: Bo
         return following;
       },
       followPending: () => windowsPending,
+      reload: () => ca.reload(),
       async publish(url, files) {
         // One publication at a time in this process: the timer and a trust change must not sign the same version twice.
         published = published.then(async () => tuf.sync(tufTargets(files, await readTrustKeys(db), url)));

@@ -18,8 +18,13 @@ export interface ServerConfig {
    * override; warned about at start. Undefined for a loopback development start.
    */
   readonly devProductionShape?: readonly string[] | undefined;
-  /** Fulcio-format issuer config file (read by the CA once it is mounted). */
+  /** Fulcio-format issuer config file (read by the CA once it is mounted; reloaded on change and SIGHUP). */
   readonly fulcioConfig: string | undefined;
+  /**
+   * `--issuance-policy`: an accepted-identities policy (@sigbox/policy) every certificate's identity must satisfy,
+   * with per-rule rate limits; reloaded on change and SIGHUP like the issuer file (fulcio/open-ca.ts).
+   */
+  readonly issuancePolicy?: string | undefined;
   /**
    * Witness policy file (`--witness-policy`; rekor-tiles `--witness-policy-path` format, see @sigbox/witness): the
    * witnesses the v2 log sends each new checkpoint to. Read by loadWitnessPolicy (witness/) where the log is mounted.

@@ -41,6 +41,8 @@ export interface StartOptions {
   readonly logger: Logger;
   /** Signals that trigger a graceful shutdown (the cli passes SIGTERM and SIGINT; tests none). */
   readonly signals?: readonly NodeJS.Signals[];
+  /** Signals that re-read --fulcio-config and --issuance-policy (the cli passes SIGHUP; tests call reload()). */
+  readonly reloadSignals?: readonly NodeJS.Signals[];
 }
 
 export interface RunningServer {
@@ -57,6 +59,8 @@ export interface RunningServer {
   readonly tuf: { readonly mirror: string; readonly rootFile: string };
   /** `<public-url>/oidc` when --dev mounted the development issuer. */
   readonly devIssuerUrl: string | undefined;
+  /** Re-reads --fulcio-config and --issuance-policy now (what SIGHUP does); a bad file is refused, the old one kept. */
+  reload(): Promise<void>;
   /** Resolves once shut down, whether by close() or by a signal. */
   readonly closed: Promise<void>;
   /** Graceful shutdown: stop accepting, finish in-flight requests (bounded), close the database. Idempotent. */
@@ -232,7 +236,8 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
     await mounted.close();
     await boxKeys.close();
   };
-  return running({ config, options, db, server: listening.server, url, warnings, closeServices, tufRootFile: rootFile(boxKeys.source.keyring, 1) });
+  const reload = () => mounted.reload();
+  return running({ config, options, db, server: listening.server, url, warnings, closeServices, reload, tufRootFile: rootFile(boxKeys.source.keyring, 1) });
 }
 
 function writtenTrustFiles(config: ServerConfig): RunningServer['trustFiles'] {
@@ -248,10 +253,17 @@ function running(parts: {
   url: string;
   warnings: string[];
   closeServices: () => Promise<void>;
+  reload: () => Promise<void>;
   tufRootFile: string;
 }): RunningServer {
   const { config, options, db, server } = parts;
   const signals = options.signals ?? [];
+  const reloadSignals = options.reloadSignals ?? [];
+  function onReloadSignal(signal: NodeJS.Signals): void {
+    options.logger.info({ signal }, 'signal received: reloading the config files');
+    parts.reload().catch((err: unknown) => options.logger.error({ err }, 'reload failed'));
+  }
+  for (const signal of reloadSignals) process.on(signal, onReloadSignal);
   let settle!: { resolve: () => void; reject: (err: unknown) => void };
   // Whoever starts the shutdown (close() or a signal), `closed` follows it.
   const closed = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
@@ -260,6 +272,7 @@ function running(parts: {
   let closing: Promise<void> | undefined;
   const shutdown = async (): Promise<void> => {
     for (const signal of signals) process.off(signal, onSignal);
+    for (const signal of reloadSignals) process.off(signal, onReloadSignal);
     options.logger.info('shutting down');
     try {
       await closeGracefully(server, config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
@@ -290,6 +303,7 @@ function running(parts: {
     warnings: parts.warnings,
     tuf: { mirror: `${config.publicUrl ?? parts.url}/tuf`, rootFile: parts.tufRootFile },
     devIssuerUrl: config.dev ? `${config.publicUrl ?? parts.url}${DEV_ISSUER_PATH}` : undefined,
+    reload: parts.reload,
     closed,
     close,
   };

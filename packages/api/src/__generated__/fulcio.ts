@@ -258,6 +258,17 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description gRPC code 8 ResourceExhausted: the issuance-policy rule that accepts this identity has issued its `rateLimit` of certificates to this subject within its window (Sigbox only; upstream has no per-identity limit). */
+        RateLimited: {
+            headers: {
+                /** @description Seconds until a certificate can be issued to this subject again. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The body exceeds the 4 MiB limit (upstream cmd/app/serve.go maxMsgSize, where the failed read surfaces as a 400); gRPC code 8 ResourceExhausted. */
         PayloadTooLarge: {
             headers: {
@@ -326,6 +337,7 @@ export type SchemaLegacyPublicKey = components['schemas']['LegacyPublicKey'];
 export type ResponseInvalidArgument = components['responses']['InvalidArgument'];
 export type ResponseUnauthenticated = components['responses']['Unauthenticated'];
 export type ResponsePermissionDenied = components['responses']['PermissionDenied'];
+export type ResponseRateLimited = components['responses']['RateLimited'];
 export type ResponsePayloadTooLarge = components['responses']['PayloadTooLarge'];
 export type ResponseInternal = components['responses']['Internal'];
 export type ResponseUnavailable = components['responses']['Unavailable'];
@@ -359,6 +371,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["PermissionDenied"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["OtherError"];
@@ -437,6 +450,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["PermissionDenied"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["OtherError"];

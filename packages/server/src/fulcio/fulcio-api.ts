@@ -25,6 +25,12 @@ const authorization = (headers: RequestHeaders): string | undefined => (typeof h
 
 const op = operationsOf<fulcio.paths>();
 
+/** A rate-limited caller is told when a slot frees (RFC 9110 §10.2.3, delay-seconds). */
+function retryAfter(err: CaError): Record<string, string> | undefined {
+  const seconds = err.details?.retryAfterSeconds;
+  return err.code === 'RATE_LIMITED' && typeof seconds === 'number' ? { 'Retry-After': String(seconds) } : undefined;
+}
+
 /**
  * The Fulcio API (openapi/fulcio.yaml) over a {@link CaService}: v2 signingCert (200, JSON), the legacy v1
  * signingCert cosign v2 uses (201, PEM chain), the trust bundle, the root chain and the issuer configuration.
@@ -39,7 +45,7 @@ export function createFulcioApi(ca: CaService, options: { retiredChains?: () => 
     // All of /api/v2 speaks Fulcio's dialect (a Rekor v2 API at /api/v2/log would win by the longer prefix).
     prefixes: ['/api/v2', '/api/v1/signingCert', '/api/v1/rootCert'],
     errorFormat: fulcioErrorFormat,
-    mapError: (err) => (err instanceof CaError ? fulcioError(err.status, err.message) : undefined),
+    mapError: (err) => (err instanceof CaError ? fulcioError(err.status, err.message, retryAfter(err)) : undefined),
     operations: [
       op.post('/api/v2/signingCert', { body: 'any-json' }, async ({ body, headers }) => ({
         status: 200,
