@@ -179,6 +179,9 @@ describe('policy-controller', () => {
     const [remote] = docs(exportPolicy('policy-controller', input(POLICY, { allowDropped: true, trustRoot: 'remote' })));
     expect(remote.spec).toEqual({ remote: { mirror: 'https://sigbox.example/tuf', root: Buffer.from(ROOT_JSON).toString('base64'), trustedRootTarget: 'trusted_root.json' } });
     expect(refusal(() => exportPolicy('policy-controller', { ...input(POLICY, { allowDropped: true, trustRoot: 'remote' }), tuf: undefined })).code).toBe('INVALID_INPUT');
+    // The public trusted root lists a Rekor v2 (Ed25519) log, which the controller's legacy path refuses.
+    expect(exportPolicy('policy-controller', input(POLICY, { allowDropped: true, trustRoot: 'remote' })).warnings.join('\n')).toMatch(/remote TrustRoot: .*Rekor v2 log key/u);
+    expect(exportPolicy('policy-controller', input(POLICY, { allowDropped: true })).warnings.join('\n')).not.toMatch(/remote TrustRoot/u);
   });
 
   it('writes one CIP per scope with an authority per rule and format, each with the ctlog stanza', () => {

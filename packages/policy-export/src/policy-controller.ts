@@ -83,6 +83,11 @@ function trustRoot(ctx: ExportContext, name: string): unknown {
   if ((ctx.input.trustRoot ?? 'sigstore-keys') === 'remote') {
     const tuf = ctx.input.tuf;
     if (tuf === undefined) throw new ExportError('INVALID_INPUT', 'policy-controller: trustRoot remote needs the TUF mirror and its 1.root.json');
+    // The controller builds a remote TrustRoot from the mirror's trusted_root.json, Rekor v2 log included, and its
+    // legacy path refuses every non-ECDSA Rekor key ("public key N is not ecdsa.PublicKey", v0.14.0
+    // pkg/webhook/validator.go). The tester reads the legacy targets instead, so CI cannot show this: warn.
+    const v2 = ctx.trust.tlogs.filter((l) => !l.v1).length;
+    if (v2 > 0) ctx.warnings.push(`policy-controller remote TrustRoot: the mirror's trusted_root.json lists ${v2} Rekor v2 log key(s), which policy-controller v0.14.0's legacy (.sig) verification refuses; for cosign v2 signatures prefer the default sigstoreKeys TrustRoot (untested in a cluster)`);
     return {
       apiVersion: 'policy.sigstore.dev/v1alpha1',
       kind: 'TrustRoot',
