@@ -106,6 +106,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sigbox/v1/explorer/ct/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The newest certificates in the CT log, newest first. */
+        get: operations["listExplorerCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sigbox/v1/explorer/ct/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The certificates in the CT log issued for an identity (a SAN, compared lower-cased), newest first. */
+        get: operations["searchExplorerCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sigbox/v1/explorer/ct/entries/{leafIndex}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One CT log entry's certificate (the precertificate as logged) and its chain. */
+        get: operations["getExplorerCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -165,6 +216,21 @@ export interface components {
             windowMinutes: number;
             logs: components["schemas"]["LogStatus"][];
         };
+        CertificateEntry: {
+            leafIndex: number;
+            /** @description The SCT timestamp (milliseconds since the epoch). */
+            timestamp: number;
+            /** @enum {string} */
+            entryType: "x509" | "precert";
+            /** @description The logged certificate or precertificate, DER, base64. */
+            certificate: string;
+            /** @description The chain above it, root last, DER, base64. */
+            chain: string[];
+        };
+        CertificateList: {
+            entries: components["schemas"]["CertificateEntry"][];
+            nextBefore?: number;
+        };
     };
     responses: {
         /** @description A query parameter is missing or malformed. */
@@ -189,6 +255,8 @@ export type SchemaEntryList = components['schemas']['EntryList'];
 export type SchemaProvenEntry = components['schemas']['ProvenEntry'];
 export type SchemaLogStatus = components['schemas']['LogStatus'];
 export type SchemaStatus = components['schemas']['Status'];
+export type SchemaCertificateEntry = components['schemas']['CertificateEntry'];
+export type SchemaCertificateList = components['schemas']['CertificateList'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -347,6 +415,87 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    listExplorerCertificates: {
+        parameters: {
+            query?: {
+                /** @description Only entries with a leaf index below this one. */
+                before?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    searchExplorerCertificates: {
+        parameters: {
+            query: {
+                subject: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    getExplorerCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                leafIndex: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description No CT entry at this index (or no CT log). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

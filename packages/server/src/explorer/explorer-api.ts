@@ -4,11 +4,12 @@ import type { Database } from '@sigbox/db';
 import type { TreeReader } from '@sigbox/log';
 import { RekorError, indexQueryKeys } from '@sigbox/rekor';
 import { sigboxErrorFormat } from '../error-formats.js';
-import { HttpError } from '../http-error.js';
 import type { Api } from '../pipeline/api.js';
 import { operationsOf } from '../pipeline/operation.js';
 import { RequestProblem } from '../pipeline/request-problem.js';
+import { ctOperations } from './explorer-ct.js';
 import { type EntryRow, entriesByKey, newestEntries } from './explorer-queries.js';
+import { badRequest, intParam } from './query-params.js';
 import { type StaticSite, staticOperations } from './static-site.js';
 import { type StatusTree, explorerStatus } from './explorer-status.js';
 
@@ -27,6 +28,8 @@ export interface ExplorerDeps {
   readonly v1Shards: () => readonly ExplorerShard[];
   /** The Rekor v2 tree, when the box runs one. */
   readonly v2?: { readonly treeId: bigint; readonly tree: TreeReader } | undefined;
+  /** The CT tree taking entries now, if the box runs a CT log (the certificates pages). */
+  readonly ctTreeId?: (() => bigint | undefined) | undefined;
   /** Trees the status page reports (every log of the box). */
   readonly statusTrees: () => readonly StatusTree[];
   /** The built browser app. */
@@ -37,17 +40,6 @@ export interface ExplorerDeps {
 const DEFAULT_LIST_LIMIT = 20;
 const DEFAULT_SEARCH_LIMIT = 50;
 const MAX_LIMIT = 100;
-
-const badRequest = (message: string) => new HttpError(400, { code: 400, message });
-
-function intParam(query: Readonly<Record<string, unknown>>, name: string, options: { min: number; max?: number }): number | undefined {
-  const raw = query[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw)) throw badRequest(`${name} must be a non-negative integer`);
-  const value = Number(raw);
-  if (value < options.min || (options.max !== undefined && value > options.max)) throw badRequest(`${name} must be between ${options.min} and ${options.max ?? 'any'}`);
-  return value;
-}
 
 function summaryOf(log: 'v1' | 'v2', offset: bigint, row: EntryRow): EntrySummary {
   return {
@@ -151,6 +143,6 @@ export function createExplorerApi(deps: ExplorerDeps): Api {
     name: 'explorer',
     prefixes: ['/sigbox/v1/explorer', '/explorer'],
     errorFormat: sigboxErrorFormat,
-    operations: [...staticOperations(deps.site), list, search, v2Entry, status],
+    operations: [...staticOperations(deps.site), list, search, v2Entry, status, ...ctOperations(db, deps.ctTreeId ?? (() => undefined))],
   };
 }

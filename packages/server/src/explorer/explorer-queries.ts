@@ -5,7 +5,12 @@ export interface EntryRow {
   readonly idx: bigint;
   readonly data: Uint8Array;
   readonly integratedAt: Date | null;
+  /** What the personality keeps beside the leaf (a CT entry's chain), if anything. */
+  readonly extra: Uint8Array | null;
 }
+
+type Row = { idx: bigint; data: Uint8Array; extra: Uint8Array | null; integrated_at: Date | null };
+const toEntryRow = (r: Row): EntryRow => ({ idx: r.idx, data: r.data, integratedAt: r.integrated_at, extra: r.extra });
 
 // The first checkpoint whose size passes the entry is the one that integrated it (log_checkpoints' primary key).
 const INTEGRATED_AT = sql<Date | null>`(SELECT c.created_at FROM log_checkpoints c WHERE c.tree_id = e.tree_id AND c.size > e.idx ORDER BY c.size LIMIT 1)`;
@@ -16,11 +21,11 @@ const INTEGRATED_AT = sql<Date | null>`(SELECT c.created_at FROM log_checkpoints
  */
 export async function newestEntries(db: Database, treeId: bigint, before: bigint | undefined, limit: number): Promise<EntryRow[]> {
   const below = before === undefined ? sql`` : sql`AND e.idx < ${before}`;
-  const { rows } = await sql<{ idx: bigint; data: Uint8Array; integrated_at: Date | null }>`
-    SELECT e.idx, e.data, ${INTEGRATED_AT} AS integrated_at
+  const { rows } = await sql<Row>`
+    SELECT e.idx, e.data, e.extra, ${INTEGRATED_AT} AS integrated_at
     FROM log_entries e WHERE e.tree_id = ${treeId} ${below}
     ORDER BY e.idx DESC LIMIT ${limit}`.execute(db.kysely);
-  return rows.map((r) => ({ idx: r.idx, data: r.data, integratedAt: r.integrated_at }));
+  return rows.map(toEntryRow);
 }
 
 /**
@@ -28,12 +33,19 @@ export async function newestEntries(db: Database, treeId: bigint, before: bigint
  * one backward range scan, however many entries share the key).
  */
 export async function entriesByKey(db: Database, treeId: bigint, key: string, limit: number): Promise<EntryRow[]> {
-  const { rows } = await sql<{ idx: bigint; data: Uint8Array; integrated_at: Date | null }>`
-    SELECT e.idx, e.data, ${INTEGRATED_AT} AS integrated_at
+  const { rows } = await sql<Row>`
+    SELECT e.idx, e.data, e.extra, ${INTEGRATED_AT} AS integrated_at
     FROM (SELECT k.idx FROM log_entry_keys k WHERE k.tree_id = ${treeId} AND k.key = ${key} ORDER BY k.idx DESC LIMIT ${limit}) AS hit
     JOIN log_entries e ON e.tree_id = ${treeId} AND e.idx = hit.idx
     ORDER BY e.idx DESC`.execute(db.kysely);
-  return rows.map((r) => ({ idx: r.idx, data: r.data, integratedAt: r.integrated_at }));
+  return rows.map(toEntryRow);
+}
+
+/** One entry by its index in the tree. */
+export async function entryAt(db: Database, treeId: bigint, idx: bigint): Promise<EntryRow | undefined> {
+  const { rows } = await sql<Row>`
+    SELECT e.idx, e.data, e.extra, ${INTEGRATED_AT} AS integrated_at FROM log_entries e WHERE e.tree_id = ${treeId} AND e.idx = ${idx}`.execute(db.kysely);
+  return rows[0] && toEntryRow(rows[0]);
 }
 
 /** A tree's integrated size and when it last moved. */

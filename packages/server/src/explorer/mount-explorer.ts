@@ -23,6 +23,7 @@ export function mountExplorer(options: MountExplorerOptions): Api {
     site: loadExplorerAssets(),
     v1Shards: () => rekor.ranges(),
     v2,
+    ctTreeId: options.ctTreeId,
     statusTrees: () => {
       const ranges = rekor.ranges();
       const active = ranges.at(-1);
