@@ -173,6 +173,23 @@ describe.skipIf(CHROMIUM === undefined || COSIGN_V3 === undefined || COSIGN_V2 =
     await shot('status');
   }, STEP_MS * 2);
 
+  it('finds the certificates the CA issued for the identity in its CT log, and opens one', async () => {
+    await page.goto(`${stack.url}/#/certificates`);
+    await page.locator('h1', { hasText: 'Certificates issued' }).waitFor({ timeout: STEP_MS });
+    await page.locator('#identity').fill(EMAIL);
+    await page.keyboard.press('Enter');
+    await page.locator('h1', { hasText: `Certificates for ${EMAIL}` }).waitFor({ timeout: STEP_MS });
+    // Two signings, two certificates, each logged as a precertificate before it was issued.
+    expect(await page.locator('table.list tbody tr').count()).toBe(2);
+    await shot('certificates');
+    await page.locator('table.list tbody a').first().click();
+    await page.locator('h1', { hasText: 'Certificate transparency entry #' }).waitFor({ timeout: STEP_MS });
+    expect(await page.locator('[data-field="san"]').textContent()).toBe(EMAIL);
+    expect(await page.locator('[data-field="issuer"]').textContent()).toBe(stack.issuer);
+    expect(await page.locator('pre').textContent()).toContain('-----BEGIN CERTIFICATE-----');
+    await shot('certificate');
+  }, STEP_MS * 2);
+
   it('was readable on a phone and broke no CSP rule', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${stack.url}/#/entry/v2/${v2Index.value}`);

@@ -83,3 +83,20 @@ export async function v1IndexOfUuid(uuid: string): Promise<number> {
 let trustedRoot: Promise<unknown> | undefined;
 /** trusted_root.json, fetched once per page load. */
 export const getTrustedRoot = () => (trustedRoot ??= getJson<unknown>('/sigbox/v1/trusted_root.json'));
+
+export interface CertificateEntry {
+  readonly leafIndex: number;
+  readonly timestamp: number;
+  readonly entryType: 'x509' | 'precert';
+  readonly certificate: string;
+  readonly chain: string[];
+}
+
+export interface CertificateList {
+  readonly entries: CertificateEntry[];
+  readonly nextBefore?: number;
+}
+
+export const listCertificates = (before?: number, limit = 20) => getJson<CertificateList>(`${EXPLORER_API}/ct/entries?limit=${limit}${before === undefined ? '' : `&before=${before}`}`);
+export const searchCertificates = (subject: string) => getJson<CertificateList>(`${EXPLORER_API}/ct/search?subject=${encodeURIComponent(subject)}`);
+export const getCertificate = (index: number) => getJson<CertificateEntry>(`${EXPLORER_API}/ct/entries/${index}`);

@@ -1,9 +1,10 @@
 // The explorer: one page, routes in the URL fragment (so the server has one HTML route and deep links need no
-// fallback), each page a function that fetches and returns its DOM. Plain DOM and TypeScript, no framework: five
+// fallback), each page a function that fetches and returns its DOM. Plain DOM and TypeScript, no framework: seven
 // pages do not need one, the bundle stays small enough to audit, and nothing needs 'unsafe-inline' or eval under
 // the strict CSP the server sends.
 import { h } from './dom.js';
 import { errorText } from './format.js';
+import { certificatePage, certificatesPage } from './pages/certificates.js';
 import { entriesPage } from './pages/entries.js';
 import { entryPage } from './pages/entry.js';
 import { homePage } from './pages/home.js';
@@ -23,6 +24,8 @@ async function pageFor(fragment: string): Promise<HTMLElement> {
     return entriesPage(a, before !== null && /^\d+$/.test(before) ? Number(before) : undefined);
   }
   if (page === 'status') return statusPage();
+  if (page === 'certificates') return certificatesPage(params);
+  if (page === 'certificate' && a !== undefined && /^\d+$/.test(a)) return certificatePage(Number(a));
   return h('section', {}, h('h1', {}, 'Not found'), h('p', {}, 'No page here. ', h('a', { href: '#/' }, 'Back to search')));
 }
 
