@@ -99,7 +99,8 @@ describe.skipIf(CHROMIUM === undefined || COSIGN_V3 === undefined || COSIGN_V2 =
       document.getElementById('drop').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     })()`);
     await page.waitForURL(/#\/search\?hash=[0-9a-f]{64}$/, { timeout: STEP_MS });
-    await expect.poll(() => page.locator('table.list tbody tr').count(), { timeout: STEP_MS }).toBe(2);
+    await page.locator('h1', { hasText: 'Entries for' }).waitFor({ timeout: STEP_MS });
+    expect(await page.locator('table.list tbody tr').count()).toBe(2);
     const links = await page.locator('table.list tbody a').allTextContents();
     expect(links).toEqual([`v2 #${v2Index.value}`, `v1 #${v1Index.value}`]);
     expect(await page.locator('table.list tbody').textContent()).toContain(EMAIL);
@@ -120,10 +121,12 @@ describe.skipIf(CHROMIUM === undefined || COSIGN_V3 === undefined || COSIGN_V2 =
 
   it('finds the entries by identity and opens the v1 one by its index, verified (ECDSA checkpoint)', async () => {
     await page.goto(`${stack.url}/#/`);
+    await page.locator('h1', { hasText: 'Search the transparency logs' }).waitFor({ timeout: STEP_MS });
     await page.locator('#kind').selectOption('subject');
     await page.locator('#q').fill(EMAIL.toUpperCase());
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('table.list tbody tr').count(), { timeout: STEP_MS }).toBe(2);
+    await page.locator('h1', { hasText: 'Entries for' }).waitFor({ timeout: STEP_MS });
+    expect(await page.locator('table.list tbody tr').count()).toBe(2);
     await page.locator('#kind').selectOption('index-v1');
     await page.locator('#q').fill(v1Index.value);
     await page.locator('button[type=submit]').click();
@@ -131,6 +134,40 @@ describe.skipIf(CHROMIUM === undefined || COSIGN_V3 === undefined || COSIGN_V2 =
     expect(await page.locator('.check', { hasText: 'Checkpoint signature' }).textContent()).toContain('ECDSA P-256');
     expect(await page.locator('[data-field="san"]').textContent()).toBe(EMAIL);
   }, STEP_MS * 3);
+
+  it('finds the entries by the signing certificate pasted as PEM, and the v1 entry by its UUID', async () => {
+    const v3 = JSON.parse(await readFile(path.join(stack.work, 'v3.json'), 'utf8')) as { verificationMaterial: { certificate: { rawBytes: string } } };
+    const pem = `-----BEGIN CERTIFICATE-----\n${v3.verificationMaterial.certificate.rawBytes.match(/.{1,64}/g)?.join('\n')}\n-----END CERTIFICATE-----\n`;
+    await page.goto(`${stack.url}/#/`);
+    await page.locator('h1', { hasText: 'Search the transparency logs' }).waitFor({ timeout: STEP_MS });
+    await page.locator('#kind').selectOption('publicKey');
+    await page.locator('#q').fill(pem); // a one-line field: the browser drops the line breaks, the page restores them
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/search\?publicKey=/, { timeout: STEP_MS });
+    await expect.poll(() => page.locator('table.list tbody a').allTextContents(), { timeout: STEP_MS }).toEqual([`v2 #${v2Index.value}`]);
+
+    const uuid = Object.keys((await (await fetch(`${stack.url}/api/v1/log/entries?logIndex=${v1Index.value}`)).json()) as object)[0] as string;
+    await page.goto(`${stack.url}/#/`);
+    await page.locator('h1', { hasText: 'Search the transparency logs' }).waitFor({ timeout: STEP_MS });
+    await page.locator('#kind').selectOption('uuid');
+    await page.locator('#q').fill(uuid);
+    await page.keyboard.press('Enter');
+    expect(await verdictOf('v1', v1Index.value)).toBe('verdict pass');
+  }, STEP_MS * 3);
+
+  it('is keyboard navigable: the skip link leads to the content, the search form is reachable by Tab', async () => {
+    await page.goto(`${stack.url}/#/`);
+    await page.reload(); // a fresh document, focus at its start
+    await page.locator('h1', { hasText: 'Search the transparency logs' }).waitFor({ timeout: STEP_MS });
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('main');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('kind');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('q');
+  }, STEP_MS);
 
   it('shows a tampered proof and a tampered checkpoint as failed', async () => {
     await page.route('**/sigbox/v1/explorer/v2/entries/*', async (route) => {

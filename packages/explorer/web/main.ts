@@ -50,5 +50,13 @@ async function render(): Promise<void> {
   if (turn > 1) main.focus({ preventScroll: true });
 }
 
-window.addEventListener('hashchange', () => void render());
+// Fragments are routes here, so the skip link must not navigate: it moves focus to the content instead.
+document.querySelector('a.skip')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+});
+window.addEventListener('hashchange', () => {
+  // Only `#/…` is a route; any other fragment (an in-page anchor) leaves the page as it is.
+  if (location.hash === '' || location.hash.startsWith('#/')) void render();
+});
 void render();

@@ -19,6 +19,17 @@ async function fileDigest(file: File): Promise<string> {
   return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer())));
 }
 
+/**
+ * A PEM as pasted into a one-line field (the browser drops its line breaks): rebuilt with 64-character lines, as the
+ * server's PEM reader and the index keys (SHA-256 of the canonical PEM) expect.
+ */
+export function normalizePem(text: string): string {
+  const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/.exec(text);
+  if (!m) throw new Error('paste a PEM public key or certificate (-----BEGIN …-----)');
+  const body = (m[2] as string).replace(/\s+/g, '');
+  return `-----BEGIN ${m[1]}-----\n${(body.match(/.{1,64}/g) ?? []).join('\n')}\n-----END ${m[1]}-----\n`;
+}
+
 /** Where a query goes: an index or a UUID opens the entry; the others list matches. */
 export async function routeOf(kind: SearchKind, value: string): Promise<string> {
   const v = value.trim();
@@ -27,6 +38,7 @@ export async function routeOf(kind: SearchKind, value: string): Promise<string> 
     return `#/entry/${kind.slice(-2)}/${v}`;
   }
   if (kind === 'uuid') return `#/entry/v1/${await v1IndexOfUuid(v)}`;
+  if (kind === 'publicKey') return `#/search?publicKey=${encodeURIComponent(normalizePem(v))}`;
   return `#/search?${kind}=${encodeURIComponent(v)}`;
 }
 
