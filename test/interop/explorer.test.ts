@@ -2,7 +2,7 @@
 // with entries the real cosign wrote (v3 → the Rekor v2 log, v2 with --rekor-url → the v1 log). A person's path:
 // drop the signed file on the page, find both entries, open each and see it verified in the browser; find it by
 // identity and by index; a tampered proof or checkpoint (rewritten in flight by Playwright) shows as failed.
-// With SIGBOX_EXPLORER_SCREENSHOTS=1 it also refreshes docs/explorer/*.png.
+// With SIGBOX_EXPLORER_SCREENSHOTS=1 it also refreshes docs/explorer/*.png (then `pngquant --quality 60-90` them).
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { INTEROP_STACK_START_TIMEOUT_MS, type InteropStack, findTool, startInteropStack } from '@sigbox/testkit';
@@ -104,6 +104,7 @@ describe.skipIf(CHROMIUM === undefined || COSIGN_V3 === undefined || COSIGN_V2 =
     const links = await page.locator('table.list tbody a').allTextContents();
     expect(links).toEqual([`v2 #${v2Index.value}`, `v1 #${v1Index.value}`]);
     expect(await page.locator('table.list tbody').textContent()).toContain(EMAIL);
+    expect(await page.locator('#hashed').textContent()).toContain(`SHA-256 of artifact (${ARTIFACT.length} bytes)`);
     expect(uploads).toEqual([]);
     await shot('search');
   }, STEP_MS * 3);
@@ -234,6 +235,11 @@ describe.skipIf(CHROMIUM === undefined || COSIGN_V3 === undefined || COSIGN_V2 =
     // Nothing wider than the screen: no sideways scrolling on a phone.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await shot('entry-phone');
+    for (const [route, title] of [[`#/search?subject=${EMAIL}`, 'Entries for'], ['#/status', 'Status'], [`#/certificates?subject=${EMAIL}`, 'Certificates for']] as const) {
+      await page.goto(`${stack.url}/${route}`);
+      await page.locator('h1', { hasText: title }).waitFor({ timeout: STEP_MS });
+      expect(await page.evaluate('document.documentElement.scrollWidth'), route).toBeLessThanOrEqual(390);
+    }
     expect(cspViolations).toEqual([]);
   }, STEP_MS * 2);
 });

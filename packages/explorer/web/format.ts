@@ -26,7 +26,7 @@ export function entryTable(entries: readonly EntrySummary[], empty: Child = 'No 
   return h(
     'table',
     { class: 'list' },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Entry'), h('th', { scope: 'col' }, 'Kind'), h('th', { scope: 'col' }, 'Signer'), h('th', { scope: 'col' }, 'Digest'), h('th', { scope: 'col' }, 'Integrated'))),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Entry'), h('th', { scope: 'col', class: 'wide' }, 'Kind'), h('th', { scope: 'col' }, 'Signer'), h('th', { scope: 'col', class: 'wide' }, 'Digest'), h('th', { scope: 'col' }, 'Integrated'))),
     h(
       'tbody',
       {},
@@ -36,10 +36,10 @@ export function entryTable(entries: readonly EntrySummary[], empty: Child = 'No 
           'tr',
           {},
           h('td', {}, h('a', { href: entryHref(e) }, `${e.log} #${e.logIndex}`)),
-          h('td', {}, `${content.kind} ${content.apiVersion}`),
+          h('td', { class: 'wide' }, `${content.kind} ${content.apiVersion}`),
           h('td', {}, signerOf(e.body)),
-          h('td', { class: 'mono' }, content.digest ? `${content.digest.hex.slice(0, 16)}…` : ''),
-          h('td', {}, timeText(e.integratedTime)),
+          h('td', { class: 'mono wide' }, content.digest ? `${content.digest.hex.slice(0, 16)}…` : ''),
+          h('td', { class: 'time' }, timeText(e.integratedTime)),
         );
       }),
     ),

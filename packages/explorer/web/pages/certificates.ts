@@ -19,7 +19,7 @@ function certificateTable(entries: readonly CertificateEntry[]): HTMLElement {
   return h(
     'table',
     { class: 'list' },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Entry'), h('th', { scope: 'col' }, 'Identity'), h('th', { scope: 'col' }, 'OIDC issuer'), h('th', { scope: 'col' }, 'Logged'))),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Entry'), h('th', { scope: 'col' }, 'Identity'), h('th', { scope: 'col', class: 'wide' }, 'OIDC issuer'), h('th', { scope: 'col' }, 'Logged'))),
     h(
       'tbody',
       {},
@@ -30,8 +30,8 @@ function certificateTable(entries: readonly CertificateEntry[]): HTMLElement {
           {},
           h('td', {}, h('a', { href: `#/certificate/${e.leafIndex}` }, `ct #${e.leafIndex}`)),
           h('td', {}, cert?.subjectAltNames.map((s) => s.value).join(', ') ?? '(unreadable)'),
-          h('td', { class: 'mono' }, cert?.fulcio.find((f) => f.name === 'issuer')?.value ?? ''),
-          h('td', {}, isoSeconds(new Date(e.timestamp))),
+          h('td', { class: 'mono wide' }, cert?.fulcio.find((f) => f.name === 'issuer')?.value ?? ''),
+          h('td', { class: 'time' }, isoSeconds(new Date(e.timestamp))),
         );
       }),
     ),

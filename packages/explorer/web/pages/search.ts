@@ -14,6 +14,9 @@ const KINDS: ReadonlyArray<readonly [SearchKind, string, string]> = [
   ['index-v2', 'Log index, Rekor v2', 'e.g. 42'],
 ];
 
+/** The file hashed last in this page, to say on the results which file the digest is of. */
+let lastHashed: { name: string; size: number; digest: string } | undefined;
+
 /** SHA-256 of a file, in the browser (WebCrypto): the file is read here and never sent anywhere. */
 async function fileDigest(file: File): Promise<string> {
   return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer())));
@@ -57,7 +60,7 @@ export function searchForm(): HTMLElement {
     const digest = await fileDigest(file);
     select.value = 'hash';
     input.value = digest;
-    status.textContent = `SHA-256 of ${file.name} (${file.size} bytes), computed here; the file was not uploaded.`;
+    lastHashed = { name: file.name, size: file.size, digest };
     location.hash = `#/search?hash=${digest}`;
   };
   fileInput.addEventListener('change', () => void useFile(fileInput.files?.[0]));
@@ -90,7 +93,9 @@ export async function searchPage(params: URLSearchParams): Promise<HTMLElement> 
   try {
     const name = param === 'email' || param === 'hash' || param === 'publicKey' ? param : 'subject';
     const { entries } = await searchEntries(name, value);
-    return h('section', {}, title, searchForm(), h('h2', {}, `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}`), entryTable(entries, 'Nothing in either log matches.'));
+    const fromFile = name === 'hash' && lastHashed?.digest === value ? lastHashed : undefined;
+    const note = fromFile && h('p', { class: 'muted', id: 'hashed' }, `SHA-256 of ${fromFile.name} (${fromFile.size} bytes), computed in your browser; the file was not uploaded.`);
+    return h('section', {}, title, note, searchForm(), h('h2', {}, `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}`), entryTable(entries, 'Nothing in either log matches.'));
   } catch (err) {
     return h('section', {}, title, searchForm(), errorText(err));
   }
