@@ -1,4 +1,6 @@
 import { readCertificate } from '@sigbox/x509';
+import { decodePrecertExtraData } from './extra-data.js';
+import { decodeMerkleTreeLeaf } from './merkle-tree-leaf.js';
 
 /** Search keys an entry carries at most: a certificate may list many SANs; Fulcio's list one. */
 const MAX_KEYS = 64;
@@ -18,4 +20,15 @@ export function ctIndexKeys(leafDer: Uint8Array): string[] {
   }
   const texts = names.flatMap((n) => (n.kind === 'email' || n.kind === 'uri' || n.kind === 'dns' ? [n.value] : n.kind === 'otherName' && n.utf8String !== undefined ? [n.utf8String] : []));
   return [...new Set(texts.map((t) => t.toLowerCase()))].slice(0, MAX_KEYS);
+}
+
+/** The search keys of a stored CT entry: its leaf's certificate, or for a precert entry the precertificate in extra_data. */
+export function ctIndexKeysOfEntry(data: Uint8Array, extra: Uint8Array | undefined): string[] {
+  try {
+    const { entry } = decodeMerkleTreeLeaf(data);
+    if (entry.type === 'x509') return ctIndexKeys(entry.certificate);
+    return extra === undefined ? [] : ctIndexKeys(decodePrecertExtraData(extra).precertificate);
+  } catch {
+    return [];
+  }
 }

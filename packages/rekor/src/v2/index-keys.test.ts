@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encoding, spkiDer, toPem } from '@sigbox/core';
 import { dsseEnvelope, dsseV2Request, hashedRekordV2Request, selfSignedCert, testKey } from '@sigbox/testkit';
-import { indexQueryKeys, parseCreateEntryRequest } from '../index.js';
+import { indexQueryKeys, parseCreateEntryRequest, rekorV2IndexKeysOfLeaf } from '../index.js';
 
 const artifact = encoding.utf8('an artifact to find\n');
 const digestHex = crypto.hash('sha256', artifact, 'hex');
@@ -33,5 +33,14 @@ describe('Rekor v2 index keys', () => {
     const payloadHex = crypto.hash('sha256', Buffer.from(envelope.payload, 'base64'), 'hex');
     expect(entry.indexKeys[0]).toBe(`sha256:${payloadHex}`);
     expect(entry.indexKeys).toHaveLength(2);
+  });
+
+  it('are read back from a stored leaf exactly as they were made from the request (the backfill of older entries)', async () => {
+    const envelope = dsseEnvelope('application/vnd.in-toto+json', encoding.utf8('{}'), [p256]);
+    for (const request of [hashedRekordV2Request(cert.key, artifact, { certificate: cert.der }), hashedRekordV2Request(p256, artifact), dsseV2Request(envelope, [p256])]) {
+      const entry = await parseCreateEntryRequest(request);
+      expect(rekorV2IndexKeysOfLeaf(entry.leaf)).toEqual(entry.indexKeys);
+    }
+    expect(rekorV2IndexKeysOfLeaf(encoding.utf8('not json'))).toEqual([]);
   });
 });
