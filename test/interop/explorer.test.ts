@@ -133,6 +133,7 @@ describe.skipIf(CHROMIUM === undefined || COSIGN_V3 === undefined || COSIGN_V2 =
     await page.locator('button[type=submit]').click();
     expect(await verdictOf('v1', v1Index.value)).toBe('verdict pass');
     expect(await page.locator('.check', { hasText: 'Checkpoint signature' }).textContent()).toContain('ECDSA P-256');
+    expect(await page.locator('.check.pass', { hasText: 'Signed entry timestamp' }).count()).toBe(1);
     expect(await page.locator('[data-field="san"]').textContent()).toBe(EMAIL);
   }, STEP_MS * 3);
 
@@ -187,8 +188,9 @@ describe.skipIf(CHROMIUM === undefined || COSIGN_V3 === undefined || COSIGN_V2 =
 
     await page.route('**/api/v1/log/entries?logIndex=*', async (route) => {
       const res = await route.fetch();
-      const answer = (await res.json()) as Record<string, { verification: { inclusionProof: { checkpoint: string } } }>;
+      const answer = (await res.json()) as Record<string, { integratedTime: number; verification: { inclusionProof: { checkpoint: string } } }>;
       for (const entry of Object.values(answer)) {
+        entry.integratedTime -= 3600; // backdated an hour: the signed entry timestamp no longer covers it
         // A checkpoint for another size, its signature kept: the signature no longer covers it.
         const [origin, size, ...rest] = entry.verification.inclusionProof.checkpoint.split('\n');
         entry.verification.inclusionProof.checkpoint = [origin, String(Number(size) + 1), ...rest].join('\n');
@@ -198,6 +200,7 @@ describe.skipIf(CHROMIUM === undefined || COSIGN_V3 === undefined || COSIGN_V2 =
     await page.goto(`${stack.url}/#/entry/v1/${v1Index.value}`);
     expect(await verdictOf('v1', v1Index.value)).toBe('verdict fail');
     expect(await page.locator('.check.fail', { hasText: 'Checkpoint signature' }).count()).toBe(1);
+    expect(await page.locator('.check.fail', { hasText: 'Signed entry timestamp' }).count()).toBe(1);
     await page.unrouteAll();
   }, STEP_MS * 3);
 

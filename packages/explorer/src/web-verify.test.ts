@@ -1,11 +1,12 @@
 // The browser's proof checks (web/verify.ts, WebCrypto only) against transparency-dev/merkle's vectors and against
 // checkpoints signed by @sigbox/merkle with real Ed25519 and ECDSA P-256 keys, as the two log generations sign them.
+import crypto from 'node:crypto';
 import path from 'node:path';
-import { createEphemeralSigner, encoding, spkiDer } from '@sigbox/core';
+import { canonicalize, createEphemeralSigner, encoding, generatePrivateKey, sha256, spkiDer } from '@sigbox/core';
 import { createNoteSigner, defaultHasher, hashLeaf, inclusionProof, integrate, createMemoryTileStore, signCheckpoint } from '@sigbox/merkle';
 import { readJsonTree, vectorsDir } from '@sigbox/testkit';
 import { describe, expect, it } from 'vitest';
-import { type TrustedLogKey, rootFromInclusionProof, verifyEntryProof } from '../web/verify.js';
+import { type TrustedLogKey, rootFromInclusionProof, verifyEntryProof, verifyEntryTimestamp } from '../web/verify.js';
 
 interface InclusionVector { leafIdx: number; treeSize: number; root: string; leafHash: string; proof: string[] | null; wantErr: boolean }
 const dir = vectorsDir('merkle');
@@ -51,5 +52,24 @@ describe.each(['v1', 'v2'] as const)('verifyEntryProof, %s checkpoint', (log) =>
     expect(await failed(body, { ...proof, checkpoint: proof.checkpoint.replace('\n13\n', '\n14\n') })).toEqual(['Inclusion proof', 'Checkpoint signature']);
     const other = (await provenEntry(log, 13, 6)).key;
     expect(await failed(body, proof, { ...key, spki: other.spki })).toEqual(['Checkpoint signature']);
+  });
+});
+
+describe('verifyEntryTimestamp', () => {
+  const privateKey = generatePrivateKey('ecdsa-p256');
+  const spki = spkiDer(crypto.createPublicKey(privateKey));
+  const key: TrustedLogKey = { baseUrl: 'https://log.example', spki, keyDetails: 'PKIX_ECDSA_P256_SHA_256', keyId: sha256(spki) };
+  const fields = { body: encoding.toBase64(encoding.utf8('{"kind":"hashedrekord"}')), integratedTime: 1_765_000_000, logID: encoding.toHex(sha256(spki)), logIndex: 41 };
+  // Signed as @sigbox/rekor signs it: DER ECDSA over JCS of the four fields.
+  const set = encoding.toBase64(crypto.sign('sha256', encoding.utf8(canonicalize(fields)), privateKey));
+
+  it('passes the SET the log key signed over JCS of body, time, log ID and index', async () => {
+    expect(await verifyEntryTimestamp({ ...fields, signedEntryTimestamp: set }, [key])).toMatchObject({ ok: true });
+  });
+
+  it('fails another time or index, and a log ID no trusted key has', async () => {
+    expect(await verifyEntryTimestamp({ ...fields, integratedTime: fields.integratedTime + 1, signedEntryTimestamp: set }, [key])).toMatchObject({ ok: false });
+    expect(await verifyEntryTimestamp({ ...fields, logIndex: 42, signedEntryTimestamp: set }, [key])).toMatchObject({ ok: false });
+    expect(await verifyEntryTimestamp({ ...fields, logID: '00'.repeat(32), signedEntryTimestamp: set }, [key])).toMatchObject({ ok: false, detail: expect.stringContaining('no ECDSA log key') });
   });
 });

@@ -17,6 +17,7 @@ export interface ProvenEntry extends EntrySummary {
   /** Rekor v1's own answer carries these too. */
   readonly uuid?: string;
   readonly logID?: string;
+  readonly signedEntryTimestamp?: string;
 }
 
 export interface LogStatus {
@@ -65,11 +66,12 @@ export const getV2Entry = (index: number) => getJson<ProvenEntry>(`${EXPLORER_AP
 
 /** A v1 entry from the Rekor v1 API itself (`GET /api/v1/log/entries?logIndex=`), as rekor-cli reads it. */
 export async function getV1Entry(index: number): Promise<ProvenEntry> {
-  const answer = await getJson<Record<string, { body: string; integratedTime: number; logID: string; logIndex: number; verification?: { inclusionProof?: ProvenEntry['inclusionProof'] } }>>(`/api/v1/log/entries?logIndex=${index}`);
+  const answer = await getJson<Record<string, { body: string; integratedTime: number; logID: string; logIndex: number; verification?: { inclusionProof?: ProvenEntry['inclusionProof']; signedEntryTimestamp?: string } }>>(`/api/v1/log/entries?logIndex=${index}`);
   const [uuid, entry] = Object.entries(answer)[0] ?? [];
   const proof = entry?.verification?.inclusionProof;
   if (uuid === undefined || entry === undefined || proof === undefined) throw new ApiError(502, 'the Rekor v1 answer has no entry with an inclusion proof');
-  return { log: 'v1', logIndex: entry.logIndex, body: entry.body, integratedTime: entry.integratedTime, inclusionProof: proof, uuid, logID: entry.logID };
+  const set = entry.verification?.signedEntryTimestamp;
+  return { log: 'v1', logIndex: entry.logIndex, body: entry.body, integratedTime: entry.integratedTime, inclusionProof: proof, uuid, logID: entry.logID, ...(set === undefined ? {} : { signedEntryTimestamp: set }) };
 }
 
 /** The log index of a v1 entry UUID (`GET /api/v1/log/entries/{uuid}`). */

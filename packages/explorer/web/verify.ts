@@ -1,4 +1,4 @@
-import { equal, fromBase64, fromHex, sha256, utf8 } from './bytes.js';
+import { equal, fromBase64, fromHex, sha256, toHex, utf8 } from './bytes.js';
 import { ecdsaDerToP1363 } from './der.js';
 
 /** An inclusion proof as both logs answer it (hex hashes). */
@@ -133,6 +133,31 @@ export async function verifyEntryProof(body: Uint8Array, proof: InclusionProof, 
     });
   }
   return checks;
+}
+
+/** What a Rekor v1 signed entry timestamp covers (rekor pkg/api/entries.go `signEntry`, v1.5.4). */
+export interface EntryTimestamp {
+  readonly body: string;
+  readonly integratedTime: number;
+  /** Hex SHA-256 of the log key's SPKI. */
+  readonly logID: string;
+  readonly logIndex: number;
+  /** Base64 ASN.1 ECDSA signature. */
+  readonly signedEntryTimestamp: string;
+}
+
+/**
+ * A v1 entry's signed entry timestamp: ECDSA P-256 over RFC 8785 JCS of {body, integratedTime, logID, logIndex}
+ * (four keys in that order, a string and integers: JSON.stringify of them in sorted order is their JCS), by the
+ * trusted_root.json log key whose log ID the entry names.
+ */
+export async function verifyEntryTimestamp(set: EntryTimestamp, keys: readonly TrustedLogKey[]): Promise<Check> {
+  const name = 'Signed entry timestamp';
+  const key = keys.find((k) => toHex(k.keyId) === set.logID.toLowerCase() && k.keyDetails === 'PKIX_ECDSA_P256_SHA_256');
+  if (!key) return { name, ok: false, detail: `no ECDSA log key with ID ${set.logID.slice(0, 16)}… in trusted_root.json` };
+  const payload = utf8(JSON.stringify({ body: set.body, integratedTime: set.integratedTime, logID: set.logID, logIndex: set.logIndex }));
+  const ok = await verifyWith(key, fromBase64(set.signedEntryTimestamp), payload).catch(() => false);
+  return { name, ok, detail: ok ? `the log signed this body, time and index with its key of ${key.baseUrl}` : 'the signature does not cover this body, time and index' };
 }
 
 /** The log keys of a trusted_root.json document. */

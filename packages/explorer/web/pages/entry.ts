@@ -4,7 +4,7 @@ import { type CertificateFacts, decodeCertificate } from '../certificate.js';
 import { facts, h } from '../dom.js';
 import { type EntryVerifier, readEntryBody } from '../entry-body.js';
 import { errorText, timeText } from '../format.js';
-import { type Check, trustedLogKeys, verifyEntryProof } from '../verify.js';
+import { type Check, trustedLogKeys, verifyEntryProof, verifyEntryTimestamp } from '../verify.js';
 
 const isoSeconds = (d: Date) => d.toISOString().replace('.000Z', 'Z');
 
@@ -64,7 +64,17 @@ export async function entryPage(log: 'v1' | 'v2', index: number): Promise<HTMLEl
   const content = readEntryBody(entry.body);
   let checks: Check[];
   try {
-    checks = await verifyEntryProof(fromBase64(entry.body), entry.inclusionProof, trustedLogKeys(await getTrustedRoot()));
+    const keys = trustedLogKeys(await getTrustedRoot());
+    checks = await verifyEntryProof(fromBase64(entry.body), entry.inclusionProof, keys);
+    // v1 answers also carry a signed entry timestamp (v2 has none: its time comes from a TSA).
+    if (entry.log === 'v1') {
+      const { body, integratedTime, logID, logIndex, signedEntryTimestamp } = entry;
+      checks.push(
+        logID !== undefined && signedEntryTimestamp !== undefined && integratedTime !== null
+          ? await verifyEntryTimestamp({ body, integratedTime, logID, logIndex, signedEntryTimestamp }, keys)
+          : { name: 'Signed entry timestamp', ok: false, detail: 'the answer carries none' },
+      );
+    }
   } catch (err) {
     checks = [{ name: 'Verification', ok: false, detail: err instanceof Error ? err.message : String(err) }];
   }
