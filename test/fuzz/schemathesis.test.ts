@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG_FILE = path.join(REPO_ROOT, 'test/fuzz/schemathesis.toml');
-const SPECS = ['sigbox', 'fulcio', 'rekor-v1', 'rekor-v2', 'ct', 'tsa'] as const;
+const SPECS = ['sigbox', 'fulcio', 'rekor-v1', 'rekor-v2', 'ct', 'tsa', 'explorer'] as const;
 
 /** Zero 5xx, and every answer as its spec documents it. */
 const CHECKS = ['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_headers_conformance', 'response_schema_conformance'];

@@ -1,4 +1,5 @@
 export type * as ct from './__generated__/ct.js';
+export type * as explorer from './__generated__/explorer.js';
 export type * as fulcio from './__generated__/fulcio.js';
 export type * as rekorV1 from './__generated__/rekor-v1.js';
 export type * as rekorV2 from './__generated__/rekor-v2.js';

@@ -46,6 +46,7 @@ describe('formatBanner', () => {
   it('says where it listens, where the data and trust files are, and what PGlite is for', () => {
     const text = formatBanner(config, server);
     expect(text).toMatch(/^sigbox listening on http:\/\/127\.0\.0\.1:8080$/m);
+    expect(text).toMatch(/^ {2}explorer {7}http:\/\/127\.0\.0\.1:8080\/ /m);
     expect(text).toContain('/var/lib/sigbox/pglite');
     expect(text).toContain('production uses PostgreSQL via --database-url');
     expect(text).toContain('/var/lib/sigbox/trusted_root.json');

@@ -29,6 +29,7 @@ export function formatBanner(config: ServerConfig, server: RunningServer): strin
   const lines = [
     `sigbox listening on ${server.url}`,
     `  public URL     ${server.publicUrl}`,
+    `  explorer       ${server.publicUrl}/ (search the logs, verify entries in the browser)`,
     `  data folder    ${config.dataDir}`,
     `  database       ${describeDatabase(config)}`,
     `  trusted root   ${server.trustedRootFile}`,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DEFAULT_ONLINE_POLICY, DEFAULT_TUF_REFRESH_MS, type ServerConfig } from '@sigbox/server';
 import { type CaCommand, loadCaConfig } from './ca-config.js';
 import { type VerifyCommand, loadVerifyConfig } from './verify-config.js';
+import { type ExportCommand, loadExportConfig } from './export-config.js';
 import { DEV_OVERRIDE_FLAG, DEV_OVERRIDE_OPTION, checkDevShape } from './dev-guard.js';
 import { ConfigError } from './error.js';
 import { parseCommandFlags } from './flags.js';
@@ -41,6 +42,7 @@ export type CliConfig =
   | { readonly command: 'ca'; readonly ca: CaCommand }
   | { readonly command: 'init'; readonly init: InitCommand }
   | { readonly command: 'rotate'; readonly rotate: RotateCommand }
+  | { readonly command: 'export'; readonly export: ExportCommand }
   | { readonly command: 'verify'; readonly verify: VerifyCommand }
   | { readonly command: 'tuf'; readonly tuf: TufCommand }
   | { readonly command: 'policy'; readonly policy: PolicyCommand }
@@ -235,6 +237,7 @@ export function loadConfig(argv: readonly string[], env: Env, cwd: string = proc
   if (argv[0] === 'verify') return loadVerifyConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR);
   if (argv[0] === 'tuf') return loadTufConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR);
   if (argv[0] === 'policy') return loadPolicyConfig(argv.slice(1), env, cwd, DEFAULT_DATA_DIR, existsSync);
+  if (argv[0] === 'export') return loadExportConfig(argv.slice(1), cwd);
   if (argv[0] === 'monitor') return loadMonitorConfig(argv.slice(1), env, cwd);
   const { values, positionals } = parseFlags(argv);
   if (values.help === true) return Object.freeze({ command: 'help' });

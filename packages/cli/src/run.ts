@@ -2,6 +2,7 @@ import { StartError, createLogger, startServer } from '@sigbox/server';
 import { formatBanner } from './banner.js';
 import { runCaCommand } from './ca-command.js';
 import { loadConfig } from './config.js';
+import { runExportCommand } from './export-command.js';
 import { runInitCommand } from './init-command.js';
 import { runRotateCommand } from './rotate-command.js';
 import { runTufCommand } from './tuf-command.js';
@@ -43,6 +44,7 @@ export async function run(argv: readonly string[], env: Readonly<Record<string, 
   if (config.command === 'verify') return runVerifyCommand(config.verify, io);
   if (config.command === 'tuf') return runTufCommand(config.tuf, io);
   if (config.command === 'policy') return runPolicyCommand(config.policy, io);
+  if (config.command === 'export') return runExportCommand(config.export, io);
   if (config.command === 'monitor') return runMonitorCommand(config.monitor, io);
   if (config.workers > 1 && !isClusterWorker()) return (await runPrimary(config.workers, io.stderr)).ok ? EXIT_OK : EXIT_START_FAILED;
   const logger = io.logger ?? createLogger();

@@ -4,12 +4,13 @@ import { ROTATE_USAGE } from './rotate-config.js';
 import { TUF_USAGE } from './tuf-config.js';
 import { VERIFY_USAGE } from './verify-config.js';
 import { POLICY_USAGE } from './policy-config.js';
+import { EXPORT_USAGE } from './export-config.js';
 import { MONITOR_USAGE } from './monitor-config.js';
 import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_DB_TIMEOUTS, DEFAULT_ENTRY_CACHE_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '@sigbox/server';
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT } from './config.js';
 import { DEV_OVERRIDE_FLAG } from './dev-guard.js';
 
-export const USAGE = `Usage: sigbox up|ca|verify|policy|monitor [flags]
+export const USAGE = `Usage: sigbox up|init|rotate|ca|tuf|verify|policy|export|monitor [flags]
 
 Commands:
   up                     run the whole box (CA, logs and trust files as they are added) in one process
@@ -22,6 +23,8 @@ Commands:
                          and signatures (below); run it on every restored backup
   policy lint|explain    check an accepted-identities policy file; say which rule accepts a bundle or an
                          image's signatures, or why none does (below)
+  export <target>        the accepted-identities policy as Kyverno, policy-controller, Flux or cosign
+                         configuration (below)
   monitor                follow a transparency log, verify it, alert on forks and watched identities (below)
 
 Flags:
@@ -85,4 +88,5 @@ ${TUF_USAGE}
 ${CA_USAGE}
 ${VERIFY_USAGE}
 ${POLICY_USAGE}
+${EXPORT_USAGE}
 ${MONITOR_USAGE}`;

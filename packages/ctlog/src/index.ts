@@ -30,6 +30,7 @@ export { validateChain, prepareRoots, MAX_CHAIN_LENGTH, type AcceptedRoots, type
 export { parseChainRequest, parseParam, parseHashParam, type CtParam } from './params.js';
 export { MAX_GET_ENTRIES } from './reads.js';
 export { entryIdentity } from './submit.js';
+export { ctIndexKeys, ctIndexKeysOfEntry } from './index-keys.js';
 export type {
   AddChainResponse,
   AddedChain,

@@ -2,6 +2,7 @@ import { sha256 } from '@sigbox/core';
 import { LogError, type LogTree } from '@sigbox/log';
 import type { ValidatedChain } from './chain.js';
 import { encodePrecertExtraData, encodeX509ExtraData } from './extra-data.js';
+import { ctIndexKeys } from './index-keys.js';
 import { ENTRY_TYPE, type EntryType, type TimestampedEntry, decodeMerkleTreeLeaf, encodeMerkleTreeLeaf } from './merkle-tree-leaf.js';
 import type { Sct, SctSigner } from './sct.js';
 import { TlsWriter } from './tls.js';
@@ -54,7 +55,7 @@ export function createSubmitter(deps: SubmitDeps): (validated: ValidatedChain, u
   return async ({ path, entry }, until) => {
     // The timestamp is fixed before sequencing and is part of the leaf: the SCT promises exactly this leaf.
     const timestamped: TimestampedEntry = { timestamp: deps.clock().getTime(), entry, extensions: NO_EXTENSIONS };
-    const toLog = { data: encodeMerkleTreeLeaf(timestamped), identity: entryIdentity(entry.type, path[0] as Uint8Array), extra: extraData(entry.type, path) };
+    const toLog = { data: encodeMerkleTreeLeaf(timestamped), identity: entryIdentity(entry.type, path[0] as Uint8Array), extra: extraData(entry.type, path), keys: ctIndexKeys(path[0] as Uint8Array) };
     const added = await (until === 'sequenced' ? deps.tree.sequence(toLog) : deps.tree.add(toLog));
     // A resubmission gets its original SCT back (ctfe: "Always use the returned leaf as the basis for an SCT"):
     // same timestamp, same signed data, so any signature over it is that SCT.

@@ -21,5 +21,6 @@ export type { TreeReader } from './tree-reader.js';
 export { type CheckpointKey, type CheckpointSigner, checkpointPublicKey } from './checkpoint-signers.js';
 export type { StoredEntry } from './storage.js';
 export { createBatcher, type Batcher, type BatcherOptions } from './batcher.js';
+export { backfillEntryKeys, type BackfillOptions, type KeyedEntry } from './backfill-keys.js';
 // Proving a stored tree from its entries (`sigbox verify`): audit/.
 export * from './audit/index.js';

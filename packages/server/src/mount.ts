@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { caSctIssuer } from './ct/ca-sct-issuer.js';
 import { createCtApi } from './ct/ct-api.js';
+import { backfillTrees, startKeyBackfill } from './explorer/key-backfill.js';
+import { mountExplorer } from './explorer/mount-explorer.js';
 import { type CtSetup, ctTreeName, openCt } from './ct/open-ct.js';
 import { DEV_ISSUER_PATH, createDevIssuerApi } from './dev-issuer/dev-issuer.js';
 import { openCa } from './fulcio/open-ca.js';
@@ -194,6 +196,9 @@ export async function mountServices(config: ServerConfig, db: Database, keys: Bo
     const tufStore = createTufStore(db);
     const tsa = await openTsa(db, keys);
     const apis = [createRekorApi(rekor), ...(rekorV2 ? [rekorV2.api] : []), ca.api, ...(ctLog ? [createCtApi(ctLog.proxy)] : []), ...(tsa ? [tsa.api] : []), createTufApi(tufStore)];
+    apis.push(mountExplorer({ db, rekor, rekorV2, ctTreeId: () => ct?.setup.treeId }));
+    const backfill = startKeyBackfill(db, backfillTrees(rekorV2?.treeId, ct?.setup.treeId), logger);
+    closers.push(() => backfill.stop());
     if (config.dev) apis.push(await openDevIssuer(config, publicUrl));
     const tuf = createTufService({ store: tufStore, keys, logger, registry, ...(config.tufPolicy ? { policy: config.tufPolicy } : {}) });
     let published: Promise<void> = Promise.resolve();

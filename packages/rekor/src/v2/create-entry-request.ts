@@ -3,6 +3,8 @@ import { INVALID_DSSE, INVALID_HASHEDREKORD, INVALID_TYPE, RekorV2Error, invalid
 import { dsseEntryJson, verifyDsseRequest } from './dsse.js';
 import { hashedRekordEntryJson, verifyHashedRekordRequest } from './hashedrekord.js';
 import { type MessageFields, ProtoJsonError, oneOf, readMessage } from './proto-json.js';
+import { digestOfKeyDetails } from './key-details.js';
+import { rekorV2IndexKeys } from './index-keys.js';
 
 /** What a `CreateEntryRequest` becomes: the leaf and the kind it is of. */
 export interface RekorV2Entry {
@@ -10,6 +12,8 @@ export interface RekorV2Entry {
   readonly version: '0.0.2';
   /** JCS(protojson(Entry)): the tree leaf and the answer's `canonicalizedBody`. */
   readonly leaf: Uint8Array;
+  /** Its search keys (index-keys.ts), stored with it for the explorer's search. */
+  readonly indexKeys: readonly string[];
 }
 
 const CREATE_ENTRY_REQUEST: MessageFields = {
@@ -43,11 +47,13 @@ export async function parseCreateEntryRequest(body: unknown): Promise<RekorV2Ent
   }
   if (kind === 'hashedRekordRequestV002') {
     const entry = await verified(() => verifyHashedRekordRequest(message.get(kind)), INVALID_HASHEDREKORD);
-    return { kind: 'hashedrekord', version: '0.0.2', leaf: entryLeaf(hashedRekordEntryJson(entry)) };
+    const digest = { algorithm: digestOfKeyDetails(entry.signature.verifier.keyDetails), value: entry.digest };
+    return { kind: 'hashedrekord', version: '0.0.2', leaf: entryLeaf(hashedRekordEntryJson(entry)), indexKeys: rekorV2IndexKeys(digest, [entry.signature.verifier]) };
   }
   if (kind === 'dsseRequestV002') {
     const entry = await verified(() => verifyDsseRequest(message.get(kind)), INVALID_DSSE);
-    return { kind: 'dsse', version: '0.0.2', leaf: entryLeaf(dsseEntryJson(entry)) };
+    const keys = rekorV2IndexKeys({ algorithm: 'sha256', value: entry.payloadHash }, entry.signatures.map((s) => s.verifier));
+    return { kind: 'dsse', version: '0.0.2', leaf: entryLeaf(dsseEntryJson(entry)), indexKeys: keys };
   }
   throw new RekorV2Error('INVALID_ARGUMENT', INVALID_TYPE);
 }

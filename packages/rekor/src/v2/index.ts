@@ -6,3 +6,4 @@ export { transparencyLogEntryJson, type TransparencyLogEntryJson, type Transpare
 export { REKOR_V2_TREE_NAME, rekorV2Origin, rekorV2LogId, rekorV2TreeDescription, checkRekorV2Key, type RekorV2TreeOptions } from './rekor-v2-tree.js';
 export { createRekorV2Log, type RekorV2Log, type RekorV2LogOptions } from './rekor-v2-log.js';
 export type { CheckpointWitnessing } from './witnessing.js';
+export { rekorV2IndexKeys, rekorV2IndexKeysOfLeaf } from './index-keys.js';

@@ -94,7 +94,7 @@ export function createRekorV2Log(options: RekorV2LogOptions): RekorV2Log {
 
   async function createEntry(body: unknown): Promise<TransparencyLogEntryJson> {
     const entry = await parseCreateEntryRequest(body);
-    const added = await tree.add({ data: entry.leaf });
+    const added = await tree.add({ data: entry.leaf, keys: entry.indexKeys });
     if (added.duplicate) {
       throw new RekorV2Error('ALREADY_EXISTS', `an equivalent entry already exists in the transparency log with index ${added.index}`, {
         details: { logIndex: added.index },
