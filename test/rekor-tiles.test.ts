@@ -3,9 +3,9 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encoding } from '@sigbox/core';
-import { TILE_WIDTH, entryBundlePath, inclusionProof, inclusionProofTiles, rootFromTiles, tileFromBytes, tilesNeededForAppend } from '@sigbox/merkle';
+import { TILE_WIDTH, entryBundlePath, inclusionProof, inclusionProofTiles, parseEntryBundle, rootFromTiles, tileFromBytes, tilesNeededForAppend } from '@sigbox/merkle';
 import { databaseEngines } from '@sigbox/testkit';
-import { IMMUTABLE, fetchTiles, getBytes, splitBundle } from './helpers/tiles.js';
+import { IMMUTABLE, fetchTiles, getBytes } from './helpers/tiles.js';
 import { type RekorHarness, type VerifiedEntry, createEntry, keyEntry, openLogCheckpoint, startRekor, verifyLogEntry } from './helpers/rekor.js';
 
 const TILES = '/api/v1/log/tiles';
@@ -69,17 +69,17 @@ describe.each(databaseEngines())('tlog-tiles on %s', (engine) => {
     const full = await getBytes(rekor.app, `${TILES}/${entryBundlePath(0n, TILE_WIDTH)}`);
     expect(full.status).toBe(200);
     expect(full.headers['cache-control']).toMatch(IMMUTABLE);
-    expect(splitBundle(new Uint8Array(full.body as Buffer))).toEqual(created.slice(0, TILE_WIDTH).map((c) => c.body));
+    expect(parseEntryBundle(new Uint8Array(full.body as Buffer))).toEqual(created.slice(0, TILE_WIDTH).map((c) => c.body));
 
     const width = ENTRIES - TILE_WIDTH;
     const partial = await getBytes(rekor.app, `${TILES}/${entryBundlePath(1n, width)}`);
     expect(partial.status).toBe(200);
     expect(partial.headers['cache-control']).toMatch(/max-age=\d+$/);
     expect(partial.headers['cache-control']).not.toMatch(IMMUTABLE);
-    expect(splitBundle(new Uint8Array(partial.body as Buffer))).toEqual(created.slice(TILE_WIDTH).map((c) => c.body));
+    expect(parseEntryBundle(new Uint8Array(partial.body as Buffer))).toEqual(created.slice(TILE_WIDTH).map((c) => c.body));
     // A smaller width of the same bundle is a prefix (what a client holding an older checkpoint asks for).
     const older = await getBytes(rekor.app, `${TILES}/${entryBundlePath(1n, 3)}`);
-    expect(splitBundle(new Uint8Array(older.body as Buffer))).toEqual(created.slice(TILE_WIDTH, TILE_WIDTH + 3).map((c) => c.body));
+    expect(parseEntryBundle(new Uint8Array(older.body as Buffer))).toEqual(created.slice(TILE_WIDTH, TILE_WIDTH + 3).map((c) => c.body));
   });
 
   it('serves a full tile immutable and a partial tile short-lived, each the leaf hashes', async () => {

@@ -6,11 +6,11 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encoding } from '@sigbox/core';
-import { TILE_WIDTH, entryBundlePath, formatSignedNote, parseSignedNote, inclusionProof, inclusionProofTiles, rootFromTiles, tileFromBytes, tilesNeededForAppend } from '@sigbox/merkle';
+import { TILE_WIDTH, entryBundlePath, formatSignedNote, parseEntryBundle, parseSignedNote, inclusionProof, inclusionProofTiles, rootFromTiles, tileFromBytes, tilesNeededForAppend } from '@sigbox/merkle';
 import type { TransparencyLogEntryJson } from '@sigbox/rekor';
 import { STATEMENT, b64, databaseEngines, dsseEnvelope, dsseV2Request, hashedRekordV2Request, selfSignedCert, testKey } from '@sigbox/testkit';
 import { type RekorV2Harness, openV2Checkpoint, startRekorV2, verifyTransparencyLogEntry } from './helpers/rekor-v2.js';
-import { IMMUTABLE, fetchTiles, getBytes, splitBundle } from './helpers/tiles.js';
+import { IMMUTABLE, fetchTiles, getBytes } from './helpers/tiles.js';
 
 const API = '/api/v2';
 /** More than one full level-0 tile: a full tile, a partial one and a level-1 tile. */
@@ -131,9 +131,9 @@ describe.each(databaseEngines())('Rekor v2 on %s', (engine) => {
       const full = await getBytes(v2.app, `${API}/${entryBundlePath(0n, TILE_WIDTH)}`);
       expect(full.status).toBe(200);
       expect(full.headers['cache-control']).toMatch(IMMUTABLE);
-      expect(splitBundle(new Uint8Array(full.body as Buffer))).toEqual(all.slice(0, TILE_WIDTH).map((e) => e.data));
+      expect(parseEntryBundle(new Uint8Array(full.body as Buffer))).toEqual(all.slice(0, TILE_WIDTH).map((e) => e.data));
       const byIndex = new Map(created.map((c) => [c.logIndex, encoding.fromBase64(c.canonicalizedBody)]));
-      splitBundle(new Uint8Array(full.body as Buffer)).forEach((leaf, i) => {
+      parseEntryBundle(new Uint8Array(full.body as Buffer)).forEach((leaf, i) => {
         const answered = byIndex.get(String(i));
         if (answered) expect(leaf).toEqual(answered);
       });

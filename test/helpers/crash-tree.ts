@@ -10,6 +10,7 @@ import {
   integrate,
   isValidConsistency,
   openCheckpoint,
+  parseEntryBundle,
 } from '@sigbox/merkle';
 
 /** The Rekor v1 signature name is the hostname of the public URL (rekor `pkg/api/tlog.go`); here 127.0.0.1. */
@@ -47,23 +48,12 @@ export async function readFinalTree(url: string, logKey: KeyObject): Promise<Fin
     const width = Number(min(checkpoint.size - index * BigInt(TILE_WIDTH), BigInt(TILE_WIDTH)));
     const res = await fetch(`${url}/api/v1/log/tiles/${entryBundlePath(index, width)}`);
     if (res.status !== 200) throw new Error(`entry bundle ${index}.p/${width}: ${res.status}`);
-    bodies.push(...splitEntryBundle(new Uint8Array(await res.arrayBuffer())));
+    bodies.push(...parseEntryBundle(new Uint8Array(await res.arrayBuffer())));
   }
   const leafHashes = bodies.map((b) => hashLeaf(b));
   const store = createMemoryTileStore();
   const recomputedRoot = integrate(0n, leafHashes, store.readTile).root;
   return { checkpoint, bodies, leafHashes, recomputedRoot };
-}
-
-/** C2SP tlog-tiles entry bundle: `uint16 big-endian length ‖ entry`, repeated. */
-export function splitEntryBundle(bundle: Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let offset = 0; offset < bundle.length; ) {
-    const length = ((bundle[offset] ?? 0) << 8) | (bundle[offset + 1] ?? 0);
-    out.push(bundle.subarray(offset + 2, offset + 2 + length));
-    offset += 2 + length;
-  }
-  return out;
 }
 
 /** Whether the log proves `older` (size ≥ 1) consistent with `final`, checked here with isValidConsistency. */

@@ -34,13 +34,3 @@ export async function fetchTiles(app: RequestListener, prefix: string, ids: read
   return (level: number, index: bigint) => tiles.get(`${level}/${index}`);
 }
 
-/** C2SP entry bundle: uint16 big-endian length ‖ entry, repeated. */
-export function splitBundle(bytes: Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let at = 0; at < bytes.length; ) {
-    const length = ((bytes[at] as number) << 8) | (bytes[at + 1] as number);
-    out.push(bytes.slice(at + 2, at + 2 + length));
-    at += 2 + length;
-  }
-  return out;
-}

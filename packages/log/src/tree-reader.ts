@@ -6,6 +6,7 @@ import {
   type TileId,
   consistencyProof,
   consistencyProofTiles,
+  encodeEntryBundle,
   inclusionProof,
   inclusionProofTiles,
   isValidInclusion,
@@ -233,19 +234,6 @@ export function createTreeReader(db: LogDb, treeId: bigint, events: ReaderEvents
       return tile && concatHashes(tile.hashes);
     },
   };
-}
-
-/** C2SP tlog-tiles entry bundle: `uint16 length ‖ entry` for each entry. */
-function encodeEntryBundle(entries: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(entries.reduce((n, e) => n + 2 + e.length, 0));
-  let offset = 0;
-  for (const e of entries) {
-    out[offset] = e.length >> 8;
-    out[offset + 1] = e.length & 0xff;
-    out.set(e, offset + 2);
-    offset += 2 + e.length;
-  }
-  return out;
 }
 
 function concatHashes(hashes: readonly Uint8Array[]): Uint8Array {

@@ -8,7 +8,8 @@ import { BaseError } from '@sigbox/core';
  * - ROOT_MISMATCH: the proof is well-formed but does not lead to the expected root.
  * - INVALID_HASH: an input hash (leaf hash to append, root) is not 32 bytes.
  * - MISSING_TILE: the injected tile reader lacks a tile, or a tile is narrower than the tree size requires.
- * - INVALID_TILE: malformed tile bytes, path or width (C2SP tlog-tiles).
+ * - INVALID_TILE: malformed tile bytes, path or width, or an entry bundle cut short (C2SP tlog-tiles).
+ * - ENTRY_TOO_LARGE: an entry longer than 65535 bytes, which an entry bundle's uint16 length cannot express.
  */
 export type MerkleErrorCode =
   | 'INDEX_OUT_OF_RANGE'
@@ -17,6 +18,7 @@ export type MerkleErrorCode =
   | 'ROOT_MISMATCH'
   | 'INVALID_HASH'
   | 'MISSING_TILE'
-  | 'INVALID_TILE';
+  | 'INVALID_TILE'
+  | 'ENTRY_TOO_LARGE';
 
 export class MerkleError extends BaseError<MerkleErrorCode> {}

@@ -13,6 +13,7 @@ export {
   tileFromBytes,
 } from './tile.js';
 export { type TilePath, encodeTileIndex, tilePath, entryBundlePath, parseTilePath } from './tile-path.js';
+export { encodeEntryBundle, parseEntryBundle } from './entry-bundle.js';
 export { type IntegrateResult, integrate, tilesNeededForAppend } from './integrate.js';
 export { rootFromTiles } from './node-reader.js';
 export { inclusionProof, inclusionProofTiles } from './inclusion.js';

@@ -10,7 +10,7 @@ export { type TreeState, type TreeStateJson, EMPTY_TREE, appendLeaves, treeState
 export { type HeadVerdict, type VerifiedHead, judgeHead, forkAlert, badSignatureAlert, badInclusionAlert } from './judge.js';
 export { entryCertificates } from './entry-certificates.js';
 export { createIdentityWatch } from './identity-watch.js';
-export { createTilesReader, parseEntryBundle, type TilesReaderOptions } from './tiles-reader.js';
+export { createTilesReader, type TilesReaderOptions } from './tiles-reader.js';
 export { createRekorV1Reader, type RekorV1ReaderOptions } from './rekor-v1-reader.js';
 export { createCtReader, type CtReaderOptions } from './ct-reader.js';
 export { type MonitorState, type StateStore, createStateStore, createFileStateStore, stateToJson, stateFromJson } from './state-store.js';

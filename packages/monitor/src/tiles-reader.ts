@@ -1,4 +1,15 @@
-import { TILE_WIDTH, type Tile, consistencyProof, consistencyProofTiles, entryBundlePath, tileFromBytes, tilePath, tilesNeededForAppend } from '@sigbox/merkle';
+import {
+  MerkleError,
+  TILE_WIDTH,
+  type Tile,
+  consistencyProof,
+  consistencyProofTiles,
+  entryBundlePath,
+  parseEntryBundle,
+  tileFromBytes,
+  tilePath,
+  tilesNeededForAppend,
+} from '@sigbox/merkle';
 import { MonitorError } from './error.js';
 import { type HttpOptions, inOrder, request, requestText } from './http.js';
 import type { LogEntry } from './log-entry.js';
@@ -17,16 +28,14 @@ export interface TilesReaderOptions extends HttpOptions {
   readonly concurrency?: number;
 }
 
-/** C2SP tlog-tiles entry bundle: entries as big-endian uint16 length + bytes, `width` of them. */
-export function parseEntryBundle(bytes: Uint8Array, width: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    if (at + 2 > bytes.length) throw new MonitorError('INVALID_RESPONSE', 'entry bundle ends inside a length');
-    const length = ((bytes[at] as number) << 8) | (bytes[at + 1] as number);
-    if (at + 2 + length > bytes.length) throw new MonitorError('INVALID_RESPONSE', 'entry bundle ends inside an entry');
-    out.push(bytes.subarray(at + 2, at + 2 + length));
-    at += 2 + length;
+/** The `width` entries of a C2SP tlog-tiles entry bundle; a bundle cut short or of another width is the log's fault. */
+function bundleEntries(bytes: Uint8Array, width: number): Uint8Array[] {
+  let out: Uint8Array[];
+  try {
+    out = parseEntryBundle(bytes);
+  } catch (err) {
+    if (err instanceof MerkleError) throw new MonitorError('INVALID_RESPONSE', err.message, { cause: err });
+    throw err;
   }
   if (out.length !== width) throw new MonitorError('INVALID_RESPONSE', `entry bundle holds ${out.length} entries, not ${width}`);
   return out;
@@ -62,7 +71,7 @@ export function createTilesReader(options: TilesReaderOptions): LogReader {
       const end = (head.size + WIDTH - 1n) / WIDTH;
       const load = async (bundle: bigint): Promise<LogEntry[]> => {
         const width = Number(bundle === head.size / WIDTH ? head.size % WIDTH : WIDTH);
-        const leaves = parseEntryBundle(await fetchTile(entryBundlePath(bundle, width)), width);
+        const leaves = bundleEntries(await fetchTile(entryBundlePath(bundle, width)), width);
         const base = bundle * WIDTH;
         return leaves.map((leaf, i) => ({ index: base + BigInt(i), leaf })).filter((e) => e.index >= start);
       };

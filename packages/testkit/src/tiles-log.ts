@@ -12,6 +12,7 @@ import {
   type Tile,
   createMemoryTileStore,
   createNoteSigner,
+  encodeEntryBundle,
   hashLeaf,
   integrate,
   parseTilePath,
@@ -56,18 +57,6 @@ export interface TilesLogServer {
   close(): Promise<void>;
 }
 
-function encodeBundle(entries: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(entries.reduce((n, e) => n + 2 + e.length, 0));
-  let at = 0;
-  for (const e of entries) {
-    out[at] = e.length >> 8;
-    out[at + 1] = e.length & 0xff;
-    out.set(e, at + 2);
-    at += 2 + e.length;
-  }
-  return out;
-}
-
 /** Starts the server on 127.0.0.1 (an ephemeral port) with an Ed25519 key unless one is given; origin = name. */
 export async function startTilesLogServer(options: { origin?: string; signer?: Signer } = {}): Promise<TilesLogServer> {
   const origin = options.origin ?? 'tiles.test/log';
@@ -102,7 +91,7 @@ export async function startTilesLogServer(options: { origin?: string; signer?: S
       requests.bundles++;
       const start = Number(parsed.index) * TILE_WIDTH;
       const width = full ? TILE_WIDTH : Number(tree.size % BigInt(TILE_WIDTH));
-      send(start < tree.entries.length && parsed.width === width ? encodeBundle(tree.entries.slice(start, start + width)) : undefined);
+      send(start < tree.entries.length && parsed.width === width ? encodeEntryBundle(tree.entries.slice(start, start + width)) : undefined);
       return;
     }
     requests.tiles++;
