@@ -14,6 +14,7 @@ export {
   type DigitallySigned,
   HASH_SHA256,
   SIGNATURE_ECDSA,
+  SIGNATURE_RSA,
   encodeDigitallySigned,
   decodeDigitallySigned,
   verifyDigitallySigned,

@@ -30,8 +30,10 @@ describe('entryCertificates', async () => {
     const uint24 = (der: Uint8Array) => new Uint8Array([der.length >> 16, (der.length >> 8) & 0xff, der.length & 0xff, ...der]);
     const head = (type: number) => new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, type]);
     expect(hex(entryCertificates('ct', { index: 0n, leaf: new Uint8Array([...head(0), ...uint24(cert.der), 0, 0]) }))).toEqual(hex([cert.der]));
-    const precert = { index: 1n, leaf: new Uint8Array([...head(1), ...new Uint8Array(32), ...uint24(new Uint8Array([1, 2, 3]))]), extraData: new Uint8Array([...uint24(other.der), 0, 0, 0]) };
+    const precert = { index: 1n, leaf: new Uint8Array([...head(1), ...new Uint8Array(32), ...uint24(new Uint8Array([1, 2, 3])), 0, 0]), extraData: new Uint8Array([...uint24(other.der), 0, 0, 0]) };
     expect(hex(entryCertificates('ct', precert))).toEqual(hex([other.der]));
     expect(entryCertificates('ct', { index: 2n, leaf: new Uint8Array([1, 0, 0]) })).toEqual([]);
+    // A precert entry whose extra data is cut short carries no certificate the monitor can trust to be whole.
+    expect(entryCertificates('ct', { ...precert, extraData: precert.extraData.subarray(0, 10) })).toEqual([]);
   });
 });

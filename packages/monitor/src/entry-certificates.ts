@@ -1,4 +1,5 @@
 import { bytesEqual, encoding, parsePemBlocks } from '@sigbox/core';
+import { decodeMerkleTreeLeaf, decodePrecertExtraData } from '@sigbox/ctlog';
 import type { LogEntry, LogKind } from './log-entry.js';
 
 // Entries are attacker-chosen JSON: walk a bounded depth and never throw.
@@ -50,24 +51,18 @@ function rekorCertificates(leaf: Uint8Array): Uint8Array[] {
   return out;
 }
 
-/** uint24-length-prefixed ASN.1Cert at `offset` (RFC 6962 §3.1 / RFC 5246 opaque<1..2^24-1>). */
-function uint24Cert(bytes: Uint8Array, offset: number): Uint8Array | undefined {
-  if (bytes.length < offset + 3) return undefined;
-  const length = ((bytes[offset] as number) << 16) | ((bytes[offset + 1] as number) << 8) | (bytes[offset + 2] as number);
-  const end = offset + 3 + length;
-  return length > 0 && end <= bytes.length ? bytes.subarray(offset + 3, end) : undefined;
-}
-
 /**
- * RFC 6962 §3.4 MerkleTreeLeaf: version 0, leaf type 0, timestamp (8), entry type (2); x509_entry (0) carries the
- * certificate; precert_entry (1) only the TBS, so the precertificate is read from the PrecertChainEntry extra data.
+ * RFC 6962 §3.4 MerkleTreeLeaf: an x509_entry carries the certificate; a precert_entry only the TBS, so the
+ * precertificate is read from the get-entries PrecertChainEntry extra data (§4.6). Malformed bytes yield nothing.
  */
 function ctCertificates(entry: LogEntry): Uint8Array[] {
-  const leaf = entry.leaf;
-  if (leaf.length < 12 || leaf[0] !== 0 || leaf[1] !== 0) return [];
-  const entryType = ((leaf[10] as number) << 8) | (leaf[11] as number);
-  const cert = entryType === 0 ? uint24Cert(leaf, 12) : entryType === 1 && entry.extraData ? uint24Cert(entry.extraData, 0) : undefined;
-  return cert === undefined ? [] : [cert];
+  try {
+    const signed = decodeMerkleTreeLeaf(entry.leaf).entry;
+    const cert = signed.type === 'x509' ? signed.certificate : entry.extraData ? decodePrecertExtraData(entry.extraData).precertificate : undefined;
+    return cert === undefined || cert.length === 0 ? [] : [cert];
+  } catch {
+    return [];
+  }
 }
 
 /**
