@@ -3,6 +3,7 @@ export { BaseError, CoreError, type CoreErrorCode } from './error.js';
 export { toPem, fromPem, parsePemBlocks, type PemBlock } from './pem.js';
 export { canonicalize } from './canonical-json.js';
 export { sha256, bytesEqual } from './hash.js';
+export { readBodyWithin } from './body.js';
 export { parseUint64, MAX_UINT64, MAX_INT64 } from './uint64.js';
 export {
   type KeyAlgorithm,

@@ -1,3 +1,4 @@
+import { readBodyWithin } from '@sigbox/core';
 import { MonitorError } from './error.js';
 
 /** One request may take this long before the log counts as unavailable for this round. */
@@ -52,25 +53,9 @@ export async function request(url: string, options: HttpOptions & { body?: unkno
 }
 
 async function readLimited(res: Response, url: string): Promise<Uint8Array> {
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > MAX_RESPONSE_BYTES) {
-    await res.body?.cancel();
-    throw new MonitorError('INVALID_RESPONSE', `${url}: answer of ${declared} bytes is over ${MAX_RESPONSE_BYTES}`);
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of res.body ?? []) {
-    size += (chunk as Uint8Array).length;
-    if (size > MAX_RESPONSE_BYTES) throw new MonitorError('INVALID_RESPONSE', `${url}: answer over ${MAX_RESPONSE_BYTES} bytes`);
-    chunks.push(chunk as Uint8Array);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  const bytes = await readBodyWithin(res, MAX_RESPONSE_BYTES);
+  if (bytes === undefined) throw new MonitorError('INVALID_RESPONSE', `${url}: answer over ${MAX_RESPONSE_BYTES} bytes`);
+  return bytes;
 }
 
 export async function requestText(url: string, options: HttpOptions = {}): Promise<string> {

@@ -1,3 +1,4 @@
+import { readBodyWithin } from '@sigbox/core';
 import { parseChallenge } from './challenge.js';
 import type { CredentialStore, RegistryCredentials } from './docker-config.js';
 import { OciError } from './error.js';
@@ -111,17 +112,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
  * says, nor to stop).
  */
 export async function readLimited(response: Response, limit: number, what: string): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > limit) {
-    await response.body?.cancel();
-    throw new OciError('TOO_LARGE', `${what}: ${declared} bytes, more than the ${limit} allowed`);
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += (chunk as Uint8Array).length;
-    if (size > limit) throw new OciError('TOO_LARGE', `${what}: more than the ${limit} bytes allowed`);
-    chunks.push(chunk as Uint8Array);
-  }
-  return new Uint8Array(Buffer.concat(chunks));
+  const bytes = await readBodyWithin(response, limit);
+  if (bytes === undefined) throw new OciError('TOO_LARGE', `${what}: more than the ${limit} bytes allowed`);
+  return bytes;
 }
