@@ -5,17 +5,27 @@ import type { IntegrationRound } from './integrator.js';
 import type { EntryToSequence, Sequenced } from './sequencer.js';
 import type { WriterSettings, WrittenEntry } from './tree-writer.js';
 
-/** What a writer thread starts with (`workerData`): plain data and KeyObjects, which cross threads. */
-export interface WriterThreadData {
-  /** The opening thread's database, timeouts included; the thread's pool has `maxConnections` of its own. */
+/**
+ * What a writer thread hosts for one tree (sent with `open`): plain data and KeyObjects, which cross threads. One
+ * thread hosts every tree its process opens on one database; each tree has a pool of its own there.
+ */
+export interface TreeWriterData {
+  /** The opening thread's database, timeouts included; the tree's pool has `maxConnections` of its own. */
   database: ThreadDbOptions;
   maxConnections: number;
   settings: WriterSettings;
   signers: readonly ThreadCheckpointSigner[];
 }
 
-/** Adds travel in one message per event-loop turn each way: a message wakes the other thread, which costs more than copying. */
-export type ToWriter = { type: 'add'; entries: Array<{ id: number; entry: EntryToSequence; until: Until }> } | { type: 'drain'; id: number } | { type: 'close' };
+/**
+ * Messages name their tree by a number the opening thread gave it. Adds travel in one message per tree and
+ * event-loop turn each way: a message wakes the other thread, which costs more than copying.
+ */
+export type ToWriter =
+  | { type: 'open'; tree: number; data: TreeWriterData }
+  | { type: 'add'; tree: number; entries: Array<{ id: number; entry: EntryToSequence; until: Until }> }
+  | { type: 'drain'; tree: number; id: number }
+  | { type: 'close'; tree: number };
 
 /** What an add waits for: `TreeWriter.sequence` or `TreeWriter.add`. */
 export type Until = 'sequenced' | 'integrated';
@@ -23,13 +33,13 @@ export type Until = 'sequenced' | 'integrated';
 export type Outcome = { id: number; value: WrittenEntry | Sequenced } | { id: number; error: SerializedError };
 
 export type FromWriter =
-  | { type: 'ready' }
-  | { type: 'start-failed'; error: SerializedError }
-  | { type: 'round'; round: IntegrationRound; durationMs: number }
-  | { type: 'sequenced'; batchSize: number }
-  | { type: 'added'; outcomes: Outcome[] }
-  | { type: 'drained'; id: number; error: SerializedError | undefined }
-  | { type: 'closed' };
+  | { type: 'ready'; tree: number }
+  | { type: 'start-failed'; tree: number; error: SerializedError }
+  | { type: 'round'; tree: number; round: IntegrationRound; durationMs: number }
+  | { type: 'sequenced'; tree: number; batchSize: number }
+  | { type: 'added'; tree: number; outcomes: Outcome[] }
+  | { type: 'drained'; tree: number; id: number; error: SerializedError | undefined }
+  | { type: 'closed'; tree: number };
 
 export interface SerializedError {
   name: string;
