@@ -1,5 +1,5 @@
 import crypto, { type KeyObject } from 'node:crypto';
-import { EMPTY, SHIFT_HASH, type PublicPoint, digestScalar, mod, toBigInt, toBytes } from './ec-point.js';
+import { EMPTY, SHIFT_HASH, type PublicPoint, digestScalar, mod, publicKeyOfSpki, toBigInt, toBytes } from './ec-point.js';
 import { verifyOffLoop } from './verify-off-loop.js';
 import { VerifyingKey } from './verifying-key.js';
 
@@ -67,7 +67,7 @@ function shiftedKey(q: PublicPoint, t: bigint): KeyObject | undefined {
   const y = mod(lambda * (q.x - x) - q.y, c.p);
   const der = Buffer.concat([c.spkiPrefix, new Uint8Array([4]), toBytes(x, c.size), toBytes(y, c.size)]);
   try {
-    return crypto.createPublicKey({ key: der, format: 'der', type: 'spki' });
+    return publicKeyOfSpki(der);
   } catch {
     return undefined; // OpenSSL checks the point is on the curve: a wrong sum is never verified against
   }

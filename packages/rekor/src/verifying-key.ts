@@ -1,6 +1,6 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import { keyAlgorithm, spkiDer, type KeyAlgorithm } from '@sigbox/core';
-import { type PublicPoint, pointOfKey, readEcSpki } from './ec-point.js';
+import { type PublicPoint, pointOfKey, publicKeyOfSpki, readEcSpki } from './ec-point.js';
 
 /**
  * A request's public key, read as little as the request needs. A canonical P-256/384/521 SPKI (ec-point.ts
@@ -24,7 +24,7 @@ export class VerifyingKey {
   /** SPKI DER: read from the bytes in canonical EC form, else by OpenSSL (which throws its own error). */
   static fromSpki(der: Uint8Array): VerifyingKey {
     const point = readEcSpki(der);
-    if (point !== null) return new VerifyingKey(undefined, point, der, () => crypto.createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' }));
+    if (point !== null) return new VerifyingKey(undefined, point, der, () => publicKeyOfSpki(der));
     return new VerifyingKey(crypto.createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' }), undefined, undefined);
   }
 
