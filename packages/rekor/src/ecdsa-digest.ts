@@ -87,7 +87,8 @@ async function verifyNative(key: VerifyingKey, q: PublicPoint, e: bigint, r: big
  * Verifies a DER ECDSA signature over an already computed digest, as Go's `ecdsa.VerifyASN1` does: strict DER,
  * 1 ≤ r, s < n, high-S accepted, the digest truncated to the order's bit length. False for anything malformed,
  * including keys other than P-256, P-384 and P-521; never rejects. The shift (one scalar multiplication and an
- * inverse) stays on the event loop; OpenSSL's verification, the larger half, runs on the thread pool.
+ * inverse) stays on the event loop; OpenSSL's verification, the larger half, runs on the thread pool. The key is a
+ * KeyObject or, cheaper, a VerifyingKey read from the request's bytes (no KeyObject made unless t = 0).
  */
 export async function verifyEcdsaDigest(publicKey: KeyObject | VerifyingKey, digest: Uint8Array, derSignature: Uint8Array): Promise<boolean> {
   try {
