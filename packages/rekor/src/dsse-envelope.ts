@@ -1,4 +1,4 @@
-import { encoding, keyAlgorithm } from '@sigbox/core';
+import { encoding } from '@sigbox/core';
 import { checkDsseWork } from './dsse-limits.js';
 import { decodeDsseBase64 } from './go-base64.js';
 import { parseX509Verifier, type X509Verifier } from './public-key.js';
@@ -30,7 +30,7 @@ export function preAuthEncoding(payloadType: string, payload: Uint8Array): Uint8
  * ECDSA of any curve and RSA PKCS#1 v1.5 with SHA-256, Ed25519 pure. On the thread pool: the PAE may be megabytes.
  */
 function verifiesPae(verifier: X509Verifier, pae: Uint8Array, sig: Uint8Array): Promise<boolean> {
-  const digest = keyAlgorithm(verifier.publicKey) === 'ed25519' ? null : 'sha256';
+  const digest = verifier.key.algorithm === 'ed25519' ? null : 'sha256';
   return verifyOffLoop(digest, pae, verifier.publicKey, sig);
 }
 

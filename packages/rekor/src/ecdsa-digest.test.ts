@@ -4,6 +4,7 @@ import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { describe, expect, it } from 'vitest';
 import { encoding } from '@sigbox/core';
 import { modInverse, verifyEcdsaDigest } from './ecdsa-digest.js';
+import { VerifyingKey } from './verifying-key.js';
 
 const CURVES = [
   { name: 'P-256', noble: p256 },
@@ -18,6 +19,7 @@ interface TestKey {
   publicKey: KeyObject;
   privateKey: KeyObject;
   sec1: Uint8Array;
+  spki: Uint8Array;
   d: bigint;
 }
 
@@ -25,7 +27,7 @@ function testKey(curve: TestCurve): TestKey {
   const { publicKey, privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: curve.name });
   const jwk = privateKey.export({ format: 'jwk' });
   const [x, y, d] = [jwk.x, jwk.y, jwk.d].map((v) => encoding.fromBase64Url(v ?? '')) as [Uint8Array, Uint8Array, Uint8Array];
-  return { curve, publicKey, privateKey, sec1: encoding.concatBytes(new Uint8Array([4]), x, y), d: BigInt(`0x${encoding.toHex(d)}`) };
+  return { curve, publicKey, privateKey, sec1: encoding.concatBytes(new Uint8Array([4]), x, y), spki: encoding.asBytes(publicKey.export({ format: 'der', type: 'spki' })), d: BigInt(`0x${encoding.toHex(d)}`) };
 }
 
 const keys = CURVES.map((c) => [testKey(c), testKey(c)] as const);
@@ -59,7 +61,17 @@ function signed(key: TestKey, hash: (typeof HASHES)[number], message: Uint8Array
   return { digest: encoding.asBytes(crypto.hash(hash, message, 'buffer')), sig: encoding.asBytes(crypto.sign(hash, message, key.privateKey)) };
 }
 
-describe('verifyEcdsaDigest', () => {
+/**
+ * The two ways a key reaches verifyEcdsaDigest: a KeyObject (point from its JWK export) and a request's SPKI bytes
+ * (verifying-key.ts, point read from the bytes, no KeyObject unless the shift degenerates). Every check runs on both.
+ */
+const KEY_FORMS: Readonly<Record<string, (key: TestKey) => KeyObject | VerifyingKey>> = {
+  KeyObject: (key) => key.publicKey,
+  'SPKI bytes': (key) => VerifyingKey.fromSpki(key.spki),
+};
+
+describe.each(Object.keys(KEY_FORMS))('verifyEcdsaDigest, the key as %s', (form) => {
+  const asKey = KEY_FORMS[form] as (key: TestKey) => KeyObject | VerifyingKey;
   for (const [key, other] of keys) {
     const { name } = key.curve;
 
@@ -68,7 +80,7 @@ describe('verifyEcdsaDigest', () => {
         fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), fc.boolean(), async (message, useOther) => {
           const signer = useOther ? other : key;
           const { digest, sig } = signed(signer, hash, message);
-          expect(await verifyEcdsaDigest(signer.publicKey, digest, sig)).toBe(true);
+          expect(await verifyEcdsaDigest(asKey(signer), digest, sig)).toBe(true);
         }),
         { numRuns: 60 },
       );
@@ -82,9 +94,9 @@ describe('verifyEcdsaDigest', () => {
           const bit = at % (both.length * 8);
           both[bit >> 3] = (both[bit >> 3] as number) ^ (1 << (bit & 7));
           const [d, s] = [both.subarray(0, digest.length), both.subarray(digest.length)];
-          expect(await verifyEcdsaDigest(key.publicKey, d, s)).toBe(nobleVerify(key, d, s));
+          expect(await verifyEcdsaDigest(asKey(key), d, s)).toBe(nobleVerify(key, d, s));
           // Digest bytes past the order's length are truncated away (P-256 or P-384 with SHA-512): still valid.
-          expect(await verifyEcdsaDigest(key.publicKey, d, s)).toBe(bit >> 3 >= byteLength(key.curve) && bit >> 3 < digest.length);
+          expect(await verifyEcdsaDigest(asKey(key), d, s)).toBe(bit >> 3 >= byteLength(key.curve) && bit >> 3 < digest.length);
         }),
         { numRuns: 40 },
       );
@@ -96,7 +108,7 @@ describe('verifyEcdsaDigest', () => {
       await fc.assert(
         fc.asyncProperty(scalar, scalar, fc.uint8Array({ minLength: 32, maxLength: 64 }), async (r, s, digest) => {
           const sig = derSig(r, s);
-          expect(await verifyEcdsaDigest(key.publicKey, digest, sig)).toBe(nobleVerify(key, digest, sig));
+          expect(await verifyEcdsaDigest(asKey(key), digest, sig)).toBe(nobleVerify(key, digest, sig));
         }),
         { numRuns: 20 },
       );
@@ -104,22 +116,22 @@ describe('verifyEcdsaDigest', () => {
 
     it(`rejects a ${name} signature under another key`, async () => {
       const { digest, sig } = signed(key, 'sha256', encoding.utf8('hello'));
-      expect(await verifyEcdsaDigest(other.publicKey, digest, sig)).toBe(false);
+      expect(await verifyEcdsaDigest(asKey(other), digest, sig)).toBe(false);
     });
 
     it(`accepts the high-S twin of a ${name} signature, as Go's ecdsa.VerifyASN1 does`, async () => {
       const { digest, sig } = signed(key, 'sha512', encoding.utf8('malleable'));
       const { r, s } = rsOf(key, sig);
       const twin = derSig(r, order(key.curve) - s);
-      expect(await verifyEcdsaDigest(key.publicKey, digest, twin)).toBe(true);
+      expect(await verifyEcdsaDigest(asKey(key), digest, twin)).toBe(true);
       expect(nobleVerify(key, digest, twin)).toBe(true);
     });
 
     it(`accepts ${name} signatures on the empty message with SHA-256 (the key is not shifted at all)`, async () => {
       const { digest, sig } = signed(key, 'sha256', new Uint8Array(0));
-      expect(await verifyEcdsaDigest(key.publicKey, digest, sig)).toBe(true);
+      expect(await verifyEcdsaDigest(asKey(key), digest, sig)).toBe(true);
       digest[0] = (digest[0] as number) ^ 1;
-      expect(await verifyEcdsaDigest(key.publicKey, digest, sig)).toBe(false);
+      expect(await verifyEcdsaDigest(asKey(key), digest, sig)).toBe(false);
     });
 
     it(`decides ${name} signatures whose shift t·G is ±Q (doubling and ∞) through the reference`, async () => {
@@ -133,8 +145,8 @@ describe('verifyEcdsaDigest', () => {
         const e = (((e0 + sign * r * key.d) % n) + n) % n;
         const s = (modInverse(k, n) * (e + r * key.d)) % n;
         const digest = digestOf(key.curve, e);
-        expect(await verifyEcdsaDigest(key.publicKey, digest, derSig(r, s))).toBe(true);
-        expect(await verifyEcdsaDigest(key.publicKey, digest, derSig(r, (s + 1n) % n))).toBe(false);
+        expect(await verifyEcdsaDigest(asKey(key), digest, derSig(r, s))).toBe(true);
+        expect(await verifyEcdsaDigest(asKey(key), digest, derSig(r, (s + 1n) % n))).toBe(false);
       }
     });
   }
@@ -144,16 +156,17 @@ describe('verifyEcdsaDigest', () => {
     const digest = encoding.asBytes(crypto.randomBytes(66));
     digest[0] = 0xff;
     const sig = p521.sign(digest, encoding.fromHex(key.d.toString(16).padStart(132, '0')), { prehash: false, format: 'der' });
-    expect(await verifyEcdsaDigest(key.publicKey, digest, sig)).toBe(true);
+    expect(await verifyEcdsaDigest(asKey(key), digest, sig)).toBe(true);
     // The 7 low bits of the last byte fall outside the 521 bits: flipping one changes nothing.
     digest[65] = (digest[65] as number) ^ 1;
-    expect(await verifyEcdsaDigest(key.publicKey, digest, sig)).toBe(true);
+    expect(await verifyEcdsaDigest(asKey(key), digest, sig)).toBe(true);
     digest[0] = 0x7f;
-    expect(await verifyEcdsaDigest(key.publicKey, digest, sig)).toBe(false);
+    expect(await verifyEcdsaDigest(asKey(key), digest, sig)).toBe(false);
   });
 });
 
-describe('verifyEcdsaDigest on malformed input', () => {
+describe.each(Object.keys(KEY_FORMS))('verifyEcdsaDigest on malformed input, the key as %s', (form) => {
+  const asKey = KEY_FORMS[form] as (key: TestKey) => KeyObject | VerifyingKey;
   const [key] = keys[0] as readonly [TestKey, TestKey];
   const n = order(key.curve);
   const { digest, sig } = signed(key, 'sha256', encoding.utf8('strict DER'));
@@ -163,7 +176,7 @@ describe('verifyEcdsaDigest on malformed input', () => {
   const withZero = (value: bigint) => encoding.concatBytes(new Uint8Array([0]), encoding.fromHex(value.toString(16).padStart(64, '0')));
 
   it('still accepts the well-formed original', async () => {
-    expect(await verifyEcdsaDigest(key.publicKey, digest, derSig(r, s))).toBe(true);
+    expect(await verifyEcdsaDigest(asKey(key), digest, derSig(r, s))).toBe(true);
   });
 
   it.each<[string, Uint8Array]>([
@@ -184,7 +197,7 @@ describe('verifyEcdsaDigest on malformed input', () => {
     ['the raw r ‖ s (P1363) form', encoding.concatBytes(withZero(r).subarray(1), withZero(s).subarray(1))],
     ['no signature', new Uint8Array(0)],
   ])('rejects %s, as Go and noble do', async (_, bad) => {
-    expect(await verifyEcdsaDigest(key.publicKey, digest, bad)).toBe(false);
+    expect(await verifyEcdsaDigest(asKey(key), digest, bad)).toBe(false);
     expect(nobleVerify(key, digest, bad)).toBe(false);
   });
 
@@ -194,13 +207,14 @@ describe('verifyEcdsaDigest on malformed input', () => {
     ['secp256k1', crypto.generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey],
     ['brainpoolP256r1 (no JWK form)', crypto.generateKeyPairSync('ec', { namedCurve: 'brainpoolP256r1' }).publicKey],
   ])('answers false for a %s key', async (_, other) => {
-    expect(await verifyEcdsaDigest(other, digest, sig)).toBe(false);
+    const asInput = form === 'KeyObject' ? other : VerifyingKey.fromSpki(other.export({ format: 'der', type: 'spki' }));
+    expect(await verifyEcdsaDigest(asInput, digest, sig)).toBe(false);
   });
 
   it('never rejects on arbitrary bytes', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 80 }), fc.uint8Array({ maxLength: 80 }), async (d, bytes) => {
-        expect(await verifyEcdsaDigest(key.publicKey, d, bytes)).toBe(false);
+        expect(await verifyEcdsaDigest(asKey(key), d, bytes)).toBe(false);
       }),
     );
   });

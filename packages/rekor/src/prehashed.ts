@@ -1,8 +1,9 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { eddsa } from '@noble/curves/abstract/edwards.js';
-import { bytesEqual, encoding, keyAlgorithm } from '@sigbox/core';
+import { bytesEqual, encoding } from '@sigbox/core';
 import { verifyEcdsaDigest } from './ecdsa-digest.js';
+import { VerifyingKey } from './verifying-key.js';
 
 /** The digests a hashedrekord entry may carry (openapi.yaml HashedrekordV001Schema data.hash.algorithm). */
 export type DigestAlgorithm = 'sha256' | 'sha384' | 'sha512';
@@ -51,19 +52,20 @@ function verifyRsa(key: KeyObject, alg: DigestAlgorithm, digest: Uint8Array, sig
  * ECDSA (any curve, any of the digests), RSA PKCS#1 v1.5, Ed25519ph (SHA-512 only). Node cannot verify over a
  * digest, hence noble for ECDSA and Ed25519ph. Rejects with sigstore's error text on failure.
  */
-export async function verifyPrehashed(key: KeyObject, alg: DigestAlgorithm, digest: Uint8Array, sig: Uint8Array): Promise<void> {
+export async function verifyPrehashed(publicKey: KeyObject | VerifyingKey, alg: DigestAlgorithm, digest: Uint8Array, sig: Uint8Array): Promise<void> {
   if (sig.length === 0) throw new Error('X509 signature has not been initialized');
+  const key = publicKey instanceof VerifyingKey ? publicKey : VerifyingKey.fromKeyObject(publicKey);
   let keyAlg;
   try {
-    keyAlg = keyAlgorithm(key);
+    keyAlg = key.algorithm;
   } catch {
     throw new Error('unsupported public key type'); // sigstore LoadVerifierWithOpts
   }
   if (digest.length !== DIGEST_LENGTH[alg]) throw new Error('unexpected length of digest for hash function specified');
-  if (keyAlg === 'rsa') return verifyRsa(key, alg, digest, sig);
+  if (keyAlg === 'rsa') return verifyRsa(key.keyObject, alg, digest, sig);
   if (keyAlg === 'ed25519') {
     if (alg !== 'sha512') throw new Error(`unsupported hash algorithm: "${GO_HASH_NAME[alg]}" not in [SHA-512]`);
-    const pub = encoding.fromBase64Url(key.export({ format: 'jwk' }).x ?? '');
+    const pub = encoding.fromBase64Url(key.keyObject.export({ format: 'jwk' }).x ?? '');
     if (sig.length !== 64 || !safe(() => ed25519phDigest.verify(sig, digest, pub))) {
       throw new Error('failed to verify signature: ed25519: invalid signature');
     }

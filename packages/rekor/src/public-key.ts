@@ -1,8 +1,9 @@
-import crypto, { type KeyObject } from 'node:crypto';
-import { keyAlgorithm, parsePemBlocks, spkiDer, toPem, type KeyAlgorithm } from '@sigbox/core';
+import type { KeyObject } from 'node:crypto';
+import { parsePemBlocks, toPem, type KeyAlgorithm } from '@sigbox/core';
 import { type Certificate, readCertificate } from '@sigbox/x509';
 import { subjectAlternativeNames } from './sans.js';
 import { verifyCertificateChain } from './cert-chain.js';
+import { VerifyingKey } from './verifying-key.js';
 
 // sigstore cryptoutils.UnmarshalCertificatesFromPEMLimited(…, 10) as called by rekor pkg/pki/x509 NewPublicKey.
 const MAX_CHAIN_CERTIFICATES = 10;
@@ -13,7 +14,9 @@ const MAX_CHAIN_CERTIFICATES = 10;
  */
 export interface X509Verifier {
   readonly form: 'key' | 'certificate' | 'chain';
-  /** The signing key: the key itself or the (first) certificate's. */
+  /** The signing key: the key itself or the (first) certificate's, read as little as asked (verifying-key.ts). */
+  readonly key: VerifyingKey;
+  /** The signing key as a node:crypto KeyObject (made on first use). */
   readonly publicKey: KeyObject;
   readonly algorithm: KeyAlgorithm;
   /** DER of each certificate, leaf first; empty for a bare key. */
@@ -33,9 +36,9 @@ function parseCertificate(der: Uint8Array): Certificate {
   }
 }
 
-function supportedKey(key: KeyObject): KeyAlgorithm {
+function supportedKey(key: VerifyingKey): KeyAlgorithm {
   try {
-    return keyAlgorithm(key);
+    return key.algorithm;
   } catch {
     throw new Error('unsupported public key type');
   }
@@ -44,11 +47,15 @@ function supportedKey(key: KeyObject): KeyAlgorithm {
 function fromCertificates(ders: Uint8Array[]): X509Verifier {
   const certs = ders.map(parseCertificate);
   const leaf = certs[0] as Certificate;
+  const key = VerifyingKey.fromCertificate(leaf.subjectPublicKeyInfo, () => leaf.publicKey);
   return {
     form: ders.length === 1 ? 'certificate' : 'chain',
-    publicKey: leaf.publicKey,
+    key,
+    get publicKey() {
+      return key.keyObject;
+    },
     get algorithm() {
-      return supportedKey(leaf.publicKey);
+      return supportedKey(key);
     },
     certificates: ders,
     canonicalPem: ders.map((d) => toPem('CERTIFICATE', d)).join(''),
@@ -57,20 +64,26 @@ function fromCertificates(ders: Uint8Array[]): X509Verifier {
 }
 
 function fromKey(der: Uint8Array): X509Verifier {
-  let key: KeyObject;
+  let key: VerifyingKey;
   try {
-    key = crypto.createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+    key = VerifyingKey.fromSpki(der);
   } catch (cause) {
     throw new Error('x509: failed to parse public key', { cause });
   }
   return {
     form: 'key',
-    publicKey: key,
+    key,
+    get publicKey() {
+      return key.keyObject;
+    },
     get algorithm() {
       return supportedKey(key);
     },
     certificates: [],
-    canonicalPem: toPem('PUBLIC KEY', spkiDer(key)),
+    // Go's MarshalPKIXPublicKey; for a canonical EC key the input itself (verifying-key.ts).
+    get canonicalPem() {
+      return toPem('PUBLIC KEY', key.spki);
+    },
     subjects: () => [],
   };
 }
@@ -102,6 +115,14 @@ export function parseX509Verifier(raw: Uint8Array): X509Verifier {
   if (first.type === 'PUBLIC KEY') return fromKey(first.der);
   if (first.type === 'CERTIFICATE') return fromCertificates([first.der]);
   throw new Error(`invalid public key: cannot handle type ${first.type}`);
+}
+
+/**
+ * A verifier from one DER key or certificate (Rekor v2's `Verifier`), as parseX509Verifier reads the PEM of it.
+ * Throws when OpenSSL does not load it (the key, or the certificate and its key).
+ */
+export function x509VerifierOfDer(form: 'key' | 'certificate', der: Uint8Array): X509Verifier {
+  return form === 'key' ? fromKey(der) : fromCertificates([der]);
 }
 
 /** Throws upstream's error when a chain does not verify (checked lazily, as rekor `Signature.Verify` does). */

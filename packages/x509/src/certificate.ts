@@ -62,6 +62,19 @@ export function parseCertificate(der: Uint8Array): CertificateParts {
   };
 }
 
+/**
+ * The subjectPublicKeyInfo of a DER certificate (RFC 5280 §4.1.2.7), found by walking only the TBSCertificate's
+ * first fields: for a verifier that needs the key, not the rest. Throws X509Error as parseCertificate does.
+ */
+export function certificateSpki(der: Uint8Array): Uint8Array {
+  const cert = readWhole(der, TAG.SEQUENCE);
+  const tbs = expect(readElement(der, cert.contentStart, cert.end), TAG.SEQUENCE, 'tbsCertificate');
+  let field = readElement(der, tbs.contentStart, tbs.end);
+  if (field.tag === 0xa0) field = readElement(der, field.end, tbs.end); // version [0]
+  for (let i = 0; i < 5; i++) field = readElement(der, field.end, tbs.end); // serial, signature, issuer, validity, subject
+  return raw(der, expect(field, TAG.SEQUENCE, 'subjectPublicKeyInfo'));
+}
+
 /** A subjectKeyIdentifier extnValue's key ID (RFC 5280 §4.2.1.2: KeyIdentifier ::= OCTET STRING). */
 export function decodeSubjectKeyId(value: Uint8Array): Uint8Array {
   return content(value, readWhole(value, TAG.OCTET_STRING));

@@ -32,6 +32,7 @@ describe.skipIf(!vectors)('readCertificate on a real Fulcio chain', () => {
       expect(cert.notAfter).toEqual(other.notAfter);
       expect(cert.isCa).toBe(node.ca);
       expect(spkiDer(cert.publicKey)).toEqual(parseCertificate(cert.der).spki);
+      expect(cert.subjectPublicKeyInfo).toEqual(spkiDer(cert.publicKey));
     }
     expect([leaf, intermediate, root].map((c) => c.isCa)).toEqual([false, true, true]);
   });
@@ -54,6 +55,15 @@ describe.skipIf(!vectors)('readCertificate on a real Fulcio chain', () => {
 });
 
 describe('readCertificate', () => {
+  it('hands over the subjectPublicKeyInfo as it sits in the certificate, without a KeyObject', () => {
+    for (const key of [crypto.generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey, crypto.generateKeyPairSync('ed25519').publicKey]) {
+      const spki = spkiDer(key);
+      const cert = readCertificate(unsignedCertificate({ extensions: [], spki }));
+      expect(cert.subjectPublicKeyInfo).toEqual(spki);
+      expect(spkiDer(cert.publicKey)).toEqual(spki);
+    }
+  });
+
   it('refuses what OpenSSL cannot parse, with its error as cause', () => {
     for (const der of [Uint8Array.of(1, 2, 3), Uint8Array.of(0x30, 0x00), unsignedCertificate({ extensions: [] }).subarray(0, 100)]) {
       const failure = (() => {

@@ -1,6 +1,6 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import { X509Error } from './error.js';
-import { parseCertificate } from './certificate.js';
+import { certificateSpki, parseCertificate } from './certificate.js';
 import { type GeneralName, subjectAltNames } from './general-names.js';
 import { checkStandardExtensions } from './standard-extensions.js';
 
@@ -13,6 +13,11 @@ export interface Certificate {
   readonly der: Uint8Array;
   /** The subject public key; throws node:crypto's error for a key OpenSSL cannot load. */
   readonly publicKey: KeyObject;
+  /**
+   * The subjectPublicKeyInfo DER as it sits in the certificate (a view into `der`), for a reader that wants the key's
+   * bytes without a KeyObject; undefined when the certificate is not DER down to that field.
+   */
+  readonly subjectPublicKeyInfo: Uint8Array | undefined;
   readonly notBefore: Date;
   readonly notAfter: Date;
   /** OpenSSL's X509_check_ca: whether the certificate may sign certificates. */
@@ -38,6 +43,14 @@ class OpenSslCertificate implements Certificate {
 
   get publicKey(): KeyObject {
     return this.#x509.publicKey;
+  }
+
+  get subjectPublicKeyInfo(): Uint8Array | undefined {
+    try {
+      return certificateSpki(this.der);
+    } catch {
+      return undefined;
+    }
   }
 
   get notBefore(): Date {

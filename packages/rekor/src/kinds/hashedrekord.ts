@@ -54,7 +54,7 @@ async function validate(d: Required<Decoded>): Promise<{ verifier: X509Verifier;
   const digest = goHexDecode(hash.value);
   try {
     assertVerifierChain(verifier);
-    await verifyPrehashed(verifier.publicKey, alg, digest, signature);
+    await verifyPrehashed(verifier.key, alg, digest, signature);
   } catch (err) {
     throw new Error(`verifying signature: ${(err as Error).message}`);
   }

@@ -48,7 +48,7 @@ export async function parseCreateEntryRequest(body: unknown): Promise<RekorV2Ent
   if (kind === 'hashedRekordRequestV002') {
     const entry = await verified(() => verifyHashedRekordRequest(message.get(kind)), INVALID_HASHEDREKORD);
     const digest = { algorithm: digestOfKeyDetails(entry.signature.verifier.keyDetails), value: entry.digest };
-    return { kind: 'hashedrekord', version: '0.0.2', leaf: entryLeaf(hashedRekordEntryJson(entry)), indexKeys: rekorV2IndexKeys(digest, [entry.signature.verifier]) };
+    return { kind: 'hashedrekord', version: '0.0.2', leaf: entryLeaf(hashedRekordEntryJson(entry)), indexKeys: rekorV2IndexKeys(digest, [entry.verifier]) };
   }
   if (kind === 'dsseRequestV002') {
     const entry = await verified(() => verifyDsseRequest(message.get(kind)), INVALID_DSSE);

@@ -2,12 +2,15 @@ import { isAlgorithmPermitted } from '../algorithm-policy.js';
 import { DIGEST_LENGTH, verifyPrehashed } from '../prehashed.js';
 import { HASH_ALGORITHM_NAME, digestOfKeyDetails } from './key-details.js';
 import { type MessageFields, readBytes, readMessage } from './proto-json.js';
-import { type SignatureV2, readSignature, signatureJson, verifierKey } from './verifier.js';
+import type { X509Verifier } from '../public-key.js';
+import { type SignatureV2, parseVerifier, readSignature, signatureJson } from './verifier.js';
 
 /** A verified hashedrekord 0.0.2 request: what goes into its leaf. */
 export interface HashedRekordV002 {
   readonly digest: Uint8Array;
   readonly signature: SignatureV2;
+  /** The signature's verifier as parsed for the check, for the search keys (index-keys.ts). */
+  readonly verifier: X509Verifier;
 }
 
 const REQUEST: MessageFields = { digest: 'digest', signature: 'signature' };
@@ -25,12 +28,13 @@ export async function verifyHashedRekordRequest(value: unknown): Promise<HashedR
   const signature = readSignature(message.get('signature'), 'signature');
   const digest = readBytes(message.get('digest'), 'digest');
   if (digest.length === 0) throw new Error('missing digest');
-  const key = verifierKey(signature.verifier);
+  const verifier = parseVerifier(signature.verifier);
+  const { key } = verifier;
   const hash = digestOfKeyDetails(signature.verifier.keyDetails);
   if (!isAlgorithmPermitted(key, hash)) throw new Error(`unsupported entry algorithm for key, digest ${hash}`);
   if (digest.length !== DIGEST_LENGTH[hash]) throw new Error(`digest length (${digest.length}) does not match expected size (${DIGEST_LENGTH[hash]})`);
   await verifyPrehashed(key, hash, digest, signature.content);
-  return { digest, signature };
+  return { digest, signature, verifier };
 }
 
 /** protojson of the entry's `Entry` message (kind hashedrekord, 0.0.2): `data` = the digest and its algorithm. */

@@ -1,5 +1,5 @@
 import { encoding, sha256, toPem } from '@sigbox/core';
-import { parseX509Verifier } from '../public-key.js';
+import { type X509Verifier, parseX509Verifier } from '../public-key.js';
 import { HASH_ALGORITHM_NAME } from './key-details.js';
 import type { VerifierV2 } from './verifier.js';
 
@@ -12,10 +12,10 @@ const MAX_KEYS = 256;
  * certificate's SANs. rekor-tiles keeps no index at all (search is left to other services); Sigbox keeps one for
  * the explorer (issue 16).
  */
-function verifierKeys(verifier: VerifierV2): string[] {
-  const pem = toPem(verifier.form === 'publicKey' ? 'PUBLIC KEY' : 'CERTIFICATE', verifier.rawBytes);
+function verifierKeys(verifier: VerifierV2 | X509Verifier): string[] {
   try {
-    const parsed = parseX509Verifier(encoding.utf8(pem));
+    // A verifier parsed for the signature check is used as it is; a stored one is read as v1 reads its PEM.
+    const parsed = 'canonicalPem' in verifier ? verifier : parseX509Verifier(encoding.utf8(toPem(verifier.form === 'publicKey' ? 'PUBLIC KEY' : 'CERTIFICATE', verifier.rawBytes)));
     return [encoding.toHex(sha256(encoding.utf8(parsed.canonicalPem))), ...parsed.subjects()];
   } catch {
     return []; // already verified by the entry's checks; a key Node reads but the PEM reader does not is not indexed
@@ -24,9 +24,10 @@ function verifierKeys(verifier: VerifierV2): string[] {
 
 /**
  * The lower-cased, distinct search keys of a Rekor v2 entry: the artifact digest as `<alg>:<hex>` (hashedrekord's
- * digest, dsse's payload hash), then each verifier's keys.
+ * digest, dsse's payload hash), then each verifier's keys. A verifier already parsed (v2/verifier.ts parseVerifier)
+ * gives the same keys as its VerifierV2 without a second parse.
  */
-export function rekorV2IndexKeys(digest: { algorithm: string; value: Uint8Array } | undefined, verifiers: readonly VerifierV2[]): string[] {
+export function rekorV2IndexKeys(digest: { algorithm: string; value: Uint8Array } | undefined, verifiers: readonly (VerifierV2 | X509Verifier)[]): string[] {
   const keys = [...(digest ? [`${digest.algorithm}:${encoding.toHex(digest.value)}`] : []), ...verifiers.flatMap(verifierKeys)];
   return [...new Set(keys.map((k) => k.toLowerCase()))].slice(0, MAX_KEYS);
 }

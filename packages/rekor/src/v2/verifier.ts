@@ -1,6 +1,6 @@
-import crypto, { type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { encoding } from '@sigbox/core';
-import { readCertificate } from '@sigbox/x509';
+import { type X509Verifier, x509VerifierOfDer } from '../public-key.js';
 import { type MessageFields, ProtoJsonError, oneOf, readBytes, readMessage, readString } from './proto-json.js';
 
 /** rekor v2 `Verifier`: a DER public key or certificate, and the key details it signs with. */
@@ -48,22 +48,21 @@ export function readSignature(value: unknown, what: string): SignatureV2 {
 }
 
 /**
- * The verifier's key: rekor-tiles pkg/verifier/publickey (PKIX DER) or pkg/verifier/certificate (one DER
- * certificate, its subject key). Throws with the reason.
+ * The verifier as rekor-tiles pkg/verifier/publickey (PKIX DER) or pkg/verifier/certificate (one DER certificate,
+ * its subject key) reads it, in v1's X509Verifier form: its key read as little as needed, its canonical PEM and SANs
+ * for the search keys (index-keys.ts) without a second parse. Throws with the reason.
  */
-export function verifierKey(verifier: VerifierV2): KeyObject {
-  if (verifier.form === 'publicKey') {
-    try {
-      return crypto.createPublicKey({ key: Buffer.from(verifier.rawBytes), format: 'der', type: 'spki' });
-    } catch (cause) {
-      throw new Error('parsing verifier: invalid public key', { cause });
-    }
-  }
+export function parseVerifier(verifier: VerifierV2): X509Verifier {
   try {
-    return readCertificate(verifier.rawBytes).publicKey;
+    return x509VerifierOfDer(verifier.form === 'publicKey' ? 'key' : 'certificate', verifier.rawBytes);
   } catch (cause) {
-    throw new Error('parsing verifier: invalid certificate', { cause });
+    throw new Error(verifier.form === 'publicKey' ? 'parsing verifier: invalid public key' : 'parsing verifier: invalid certificate', { cause });
   }
+}
+
+/** The verifier's key as a node:crypto KeyObject (parseVerifier's key). Throws with the reason. */
+export function verifierKey(verifier: VerifierV2): KeyObject {
+  return parseVerifier(verifier).publicKey;
 }
 
 /** protojson of a `Verifier` (unset fields left out, as `protojson.Marshal` does). */
