@@ -77,7 +77,7 @@ Flags:
   --max-connections N    connections served at once, per process (default ${DEFAULT_MAX_CONNECTIONS}, ≈ 18 KiB of memory each
                          when idle); up to twice as many more are answered 503 with Retry-After and closed,
                          past that they are closed unanswered. Log writes (Rekor and CT) are admitted apart:
-                         512 at once, the next wait their turn before their body is read, and one whose
+                         1,024 at once, the next wait their turn before their body is read, and one whose
                          turn would come after 2 s is answered 503 with Retry-After at once
   --entry-cache-mib N    memory for Rekor entries kept for reads, MiB (default ${DEFAULT_ENTRY_CACHE_BYTES / 1024 / 1024}); more makes
                          random reads of a large log cheaper, 0 reads every entry from the database

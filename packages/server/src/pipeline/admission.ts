@@ -31,7 +31,7 @@ export interface AdmissionOptions {
  * being sequenced and integrated: bench/log reaches its full rate with 64–256 clients, and more at once only
  * lengthens every answer. Measured: docs/design/server.md, "Under load".
  */
-export const DEFAULT_MAX_IN_SERVICE = 512;
+export const DEFAULT_MAX_IN_SERVICE = 1_024;
 /**
  * An answer later than this is too late to be worth waiting for: the client is better told to come back. Well
  * under the clients' own timeouts (cosign and sigstore-go wait 30 s and more for Rekor, rekor-tiles' server
