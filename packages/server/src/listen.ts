@@ -60,6 +60,8 @@ export const DEFAULT_MAX_CONNECTIONS = 4_096;
  * closes further connections as it accepts them, unanswered: a flood must not take every file descriptor.
  */
 export const OVER_CAP_FACTOR = 2;
+/** The largest accept queue asked for (the kernel caps it at net.core.somaxconn anyway). */
+const MAX_LISTEN_BACKLOG = 65_535;
 /** How often Node checks the header and request timeouts (its default is 30 s, which would stretch them). */
 const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
 /** Refused connections log one warning per this interval, with the count, not one per connection. */
@@ -160,7 +162,9 @@ export async function listen(handler: RequestListener, host: string, port: numbe
   if (options.logger !== undefined) {
     server.on('drop', warnEvery(options.logger, 'connections refused unanswered: twice the connection cap is reached (--max-connections)', { maxConnections: limits.maxConnections }));
   }
-  server.listen(port, host);
+  // The kernel's accept queue holds a burst of connects up to the cap (Node's default, 511, drops the rest's SYNs:
+  // those clients retry after 1 s, 3 s, 7 s…); Linux caps it at net.core.somaxconn (4,096 since 5.4).
+  server.listen(port, host, Math.min(limits.maxConnections, MAX_LISTEN_BACKLOG));
   await Promise.race([once(server, 'listening'), once(server, 'error').then(([err]) => Promise.reject(err))]);
   return { server, port: (server.address() as AddressInfo).port };
 }

@@ -27,16 +27,16 @@ export interface AdmissionOptions {
 }
 
 /**
- * Enough at once to fill the log's batches (256 entries, `batchSize` of @sigbox/log) twice over while a batch is
- * being sequenced and integrated: bench/log reaches its full rate with 64–256 clients, and more at once only
- * lengthens every answer. Measured: docs/design/server.md, "Under load".
+ * Writes worked on at once. The log's path is bound by latency as much as by CPU (batches wait for fsync'd
+ * commits), so too few at once starve the batches: at 4,096 clients 256 and 512 gave 273–453 entries/s where the
+ * 1,000 connections served before this admission existed gave 445–765/s; 1,024 gave 622/s with no refusal, on the
+ * same shared 2-core machine (docs/design/server.md, "Under load"). At up to 1,024 clients nothing waits.
  */
 export const DEFAULT_MAX_IN_SERVICE = 1_024;
 /**
- * An answer later than this is too late to be worth waiting for: the client is better told to come back. Well
- * under the clients' own timeouts (cosign and sigstore-go wait 30 s and more for Rekor, rekor-tiles' server
- * timeout is 20 s) and above the p50 rekor-tiles itself reaches with its batching under load (2.2 s at 4,096
- * clients, issue 18), so honest bursts wait rather than retry.
+ * A turn later than this is too late to be worth waiting for: the client is better told when to come back. Far
+ * under the 20 s rekor-tiles v2.3.0 gives a whole request (`--server-timeout`, see listen.ts), and about the p50
+ * rekor-tiles itself answers with at 4,096 clients (2.2 s, issue 18), so an honest burst waits rather than retries.
  */
 export const DEFAULT_MAX_WAIT_MS = 2_000;
 /** How often the rate of freed slots is re-estimated. */
