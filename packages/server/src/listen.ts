@@ -47,10 +47,9 @@ export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
  * http.Server has none), nor does Node by default; without one, many clients exhaust the process's file descriptors
  * and memory: an idle keep-alive connection costs ≈ 18 KiB of resident memory here (Node 24, measured with 4,096
  * of them: +70 MiB). 4,096 serves honest closed-loop clients up to that many per process (bench/log at 4,096
- * connections) within the memory target of issue 18 and far within the file descriptors Node has: it raises the
- * soft RLIMIT_NOFILE to the hard limit at start (20,000 on the benchmark machine; 1,048,576 under systemd).
- * Requests are admitted separately (pipeline/admission.ts): a connection costs memory, not CPU, until its
- * request is admitted.
+ * connections: 305 MiB resident, 256 MiB at 64) and stays within the file descriptors Node has: it raises the
+ * soft RLIMIT_NOFILE to the hard limit at start (20,000 on the benchmark machine). Requests are admitted
+ * separately (pipeline/admission.ts): a connection costs memory, not CPU, until its request is admitted.
  */
 export const DEFAULT_MAX_CONNECTIONS = 4_096;
 /**
@@ -127,6 +126,7 @@ function capConnections(server: Server, tls: boolean, maxConnections: number, lo
     socket.once('close', () => (open -= 1));
   });
 }
+
 /** node:https checks here, before listening, that the key parses and matches the certificate. */
 async function createTlsServer(handler: RequestListener, tls: TlsFiles, options: ServerOptions): Promise<Server> {
   const [cert, key] = await Promise.all([readPem('--tls-cert', tls.certFile), readPem('--tls-key', tls.keyFile)]);
