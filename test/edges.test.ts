@@ -84,8 +84,16 @@ describe('sigbox up: the override, the request timeout and the connection cap', 
         expect(fulcio).toMatch(/^HTTP\/1.1 408 Request Timeout\r\n[^]*\r\n\r\n\{"code":4,"message":"Request Timeout","details":\[\]\}$/);
         expect(ct).toMatch(/^HTTP\/1.1 408 Request Timeout\r\n[^]*\r\n\r\nRequest Timeout\n$/);
 
-        // Three connections held (each has had an answer, so the server has counted it): a fourth is closed unanswered.
+        // Three connections held (each has had an answer, so the server has counted it): a fourth is answered 503 +
+        // Retry-After in the owner's format and closed; past twice the cap a connection is closed unanswered.
         for (let i = 0; i < 3; i += 1) held.push(await heldConnection(sigbox.url));
+        const over = await openRawConnection(sigbox.url);
+        over.send(HEALTH);
+        const answer = await over.closed;
+        expect(answer).toMatch(/^HTTP\/1.1 503 Service Unavailable\r\n/);
+        expect(answer).toMatch(/\r\nretry-after: 1\r\n/i);
+        expect(answer).toMatch(/\r\n\r\n\{"code":503,"message":"Service Unavailable"\}$/);
+        for (let i = 0; i < 3; i += 1) held.push(await openRawConnection(sigbox.url));
         const refused = await openRawConnection(sigbox.url);
         refused.send(HEALTH);
         expect(await refused.closed).toBe('');

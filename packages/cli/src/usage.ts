@@ -74,8 +74,11 @@ Flags:
                          Fulcio without --ct-log-url
   --request-timeout S    seconds a request's body has to arrive once its headers are in (default
                          ${DEFAULT_REQUEST_TIMEOUT_MS / 1000}); past them: 408 and the connection closed. Headers: 20 s at most
-  --max-connections N    connections open at once, per process (default ${DEFAULT_MAX_CONNECTIONS}); a further one is closed
-                         as it is accepted, unanswered
+  --max-connections N    connections served at once, per process (default ${DEFAULT_MAX_CONNECTIONS}, ≈ 18 KiB of memory each
+                         when idle); up to twice as many more are answered 503 with Retry-After and closed,
+                         past that they are closed unanswered. Log writes (Rekor and CT) are admitted apart:
+                         1,024 at once, the next wait their turn before their body is read, and one whose
+                         turn would come after 2 s is answered 503 with Retry-After at once
   --entry-cache-mib N    memory for Rekor entries kept for reads, MiB (default ${DEFAULT_ENTRY_CACHE_BYTES / 1024 / 1024}); more makes
                          random reads of a large log cheaper, 0 reads every entry from the database
   --workers N            serve with N processes sharing the port and the database (default 1; needs

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { openRawConnection, toolAvailable } from '@sigbox/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureLogger } from './__fixtures__/capture-logger.js';
+import { createApp } from './app.js';
 import { closeGracefully, httpUrl, listen } from './listen.js';
 
 /** A server whose handler waits until released, so a request is provably in flight. */
@@ -54,33 +55,50 @@ describe('listen: connection limits', () => {
   const hello = (_req: IncomingMessage, res: ServerResponse) => res.end('hello');
   const GET = 'GET / HTTP/1.1\r\nHost: sigbox\r\n\r\n';
 
-  it('holds the connection cap: one more connection is closed unanswered, and warned about once', async () => {
+  it('answers connections over the cap 503 + Retry-After + Connection: close in the API format, and drops them past twice the cap', async () => {
     const log = captureLogger();
-    const { server, port } = await listen(hello, '127.0.0.1', 0, { limits: { requestTimeoutMs: 30_000, maxConnections: 2 }, logger: log.logger });
+    // The real pipeline: the over-cap answer is its error answer, in the owning API's format (Sigbox's own here).
+    const app = createApp({ logger: log.logger });
+    const { server, port } = await listen(app, '127.0.0.1', 0, { limits: { requestTimeoutMs: 30_000, maxConnections: 2 }, logger: log.logger });
     const url = httpUrl('127.0.0.1', port);
+    const healthz = 'GET /healthz HTTP/1.1\r\nHost: sigbox\r\n\r\n';
     const open = [await openRawConnection(url), await openRawConnection(url)];
     try {
       // Both answered on a kept-alive connection: the server has counted them.
       for (const client of open) {
-        client.send(GET);
-        await expect.poll(() => client.received()).toMatch(/\r\n\r\nhello$/);
+        client.send(healthz);
+        await expect.poll(() => client.received()).toMatch(/^HTTP\/1.1 200 OK\r\n[^]*\r\n\r\n\{"status":"SERVING"\}$/);
       }
-      for (let i = 0; i < 2; i += 1) {
-        const over = await openRawConnection(url);
-        over.send(GET);
-        expect(await over.closed).toBe('');
+      // Two more (up to twice the cap) are accepted and held; a fifth is closed as it is accepted, unanswered.
+      const over = [await openRawConnection(url), await openRawConnection(url)];
+      const dropped = await openRawConnection(url);
+      dropped.send(healthz);
+      expect(await dropped.closed).toBe('');
+      for (const client of over) {
+        client.send(healthz);
+        const answer = await client.closed;
+        expect(answer).toMatch(/^HTTP\/1.1 503 Service Unavailable\r\n/);
+        expect(answer).toMatch(/\r\nretry-after: 1\r\n/i);
+        expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+        expect(answer.slice(answer.indexOf('\r\n\r\n') + 4)).toBe('{"code":503,"message":"Service Unavailable"}');
       }
+      // Each kind of refusal warned about once, with the cap.
       const warnings = log.lines().filter((l) => l.level === 40);
-      expect(warnings).toEqual([expect.objectContaining({ maxConnections: 2, msg: expect.stringContaining('--max-connections') })]);
+      expect(warnings).toEqual([
+        expect.objectContaining({ maxConnections: 2, msg: expect.stringContaining('answered 503') }),
+        expect.objectContaining({ maxConnections: 2, msg: expect.stringContaining('refused unanswered') }),
+      ]);
+      // Refusals on purpose are request lines, not error reports.
+      expect(log.lines().filter((l) => Number(l.level) >= 50)).toEqual([]);
       // A place freed is a place taken again.
       open.pop()?.destroy();
       await expect
         .poll(async () => {
           const next = await openRawConnection(url);
-          next.send('GET / HTTP/1.1\r\nHost: sigbox\r\nConnection: close\r\n\r\n');
+          next.send('GET /healthz HTTP/1.1\r\nHost: sigbox\r\nConnection: close\r\n\r\n');
           return next.closed;
         })
-        .toMatch(/\r\n\r\nhello$/);
+        .toMatch(/^HTTP\/1.1 200 OK\r\n/);
     } finally {
       for (const client of open) client.destroy();
       await closeGracefully(server, 100);

@@ -2,8 +2,9 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { markOverCap } from './pipeline/connection-cap.js';
 
 /** PEM files for serving HTTPS directly (`--tls-cert`, `--tls-key`). */
 export interface TlsFiles {
@@ -42,17 +43,27 @@ export const HEADERS_TIMEOUT_MS = 20_000;
  */
 export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 /**
- * Connections open at once, per process (`sigbox up --max-connections`); Node closes any further one as it
- * accepts it, before reading a byte, and the client sees the connection closed and retries. Fulcio and rekor-tiles
- * set no cap (Go's http.Server has none), nor does Node by default; without one, many slow clients exhaust the
- * process's file descriptors (often 1024 by default) and memory. The CA benchmark reaches its full rate with 32 to
- * 64 clients at once (bench/ca/README.md: 1,500–2,500 certificates a second on 2 cores); a thousand open
- * connections is over ten times that, so honest clients never meet the cap.
+ * Connections served at once, per process (`sigbox up --max-connections`). Fulcio and rekor-tiles set no cap (Go's
+ * http.Server has none), nor does Node by default; without one, many clients exhaust the process's file descriptors
+ * and memory: an idle keep-alive connection costs ≈ 18 KiB of resident memory here (Node 24, measured with 4,096
+ * of them: +70 MiB). 4,096 serves honest closed-loop clients up to that many per process (bench/log at 4,096
+ * connections: 305 MiB resident, 256 MiB at 64) and stays within the file descriptors Node has: it raises the
+ * soft RLIMIT_NOFILE to the hard limit at start (20,000 on the benchmark machine). Requests are admitted
+ * separately (pipeline/admission.ts): a connection costs memory, not CPU, until its request is admitted.
  */
-export const DEFAULT_MAX_CONNECTIONS = 1_000;
+export const DEFAULT_MAX_CONNECTIONS = 4_096;
+/**
+ * Over the cap, up to this many times the cap, a connection is accepted and its first request answered 503 with
+ * Retry-After and `Connection: close` in its API's error format (pipeline/connection-cap.ts): the client learns it
+ * was refused on purpose and when to come back, instead of seeing a connection closed unanswered. Past that Node
+ * closes further connections as it accepts them, unanswered: a flood must not take every file descriptor.
+ */
+export const OVER_CAP_FACTOR = 2;
+/** The largest accept queue asked for (the kernel caps it at net.core.somaxconn anyway). */
+const MAX_LISTEN_BACKLOG = 65_535;
 /** How often Node checks the header and request timeouts (its default is 30 s, which would stretch them). */
 const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
-/** A flood of refused connections logs one warning per this interval, with the count, not one per connection. */
+/** Refused connections log one warning per this interval, with the count, not one per connection. */
 const DROP_WARNING_INTERVAL_MS = 10_000;
 
 /** The HTTP server's limits on its clients; see the constants above for each default and its reason. */
@@ -82,20 +93,37 @@ function nodeTimeouts(limits: ConnectionLimits): ServerOptions {
   };
 }
 
-/** One warning line per interval while connections are refused at the cap, with how many were. */
-function warnOnDroppedConnections(server: Server, logger: Logger, maxConnections: number): void {
-  let dropped = 0;
+/** One warning line per interval while `event` happens, with how many times it did; not one line per connection. */
+function warnEvery(logger: Logger, message: string, fields: Record<string, unknown>): () => void {
+  let count = 0;
   let timer: NodeJS.Timeout | undefined;
-  server.on('drop', () => {
-    dropped += 1;
+  return () => {
+    count += 1;
     if (timer !== undefined) return;
-    logger.warn({ maxConnections }, 'connection refused: the connection cap is reached (--max-connections)');
-    dropped = 0;
+    logger.warn(fields, message);
+    count = 0;
     timer = setTimeout(() => {
       timer = undefined;
-      if (dropped > 0) logger.warn({ maxConnections, dropped, seconds: DROP_WARNING_INTERVAL_MS / 1000 }, 'connections refused at the connection cap');
+      if (count > 0) logger.warn({ ...fields, count, seconds: DROP_WARNING_INTERVAL_MS / 1000 }, message);
     }, DROP_WARNING_INTERVAL_MS);
     timer.unref();
+  };
+}
+
+/**
+ * Counts open connections and marks those accepted over `maxConnections`, whose first request the pipeline then
+ * answers 503 and closes. Counted on the socket requests arrive on: the TLS socket for HTTPS (its handshake done).
+ */
+function capConnections(server: Server, tls: boolean, maxConnections: number, logger: Logger | undefined): void {
+  let open = 0;
+  const warn = logger === undefined ? undefined : warnEvery(logger, 'connections over the connection cap (--max-connections) answered 503 and closed', { maxConnections });
+  server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+    if (open >= maxConnections) {
+      markOverCap(socket);
+      warn?.();
+    }
+    open += 1;
+    socket.once('close', () => (open -= 1));
   });
 }
 
@@ -125,13 +153,18 @@ export async function listen(handler: RequestListener, host: string, port: numbe
   const limits = options.limits ?? DEFAULT_CONNECTION_LIMITS;
   const timeouts = nodeTimeouts(limits);
   const server = options.tls === undefined ? createServer(timeouts, handler) : await createTlsServer(handler, options.tls, timeouts);
-  server.maxConnections = limits.maxConnections;
+  capConnections(server, options.tls !== undefined, limits.maxConnections, options.logger);
+  server.maxConnections = limits.maxConnections * OVER_CAP_FACTOR;
   // Under `--workers` (cluster), a worker at its cap would otherwise hand the connection back to the primary, which
   // hands it straight on again while every worker is full; dropped here, it is dropped as in a single process.
   // (Node's `server.dropMaxConnection`, cluster mode only; not yet in @types/node.)
   (server as Server & { dropMaxConnection: boolean }).dropMaxConnection = true;
-  if (options.logger !== undefined) warnOnDroppedConnections(server, options.logger, limits.maxConnections);
-  server.listen(port, host);
+  if (options.logger !== undefined) {
+    server.on('drop', warnEvery(options.logger, 'connections refused unanswered: twice the connection cap is reached (--max-connections)', { maxConnections: limits.maxConnections }));
+  }
+  // The kernel's accept queue holds a burst of connects up to the cap (Node's default, 511, drops the rest's SYNs:
+  // those clients retry after 1 s, 3 s, 7 s…); Linux caps it at net.core.somaxconn (4,096 since 5.4).
+  server.listen(port, host, Math.min(limits.maxConnections, MAX_LISTEN_BACKLOG));
   await Promise.race([once(server, 'listening'), once(server, 'error').then(([err]) => Promise.reject(err))]);
   return { server, port: (server.address() as AddressInfo).port };
 }

@@ -4,6 +4,7 @@ import { type Database, type Engine, createDb, isDatabaseUnavailable, runMigrati
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createApp } from './app.js';
+import { LOG_WRITE_ROUTES, createAdmission } from './pipeline/admission.js';
 import { ensureDataDir, writeFileAtomic } from './data-dir.js';
 import { StartError } from './error.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits, type TlsFiles, closeGracefully, httpUrl, listen } from './listen.js';
@@ -181,6 +182,9 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
     requestTimeoutMs: limits.requestTimeoutMs,
     healthCheck: async () => void (await sql`select 1`.execute(db.kysely)),
     trustFiles: () => trustFiles,
+    // The log's writes wait their turn before their body is read, and are refused quickly (503 + Retry-After) when
+    // their turn would come too late: pipeline/admission.ts.
+    guards: [createAdmission({ routes: LOG_WRITE_ROUTES }).guard],
   });
   let listening: Awaited<ReturnType<typeof listen>>;
   try {

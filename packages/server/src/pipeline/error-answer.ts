@@ -46,12 +46,15 @@ function statusHeaders(status: number): Readonly<Record<string, string>> | undef
 
 /**
  * The one place a failure becomes an answer. Every 503 carries `Retry-After` and every 408 `Connection: close`,
- * whichever API or condition produced it (an error's own headers win). Failures answered 5xx are logged with what
- * the client is not told.
+ * whichever API or condition produced it (a RequestProblem's headers, then an error's own headers, win). Failures
+ * answered 5xx, but for the pipeline's own refusals, are logged with what the client is not told.
  */
 export function errorAnswer(err: unknown, context: { method: string; path: string; owner: Api | undefined; fallback: ErrorFormat; logger: Logger }): Answer {
   const error = toHttpError(err, context.path, context.owner, context.fallback);
-  if (error.status >= 500) context.logger.error({ err, api: context.owner?.name, method: context.method, path: context.path }, 'request failed');
+  // A request the pipeline refused on purpose (shed under load, a connection over the cap) is no failure: its
+  // request line says enough, and a stack per refusal would cost most of what refusing saves.
+  if (error.status >= 500 && !(err instanceof RequestProblem)) context.logger.error({ err, api: context.owner?.name, method: context.method, path: context.path }, 'request failed');
   const always = statusHeaders(error.status);
-  return { status: error.status, body: error.body, headers: always === undefined ? error.headers : { ...always, ...error.headers } };
+  const own = err instanceof RequestProblem ? err.headers : undefined;
+  return { status: error.status, body: error.body, headers: always === undefined && own === undefined ? error.headers : { ...always, ...own, ...error.headers } };
 }

@@ -7,6 +7,7 @@ import { type Answer, type EncodedAnswer, encodeAnswer } from './answer.js';
 import type { Api } from './api.js';
 import { readBody } from './body-reader.js';
 import { conditionalAnswer } from './conditional.js';
+import { isOverCap, overCapProblem } from './connection-cap.js';
 import { errorAnswer } from './error-answer.js';
 import { type Observation, UNMATCHED_ROUTE, createRequestObserver } from './request-observer.js';
 import { type Route, createRouteTable } from './route-table.js';
@@ -22,6 +23,11 @@ export interface GuardedRequest {
   readonly api: string;
   readonly headers: IncomingHttpHeaders;
   readonly remoteAddress: string | undefined;
+  /**
+   * Calls `listener` once the request is over: its answer sent, or its connection gone before that. An admission
+   * guard releases its slot here (and forgets a request whose client left while it waited).
+   */
+  onClosed(listener: () => void): void;
 }
 
 /**
@@ -71,10 +77,20 @@ export function createPipeline(options: PipelineOptions): RequestListener {
   const table = createRouteTable(options.apis);
   const observer = createRequestObserver(logger, options.registry);
 
-  async function run(req: IncomingMessage, route: Route, path: string, query: string | undefined): Promise<Answer> {
+  async function run(req: IncomingMessage, res: ServerResponse, route: Route, path: string, query: string | undefined): Promise<Answer> {
     const { operation } = route;
+    // Before anything costs: a connection over the cap is answered and closed (connection-cap.ts).
+    if (isOverCap(req.socket)) throw overCapProblem();
     for (const guard of guards) {
-      await guard({ method: req.method ?? 'GET', path, route: operation.path, api: route.api.name, headers: req.headers, remoteAddress: req.socket.remoteAddress });
+      await guard({
+        method: req.method ?? 'GET',
+        path,
+        route: operation.path,
+        api: route.api.name,
+        headers: req.headers,
+        remoteAddress: req.socket.remoteAddress,
+        onClosed: (listener) => void res.once('close', listener),
+      });
     }
     const body = operation.body === undefined ? undefined : await readBody(req, operation.body, { limit: operation.bodyLimit ?? bodyLimit, timeoutMs: bodyTimeoutMs });
     return operation.handle({ params: route.params as never, query: (query === undefined ? EMPTY_QUERY : parseQuery(query)) as never, body, headers: req.headers });
@@ -99,7 +115,7 @@ export function createPipeline(options: PipelineOptions): RequestListener {
     };
     new Promise<Answer>((resolve) => {
       route = table.match(method, path);
-      resolve(run(req, route, path, queryAt < 0 ? undefined : url.slice(queryAt + 1)));
+      resolve(run(req, res, route, path, queryAt < 0 ? undefined : url.slice(queryAt + 1)));
     }).then(
       (answer) => {
         let encoded: EncodedAnswer;
