@@ -6,6 +6,8 @@
  * [--seconds 20] [--warmup 5] [--proof-seconds 10] [--profile DIR] [--workers N] [--skip-v2]`; after the v1 creates the
  * same server takes Rekor v2 appends (POST /api/v2/log/entries) for as long; BENCH_DATABASE_URL picks the database
  * (default: a fresh one on the local server). Numbers only, no pass/fail (targets in README.md).
+ * `--sweep 64,256,1024,4096 [--rekor-tiles]` runs the concurrency sweep instead (sweep.ts): Sigbox v1 creates,
+ * Sigbox v2 appends and upstream rekor-tiles' v2 appends at each concurrency, fresh server and tree per phase.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,10 +16,13 @@ import { parseArgs } from 'node:util';
 import { sigboxBuild } from './server-build.js';
 import { startSigbox } from '@sigbox/testkit';
 import { hasValidInclusionProof, hasValidV2InclusionProof } from './checks.js';
-import { durabilitySettings, openBenchDatabase, transactionCount, watchBackends } from './database.js';
+import { DEFAULT_ADMIN_URL, durabilitySettings, openBenchDatabase, transactionCount, watchBackends } from './database.js';
 import { createProposedEntries, createV2Requests } from './entries.js';
 import { formatPhase, measurePhase, type PhaseReport } from './phases.js';
 import { startBareEdge } from './processes.js';
+import { rekorTilesBinary } from './rekor-tiles.js';
+import { runSweep } from './sweep.js';
+import { formatRatioTable, formatSweepTable } from './sweep-table.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -29,6 +34,10 @@ const { values: flags } = parseArgs({
     workers: { type: 'string', default: '1' },
     'from-sources': { type: 'boolean', default: false },
     'skip-v2': { type: 'boolean', default: false },
+    sweep: { type: 'string' },
+    'rekor-tiles': { type: 'boolean', default: false },
+    'rekor-tiles-debug-log': { type: 'boolean', default: false },
+    'sweep-pool-rate': { type: 'string', default: '3000' },
   },
 });
 const CONCURRENCY = Number(flags.concurrency);
@@ -116,8 +125,35 @@ async function sigboxPhases(databaseUrl: string, entries: Buffer[], v2Requests: 
   }
 }
 
+/**
+ * The sweep: entries prepared once for the fastest rate expected (`--sweep-pool-rate` per second of warm-up and
+ * measurement; a phase that runs out says so), shared by every phase since each starts a fresh tree.
+ */
+async function sweep(concurrencies: number[]): Promise<void> {
+  if (flags['rekor-tiles']) console.log(`rekor-tiles: ${rekorTilesBinary()}`);
+  const settings = await durabilitySettings(DEFAULT_ADMIN_URL);
+  console.log(`PostgreSQL ${settings.version}: fsync ${settings.fsync}, synchronous_commit ${settings.synchronousCommit}`);
+  if (settings.fsync !== 'on' || settings.synchronousCommit !== 'on') throw new Error('fsync and synchronous_commit must both be on');
+  const fromBuild = sigboxBuild(flags['from-sources']).fromBuild;
+  const count = Math.ceil(Number(flags['sweep-pool-rate']) * (WARMUP + SECONDS));
+  const made = performance.now();
+  const v1Entries = createProposedEntries(count, `sweep-${Date.now()}`);
+  const v2Requests = createV2Requests(count, `sweep-${Date.now()}`);
+  console.log(`made ${count} v1 entries and ${count} v2 requests (own key and artifact each) in ${((performance.now() - made) / 1000).toFixed(1)} s`);
+  console.log(`concurrency ${concurrencies.join(', ')}; warm-up ${WARMUP} s, measured ${SECONDS} s per phase; a fresh server and tree per phase`);
+  const rows = await runSweep({
+    concurrencies, warmupMs: WARMUP * 1000, durationMs: SECONDS * 1000, fromBuild, v1Entries, v2Requests,
+    rekorTiles: flags['rekor-tiles'], rekorTilesDebugLog: flags['rekor-tiles-debug-log'],
+  });
+  console.log(`\n${formatSweepTable(rows)}\n`);
+  const ratios = formatRatioTable(rows);
+  if (ratios !== '') console.log(`${ratios}\n`);
+  console.log(`after: ${machineLine()}`);
+}
+
 async function main(): Promise<void> {
   console.log(machineLine());
+  if (flags.sweep !== undefined) return sweep(flags.sweep.split(',').map(Number));
   const database = await openBenchDatabase(process.env.BENCH_DATABASE_URL);
   try {
     const settings = await durabilitySettings(database.url);
