@@ -38,6 +38,7 @@ const { values: flags } = parseArgs({
     'rekor-tiles': { type: 'boolean', default: false },
     'rekor-tiles-debug-log': { type: 'boolean', default: false },
     'sweep-pool-rate': { type: 'string', default: '3000' },
+    'skip-sigbox': { type: 'boolean', default: false },
   },
 });
 const CONCURRENCY = Number(flags.concurrency);
@@ -143,7 +144,7 @@ async function sweep(concurrencies: number[]): Promise<void> {
   console.log(`concurrency ${concurrencies.join(', ')}; warm-up ${WARMUP} s, measured ${SECONDS} s per phase; a fresh server and tree per phase`);
   const rows = await runSweep({
     concurrencies, warmupMs: WARMUP * 1000, durationMs: SECONDS * 1000, fromBuild, v1Entries, v2Requests,
-    rekorTiles: flags['rekor-tiles'], rekorTilesDebugLog: flags['rekor-tiles-debug-log'],
+    rekorTiles: flags['rekor-tiles'], rekorTilesDebugLog: flags['rekor-tiles-debug-log'], skipSigbox: flags['skip-sigbox'],
   });
   console.log(`\n${formatSweepTable(rows)}\n`);
   const ratios = formatRatioTable(rows);

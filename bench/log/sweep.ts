@@ -23,6 +23,8 @@ export interface SweepOptions {
   durationMs: number;
   /** Include upstream rekor-tiles (needs its binary, rekor-tiles.ts). */
   rekorTiles: boolean;
+  /** Leave Sigbox's phases out (to look at rekor-tiles alone). */
+  skipSigbox?: boolean;
   rekorTilesDebugLog: boolean;
   /** `startSigbox`'s choice: the build (default) or the sources. */
   fromBuild: boolean;
@@ -113,7 +115,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepRow[]> {
     await ensureTestKeyring(keysDir, { fromBuild: options.fromBuild });
     const rows: SweepRow[] = [];
     for (const concurrency of options.concurrencies) {
-      const systems: SweepSystem[] = ['sigbox v1 create', 'sigbox v2 append', ...(options.rekorTiles ? (['rekor-tiles v2 append'] as const) : [])];
+      const systems: SweepSystem[] = [
+        ...(options.skipSigbox === true ? [] : (['sigbox v1 create', 'sigbox v2 append'] as const)),
+        ...(options.rekorTiles ? (['rekor-tiles v2 append'] as const) : []),
+      ];
       for (const system of systems) {
         const report = system === 'rekor-tiles v2 append' ? await rekorTilesPhase(concurrency, options) : await sigboxPhase(system, concurrency, options, keysDir);
         console.log(formatPhase(report));
