@@ -60,10 +60,14 @@ export interface LoadResult {
   shedLatenciesMs: number[];
   /** Requests that failed below HTTP in the measured window (refused, reset, closed mid-answer). */
   socketErrors: number;
+  /** The socket errors by error code (ECONNRESET, ECONNREFUSED, …) or message. */
+  socketErrorKinds: Map<string, number>;
   /** Requests with no answer for the request timeout, in the measured window. */
   timeouts: number;
   /** Requests sent inside the measured window whose outcome (any) came after it ended: neither counted nor lost. */
   unfinished: number;
+  /** Requests sent before the window opened and still without an outcome when it closed: a connection stalled throughout. */
+  stalled: number;
   /** The measured window's length (shorter if the requests ran out). */
   elapsedMs: number;
   /** Whether `next()` ran out before the window ended. */
@@ -76,7 +80,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const measureFrom = start + options.warmupMs;
   const end = measureFrom + options.durationMs;
   const result: LoadResult = {
-    accepted: 0, rejected: new Map(), latenciesMs: [], shed: 0, shedLatenciesMs: [], socketErrors: 0, timeouts: 0, unfinished: 0, elapsedMs: 0, exhausted: false,
+    accepted: 0, rejected: new Map(), latenciesMs: [], shed: 0, shedLatenciesMs: [], socketErrors: 0, socketErrorKinds: new Map(), timeouts: 0, unfinished: 0, stalled: 0,
+    elapsedMs: 0, exhausted: false,
   };
   const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   let lastDone = measureFrom;
@@ -95,8 +100,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       if (!connection.usable) connection = connect();
       const sent = performance.now();
       let failure: 'socket' | 'timeout' | undefined;
+      let failureKind = '';
       const answer: Http1Answer = await send(connection, request).catch((error: unknown) => {
         failure = error instanceof RequestTimeoutError ? 'timeout' : 'socket';
+        failureKind = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
         connection.close();
         connection = connect();
         return { status: 0, body: Buffer.alloc(0) };
@@ -105,6 +112,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const ok = failure === undefined && options.accept(answer.status, answer.body, request);
       const shed = failure === undefined && SHED_STATUSES.has(answer.status);
       if (sent >= measureFrom && done > end) result.unfinished++;
+      if (sent < measureFrom && done > end) result.stalled++;
       if (sent >= measureFrom && done <= end) {
         lastDone = Math.max(lastDone, done);
         if (ok) {
@@ -114,7 +122,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           result.shed++;
           result.shedLatenciesMs.push(done - sent);
         } else if (failure === 'timeout') result.timeouts++;
-        else if (failure === 'socket') result.socketErrors++;
+        else if (failure === 'socket') {
+          result.socketErrors++;
+          result.socketErrorKinds.set(failureKind, (result.socketErrorKinds.get(failureKind) ?? 0) + 1);
+        }
         else result.rejected.set(answer.status, (result.rejected.get(answer.status) ?? 0) + 1);
       }
       if (shed) {

@@ -102,9 +102,10 @@ export async function measurePhase(name: string, processes: PhaseProcesses, opti
 export function notCounted(result: LoadResult): string {
   const parts = [...result.rejected].map(([status, n]) => `${n}×${status}`);
   if (result.shed > 0) parts.unshift(`${result.shed} shed (503/429, p99 ${quantile([...result.shedLatenciesMs].sort((a, b) => a - b), 0.99).toFixed(0)} ms)`);
-  if (result.socketErrors > 0) parts.push(`${result.socketErrors} socket errors`);
+  if (result.socketErrors > 0) parts.push(`${result.socketErrors} socket errors (${[...result.socketErrorKinds].map(([kind, n]) => `${n}×${kind}`).join(', ')})`);
   if (result.timeouts > 0) parts.push(`${result.timeouts} timeouts`);
   if (result.unfinished > 0) parts.push(`${result.unfinished} answered after the window`);
+  if (result.stalled > 0) parts.push(`${result.stalled} sent before the window and unanswered through it`);
   return parts.join(', ') || 'none';
 }
 

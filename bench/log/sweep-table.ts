@@ -11,20 +11,31 @@ function otherStatuses(report: PhaseReport): string {
   return [...report.result.rejected].map(([status, n]) => `${int(n)}×${status}`).join(', ') || '0';
 }
 
+function socketErrors(report: PhaseReport): string {
+  const kinds = [...report.result.socketErrorKinds].map(([kind, n]) => `${int(n)}×${kind}`).join(', ');
+  return report.result.socketErrors === 0 ? '0' : `${int(report.result.socketErrors)} (${kinds})`;
+}
+
 function shed(report: PhaseReport): string {
   const { shed: count, shedLatenciesMs } = report.result;
   return count === 0 ? '0' : `${int(count)} (p99 ${ms(quantile([...shedLatenciesMs].sort((a, b) => a - b), 0.99))} ms)`;
 }
 
+/** CPU of everything but the server, its Postgres backends and the generator: other work sharing the machine. */
+function otherCores(report: PhaseReport): string {
+  const { cpu } = report;
+  return Math.max(0, cpu.machine - cpu.server - cpu.postgres - cpu.generator).toFixed(2);
+}
+
 export function formatSweepTable(rows: readonly SweepRow[]): string {
   const lines = [
-    '| system | C | entries/s | p50 / p99 ms | verified | shed 503/429 (p99) | other statuses | socket errors | timeouts | answered late | CPU ms / entry | peak RSS MiB | generator cores |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| system | C | entries/s | p50 / p99 ms | verified | shed 503/429 (p99) | other statuses | socket errors | timeouts | answered late / stalled | CPU ms / entry | peak RSS MiB | generator cores | other processes (cores) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const { system, concurrency, report } of rows) {
     const r = report.result;
     lines.push(
-      `| ${system} | ${int(concurrency)} | ${int(report.perSecond)}${r.exhausted ? ' (pool ran out)' : ''} | ${ms(report.p50Ms)} / ${ms(report.p99Ms)} | ${int(r.accepted)} | ${shed(report)} | ${otherStatuses(report)} | ${int(r.socketErrors)} | ${int(r.timeouts)} | ${int(r.unfinished)} | ${ms2(cpuMsPerAccepted(report))} | ${report.rssMiB ? int(report.rssMiB.peak) : '—'} | ${report.cpu.generator.toFixed(2)} |`,
+      `| ${system} | ${int(concurrency)} | ${int(report.perSecond)}${r.exhausted ? ' (pool ran out)' : ''} | ${ms(report.p50Ms)} / ${ms(report.p99Ms)} | ${int(r.accepted)} | ${shed(report)} | ${otherStatuses(report)} | ${socketErrors(report)} | ${int(r.timeouts)} | ${int(r.unfinished)} / ${int(r.stalled)} | ${ms2(cpuMsPerAccepted(report))} | ${report.rssMiB ? int(report.rssMiB.peak) : '—'} | ${report.cpu.generator.toFixed(2)} | ${otherCores(report)} |`,
     );
   }
   return lines.join('\n');
