@@ -38,6 +38,21 @@ interface TransparencyLogEntry {
   inclusionProof?: { logIndex: string; rootHash: string; treeSize: string; hashes: string[]; checkpoint: { envelope: string } };
 }
 
+/**
+ * The Ed25519 keys among a trusted_root.json's tlogs (protobuf-specs TrustedRoot: `publicKey.rawBytes` is base64
+ * SPKI DER); throws when there is none, so a v2 check never runs without a key.
+ */
+export function trustedRootEd25519Keys(trustedRoot: unknown): KeyObject[] {
+  const tlogs = (trustedRoot as { tlogs?: { publicKey?: { rawBytes?: string; keyDetails?: string } }[] }).tlogs ?? [];
+  const keys = tlogs.flatMap(({ publicKey }) =>
+    publicKey?.keyDetails === 'PKIX_ED25519' && publicKey.rawBytes !== undefined
+      ? [crypto.createPublicKey({ key: Buffer.from(publicKey.rawBytes, 'base64'), format: 'der', type: 'spki' })]
+      : [],
+  );
+  if (keys.length === 0) throw new Error('trusted_root.json lists no Ed25519 (Rekor v2) log key');
+  return keys;
+}
+
 /** Whether a checkpoint note carries a good signature of the log (see `checkpointSignatureCheck`). */
 export type CheckpointCheck = (envelope: string) => boolean;
 

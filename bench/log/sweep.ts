@@ -4,12 +4,12 @@
  * same generator and the same prepared entries. Every phase starts a fresh server on a fresh database (Sigbox) or
  * fresh storage (rekor-tiles), so every tree starts empty and every server's peak RSS is its own phase's.
  */
-import { type KeyObject, createPublicKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TEST_KEY_PASSPHRASE, ensureTestKeyring, startSigbox } from '@sigbox/testkit';
-import { type CheckpointCheck, checkpointSignatureCheck, hasValidInclusionProof, hasValidV2InclusionProof } from './checks.js';
+import { type CheckpointCheck, checkpointSignatureCheck, hasValidInclusionProof, hasValidV2InclusionProof, trustedRootEd25519Keys } from './checks.js';
 import { openBenchDatabase, watchBackends } from './database.js';
 import type { LoadRequest } from './http-load.js';
 import { type PhaseReport, formatPhase, measurePhase } from './phases.js';
@@ -46,14 +46,9 @@ function inOrder(pool: readonly Buffer[], path: string): () => LoadRequest | und
   return () => (i < pool.length ? { method: 'POST', path, body: pool[i++] as Buffer } : undefined);
 }
 
-/** The Ed25519 keys of the tlogs in a Sigbox's trusted_root.json: its Rekor v2 checkpoint key among them. */
-async function sigboxV2Keys(url: string): Promise<KeyObject[]> {
-  const root = (await (await fetch(`${url}/trusted_root.json`)).json()) as { tlogs?: { publicKey?: { rawBytes?: string; keyDetails?: string } }[] };
-  const keys = (root.tlogs ?? [])
-    .filter((t) => t.publicKey?.keyDetails === 'PKIX_ED25519' && t.publicKey.rawBytes !== undefined)
-    .map((t) => createPublicKey({ key: Buffer.from(t.publicKey?.rawBytes as string, 'base64'), format: 'der', type: 'spki' }));
-  if (keys.length === 0) throw new Error('Sigbox trusted_root.json lists no Ed25519 (Rekor v2) log key');
-  return keys;
+/** The Ed25519 tlog keys of a running Sigbox's trusted_root.json: its Rekor v2 checkpoint key among them. */
+export async function sigboxV2Keys(url: string): Promise<KeyObject[]> {
+  return trustedRootEd25519Keys(await (await fetch(`${url}/trusted_root.json`)).json());
 }
 
 async function sigboxPhase(system: 'sigbox v1 create' | 'sigbox v2 append', concurrency: number, options: SweepOptions, keysDir: string): Promise<PhaseReport> {
