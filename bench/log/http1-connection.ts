@@ -75,7 +75,13 @@ export class Http1Connection {
 
   private onData(chunk: Buffer): void {
     this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
-    const answer = parseAnswer(this.buffered);
+    let answer: ReturnType<typeof parseAnswer>;
+    try {
+      answer = parseAnswer(this.buffered);
+    } catch (error) {
+      this.socket.destroy(error as Error); // an answer this client cannot frame fails its request, not the generator
+      return;
+    }
     if (!answer || !this.pending) return;
     this.buffered = this.buffered.subarray(answer.consumed);
     const { resolve } = this.pending;
@@ -110,6 +116,9 @@ function parseBody(data: Buffer, head: string, status: number, bodyStart: number
   }
   if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) return parseChunked(data, status, bodyStart);
   if (status === 204 || status === 304) return { status, body: Buffer.alloc(0), consumed: bodyStart };
+  // Neither: the body runs to the connection's close (RFC 9112 §6.3), as in Node's own bare 408 ("Connection:
+  // close", no body). Taken as what has arrived; the server closes the connection and the next request opens another.
+  if (/\r\nconnection:\s*close/i.test(head)) return { status, body: data.subarray(bodyStart), consumed: data.length };
   throw new Error(`answer ${status} has neither content-length nor chunked encoding`);
 }
 

@@ -6,7 +6,8 @@
  * [--seconds 20] [--warmup 5] [--proof-seconds 10] [--profile DIR] [--workers N] [--skip-v2]`; after the v1 creates the
  * same server takes Rekor v2 appends (POST /api/v2/log/entries) for as long; BENCH_DATABASE_URL picks the database
  * (default: a fresh one on the local server). Numbers only, no pass/fail (targets in README.md).
- * `--sweep 64,256,1024,4096 [--rekor-tiles] [--skip-sigbox] [--rekor-tiles-debug-log] [--sweep-pool-rate 3000]`
+ * `--sweep 64,256,1024,4096 [--rekor-tiles] [--skip-sigbox] [--rekor-tiles-debug-log] [--sweep-pool-rate 3000]
+ * [--sigbox-arg=--max-connections --sigbox-arg=8192]`
  * runs the concurrency sweep instead (sweep.ts): Sigbox v1 creates, Sigbox v2 appends and upstream rekor-tiles'
  * v2 appends (rekor-tiles.ts) at each concurrency, a fresh server and tree per phase.
  */
@@ -40,6 +41,7 @@ const { values: flags } = parseArgs({
     'rekor-tiles-debug-log': { type: 'boolean', default: false },
     'sweep-pool-rate': { type: 'string', default: '3000' },
     'skip-sigbox': { type: 'boolean', default: false },
+    'sigbox-arg': { type: 'string', multiple: true, default: [] },
   },
 });
 const CONCURRENCY = Number(flags.concurrency);
@@ -148,6 +150,7 @@ async function sweep(concurrencies: number[]): Promise<void> {
   const rows = await runSweep({
     concurrencies, warmupMs: WARMUP * 1000, durationMs: SECONDS * 1000, fromBuild, v1Entries, v2Requests,
     rekorTiles: flags['rekor-tiles'], rekorTilesDebugLog: flags['rekor-tiles-debug-log'], skipSigbox: flags['skip-sigbox'],
+    sigboxArgs: flags['sigbox-arg'],
   });
   console.log(`\n${formatSweepTable(rows)}\n`);
   const ratios = formatRatioTable(rows);

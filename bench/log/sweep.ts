@@ -25,6 +25,8 @@ export interface SweepOptions {
   rekorTiles: boolean;
   /** Leave Sigbox's phases out (to look at rekor-tiles alone). */
   skipSigbox?: boolean;
+  /** More `sigbox up` arguments, e.g. `['--max-connections', '8192']`. */
+  sigboxArgs?: readonly string[];
   rekorTilesDebugLog: boolean;
   /** `startSigbox`'s choice: the build (default) or the sources. */
   fromBuild: boolean;
@@ -57,7 +59,7 @@ async function sigboxPhase(system: 'sigbox v1 create' | 'sigbox v2 append', conc
   try {
     const sigbox = await startSigbox({
       dataDir, databaseUrl: database.url, host: '127.0.0.1', fromBuild: options.fromBuild,
-      args: ['--workers', '1', '--keys', keysDir], env: { SIGBOX_KEY_PASSPHRASE: TEST_KEY_PASSPHRASE },
+      args: ['--workers', '1', '--keys', keysDir, ...(options.sigboxArgs ?? [])], env: { SIGBOX_KEY_PASSPHRASE: TEST_KEY_PASSPHRASE },
     });
     const backends = watchBackends(database.url);
     try {
