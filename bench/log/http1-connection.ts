@@ -10,6 +10,15 @@ import net from 'node:net';
 export interface Http1Answer {
   status: number;
   body: Buffer;
+  /** Seconds from a `Retry-After: <delay-seconds>` header (RFC 9110 §10.2.3); undefined without one or for a date. */
+  retryAfterSeconds?: number | undefined;
+}
+
+/** The error a request fails with when no byte of its answer came for the connection's timeout. */
+export class RequestTimeoutError extends Error {
+  constructor() {
+    super('request timed out');
+  }
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
@@ -35,7 +44,7 @@ export class Http1Connection {
   ) {
     this.socket = net.connect({ host, port, noDelay: true });
     // Socket inactivity, not a timer per request: a pending answer with no bytes for this long has hung.
-    this.socket.setTimeout(timeoutMs, () => this.socket.destroy(new Error('request timed out')));
+    this.socket.setTimeout(timeoutMs, () => this.socket.destroy(new RequestTimeoutError()));
     this.ready = new Promise((resolve, reject) => {
       this.socket.once('connect', resolve);
       this.socket.once('error', reject);
@@ -55,18 +64,29 @@ export class Http1Connection {
     return answer;
   }
 
+  /** False once the socket failed or closed (e.g. the server closed an idle or shed connection): open a new one. */
+  get usable(): boolean {
+    return this.failure === undefined;
+  }
+
   close(): void {
     this.socket.destroy();
   }
 
   private onData(chunk: Buffer): void {
     this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
-    const answer = parseAnswer(this.buffered);
+    let answer: ReturnType<typeof parseAnswer>;
+    try {
+      answer = parseAnswer(this.buffered);
+    } catch (error) {
+      this.socket.destroy(error as Error); // an answer this client cannot frame fails its request, not the generator
+      return;
+    }
     if (!answer || !this.pending) return;
     this.buffered = this.buffered.subarray(answer.consumed);
     const { resolve } = this.pending;
     this.pending = undefined;
-    resolve({ status: answer.status, body: answer.body });
+    resolve({ status: answer.status, body: answer.body, retryAfterSeconds: answer.retryAfterSeconds });
   }
 
   private fail(error: Error): void {
@@ -83,7 +103,12 @@ export function parseAnswer(data: Buffer): (Http1Answer & { consumed: number }) 
   if (headerEnd < 0) return undefined;
   const head = data.toString('latin1', 0, headerEnd);
   const status = Number(head.slice(9, 12));
-  const bodyStart = headerEnd + HEADER_END.length;
+  const retryAfter = status === 503 || status === 429 ? /\r\nretry-after:\s*(\d+)\s*(?:\r\n|$)/i.exec(head) : null;
+  const answer = parseBody(data, head, status, headerEnd + HEADER_END.length);
+  return answer && retryAfter ? { ...answer, retryAfterSeconds: Number(retryAfter[1]) } : answer;
+}
+
+function parseBody(data: Buffer, head: string, status: number, bodyStart: number): (Http1Answer & { consumed: number }) | undefined {
   const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
   if (length) {
     const end = bodyStart + Number(length[1]);
@@ -91,6 +116,9 @@ export function parseAnswer(data: Buffer): (Http1Answer & { consumed: number }) 
   }
   if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) return parseChunked(data, status, bodyStart);
   if (status === 204 || status === 304) return { status, body: Buffer.alloc(0), consumed: bodyStart };
+  // Neither: the body runs to the connection's close (RFC 9112 §6.3), as in Node's own bare 408 ("Connection:
+  // close", no body). Taken as what has arrived; the server closes the connection and the next request opens another.
+  if (/\r\nconnection:\s*close/i.test(head)) return { status, body: data.subarray(bodyStart), consumed: data.length };
   throw new Error(`answer ${status} has neither content-length nor chunked encoding`);
 }
 

@@ -6,6 +6,10 @@
  * [--seconds 20] [--warmup 5] [--proof-seconds 10] [--profile DIR] [--workers N] [--skip-v2]`; after the v1 creates the
  * same server takes Rekor v2 appends (POST /api/v2/log/entries) for as long; BENCH_DATABASE_URL picks the database
  * (default: a fresh one on the local server). Numbers only, no pass/fail (targets in README.md).
+ * `--sweep 64,256,1024,4096 [--rekor-tiles] [--skip-sigbox] [--rekor-tiles-debug-log] [--sweep-pool-rate 3000]
+ * [--sigbox-arg=--max-connections --sigbox-arg=8192]`
+ * runs the concurrency sweep instead (sweep.ts): Sigbox v1 creates, Sigbox v2 appends and upstream rekor-tiles'
+ * v2 appends (rekor-tiles.ts) at each concurrency, a fresh server and tree per phase.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,11 +17,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sigboxBuild } from './server-build.js';
 import { startSigbox } from '@sigbox/testkit';
-import { hasValidInclusionProof, hasValidV2InclusionProof } from './checks.js';
-import { durabilitySettings, openBenchDatabase, transactionCount, watchBackends } from './database.js';
+import { checkpointSignatureCheck, hasValidInclusionProof, hasValidV2InclusionProof } from './checks.js';
+import { DEFAULT_ADMIN_URL, durabilitySettings, openBenchDatabase, transactionCount, watchBackends } from './database.js';
 import { createProposedEntries, createV2Requests } from './entries.js';
 import { formatPhase, measurePhase, type PhaseReport } from './phases.js';
 import { startBareEdge } from './processes.js';
+import { rekorTilesBinary } from './rekor-tiles.js';
+import { runSweep, sigboxV2Keys } from './sweep.js';
+import { formatRatioTable, formatSweepTable } from './sweep-table.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -29,6 +36,12 @@ const { values: flags } = parseArgs({
     workers: { type: 'string', default: '1' },
     'from-sources': { type: 'boolean', default: false },
     'skip-v2': { type: 'boolean', default: false },
+    sweep: { type: 'string' },
+    'rekor-tiles': { type: 'boolean', default: false },
+    'rekor-tiles-debug-log': { type: 'boolean', default: false },
+    'sweep-pool-rate': { type: 'string', default: '3000' },
+    'skip-sigbox': { type: 'boolean', default: false },
+    'sigbox-arg': { type: 'string', multiple: true, default: [] },
   },
 });
 const CONCURRENCY = Number(flags.concurrency);
@@ -88,13 +101,14 @@ async function sigboxPhases(databaseUrl: string, entries: Buffer[], v2Requests: 
     });
     // Rekor v2 on the same server, database and engine, right after v1: its own tree, Ed25519 checkpoints.
     let j = 0;
+    const signed = v2Requests.length === 0 ? undefined : checkpointSignatureCheck(await sigboxV2Keys(sigbox.url));
     const createV2 =
       v2Requests.length === 0
         ? undefined
         : await measurePhase('sigbox v2 append (201 TransparencyLogEntry with a verified inclusion proof)', processes, {
             url: sigbox.url, concurrency: CONCURRENCY, warmupMs: WARMUP * 1000, durationMs: SECONDS * 1000,
             next: () => (j < v2Requests.length ? { method: 'POST', path: '/api/v2/log/entries', body: v2Requests[j++] as Buffer } : undefined),
-            accept: (status, body) => status === 201 && hasValidV2InclusionProof(body),
+            accept: (status, body) => status === 201 && hasValidV2InclusionProof(body, signed),
           });
     const { treeSize } = (await (await fetch(`${sigbox.url}/api/v1/log`)).json()) as { treeSize: number };
     const xactCreated = await settledTransactionCount(databaseUrl);
@@ -116,8 +130,37 @@ async function sigboxPhases(databaseUrl: string, entries: Buffer[], v2Requests: 
   }
 }
 
+/**
+ * The sweep: entries prepared once for the fastest rate expected (`--sweep-pool-rate` per second of warm-up and
+ * measurement; a phase that runs out says so), shared by every phase since each starts a fresh tree.
+ */
+async function sweep(concurrencies: number[]): Promise<void> {
+  if (flags['rekor-tiles']) console.log(`rekor-tiles: ${rekorTilesBinary()}`);
+  if (process.env.BENCH_DATABASE_URL) console.log('BENCH_DATABASE_URL is ignored by the sweep: every Sigbox phase gets a fresh database');
+  const settings = await durabilitySettings(DEFAULT_ADMIN_URL);
+  console.log(`PostgreSQL ${settings.version}: fsync ${settings.fsync}, synchronous_commit ${settings.synchronousCommit}`);
+  if (settings.fsync !== 'on' || settings.synchronousCommit !== 'on') throw new Error('fsync and synchronous_commit must both be on');
+  const fromBuild = sigboxBuild(flags['from-sources']).fromBuild;
+  const count = Math.ceil(Number(flags['sweep-pool-rate']) * (WARMUP + SECONDS));
+  const made = performance.now();
+  const v1Entries = flags['skip-sigbox'] ? [] : createProposedEntries(count, `sweep-${Date.now()}`);
+  const v2Requests = createV2Requests(count, `sweep-${Date.now()}`);
+  console.log(`made ${v1Entries.length} v1 entries and ${count} v2 requests (own key and artifact each) in ${((performance.now() - made) / 1000).toFixed(1)} s`);
+  console.log(`concurrency ${concurrencies.join(', ')}; warm-up ${WARMUP} s, measured ${SECONDS} s per phase; a fresh server and tree per phase`);
+  const rows = await runSweep({
+    concurrencies, warmupMs: WARMUP * 1000, durationMs: SECONDS * 1000, fromBuild, v1Entries, v2Requests,
+    rekorTiles: flags['rekor-tiles'], rekorTilesDebugLog: flags['rekor-tiles-debug-log'], skipSigbox: flags['skip-sigbox'],
+    sigboxArgs: flags['sigbox-arg'],
+  });
+  console.log(`\n${formatSweepTable(rows)}\n`);
+  const ratios = formatRatioTable(rows);
+  if (ratios !== '') console.log(`${ratios}\n`);
+  console.log(`after: ${machineLine()}`);
+}
+
 async function main(): Promise<void> {
   console.log(machineLine());
+  if (flags.sweep !== undefined) return sweep(flags.sweep.split(',').map(Number));
   const database = await openBenchDatabase(process.env.BENCH_DATABASE_URL);
   try {
     const settings = await durabilitySettings(database.url);

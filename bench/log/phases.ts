@@ -98,12 +98,27 @@ export async function measurePhase(name: string, processes: PhaseProcesses, opti
   };
 }
 
+/** The answers that were not accepted, by class: shed (503/429, with their p99), other statuses, socket errors, timeouts. */
+export function notCounted(result: LoadResult): string {
+  const parts = [...result.rejected].map(([status, n]) => `${n}×${status}`);
+  if (result.shed > 0) parts.unshift(`${result.shed} shed (503/429, p99 ${quantile([...result.shedLatenciesMs].sort((a, b) => a - b), 0.99).toFixed(0)} ms)`);
+  if (result.socketErrors > 0) parts.push(`${result.socketErrors} socket errors (${[...result.socketErrorKinds].map(([kind, n]) => `${n}×${kind}`).join(', ')})`);
+  if (result.timeouts > 0) parts.push(`${result.timeouts} timeouts`);
+  if (result.unfinished > 0) parts.push(`${result.unfinished} answered after the window`);
+  if (result.stalled > 0) parts.push(`${result.stalled} sent before the window and unanswered through it`);
+  return parts.join(', ') || 'none';
+}
+
+/** CPU milliseconds per accepted answer: the server's, plus its Postgres backends'; NaN when none was accepted. */
+export function cpuMsPerAccepted(report: PhaseReport): number {
+  return report.perSecond > 0 ? ((report.cpu.server + report.cpu.postgres) * 1000) / report.perSecond : Number.NaN;
+}
+
 export function formatPhase(report: PhaseReport): string {
-  const rejected = [...report.result.rejected].map(([status, n]) => `${n}×${status === 0 ? 'error' : status}`).join(', ') || 'none';
   const { cpu } = report;
   return [
     `${report.name}: ${report.perSecond.toFixed(0)}/s (${report.result.accepted} in ${(report.result.elapsedMs / 1000).toFixed(1)} s${report.result.exhausted ? ', ran out of entries' : ''})`,
-    `  latency p50 ${report.p50Ms.toFixed(1)} ms, p99 ${report.p99Ms.toFixed(1)} ms; not counted: ${rejected}`,
+    `  latency p50 ${report.p50Ms.toFixed(1)} ms, p99 ${report.p99Ms.toFixed(1)} ms; not counted: ${notCounted(report.result)}`,
     `  CPU (cores busy): server ${cpu.server.toFixed(2)}, generator ${cpu.generator.toFixed(2)}, postgres backends ${cpu.postgres.toFixed(2)}, machine ${cpu.machine.toFixed(2)} (other processes ${(cpu.machine - cpu.server - cpu.generator - cpu.postgres).toFixed(2)})`,
     ...(report.rssMiB ? [`  server resident set: ${report.rssMiB.end.toFixed(0)} MiB at the end of the phase, peak ${report.rssMiB.peak.toFixed(0)} MiB since it started`] : []),
     `  per server CPU-second: ${(report.result.accepted / (report.result.elapsedMs / 1000) / Math.max(cpu.server, 1e-9)).toFixed(0)}; per CPU-second of server + postgres: ${(report.result.accepted / (report.result.elapsedMs / 1000) / Math.max(cpu.server + cpu.postgres, 1e-9)).toFixed(0)}`,
