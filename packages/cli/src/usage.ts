@@ -75,7 +75,7 @@ Flags:
   --request-timeout S    seconds a request's body has to arrive once its headers are in (default
                          ${DEFAULT_REQUEST_TIMEOUT_MS / 1000}); past them: 408 and the connection closed. Headers: 20 s at most
   --max-connections N    connections served at once, per process (default ${DEFAULT_MAX_CONNECTIONS}, ≈ 18 KiB of memory each
-                         when idle); up to twice as many more are answered 503 with Retry-After and closed,
+                         when idle); as many again are answered 503 with Retry-After and closed,
                          past that they are closed unanswered. Log writes (Rekor and CT) are admitted apart:
                          1,024 at once, the next wait their turn before their body is read, and one whose
                          turn would come after 2 s is answered 503 with Retry-After at once
