@@ -4,7 +4,8 @@ import { type Database, type Engine, createDb, isDatabaseUnavailable, runMigrati
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createApp } from './app.js';
-import { LOG_WRITE_ROUTES, createAdmission } from './pipeline/admission.js';
+import { LOG_WRITE_ROUTES } from './pipeline/admission.js';
+import { createMeasuredAdmission } from './admission-metrics.js';
 import { ensureDataDir, writeFileAtomic } from './data-dir.js';
 import { StartError } from './error.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits, type TlsFiles, closeGracefully, httpUrl, listen } from './listen.js';
@@ -184,7 +185,7 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
     trustFiles: () => trustFiles,
     // The log's writes wait their turn before their body is read, and are refused quickly (503 + Retry-After) when
     // their turn would come too late: pipeline/admission.ts.
-    guards: [createAdmission({ routes: LOG_WRITE_ROUTES }).guard],
+    guards: [createMeasuredAdmission(registry, { routes: LOG_WRITE_ROUTES }).guard],
   });
   let listening: Awaited<ReturnType<typeof listen>>;
   try {

@@ -8,7 +8,7 @@ import { captureLogger } from '../__fixtures__/capture-logger.js';
 import { rekorErrorFormat, sigboxErrorFormat } from '../error-formats.js';
 import { closeGracefully } from '../listen.js';
 import type { LoosePaths } from './__fixtures__/loose-paths.js';
-import { createAdmission } from './admission.js';
+import { createMeasuredAdmission } from '../admission-metrics.js';
 import { operationsOf } from './operation.js';
 import { createPipeline } from './pipeline.js';
 import { RequestProblem } from './request-problem.js';
@@ -39,11 +39,12 @@ function gatedLog() {
 async function serve(options: { maxInService: number; maxWaitMs: number }) {
   const log = captureLogger();
   const { api, handled, open } = gatedLog();
-  const admission = createAdmission({ routes: ['POST /entries'], ...options });
+  const registry = new Registry();
+  const admission = createMeasuredAdmission(registry, { routes: ['POST /entries'], ...options });
   const listener = createPipeline({
     apis: [api],
     logger: log.logger,
-    registry: new Registry(),
+    registry,
     bodyLimit: 1024,
     bodyTimeoutMs: 30_000,
     fallbackErrorFormat: sigboxErrorFormat,
@@ -53,7 +54,7 @@ async function serve(options: { maxInService: number; maxWaitMs: number }) {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, server, log, admission, handled, open };
+  return { url, server, log, admission, handled, open, registry };
 }
 
 const entry = (n: number) => JSON.stringify({ n });
@@ -61,7 +62,8 @@ const body = (answer: string) => answer.slice(answer.indexOf('\r\n\r\n') + 4);
 
 describe('admission of the log writes (real sockets)', () => {
   it('works on maxInService at once, queues the next before reading its body, and refuses the rest 503 + Retry-After in the API format', async () => {
-    const { url, server, log, admission, handled, open } = await serve({ maxInService: 1, maxWaitMs: 60_000 });
+    const { url, server, log, admission, handled, open, registry } = await serve({ maxInService: 1, maxWaitMs: 60_000 });
+    const metric = async (name: string) => (await registry.getSingleMetric(name)?.get())?.values[0]?.value;
     try {
       const first = await openRawConnection(url);
       first.send(postHead('/entries', entry(1).length) + entry(1));
@@ -79,6 +81,8 @@ describe('admission of the log writes (real sockets)', () => {
       await expect.poll(() => third.received()).toMatch(/\r\n\r\n\{"code":503,"message":"Service Unavailable"\}$/);
       expect(third.received()).toMatch(/^HTTP\/1.1 503 Service Unavailable\r\n/);
       expect(third.received()).toMatch(/\r\nRetry-After: 1\r\n/i);
+      // What an operator sees meanwhile: one worked on, one waiting, one refused.
+      expect([await metric('sigbox_admission_in_service'), await metric('sigbox_admission_waiting'), await metric('sigbox_admission_shed_total')]).toEqual([1, 1, 1]);
       // Reads are not admitted: they pass while the writes wait.
       third.send('GET /reads HTTP/1.1\r\nHost: sigbox\r\n\r\n');
       const reads = await openRawConnection(url);
@@ -90,6 +94,7 @@ describe('admission of the log writes (real sockets)', () => {
       await expect.poll(() => body(first.received())).toBe('{"entry":{"n":1}}');
       await expect.poll(() => body(second.received())).toBe('{"entry":{"n":2}}');
       await expect.poll(() => admission.state()).toMatchObject({ inService: 0, waiting: 0 });
+      expect([await metric('sigbox_admission_in_service'), await metric('sigbox_admission_waiting'), await metric('sigbox_admission_shed_total')]).toEqual([0, 0, 1]);
       // The refusal is a request line with its status, not an error report.
       expect(log.lines().filter((l) => Number(l.level) >= 50)).toEqual([]);
       expect(log.lines().filter((l) => l.msg === 'request').map((l) => l.status)).toEqual(expect.arrayContaining([503, 200, 201, 201]));
@@ -126,7 +131,7 @@ describe('admission of the log writes (real sockets)', () => {
 
   it('refuses when the expected wait exceeds maxWaitMs, by the rate slots were freed, and says when to come back', async () => {
     let clock = 0;
-    const admission = createAdmission({ routes: ['POST /entries'], maxInService: 2, maxWaitMs: 1_000, now: () => clock });
+    const admission = createMeasuredAdmission(new Registry(), { routes: ['POST /entries'], maxInService: 2, maxWaitMs: 1_000, now: () => clock });
     const closers: Array<() => void> = [];
     const request = { method: 'POST', path: '/entries', route: '/entries', api: 'rekor', headers: {}, remoteAddress: undefined, onClosed: (l: () => void) => void closers.push(l) };
     // Two in service; ten answered in the first second: 10/s.

@@ -24,6 +24,8 @@ export interface AdmissionOptions {
   readonly maxWaitMs?: number;
   /** Milliseconds clock (tests); `performance.now` by default. */
   readonly now?: () => number;
+  /** Told of every refusal (the server counts them: `sigbox_admission_shed_total`). */
+  readonly onShed?: () => void;
 }
 
 /**
@@ -139,6 +141,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
     // Before any slot was freed the rate is unknown: up to maxInService wait (a cold start's burst), the rest is told.
     if (waitMs > maxWaitMs && (waitMs !== Infinity || waiting() >= maxInService)) {
       const seconds = waitMs === Infinity ? 1 : Math.ceil(waitMs / 1000);
+      options.onShed?.();
       throw shed(Math.min(Math.max(seconds, 1), MAX_RETRY_AFTER_SECONDS));
     }
     return new Promise<void>((admit) => {
