@@ -45,6 +45,8 @@ function openTree(tree: number, data: TreeWriterData): HostedTree {
     },
     async (error: unknown) => {
       await database.close().catch(() => undefined);
+      // The opening side gives the tree up on this answer and sends nothing more for it.
+      trees.delete(tree);
       post({ type: 'start-failed', tree, error: serializeError(error) });
       return undefined;
     },
