@@ -56,11 +56,31 @@ describe('readEcSpki against OpenSSL', () => {
           const mutated = resize >= 0 ? encoding.concatBytes(bytes, new Uint8Array(resize)) : bytes.subarray(0, bytes.length + resize);
           const ours = readEcSpki(mutated);
           const theirs = opensslReads(mutated);
-          const canonical = theirs !== undefined && Buffer.compare(spkiOf(theirs), mutated) === 0;
+          // OpenSSL 3 keeps a loaded point's form, so a hybrid point (0x06/0x07, same length) it accepts re-exports
+          // unchanged too; only the uncompressed form (0x04) is read here, the rest takes OpenSSL's path.
+          const uncompressed = mutated[EC_SPKI_PREFIX[curve.algorithm].length] === 4;
+          const canonical = theirs !== undefined && uncompressed && Buffer.compare(spkiOf(theirs), mutated) === 0;
           expect(ours !== null).toBe(canonical);
         }),
         { numRuns: 400 },
       );
+    });
+
+    it(`leaves a hybrid ${curve.name} point (0x06/0x07) to OpenSSL, which reads the same key`, () => {
+      const { publicKey, privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: curve.name });
+      const der = spkiOf(publicKey);
+      const point = readEcSpki(der);
+      if (point === null) throw new Error('unreadable test key');
+      const hybrid = Uint8Array.from(der);
+      hybrid[EC_SPKI_PREFIX[curve.algorithm].length] = point.y % 2n === 0n ? 6 : 7;
+      expect(readEcSpki(hybrid)).toBeNull();
+      const theirs = opensslReads(hybrid);
+      expect(theirs).toBeDefined();
+      if (theirs !== undefined) expect(spkiOf(theirs)).toEqual(hybrid); // the form is kept: why the property above asks for 0x04
+      const key = VerifyingKey.fromSpki(hybrid);
+      expect(key.point?.x).toBe(point.x);
+      const signature = crypto.sign('sha256', Buffer.from('hybrid'), privateKey);
+      expect(crypto.verify('sha256', Buffer.from('hybrid'), key.keyObject, signature)).toBe(true);
     });
 
     it(`refuses ${curve.name} points off the curve, coordinates ≥ p and the compressed form, as OpenSSL's path decides`, () => {
