@@ -7,7 +7,7 @@
  * same server takes Rekor v2 appends (POST /api/v2/log/entries) for as long; BENCH_DATABASE_URL picks the database
  * (default: a fresh one on the local server). Numbers only, no pass/fail (targets in README.md).
  * `--sweep 64,256,1024,4096 [--rekor-tiles] [--skip-sigbox] [--rekor-tiles-debug-log] [--sweep-pool-rate 3000]
- * [--sigbox-arg=--max-connections --sigbox-arg=8192]`
+ * [--sigbox-arg=--max-connections --sigbox-arg=8192] [--profile DIR]`
  * runs the concurrency sweep instead (sweep.ts): Sigbox v1 creates, Sigbox v2 appends and upstream rekor-tiles'
  * v2 appends (rekor-tiles.ts) at each concurrency, a fresh server and tree per phase.
  */
@@ -150,7 +150,7 @@ async function sweep(concurrencies: number[]): Promise<void> {
   const rows = await runSweep({
     concurrencies, warmupMs: WARMUP * 1000, durationMs: SECONDS * 1000, fromBuild, v1Entries, v2Requests,
     rekorTiles: flags['rekor-tiles'], rekorTilesDebugLog: flags['rekor-tiles-debug-log'], skipSigbox: flags['skip-sigbox'],
-    sigboxArgs: flags['sigbox-arg'],
+    sigboxArgs: flags['sigbox-arg'], profileDir: flags.profile === undefined ? undefined : path.resolve(flags.profile),
   });
   console.log(`\n${formatSweepTable(rows)}\n`);
   const ratios = formatRatioTable(rows);

@@ -25,6 +25,8 @@ export interface SweepOptions {
   rekorTiles: boolean;
   /** Leave Sigbox's phases out (to look at rekor-tiles alone). */
   skipSigbox?: boolean;
+  /** Where each Sigbox phase's server writes a V8 CPU profile (`--profile DIR`; profile-summary.ts reads it). */
+  profileDir?: string | undefined;
   /** More `sigbox up` arguments, e.g. `['--max-connections', '8192']`. */
   sigboxArgs?: readonly string[];
   rekorTilesDebugLog: boolean;
@@ -59,6 +61,7 @@ async function sigboxPhase(system: 'sigbox v1 create' | 'sigbox v2 append', conc
   try {
     const sigbox = await startSigbox({
       dataDir, databaseUrl: database.url, host: '127.0.0.1', fromBuild: options.fromBuild,
+      nodeArgs: options.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.profileDir],
       args: ['--workers', '1', '--keys', keysDir, ...(options.sigboxArgs ?? [])], env: { SIGBOX_KEY_PASSPHRASE: TEST_KEY_PASSPHRASE },
     });
     const backends = watchBackends(database.url);

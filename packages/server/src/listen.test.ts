@@ -9,7 +9,7 @@ import { openRawConnection, toolAvailable } from '@sigbox/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureLogger } from './__fixtures__/capture-logger.js';
 import { createApp } from './app.js';
-import { closeGracefully, httpUrl, listen } from './listen.js';
+import { ACCEPTING_SOCKETS, closeGracefully, httpUrl, listen } from './listen.js';
 
 /** A server whose handler waits until released, so a request is provably in flight. */
 async function slowServer() {
@@ -116,6 +116,42 @@ describe('listen: connection limits', () => {
     }
   });
 });
+
+/** Sockets listening on 127.0.0.1:`port`, from the kernel's table. */
+function listeningSockets(port: number): number {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return readFileSync('/proc/net/tcp', 'utf8').split('\n').filter((line) => {
+    const fields = line.trim().split(/\s+/);
+    return fields[1] === local && fields[3] === '0A';
+  }).length;
+}
+
+describe('listen: accepting sockets', () => {
+  it.runIf(process.platform === 'linux')('accepts on several sockets sharing the port, serves what each accepts, and closes them all', async () => {
+    const s = await slowServer();
+    const port = Number(new URL(s.url).port);
+    expect(listeningSockets(port)).toBe(ACCEPTING_SOCKETS);
+    // Enough connections that the kernel hands some to every socket; each is served as the server's own.
+    const answers = Promise.all(Array.from({ length: 64 }, () => fetch(s.url, { headers: { connection: 'close' } }).then((r) => r.text())));
+    await expect.poll(() => s.pending.length).toBe(64);
+    for (const res of s.pending) res.end('served');
+    expect(await answers).toEqual(Array(64).fill('served'));
+    await closeGracefully(s.server, 1_000);
+    expect(listeningSockets(port)).toBe(0);
+  });
+
+  it.runIf(process.platform === 'linux')('refuses a port already listened on, as without shared sockets (a second `sigbox up`)', async () => {
+    const first = await listen(hello, '127.0.0.1', 0);
+    try {
+      await expect(listen(hello, '127.0.0.1', first.port)).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      expect(listeningSockets(first.port)).toBe(ACCEPTING_SOCKETS);
+    } finally {
+      await closeGracefully(first.server, 100);
+    }
+  });
+});
+
+const hello = (_req: IncomingMessage, res: ServerResponse) => res.end('hello');
 
 describe('httpUrl', () => {
   it('brackets IPv6 literals', () => {

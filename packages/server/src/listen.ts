@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import cluster from 'node:cluster';
+import { type AddressInfo, type Server as NetServer, type Socket, createServer as createNetServer } from 'node:net';
 import type { Logger } from 'pino';
 import { markOverCap } from './pipeline/connection-cap.js';
 
@@ -59,6 +60,15 @@ export const DEFAULT_MAX_CONNECTIONS = 4_096;
  * closes further connections as it accepts them, unanswered: a flood must not take every file descriptor.
  */
 export const OVER_CAP_FACTOR = 2;
+/**
+ * Sockets listening on the port in one process (SO_REUSEPORT), because libuv accepts one connection per socket per
+ * wait for events (uv__server_io in src/unix/stream.c since libuv v1.45, commit 6c692ad1 "unix: don't accept()
+ * connections in a loop"; v1.52.1 at 1cfa32ff is Node 24.21's). A process busy with requests waits for events only
+ * between turns of ≈ 20 ms (pipeline/handler-turns.ts): with one socket, a burst of 4,096 connects took minutes to
+ * be accepted and 1,500–3,200 of bench/log's clients got no answer in its window; with 16, none (issue 18,
+ * bench/log/README.md). Not in `--workers` processes, where the cluster's primary accepts for every worker.
+ */
+export const ACCEPTING_SOCKETS = 16;
 /** The largest accept queue asked for (the kernel caps it at net.core.somaxconn anyway). */
 const MAX_LISTEN_BACKLOG = 65_535;
 /** How often Node checks the header and request timeouts (its default is 30 s, which would stretch them). */
@@ -164,9 +174,73 @@ export async function listen(handler: RequestListener, host: string, port: numbe
   }
   // The kernel's accept queue holds a burst of connects up to the cap (Node's default, 511, drops the rest's SYNs:
   // those clients retry after 1 s, 3 s, 7 s…); Linux caps it at net.core.somaxconn (4,096 since 5.4).
-  server.listen(port, host, Math.min(limits.maxConnections, MAX_LISTEN_BACKLOG));
+  const backlog = Math.min(limits.maxConnections, MAX_LISTEN_BACKLOG);
+  const acceptors = cluster.isWorker || process.platform !== 'linux' ? 1 : ACCEPTING_SOCKETS;
+  // Sockets that share a port with SO_REUSEPORT would also share it with another process that does (a second
+  // `sigbox up` by mistake): a plain socket bound first says the port is taken, as without the sharing.
+  if (acceptors > 1 && port !== 0) await closeListeners(await bound(createNetServer().listen({ port, host })));
+  server.listen({ port, host, backlog, ...(acceptors > 1 ? { reusePort: true } : {}) });
+  await bound(server);
+  const actualPort = (server.address() as AddressInfo).port;
+  try {
+    await addAcceptors(server, host, actualPort, backlog, acceptors - 1, limits.maxConnections * OVER_CAP_FACTOR);
+  } catch (err) {
+    await closeListeners(server).catch(() => undefined);
+    throw err;
+  }
+  return { server, port: actualPort };
+}
+
+/** `server` once it listens; rejects with its error (EADDRINUSE…). */
+async function bound<S extends NetServer>(server: S): Promise<S> {
   await Promise.race([once(server, 'listening'), once(server, 'error').then(([err]) => Promise.reject(err))]);
-  return { server, port: (server.address() as AddressInfo).port };
+  return server;
+}
+
+/**
+ * `count` more sockets listening on the server's port (SO_REUSEPORT: the kernel spreads new connections over them),
+ * each handing what it accepts to `server` as its own. Past `dropAt` connections in all, each refuses further ones
+ * at accept as Node's `maxConnections` does for one socket: its limit is kept at what it holds plus the room left.
+ */
+async function addAcceptors(server: Server, host: string, port: number, backlog: number, count: number, dropAt: number): Promise<void> {
+  const acceptors: NetServer[] = [];
+  acceptorsOf.set(server, acceptors);
+  if (count === 0) return;
+  const held = new Map<NetServer, number>([[server, 0]]);
+  let open = 0;
+  const limit = () => {
+    for (const [listener, own] of held) listener.maxConnections = own + Math.max(dropAt - open, 0);
+  };
+  // Every connection reaches the server's own event, whichever socket accepted it (`socket.server`).
+  server.on('connection', (socket: Socket & { server?: NetServer }) => {
+    const owner = socket.server ?? server;
+    open += 1;
+    held.set(owner, (held.get(owner) ?? 0) + 1);
+    limit();
+    socket.once('close', () => {
+      open -= 1;
+      held.set(owner, (held.get(owner) ?? 1) - 1);
+      limit();
+    });
+  });
+  for (let i = 0; i < count; i++) {
+    const acceptor = createNetServer((socket) => server.emit('connection', socket));
+    acceptor.on('drop', (data) => server.emit('drop', data));
+    acceptors.push(acceptor);
+    held.set(acceptor, 0);
+    acceptor.listen({ port, host, backlog, reusePort: true });
+    await bound(acceptor);
+  }
+  limit();
+}
+
+/** The extra accepting sockets of a server from {@link listen}; closed with it by {@link closeGracefully}. */
+const acceptorsOf = new WeakMap<NetServer, NetServer[]>();
+
+/** Stops every socket of `server` accepting; resolves once the connections each accepted are closed. */
+function closeListeners(server: NetServer): Promise<unknown> {
+  const all: NetServer[] = [server, ...(acceptorsOf.get(server) ?? [])];
+  return Promise.all(all.map((s) => new Promise<void>((resolve, reject) => s.close((err) => (err ? reject(err) : resolve())))));
 }
 
 /** `http://host:port`, or `https://` when `tls`; bracketing IPv6 literals (RFC 3986 §3.2.2). */
@@ -182,7 +256,7 @@ const IDLE_SWEEP_MS = 50;
  * (node:https tracks its connections the same way).
  */
 export async function closeGracefully(server: Server, timeoutMs: number): Promise<void> {
-  const closed = new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+  const closed = closeListeners(server);
   server.closeIdleConnections();
   // A keep-alive connection whose last request just finished would otherwise hold close() for the client's
   // keep-alive period (seconds); sweep idle ones until done.

@@ -9,6 +9,7 @@ import { readBody } from './body-reader.js';
 import { conditionalAnswer } from './conditional.js';
 import { isOverCap, overCapProblem } from './connection-cap.js';
 import { errorAnswer } from './error-answer.js';
+import { HANDLER_TURN_BUDGET_MS, createHandlerTurns } from './handler-turns.js';
 import { type Observation, UNMATCHED_ROUTE, createRequestObserver } from './request-observer.js';
 import { type Route, createRouteTable } from './route-table.js';
 
@@ -67,15 +68,17 @@ function send(res: ServerResponse, answer: EncodedAnswer, observation: Observati
 }
 
 /**
- * The one request pipeline of every operation of every API: route → guards → read and parse the body → handler →
- * answer, and any failure on the way → the owning API's error answer. Each request is observed once (request log
- * line, metrics, `x-request-id`) whatever its outcome. Answers are written in one go, already serialized.
+ * The one request pipeline of every operation of every API: route → guards → read and parse the body → handler
+ * (in its own turn of the event loop) → answer, and any failure on the way → the owning API's error answer. Each
+ * request is observed once (request log line, metrics, `x-request-id`) whatever its outcome. Answers are written
+ * in one go, already serialized.
  */
 export function createPipeline(options: PipelineOptions): RequestListener {
   const { logger, bodyLimit, bodyTimeoutMs, fallbackErrorFormat: fallback } = options;
   const guards = options.guards ?? [];
   const table = createRouteTable(options.apis);
   const observer = createRequestObserver(logger, options.registry);
+  const turns = createHandlerTurns(HANDLER_TURN_BUDGET_MS);
 
   async function run(req: IncomingMessage, res: ServerResponse, route: Route, path: string, query: string | undefined): Promise<Answer> {
     const { operation } = route;
@@ -93,6 +96,9 @@ export function createPipeline(options: PipelineOptions): RequestListener {
       });
     }
     const body = operation.body === undefined ? undefined : await readBody(req, operation.body, { limit: operation.bodyLimit ?? bodyLimit, timeoutMs: bodyTimeoutMs });
+    // The handler's CPU waits for its own turn of the event loop, so that reading, accepting and timers go on
+    // between handlers however many requests are in (handler-turns.ts).
+    await turns.next();
     return operation.handle({ params: route.params as never, query: (query === undefined ? EMPTY_QUERY : parseQuery(query)) as never, body, headers: req.headers });
   }
 
