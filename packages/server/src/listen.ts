@@ -207,13 +207,15 @@ async function addAcceptors(server: Server, host: string, port: number, backlog:
   acceptorsOf.set(server, acceptors);
   if (count === 0) return;
   const held = new Map<NetServer, number>([[server, 0]]);
+  // Which socket accepted a connection handed over (node:http re-points `socket.server` at itself).
+  const acceptedBy = new WeakMap<Socket, NetServer>();
   let open = 0;
   const limit = () => {
     for (const [listener, own] of held) listener.maxConnections = own + Math.max(dropAt - open, 0);
   };
-  // Every connection reaches the server's own event, whichever socket accepted it (`socket.server`).
-  server.on('connection', (socket: Socket & { server?: NetServer }) => {
-    const owner = socket.server ?? server;
+  // Every connection reaches the server's own event, whichever socket accepted it.
+  server.on('connection', (socket: Socket) => {
+    const owner = acceptedBy.get(socket) ?? server;
     open += 1;
     held.set(owner, (held.get(owner) ?? 0) + 1);
     limit();
@@ -224,7 +226,10 @@ async function addAcceptors(server: Server, host: string, port: number, backlog:
     });
   });
   for (let i = 0; i < count; i++) {
-    const acceptor = createNetServer((socket) => server.emit('connection', socket));
+    const acceptor = createNetServer((socket) => {
+      acceptedBy.set(socket, acceptor);
+      server.emit('connection', socket);
+    });
     acceptor.on('drop', (data) => server.emit('drop', data));
     acceptors.push(acceptor);
     held.set(acceptor, 0);
