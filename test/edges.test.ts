@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SIGBOX_START_TIMEOUT_MS, type RawConnection, openRawConnection, postHead, spawnSigbox, startSigbox } from '@sigbox/testkit';
+import { SIGBOX_START_TIMEOUT_MS, type RawConnection, openAcceptedConnection, openRawConnection, postHead, spawnSigbox, startSigbox } from '@sigbox/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const dirs: string[] = [];
@@ -39,8 +39,10 @@ async function heldConnection(url: string): Promise<RawConnection> {
   for (;;) {
     const client = await openRawConnection(url);
     client.send(HEALTH);
-    const answered = await Promise.race([client.closed.then(() => false), new Promise<boolean>((r) => client.socket.once('data', () => r(true)))]);
+    // Answered 200: held. Answered 503 (over the cap) or closed: that connection is on its way out; try again.
+    const answered = await Promise.race([client.closed.then(() => false), new Promise<boolean>((r) => client.socket.once('data', (chunk) => r(String(chunk).startsWith('HTTP/1.1 200'))))]);
     if (answered) return client;
+    client.destroy();
   }
 }
 
@@ -93,8 +95,9 @@ describe('sigbox up: the override, the request timeout and the connection cap', 
         expect(answer).toMatch(/^HTTP\/1.1 503 Service Unavailable\r\n/);
         expect(answer).toMatch(/\r\nretry-after: 1\r\n/i);
         expect(answer).toMatch(/\r\n\r\n\{"code":503,"message":"Service Unavailable"\}$/);
-        for (let i = 0; i < 3; i += 1) held.push(await openRawConnection(sigbox.url));
-        const refused = await openRawConnection(sigbox.url);
+        // Each opened once the one before is accepted: the server's sockets take connections from their own queues.
+        for (let i = 0; i < 3; i += 1) held.push(await openAcceptedConnection(sigbox.url));
+        const refused = await openAcceptedConnection(sigbox.url);
         refused.send(HEALTH);
         expect(await refused.closed).toBe('');
         await expect.poll(() => logs().some((l) => l.level === WARN && l.msg.includes('--max-connections'))).toBe(true);

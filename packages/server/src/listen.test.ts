@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openRawConnection, toolAvailable } from '@sigbox/testkit';
+import { openAcceptedConnection, openRawConnection, toolAvailable } from '@sigbox/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureLogger } from './__fixtures__/capture-logger.js';
 import { createApp } from './app.js';
@@ -71,12 +71,8 @@ describe('listen: connection limits', () => {
       }
       // Two more (up to twice the cap) are accepted and held; a fifth is closed as it is accepted, unanswered. Each
       // is opened once the one before is accepted: the port's sockets take connections from their own queues.
-      const accepted = async <T>(connection: T): Promise<T> => {
-        await expect.poll(() => acceptQueue(port)).toBe(0);
-        return connection;
-      };
-      const over = [await accepted(await openRawConnection(url)), await accepted(await openRawConnection(url))];
-      const dropped = await accepted(await openRawConnection(url));
+      const over = [await openAcceptedConnection(url), await openAcceptedConnection(url)];
+      const dropped = await openAcceptedConnection(url);
       dropped.send(healthz);
       expect(await dropped.closed).toBe('');
       for (const client of over) {
@@ -122,21 +118,13 @@ describe('listen: connection limits', () => {
   });
 });
 
-/** The kernel's table rows of the sockets listening on 127.0.0.1:`port` (/proc/net/tcp: `sl local rem st tx:rx …`). */
-function listenRows(port: number): string[][] {
+/** Sockets listening on 127.0.0.1:`port`, from the kernel's table (/proc/net/tcp: `sl local rem st …`). */
+function listeningSockets(port: number): number {
   const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   return readFileSync('/proc/net/tcp', 'utf8')
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
-    .filter((fields) => fields[1] === local && fields[3] === '0A');
-}
-
-const listeningSockets = (port: number): number => listenRows(port).length;
-
-/** Connections waiting in the accept queues of the port's listening sockets (their rx_queue), or 0 off Linux. */
-function acceptQueue(port: number): number {
-  if (process.platform !== 'linux') return 0;
-  return listenRows(port).reduce((sum, fields) => sum + Number.parseInt(fields[4]?.split(':')[1] ?? '0', 16), 0);
+    .filter((fields) => fields[1] === local && fields[3] === '0A').length;
 }
 
 describe('listen: accepting sockets', () => {

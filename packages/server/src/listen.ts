@@ -64,8 +64,8 @@ export const OVER_CAP_FACTOR = 2;
  * Sockets listening on the port in one process (SO_REUSEPORT), because libuv accepts one connection per socket per
  * wait for events (uv__server_io in src/unix/stream.c since libuv v1.45, commit 6c692ad1 "unix: don't accept()
  * connections in a loop"; v1.52.1 at 1cfa32ff is Node 24.21's). A process busy with requests waits for events only
- * between turns of ≈ 20 ms (pipeline/handler-turns.ts): with one socket, a burst of 4,096 connects took minutes to
- * be accepted and 1,500–3,200 of bench/log's clients got no answer in its window; with 16, none (issue 18,
+ * between turns of ≈ 20 ms (pipeline/handler-turns.ts): with one socket it accepted one connection per turn,
+ * and 1,500–3,200 of bench/log's 4,096 clients got no answer in its 12 s window; with 16, none (issue 18,
  * bench/log/README.md). Not in `--workers` processes, where the cluster's primary accepts for every worker.
  */
 export const ACCEPTING_SOCKETS = 16;

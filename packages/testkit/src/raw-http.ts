@@ -3,7 +3,9 @@
  * headers that never end, a connection held open without a request. The limits tests drive a server with it.
  */
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { type Socket, connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** How often a slow sender sends its next byte. */
 const DRIBBLE_INTERVAL_MS = 100;
@@ -53,6 +55,41 @@ export async function openRawConnection(url: string): Promise<RawConnection> {
     },
     destroy: () => socket.destroy(),
   };
+}
+
+/** How often {@link openAcceptedConnection} looks at the accept queues again. */
+const ACCEPT_POLL_MS = 5;
+
+/**
+ * Connections waiting, connected, in the accept queues of the sockets listening on 127.0.0.1:`port` (their
+ * rx_queue in /proc/net/tcp: `sl local rem st tx:rx …`, state 0A); 0 where there is no such table.
+ */
+export function acceptQueueLength(port: number): number {
+  let table: string;
+  try {
+    table = readFileSync('/proc/net/tcp', 'utf8');
+  } catch {
+    return 0;
+  }
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return table
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[1] === local && fields[3] === '0A')
+    .reduce((sum, fields) => sum + Number.parseInt(fields[4]?.split(':')[1] ?? '0', 16), 0);
+}
+
+/**
+ * {@link openRawConnection}, resolving once the server has accepted it, i.e. once nothing waits in the accept
+ * queues of its port on 127.0.0.1. A server listening with several sockets (SO_REUSEPORT) takes connections from
+ * each socket's own queue, so connections opened one after the other may be accepted in another order: tests of
+ * what happens to the n-th connection open each with this.
+ */
+export async function openAcceptedConnection(url: string): Promise<RawConnection> {
+  const connection = await openRawConnection(url);
+  const port = Number(new URL(url).port);
+  while (acceptQueueLength(port) > 0) await sleep(ACCEPT_POLL_MS);
+  return connection;
 }
 
 /** The head of a POST that declares a body of `length` bytes, for {@link RawConnection.send}. */
