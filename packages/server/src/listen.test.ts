@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openAcceptedConnection, openRawConnection, toolAvailable } from '@sigbox/testkit';
+import { listeningSocketQueues, openAcceptedConnection, openRawConnection, toolAvailable } from '@sigbox/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureLogger } from './__fixtures__/capture-logger.js';
 import { createApp } from './app.js';
@@ -118,14 +118,7 @@ describe('listen: connection limits', () => {
   });
 });
 
-/** Sockets listening on 127.0.0.1:`port`, from the kernel's table (/proc/net/tcp: `sl local rem st …`). */
-function listeningSockets(port: number): number {
-  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  return readFileSync('/proc/net/tcp', 'utf8')
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/))
-    .filter((fields) => fields[1] === local && fields[3] === '0A').length;
-}
+const listeningSockets = (port: number): number => listeningSocketQueues(port).length;
 
 describe('listen: accepting sockets', () => {
   it.runIf(process.platform === 'linux')('accepts on several sockets sharing the port, serves what each accepts, and closes them all', async () => {

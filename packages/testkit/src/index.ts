@@ -56,7 +56,7 @@ export {
   type TestKey,
 } from './rekor-entries.js';
 export { chainPem, generalName, generalNames, oid, testCertificate, tlv, type CertificateOptions, type TestCertificate } from './peculiar-certificates.js';
-export { acceptQueueLength, openAcceptedConnection, openRawConnection, postHead, type RawConnection } from './raw-http.js';
+export { listeningSocketQueues, openAcceptedConnection, openRawConnection, postHead, type RawConnection } from './raw-http.js';
 export { createTufClient, type TufClient } from './tuf-client.js';
 export { litewitnessTools, startLitewitness, type Litewitness, type LitewitnessTools } from './litewitness.js';
 export { defaultKeyDetails, dsseV2Request, hashedRekordV2Request, type V2RequestOptions } from './rekor-v2-requests.js';

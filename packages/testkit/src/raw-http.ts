@@ -61,22 +61,22 @@ export async function openRawConnection(url: string): Promise<RawConnection> {
 const ACCEPT_POLL_MS = 5;
 
 /**
- * Connections waiting, connected, in the accept queues of the sockets listening on 127.0.0.1:`port` (their
- * rx_queue in /proc/net/tcp: `sl local rem st tx:rx …`, state 0A); 0 where there is no such table.
+ * The sockets listening on 127.0.0.1:`port`: each one's connections waiting, connected, in its accept queue (its
+ * rx_queue in /proc/net/tcp: `sl local rem st tx:rx …`, state 0A). Empty where there is no such table.
  */
-export function acceptQueueLength(port: number): number {
+export function listeningSocketQueues(port: number): number[] {
   let table: string;
   try {
     table = readFileSync('/proc/net/tcp', 'utf8');
   } catch {
-    return 0;
+    return [];
   }
   const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   return table
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
     .filter((fields) => fields[1] === local && fields[3] === '0A')
-    .reduce((sum, fields) => sum + Number.parseInt(fields[4]?.split(':')[1] ?? '0', 16), 0);
+    .map((fields) => Number.parseInt(fields[4]?.split(':')[1] ?? '0', 16));
 }
 
 /**
@@ -88,7 +88,7 @@ export function acceptQueueLength(port: number): number {
 export async function openAcceptedConnection(url: string): Promise<RawConnection> {
   const connection = await openRawConnection(url);
   const port = Number(new URL(url).port);
-  while (acceptQueueLength(port) > 0) await sleep(ACCEPT_POLL_MS);
+  while (listeningSocketQueues(port).some((waiting) => waiting > 0)) await sleep(ACCEPT_POLL_MS);
   return connection;
 }
 
